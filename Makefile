@@ -1,0 +1,54 @@
+# dossier: two commands set up a fresh Debian machine.
+#   make run    install what is missing, ingest sample_scans/ into ./var, show a search
+#   make test   install what is missing, run the test suite
+# Other targets: make bench, make samples, make clean.
+
+PYTHON     ?= python3
+VENV       ?= .venv
+DATA_DIR   ?= var
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core
+BIN        := $(VENV)/bin
+DOSSIER    := $(BIN)/dossier --data-dir $(DATA_DIR)
+SAMPLES    := $(filter-out sample_scans/README.md sample_scans/EXPECTED.json,$(wildcard sample_scans/*))
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench samples install system-deps clean
+
+run: install
+	$(DOSSIER) init
+	$(DOSSIER) ingest $(SAMPLES)
+	@echo
+	@echo '$$ dossier search "nguyen van an"      # typed without diacritics'
+	@$(DOSSIER) search "nguyen van an"
+
+test: install
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/ocr_bench.py
+	$(BIN)/python bench/eval_classify.py
+	$(BIN)/python bench/search_bench.py
+
+samples: install
+	$(BIN)/python tools/make_sample_scans.py --out sample_scans
+
+install: system-deps $(VENV)/.installed
+
+# Debian packages: only the missing ones are installed (apt needs root or sudo).
+system-deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; done; \
+	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) $(DATA_DIR) .pytest_cache build *.egg-info

@@ -1,0 +1,100 @@
+"""The citywide catalog of document types, loaded from `configs/catalog.toml`."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import ConfigError
+from pipeline.textnorm import fold, nfc
+
+OTHER = "other"
+
+FIELD_NAMES = (
+    "full_name", "id_number", "old_id_number", "date_of_birth", "gender", "document_number",
+    "issue_date", "dossier_code", "tax_code", "address", "spouse_name", "agent_name",
+)
+
+
+@dataclass(frozen=True)
+class DocType:
+    id: str
+    name_vi: str
+    name_en: str
+    group: str
+    titles: tuple[str, ...]
+    keywords: tuple[str, ...]
+    fields: tuple[str, ...]
+    required: tuple[str, ...]
+
+    @property
+    def folded_titles(self) -> tuple[str, ...]:
+        return tuple(fold(t) for t in self.titles)
+
+    @property
+    def folded_keywords(self) -> tuple[str, ...]:
+        return tuple(fold(k) for k in self.keywords)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    types: tuple[DocType, ...]
+    path: Path
+
+    def get(self, type_id: str) -> DocType:
+        for doc_type in self.types:
+            if doc_type.id == type_id:
+                return doc_type
+        raise KeyError(type_id)
+
+    def __contains__(self, type_id: str) -> bool:
+        return any(t.id == type_id for t in self.types)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.types)
+
+
+def load_catalog(path: Path) -> Catalog:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError("catalog file not found", path=str(path),
+                          remedy="set catalog.path in the configuration") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML in the catalog: {exc}", path=str(path)) from None
+
+    types: list[DocType] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(data.get("types", []), start=1):
+        where = f"type #{index} ({entry.get('id', '?')})"
+        try:
+            doc_type = DocType(
+                id=str(entry["id"]),
+                name_vi=nfc(str(entry["name_vi"])),
+                name_en=str(entry["name_en"]),
+                group=str(entry["group"]),
+                titles=tuple(nfc(t) for t in entry.get("titles", [])),
+                keywords=tuple(nfc(k) for k in entry.get("keywords", [])),
+                fields=tuple(entry.get("fields", [])),
+                required=tuple(entry.get("required", [])),
+            )
+        except KeyError as exc:
+            raise ConfigError(f"{where} lacks the key {exc.args[0]!r}", path=str(path)) from None
+        if doc_type.id in seen:
+            raise ConfigError(f"{where}: duplicate id", path=str(path))
+        unknown = [f for f in doc_type.fields + doc_type.required if f not in FIELD_NAMES]
+        if unknown:
+            raise ConfigError(f"{where}: unknown field(s) {', '.join(unknown)}", path=str(path),
+                              remedy=f"known fields: {', '.join(FIELD_NAMES)}")
+        missing = [f for f in doc_type.required if f not in doc_type.fields]
+        if missing:
+            raise ConfigError(f"{where}: required field(s) not in fields: {', '.join(missing)}", path=str(path))
+        seen.add(doc_type.id)
+        types.append(doc_type)
+    if OTHER not in seen:
+        raise ConfigError(f"the catalog has no {OTHER!r} type", path=str(path),
+                          remedy="keep the `other` entry: documents outside the catalog are filed under it")
+    return Catalog(types=tuple(types), path=path)

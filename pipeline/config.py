@@ -1,0 +1,187 @@
+"""Settings: configuration is data, read from TOML files in `configs/`.
+
+Precedence: command-line option > environment variable > config file > the
+defaults in `configs/default.toml` (mirrored by the dataclass defaults below).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+PROJECT_CONFIGS = Path(__file__).resolve().parent.parent / "configs"
+DEFAULT_CONFIG = PROJECT_CONFIGS / "default.toml"
+
+
+@dataclass(frozen=True)
+class OfficeSettings:
+    district: str = "Q1"
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    path: str = "catalog.toml"
+    min_confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    languages: str = "vie"
+    dpi: int = 300
+    engine: str = "tesserocr"
+    timeout_seconds: float = 180.0
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    max_file_mb: float = 512
+    max_pages: int = 1000
+    max_page_pixels: int = 60_000_000
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    path: str = ""
+    quiet_seconds: float = 5.0
+    folder_marker: str = "READY"
+    folder_quiet_seconds: float = 60.0
+    rescan_seconds: float = 30.0
+    polling: bool = False
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    workers: int = 0
+    max_attempts: int = 5
+    retry_base_seconds: float = 10.0
+    lease_seconds: float = 600.0
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    format: str = "text"
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    config_path: Path
+    office: OfficeSettings = field(default_factory=OfficeSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    catalog: CatalogSettings = field(default_factory=CatalogSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    inbox: InboxSettings = field(default_factory=InboxSettings)
+    queue: QueueSettings = field(default_factory=QueueSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+
+    # --- derived locations ------------------------------------------------
+    @property
+    def db_url(self) -> str:
+        return self.store.url or f"sqlite:///{self.data_dir / 'dossier.sqlite3'}"
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.data_dir / "work"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self._resolve(self.inbox.path) if self.inbox.path else self.data_dir / "inbox"
+
+    @property
+    def catalog_path(self) -> Path:
+        return self._resolve(self.catalog.path)
+
+    def _resolve(self, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.config_path.parent / path
+
+
+_SECTIONS = {f.name: f.type for f in fields(Settings) if f.name not in ("data_dir", "config_path")}
+
+
+def load_settings(
+    *,
+    config: str | os.PathLike | None = None,
+    data_dir: str | os.PathLike | None = None,
+    db_url: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Build the settings for one command from options, environment and files."""
+    env = os.environ if environ is None else environ
+    config_path = Path(config or env.get("DOSSIER_CONFIG") or DEFAULT_CONFIG).expanduser().resolve()
+    data = _read_toml(DEFAULT_CONFIG) if DEFAULT_CONFIG.exists() else {}
+    if config_path != DEFAULT_CONFIG.resolve():
+        data = _merge(data, _read_toml(config_path))
+
+    settings = Settings(
+        data_dir=Path(data_dir or env.get("DOSSIER_DATA_DIR") or "var").expanduser().resolve(),
+        config_path=config_path,
+    )
+    for section, values in data.items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"unknown section [{section}]", path=str(config_path),
+                              remedy=f"known sections: {', '.join(sorted(_SECTIONS))}")
+        settings = replace(settings, **{section: _build(section, getattr(settings, section), values, config_path)})
+    url = db_url or env.get("DOSSIER_DB_URL")
+    if url:
+        settings = replace(settings, store=replace(settings.store, url=url))
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError("configuration file not found", path=str(path),
+                          remedy="pass an existing file with --config or DOSSIER_CONFIG") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _build(section: str, current: Any, values: Any, source: Path) -> Any:
+    if not isinstance(values, dict) or not is_dataclass(current):
+        raise ConfigError(f"[{section}] must be a table", path=str(source))
+    known = {f.name: f for f in fields(current)}
+    changes = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"unknown key {section}.{key}", path=str(source),
+                              remedy=f"known keys in [{section}]: {', '.join(sorted(known))}")
+        expected = type(getattr(current, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(f"{section}.{key} must be {expected.__name__}, not {value!r}", path=str(source))
+        changes[key] = value
+    return replace(current, **changes)

@@ -1,0 +1,90 @@
+"""Plain data passed between stages. No I/O, no database: stages stay testable alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from PIL import Image
+
+
+@dataclass
+class PageSource:
+    """One page of an original file, as rasterize hands it on."""
+
+    file_ordinal: int  # which file of the batch (0-based)
+    file_page: int  # 1-based page within that file
+    image: Image.Image | None  # None when only the text layer is needed (trusted born-digital page)
+    dpi: int
+    text_layer: str | None = None  # embedded text, for PDFs that carry one
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    confidence: float  # 0..100
+    left: int
+    top: int
+    width: int
+    height: int
+
+    def as_row(self) -> list[Any]:
+        return [self.text, round(self.confidence, 1), self.left, self.top, self.width, self.height]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Word:
+        text, conf, left, top, width, height = row
+        return cls(text, float(conf), int(left), int(top), int(width), int(height))
+
+
+@dataclass
+class PageText:
+    """The text of one page and how it was obtained."""
+
+    file_ordinal: int
+    file_page: int
+    text: str  # NFC
+    confidence: float  # 0..100
+    method: str  # "ocr" | "text_layer"
+    words: list[Word] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)  # preprocessing steps, text-layer decision
+
+
+@dataclass(frozen=True)
+class Classification:
+    doc_type: str
+    confidence: float  # 0..1, calibrated
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExtractedField:
+    name: str
+    value: str  # normalised: NFC, ISO dates, digits only for numbers
+    confidence: float  # 0..1
+    page: int | None  # 1-based within the document
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DocumentResult:
+    pages: list[PageText]
+    classification: Classification
+    fields: list[ExtractedField]
+    review_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.pages)
+
+    @property
+    def issue_date(self) -> dt.date | None:
+        for f in self.fields:
+            if f.name == "issue_date":
+                try:
+                    return dt.date.fromisoformat(f.value)
+                except ValueError:
+                    return None
+        return None

@@ -1,0 +1,215 @@
+"""Database schema. Change it only together with a migration in `pipeline/migrations`.
+
+The archived originals plus the `event` rows are the canonical record; the
+documents, pages and fields are derived from them and can be rebuilt by
+reprocessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC on both backends (SQLite has no time zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use pipeline.store.models.utcnow()")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class BatchStatus:
+    """Lifecycle of a batch; every transition is recorded as an event."""
+
+    RECEIVED = "received"
+    ARCHIVED = "archived"
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+    DUPLICATE = "duplicate"
+
+    ALL = (RECEIVED, ARCHIVED, QUEUED, PROCESSING, DONE, FAILED, DUPLICATE)
+
+
+class Batch(Base):
+    """One dropped file or folder: one citizen's dossier."""
+
+    __tablename__ = "batch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)  # as dropped (relative to the inbox) or as given to ingest
+    kind: Mapped[str] = mapped_column(String(8))  # file | folder
+    district: Mapped[str] = mapped_column(String(32), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)  # identity of the whole dossier
+    status: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str | None] = mapped_column(String(16))  # current stage, or where it failed
+    reason: Mapped[str | None] = mapped_column(Text)  # one line for humans
+    error_code: Mapped[str | None] = mapped_column(String(32))  # machine-readable reason
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("batch.id"))
+    # queue
+    available_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    files: Mapped[list[BatchFile]] = relationship(
+        back_populates="batch", order_by="BatchFile.ordinal", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="batch", order_by="Document.ordinal", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (Index("ix_batch_status_available", "status", "available_at"),)
+
+
+class BatchFile(Base):
+    """One original file of a batch, archived content-addressed by SHA-256."""
+
+    __tablename__ = "batch_file"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)  # original name (NFC), relative to the batch source
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(64))
+
+    batch: Mapped[Batch] = relationship(back_populates="files")
+
+    __table_args__ = (UniqueConstraint("batch_id", "ordinal"),)
+
+
+class Document(Base):
+    """One document found in a batch (a batch may hold several)."""
+
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(Integer)
+    district: Mapped[str] = mapped_column(String(32), index=True)
+    doc_type: Mapped[str] = mapped_column(String(64), index=True)
+    doc_type_confidence: Mapped[float] = mapped_column(Float)
+    doc_type_source: Mapped[str] = mapped_column(String(16), default="classifier")  # classifier | operator
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    review_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    page_count: Mapped[int] = mapped_column(Integer)
+    issue_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    filed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # classifier evidence etc.
+
+    batch: Mapped[Batch] = relationship(back_populates="documents")
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
+    )
+    fields: Mapped[list[Field]] = relationship(
+        back_populates="document", order_by="Field.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (UniqueConstraint("batch_id", "ordinal"),)
+
+
+class Page(Base):
+    __tablename__ = "page"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1-based within the document
+    batch_file_id: Mapped[int] = mapped_column(ForeignKey("batch_file.id", ondelete="CASCADE"))
+    file_page: Mapped[int] = mapped_column(Integer)  # 1-based within the original file
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)  # 0..100, mean word confidence
+    method: Mapped[str] = mapped_column(String(16))  # ocr | text_layer
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # preprocessing, text-layer decision
+    words: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [[text, conf, x, y, w, h], ...]
+
+    document: Mapped[Document] = relationship(back_populates="pages")
+
+
+class Field(Base):
+    __tablename__ = "field"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(Text)  # normalised (NFC, ISO dates, digits only)
+    confidence: Mapped[float] = mapped_column(Float)  # 0..1
+    page: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16), default="extracted")  # extracted | operator
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # validation notes
+
+    document: Mapped[Document] = relationship(back_populates="fields")
+
+    __table_args__ = (Index("ix_field_name_value", "name", "value"),)
+
+
+class Event(Base):
+    """What happened to which batch or document, when, by which program, and how it ended."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id", ondelete="SET NULL"), index=True)
+    document_id: Mapped[int | None] = mapped_column(Integer, index=True)  # documents are replaced on reprocess
+    action: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))  # ok | error | retry | info
+    detail: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer)  # pages processed, for throughput stats
+    program: Mapped[str] = mapped_column(String(128))  # dossier version, host, pid
+
+
+class OcrCacheEntry(Base):
+    """OCR results keyed by page-image hash and engine settings: reprocessing skips OCR."""
+
+    __tablename__ = "ocr_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    words: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

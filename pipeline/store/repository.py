@@ -1,0 +1,273 @@
+"""Data access: every read and write of the store goes through `Store`.
+
+Transactions are short (one batch transition each) so that several worker
+processes and an operator's commands can share one SQLite file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from pipeline import __version__
+from pipeline.domain import DocumentResult, Word
+from pipeline.errors import DossierError, NotFound, StoreUnavailable
+from pipeline.stages.ocr import OcrResult
+from pipeline.store import db
+from pipeline.store.models import (
+    Batch,
+    BatchFile,
+    BatchStatus,
+    Document,
+    Event,
+    Field,
+    OcrCacheEntry,
+    Page,
+    utcnow,
+)
+
+PROGRAM = f"dossier {__version__} {socket.gethostname()}"[:100]
+
+
+def program() -> str:
+    return f"{PROGRAM} pid {os.getpid()}"
+
+
+@dataclass(frozen=True)
+class NewFile:
+    name: str  # NFC, relative to the batch source
+    sha256: str
+    size: int
+    media_type: str
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = db.make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def init_schema(self) -> None:
+        db.upgrade(self.engine)
+
+    def check_schema(self) -> None:
+        db.check_current(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self, *, immediate: bool = False) -> Iterator[Session]:
+        """A transaction; `immediate` takes SQLite's write lock up front (queue claims)."""
+        try:
+            with self._sessions() as session, session.begin():
+                if immediate and self.dialect == "sqlite":
+                    session.connection(execution_options={"sqlite_immediate": True})
+                yield session
+        except OperationalError as exc:
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise StoreUnavailable(f"the store did not answer: {detail}",
+                                   remedy="it will be retried; check the database server or disk") from exc
+
+    # --- events ------------------------------------------------------------
+
+    @staticmethod
+    def add_event(session: Session, action: str, outcome: str = "ok", *, batch_id: int | None = None,
+                  document_id: int | None = None, detail: str | None = None,
+                  duration_ms: int | None = None, pages: int | None = None) -> None:
+        session.add(Event(action=action, outcome=outcome, batch_id=batch_id, document_id=document_id,
+                          detail=detail, duration_ms=duration_ms, pages=pages, program=program()))
+
+    # --- intake ------------------------------------------------------------
+
+    def record_batch(self, *, source: str, kind: str, district: str, sha256: str, files: list[NewFile],
+                     failure: DossierError | None = None) -> tuple[int, str, int | None]:
+        """Record an archived dossier: queued, a duplicate of a filed one, or failed at intake.
+
+        Returns (batch id, status, id of the batch it duplicates).
+        """
+        with self.session(immediate=True) as session:
+            original = None
+            if failure is None:
+                original = session.scalar(
+                    select(Batch).where(Batch.sha256 == sha256,
+                                        Batch.status.in_([BatchStatus.DONE, BatchStatus.QUEUED,
+                                                          BatchStatus.PROCESSING]))
+                    .order_by(Batch.id).limit(1))
+            status = (BatchStatus.FAILED if failure else
+                      BatchStatus.DUPLICATE if original else BatchStatus.QUEUED)
+            batch = Batch(source=source, kind=kind, district=district, sha256=sha256, status=status,
+                          duplicate_of=original.id if original else None)
+            if failure:
+                batch.stage, batch.reason, batch.error_code = (
+                    failure.stage.value if failure.stage else None, failure.one_line(), failure.code)
+            batch.files = [BatchFile(ordinal=i, name=f.name, sha256=f.sha256, size=f.size,
+                                     media_type=f.media_type) for i, f in enumerate(files)]
+            session.add(batch)
+            session.flush()
+            self.add_event(session, "received", batch_id=batch.id, detail=source)
+            for f in files:
+                self.add_event(session, "archived", batch_id=batch.id, detail=f"{f.name} sha256={f.sha256} size={f.size}")
+            if failure:
+                self.add_event(session, "failed", "error", batch_id=batch.id, detail=failure.one_line())
+            elif original:
+                self.add_event(session, "duplicate", "info", batch_id=batch.id,
+                               detail=f"same content as batch {original.id}")
+            else:
+                self.add_event(session, "queued", batch_id=batch.id)
+            return batch.id, status, batch.duplicate_of
+
+    # --- processing --------------------------------------------------------
+
+    def batch_files(self, batch_id: int) -> tuple[Batch, list[BatchFile]]:
+        with self.session() as session:
+            batch = session.get(Batch, batch_id, options=[selectinload(Batch.files)])
+            if batch is None:
+                raise NotFound(f"batch {batch_id} does not exist")
+            session.expunge(batch)
+            return batch, list(batch.files)
+
+    def set_stage(self, batch_id: int, stage: str) -> None:
+        with self.session() as session:
+            batch = session.get(Batch, batch_id)
+            batch.status, batch.stage = BatchStatus.PROCESSING, stage
+
+    def start_processing(self, batch_id: int, *, owner: str, lease_seconds: float) -> None:
+        with self.session(immediate=True) as session:
+            batch = session.get(Batch, batch_id)
+            batch.status, batch.stage, batch.attempts = BatchStatus.PROCESSING, None, batch.attempts + 1
+            batch.lease_owner = owner
+            batch.lease_expires_at = utcnow() + dt.timedelta(seconds=lease_seconds)
+            self.add_event(session, "processing", "info", batch_id=batch_id, detail=f"attempt {batch.attempts}")
+
+    def file_documents(self, batch_id: int, documents: list[DocumentResult], *,
+                       stage_ms: dict[str, int]) -> list[int]:
+        """Replace the batch's documents with these (reprocessing never adds copies) and mark it done."""
+        with self.session(immediate=True) as session:
+            batch = session.get(Batch, batch_id, options=[selectinload(Batch.files)])
+            file_ids = {f.ordinal: f.id for f in batch.files}
+            session.execute(delete(Document).where(Document.batch_id == batch_id))
+            ids = []
+            for ordinal, result in enumerate(documents, start=1):
+                document = Document(
+                    batch_id=batch_id, ordinal=ordinal, district=batch.district,
+                    doc_type=result.classification.doc_type,
+                    doc_type_confidence=result.classification.confidence,
+                    needs_review=bool(result.review_reasons), review_reasons=list(result.review_reasons),
+                    page_count=len(result.pages), issue_date=result.issue_date,
+                    details={"classification": result.classification.evidence},
+                )
+                document.pages = [
+                    Page(number=n, batch_file_id=file_ids[p.file_ordinal], file_page=p.file_page, text=p.text,
+                         confidence=round(p.confidence, 2), method=p.method, details=p.details,
+                         words=[w.as_row() for w in p.words])
+                    for n, p in enumerate(result.pages, start=1)
+                ]
+                document.fields = [
+                    Field(name=f.name, value=f.value, confidence=f.confidence, page=f.page, details=f.details)
+                    for f in result.fields
+                ]
+                session.add(document)
+                session.flush()
+                ids.append(document.id)
+                self.add_event(session, "filed", batch_id=batch_id, document_id=document.id,
+                               detail=f"{result.classification.doc_type} ({result.classification.confidence:.2f})")
+            pages = sum(len(d.pages) for d in documents)
+            for stage, ms in stage_ms.items():
+                self.add_event(session, stage, batch_id=batch_id, duration_ms=ms,
+                               pages=pages if stage == "ocr" else None)
+            batch.status, batch.stage, batch.reason, batch.error_code = BatchStatus.DONE, None, None, None
+            batch.lease_owner = batch.lease_expires_at = None
+            self.add_event(session, "done", batch_id=batch_id, detail=f"{len(ids)} document(s), {pages} page(s)",
+                           duration_ms=sum(stage_ms.values()), pages=pages)
+            return ids
+
+    def fail_batch(self, batch_id: int, error: DossierError) -> None:
+        with self.session(immediate=True) as session:
+            batch = session.get(Batch, batch_id)
+            batch.status = BatchStatus.FAILED
+            batch.stage = error.stage.value if error.stage else batch.stage
+            batch.reason, batch.error_code = error.one_line(), error.code
+            batch.lease_owner = batch.lease_expires_at = None
+            self.add_event(session, "failed", "error", batch_id=batch_id, detail=error.one_line())
+
+    def retry_later(self, batch_id: int, error: DossierError, delay_seconds: float) -> None:
+        with self.session(immediate=True) as session:
+            batch = session.get(Batch, batch_id)
+            batch.status = BatchStatus.QUEUED
+            batch.stage = error.stage.value if error.stage else batch.stage
+            batch.reason, batch.error_code = error.one_line(), error.code
+            batch.available_at = utcnow() + dt.timedelta(seconds=delay_seconds)
+            batch.lease_owner = batch.lease_expires_at = None
+            self.add_event(session, "retry", "retry", batch_id=batch_id,
+                           detail=f"{error.one_line()}; next attempt in {delay_seconds:.0f} s")
+
+    # --- OCR cache -----------------------------------------------------------
+
+    def cache_get(self, key: str) -> OcrResult | None:
+        with self.session() as session:
+            entry = session.get(OcrCacheEntry, key)
+            if entry is None:
+                return None
+            return OcrResult(text=entry.text, confidence=entry.confidence,
+                             words=[Word.from_row(r) for r in entry.words])
+
+    def cache_put(self, key: str, result: OcrResult) -> None:
+        with self.session() as session:
+            if session.get(OcrCacheEntry, key) is None:
+                session.add(OcrCacheEntry(key=key, text=result.text, confidence=result.confidence,
+                                          words=[w.as_row() for w in result.words], details={}))
+
+    # --- reading -------------------------------------------------------------
+
+    def batches(self, status: str | None = None) -> list[dict[str, Any]]:
+        with self.session() as session:
+            query = select(Batch).options(selectinload(Batch.documents)).order_by(Batch.id)
+            if status:
+                query = query.where(Batch.status == status)
+            return [batch_view(b) for b in session.scalars(query)]
+
+    def document(self, document_id: int) -> Document:
+        with self.session() as session:
+            document = session.get(Document, document_id, options=[
+                selectinload(Document.pages), selectinload(Document.fields), selectinload(Document.batch)])
+            if document is None:
+                raise NotFound(f"document {document_id} does not exist",
+                               remedy="find document ids with `dossier search`")
+            session.expunge_all()
+            return document
+
+    def count_by_status(self) -> dict[str, int]:
+        with self.session() as session:
+            rows = session.execute(select(Batch.status, func.count()).group_by(Batch.status))
+            return {status: count for status, count in rows}
+
+
+def batch_view(batch: Batch) -> dict[str, Any]:
+    """The `batches --json` shape."""
+    return {
+        "batch_id": batch.id,
+        "source": batch.source,
+        "status": batch.status,
+        "stage": batch.stage,
+        "reason": batch.reason,
+        "attempts": batch.attempts,
+        "documents": [d.id for d in batch.documents],
+        "duplicate_of": batch.duplicate_of,
+        "district": batch.district,
+        "created_at": batch.created_at.isoformat(timespec="seconds"),
+        "updated_at": batch.updated_at.isoformat(timespec="seconds"),
+    }

@@ -1,0 +1,41 @@
+"""Vietnamese text normalisation: the one place where text is NFC'd and folded.
+
+Everything that stores or compares Vietnamese text goes through `nfc`; every
+accent-insensitive comparison goes through `fold`. `fold` also maps đ/Đ to d,
+which Unicode decomposition does not do (U+0111 has no decomposition), so a
+plain-ASCII query "dang" finds "Đặng".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    """Precomposed form: scanners, Word and OCR mix decomposed and precomposed marks."""
+    return unicodedata.normalize("NFC", text)
+
+
+def strip_marks(text: str) -> str:
+    """Remove diacritics (tones and vowel marks) and map đ→d, keeping case."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive key: "Đặng Thị Hà" → "dang thi ha"."""
+    return strip_marks(text).casefold()
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of NFC text (digits included), in order."""
+    return _WORD_RE.findall(nfc(text))
+
+
+def squash_spaces(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,123 @@
+"""Shared fixtures: isolated data dirs, the CLI as users run it, and PostgreSQL.
+
+PostgreSQL tests need the server at 127.0.0.1:5432 (trust auth, user postgres).
+Under CI (CI=true) an unreachable server fails those tests; elsewhere they skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_scans"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+PG_ADMIN_URL = os.environ.get("DOSSIER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def corpus_file(relative: str) -> Path:
+    """A file of ../shared/corpus; the test skips (with the reason) on a clone without it."""
+    path = CORPUS / relative
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is absent (fresh clone without the development corpus)")
+    assert path.exists(), f"corpus file missing: {path}"
+    return path
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@dataclass
+class Dossier:
+    """Runs the real `dossier` command against one data dir (and optionally one database)."""
+
+    data_dir: Path
+    db_url: str | None = None
+    config: Path | None = None
+
+    def __call__(self, *args: str, timeout: float = 900, env: dict[str, str] | None = None) -> CliResult:
+        command = [sys.executable, "-m", "pipeline", "--data-dir", str(self.data_dir)]
+        if self.db_url:
+            command += ["--db", self.db_url]
+        if self.config:
+            command += ["--config", str(self.config)]
+        result = subprocess.run([*command, *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+                                env={**os.environ, **(env or {})})
+        return CliResult(result.returncode, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def dossier(tmp_path: Path) -> Dossier:
+    runner = Dossier(data_dir=tmp_path / "data")
+    result = runner("init")
+    assert result.code == 0, result.err
+    return runner
+
+
+def _pg_admin_engine():
+    from sqlalchemy import create_engine
+
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The admin URL of a reachable PostgreSQL; fail under CI, skip elsewhere, when there is none."""
+    from sqlalchemy import text
+
+    try:
+        with _pg_admin_engine().connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "unreachable"
+        message = f"PostgreSQL unreachable at {PG_ADMIN_URL}: {str(exc).splitlines()[0]}"
+        if IN_CI:
+            pytest.fail(message + " (CI requires it; .ci/run starts it)")
+        pytest.skip(message)
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    from sqlalchemy import text
+
+    name = f"dossier_test_{uuid.uuid4().hex[:12]}"
+    engine = _pg_admin_engine()
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path: Path) -> str:
+    """Run a test on both backends: they must behave the same for users."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    return request.getfixturevalue("pg_url")
+
+
+def expected_samples() -> dict:
+    return json.loads((SAMPLES / "EXPECTED.json").read_text(encoding="utf-8"))

@@ -1,0 +1,1 @@
+"""Developer tools for dossier: the sample-scan generator and its helpers (not part of the pipeline)."""
