@@ -23,6 +23,7 @@ from pipeline.domain import DocumentResult, Word
 from pipeline.errors import DossierError, NotFound, StoreUnavailable
 from pipeline.stages.ocr import OcrResult
 from pipeline.store import db
+from pipeline.search.index import index_document
 from pipeline.store.models import (
     Batch,
     BatchFile,
@@ -34,6 +35,7 @@ from pipeline.store.models import (
     Page,
     utcnow,
 )
+from pipeline.store.views import batch_view
 
 PROGRAM = f"dossier {__version__} {socket.gethostname()}"[:100]
 
@@ -182,6 +184,7 @@ class Store:
                 ]
                 session.add(document)
                 session.flush()
+                index_document(session, document)
                 ids.append(document.id)
                 self.add_event(session, "filed", batch_id=batch_id, document_id=document.id,
                                detail=f"{result.classification.doc_type} ({result.classification.confidence:.2f})")
@@ -255,19 +258,3 @@ class Store:
             rows = session.execute(select(Batch.status, func.count()).group_by(Batch.status))
             return {status: count for status, count in rows}
 
-
-def batch_view(batch: Batch) -> dict[str, Any]:
-    """The `batches --json` shape."""
-    return {
-        "batch_id": batch.id,
-        "source": batch.source,
-        "status": batch.status,
-        "stage": batch.stage,
-        "reason": batch.reason,
-        "attempts": batch.attempts,
-        "documents": [d.id for d in batch.documents],
-        "duplicate_of": batch.duplicate_of,
-        "district": batch.district,
-        "created_at": batch.created_at.isoformat(timespec="seconds"),
-        "updated_at": batch.updated_at.isoformat(timespec="seconds"),
-    }

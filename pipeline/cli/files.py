@@ -1,0 +1,146 @@
+"""Commands that set up the store and file dossiers: init, ingest, show, batches, types."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.app import App
+from pipeline.cli.render import Progress, print_json
+from pipeline.config import Settings
+from pipeline.errors import ExitCode, UsageError
+from pipeline.store.models import BatchStatus
+from pipeline.store.views import document_view
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("init", help="create the data folders and the database schema (safe to repeat)")
+    p.set_defaults(handler=cmd_init)
+
+    p = commands.add_parser("ingest", help="archive, OCR, classify and file the given files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, or a folder holding one dossier")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = commands.add_parser("show", help="show one document")
+    p.add_argument("document_id", type=int, metavar="DOC_ID")
+    p.add_argument("--text", action="store_true", help="print the full text of every page")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = commands.add_parser("batches", help="list batches (dropped files or folders) and their state")
+    p.add_argument("--status", choices=BatchStatus.ALL)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_batches)
+
+    p = commands.add_parser("types", help="list the catalog of document types")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_types)
+
+
+def cmd_init(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    for folder in (settings.data_dir, settings.archive_dir, settings.inbox_dir, settings.work_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    app = App.open(settings, check_schema=False)
+    try:
+        app.store.init_schema()
+        app.catalog  # fail now, not at the first document, if the catalog is broken
+    finally:
+        app.close()
+    print(f"data dir   {settings.data_dir}")
+    print(f"store      {app.store.engine.url.render_as_string(hide_password=True)}")
+    print(f"inbox      {settings.inbox_dir}")
+    print(f"district   {settings.office.district}")
+    return ExitCode.OK
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.ingest import ingest_paths
+
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+    app = App.open(settings)
+    try:
+        with Progress(enabled=not args.json) as progress:
+            report = ingest_paths(app, paths, on_progress=progress.update)
+    finally:
+        app.close()
+    failed = report.failed
+    if args.json:
+        print_json({
+            "batches": [{"batch_id": i.batch_id, "source": i.source, "status": i.status,
+                         "duplicate_of": i.duplicate_of} for i in report.intakes],
+            "filed": [{"batch_id": o.batch_id, "source": o.source, "documents": list(o.document_ids)}
+                      for o in report.outcomes if o.status == "done"],
+            "failed": [{"source": source, "stage": e.stage.value if e.stage else None, "code": e.code,
+                        "reason": e.one_line()} for source, e in failed],
+        })
+    else:
+        filed = [o for o in report.outcomes if o.status == "done"]
+        duplicates = [i for i in report.intakes if i.status == "duplicate"]
+        print(f"{len(filed)} batch(es) filed ({sum(len(o.document_ids) for o in filed)} document(s)), "
+              f"{len(duplicates)} duplicate(s), {len(failed)} failed")
+        for item in duplicates:
+            print(f"  duplicate: {item.source} (same content as batch {item.duplicate_of})")
+        for _source, error in failed:
+            print(f"  FAILED {error.one_line()}", file=sys.stderr)
+    return ExitCode.BATCH_FAILED if failed else ExitCode.OK
+
+
+def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    app = App.open(settings)
+    try:
+        view = document_view(app.store.document(args.document_id))
+    finally:
+        app.close()
+    if args.json:
+        print_json(view)
+        return ExitCode.OK
+    print(f"Document #{view['document_id']}  {view['doc_type']} (confidence {view['doc_type_confidence']:.2f})")
+    print(f"  source   {view['source']}  (batch {view['batch_id']}, {view['pages']} page(s))")
+    if view["review_reasons"]:
+        print(f"  review   {'; '.join(view['review_reasons'])}")
+    for f in view["field_details"]:
+        print(f"  {f['name']:<16} {f['value']}  (confidence {f['confidence']:.2f}, page {f['page']})")
+    if args.text:
+        for number, text in enumerate(view["page_texts"], start=1):
+            print(f"\n--- page {number} ---\n{text}")
+    return ExitCode.OK
+
+
+def cmd_batches(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    app = App.open(settings)
+    try:
+        rows = app.store.batches(status=args.status)
+    finally:
+        app.close()
+    if args.json:
+        print_json(rows)
+        return ExitCode.OK
+    if not rows:
+        print("no batches")
+    for row in rows:
+        line = (f"#{row['batch_id']:<5} {row['status']:<10} attempts={row['attempts']}  "
+                f"{row['updated_at']}  {row['source']}")
+        if row["status"] == BatchStatus.DUPLICATE:
+            line += f"  (duplicate of batch {row['duplicate_of']})"
+        print(line)
+        if row["reason"]:
+            print(f"       stage={row['stage']}  {row['reason']}")
+    return ExitCode.OK
+
+
+def cmd_types(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.catalog import load_catalog
+
+    catalog = load_catalog(settings.catalog_path)
+    if args.json:
+        print_json([{"id": t.id, "name_vi": t.name_vi, "name_en": t.name_en, "group": t.group,
+                     "fields": list(t.fields), "required": list(t.required)} for t in catalog.types])
+        return ExitCode.OK
+    for t in catalog.types:
+        print(f"{t.id:<28} {t.group:<15} {t.name_vi}  /  {t.name_en}")
+    return ExitCode.OK
