@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from pipeline.store.models import Document
-from pipeline.store.repository import Store
 from pipeline.textnorm import fold
+
+if TYPE_CHECKING:  # the store imports the search index: avoid the cycle at run time
+    from pipeline.store.repository import Store
 
 SNIPPET_CHARS = 160
 
@@ -59,7 +61,7 @@ class SearchResults:
     fuzzy: bool = False  # the fallback for OCR-damaged names was used
 
 
-def search(store: Store, query: SearchQuery) -> SearchResults:
+def search(store: "Store", query: SearchQuery) -> SearchResults:
     terms = fold(query.text).split()
     hits: list[SearchHit] = []
     with store.session() as session:
