@@ -27,6 +27,7 @@ class DocType:
     keywords: tuple[str, ...]
     fields: tuple[str, ...]
     required: tuple[str, ...]
+    languages: str | None = None  # Tesseract languages for this type; None: the office default
 
     @property
     def folded_titles(self) -> tuple[str, ...]:
@@ -80,6 +81,7 @@ def load_catalog(path: Path) -> Catalog:
                 keywords=tuple(nfc(k) for k in entry.get("keywords", [])),
                 fields=tuple(entry.get("fields", [])),
                 required=tuple(entry.get("required", [])),
+                languages=entry.get("languages"),
             )
         except KeyError as exc:
             raise ConfigError(f"{where} lacks the key {exc.args[0]!r}", path=str(path)) from None

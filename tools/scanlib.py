@@ -195,6 +195,8 @@ class Table:
     size_pt: float = 11.0
     header_bold: bool = True
     space_before_pt: float = 4.0
+    borders: bool = True
+    align_header: str = "center"
 
 
 Element = Line | Row | Spacer | PageBreak | Graphic | Columns | Table
@@ -311,9 +313,11 @@ def signature_block(role: str, name: str, *, note: str = "(Ký, ghi rõ họ tê
 
 
 def table(rows: Sequence[Sequence[str]], widths: Sequence[float], *, size_pt: float = 11.0,
-          header_bold: bool = True, space_before_pt: float = 4.0) -> Table:
+          header_bold: bool = True, space_before_pt: float = 4.0, borders: bool = True,
+          align_header: str = "center") -> Table:
+    """A table; with borders=False it is just aligned, wrapped columns (a two-person form)."""
     return Table(tuple(tuple(nfc(c) for c in r) for r in rows), tuple(widths), size_pt, header_bold,
-                 space_before_pt)
+                 space_before_pt, borders, align_header)
 
 
 # --- layout ---------------------------------------------------------------------------------------
@@ -495,7 +499,7 @@ class _Renderer:
     def layout_table(self, tb: Table, x0: int, x1: int, y: int, page: _Page | None, out: list[_Frag]) -> int:
         y += self.px(tb.space_before_pt)
         size = self.px(tb.size_pt)
-        pad = mm_to_px(1.2, self.dpi)
+        pad = mm_to_px(1.2 if tb.borders else 0.6, self.dpi)
         lw = max(1, self.dpi // 100)
         total = x1 - x0
         xs = [x0]
@@ -515,7 +519,7 @@ class _Renderer:
             f = font(size, bold=bold)
             for c_i, lines in enumerate(cell_lines):
                 for l_i, text in enumerate(lines):
-                    if bold:  # header cells are centred
+                    if bold and tb.align_header == "center":
                         x = (xs[c_i] + xs[c_i + 1] - f.getlength(text)) / 2
                     else:
                         x = xs[c_i] + pad
@@ -524,7 +528,7 @@ class _Renderer:
                         out.append((baseline, x, text, size))
                     if page is not None:
                         page.draw.text((x, baseline), text, font=f, fill=INK, anchor="ls")
-            if page is not None:
+            if page is not None and tb.borders:
                 page.draw.rectangle((xs[0], y, xs[-1], y + height), outline=INK, width=lw)
                 for x in xs[1:-1]:
                     page.draw.line((x, y, x, y + height), fill=INK, width=lw)
@@ -601,6 +605,44 @@ def render_page(elements: Sequence[Element], *, dpi: int = DEFAULT_DPI, margins:
     if len(pages) != 1:
         raise ValueError(f"content takes {len(pages)} pages, expected 1")
     return pages[0].image, pages[0].text
+
+
+# --- free-form drawing ------------------------------------------------------------------------------
+
+
+class Canvas:
+    """Free-form drawing that keeps ground truth: for layouts the flow renderer cannot do (an ID
+    card, a photocopy of one on a page). Text is placed by its left end and baseline."""
+
+    def __init__(self, image: Image.Image):
+        self.image = image
+        self.draw = ImageDraw.Draw(image)
+        self.frags: list[_Frag] = []
+
+    def text(self, x: float, baseline: float, text: str, *, size_px: int, bold: bool = False,
+             italic: bool = False, family: str = DEFAULT_FAMILY, fill: int = INK, align: str = "left",
+             record: bool = True) -> float:
+        """Draw *text*; align "left"/"center"/"right" refers to x. Returns the text width."""
+        text = nfc(text)
+        f = font(size_px, bold=bold, italic=italic, family=family)
+        w = f.getlength(text)
+        if align == "center":
+            x -= w / 2
+        elif align == "right":
+            x -= w
+        self.draw.text((x, baseline), text, font=f, fill=fill, anchor="ls")
+        if record and text.strip():
+            self.frags.append((baseline, x, text, size_px))
+        return w
+
+    def paste(self, other: "Canvas", xy: tuple[int, int], mask: Image.Image | None = None) -> None:
+        """Paste another canvas (and its text) at *xy*."""
+        self.image.paste(other.image, xy, mask)
+        self.frags.extend((b + xy[1], x + xy[0], t, s) for b, x, t, s in other.frags)
+
+    @property
+    def ground_truth(self) -> str:
+        return ground_truth(self.frags)
 
 
 # --- pictures -------------------------------------------------------------------------------------
