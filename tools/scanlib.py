@@ -40,7 +40,8 @@ import math
 import random
 import unicodedata
 import zlib
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import lru_cache
 from pathlib import Path
 from typing import Final, Iterable, Sequence
@@ -64,6 +65,10 @@ _FONT_FILES: Final[dict[tuple[str, bool, bool], str]] = {
     ("serif-condensed", True, False): "DejaVuSerifCondensed-Bold.ttf",
     ("serif-condensed", False, True): "DejaVuSerifCondensed-Italic.ttf",
     ("serif-condensed", True, True): "DejaVuSerifCondensed-BoldItalic.ttf",
+    ("sans-condensed", False, False): "DejaVuSansCondensed.ttf",
+    ("sans-condensed", True, False): "DejaVuSansCondensed-Bold.ttf",
+    ("sans-condensed", False, True): "DejaVuSansCondensed-Oblique.ttf",
+    ("sans-condensed", True, True): "DejaVuSansCondensed-BoldOblique.ttf",
     ("mono", False, False): "DejaVuSansMono.ttf",
     ("mono", True, False): "DejaVuSansMono-Bold.ttf",
     ("mono", False, True): "DejaVuSansMono-Oblique.ttf",
@@ -90,7 +95,9 @@ def pt_to_px(pt: float, dpi: int) -> int:
 
 
 @lru_cache(maxsize=256)
-def font(size_px: int, *, bold: bool = False, italic: bool = False, family: str = DEFAULT_FAMILY) -> ImageFont.FreeTypeFont:
+def font(
+    size_px: int, *, bold: bool = False, italic: bool = False, family: str = DEFAULT_FAMILY
+) -> ImageFont.FreeTypeFont:
     """A DejaVu font at *size_px* pixels (em size)."""
     return ImageFont.truetype(str(FONT_DIR / _FONT_FILES[(family, bold, italic)]), size_px)
 
@@ -216,63 +223,131 @@ def It(text: str) -> Run:
     return Run(nfc(text), italic=True)
 
 
-def para(*parts: Run | str, align: str = "left", size_pt: float = BODY_PT, indent_mm: float = 0.0,
-         first_indent_mm: float = 0.0, space_before_pt: float = 0.0, space_after_pt: float = 0.0,
-         bold: bool = False, italic: bool = False, leader: bool = False, rule_mm: float = 0.0,
-         family: str = DEFAULT_FAMILY) -> Line:
+def para(
+    *parts: Run | str,
+    align: str = "left",
+    size_pt: float = BODY_PT,
+    indent_mm: float = 0.0,
+    first_indent_mm: float = 0.0,
+    space_before_pt: float = 0.0,
+    space_after_pt: float = 0.0,
+    bold: bool = False,
+    italic: bool = False,
+    leader: bool = False,
+    rule_mm: float = 0.0,
+    family: str = DEFAULT_FAMILY,
+    line_spacing: float = 1.32,
+) -> Line:
     """A paragraph; plain string parts take the bold/italic given here."""
     runs = tuple(Run(nfc(p), bold, italic) if isinstance(p, str) else p for p in parts)
-    return Line(runs, align, size_pt, indent_mm, first_indent_mm, space_before_pt, space_after_pt,
-                leader, rule_mm, family)
+    return Line(
+        runs,
+        align,
+        size_pt,
+        indent_mm,
+        first_indent_mm,
+        space_before_pt,
+        space_after_pt,
+        leader,
+        rule_mm,
+        family,
+        line_spacing,
+    )
 
 
-def center(text: str, *, bold: bool = False, italic: bool = False, size_pt: float = BODY_PT,
-           space_before_pt: float = 0.0, rule_mm: float = 0.0) -> Line:
-    return para(text, align="center", bold=bold, italic=italic, size_pt=size_pt,
-                space_before_pt=space_before_pt, rule_mm=rule_mm)
+def center(
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size_pt: float = BODY_PT,
+    space_before_pt: float = 0.0,
+    rule_mm: float = 0.0,
+) -> Line:
+    return para(
+        text,
+        align="center",
+        bold=bold,
+        italic=italic,
+        size_pt=size_pt,
+        space_before_pt=space_before_pt,
+        rule_mm=rule_mm,
+    )
 
 
-def title(text: str, *, size_pt: float = TITLE_PT, space_before_pt: float = 10.0,
-          space_after_pt: float = 2.0) -> Line:
+def title(text: str, *, size_pt: float = TITLE_PT, space_before_pt: float = 10.0, space_after_pt: float = 2.0) -> Line:
     """A centred bold title ("GIẤY KHAI SINH")."""
-    return para(text, align="center", bold=True, size_pt=size_pt, space_before_pt=space_before_pt,
-                space_after_pt=space_after_pt)
+    return para(
+        text,
+        align="center",
+        bold=True,
+        size_pt=size_pt,
+        space_before_pt=space_before_pt,
+        space_after_pt=space_after_pt,
+    )
 
 
 def national_header(*, size_pt: float = BODY_PT, rule: bool = True) -> list[Line]:
     """ "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" / "Độc lập - Tự do - Hạnh phúc" (underlined)."""
     return [
         para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="center", bold=True, size_pt=size_pt),
-        para("Độc lập - Tự do - Hạnh phúc", align="center", bold=True, size_pt=size_pt + 0.5,
-             rule_mm=62.0 if rule else 0.0),
+        para(
+            "Độc lập - Tự do - Hạnh phúc",
+            align="center",
+            bold=True,
+            size_pt=size_pt + 0.5,
+            rule_mm=62.0 if rule else 0.0,
+        ),
     ]
 
 
-def field(label: str, value: str, *, bold_value: bool = True, leader: bool = False,
-          indent_mm: float = 0.0, size_pt: float = BODY_PT, sep: str = ": ") -> Line:
+def field(
+    label: str,
+    value: str,
+    *,
+    bold_value: bool = True,
+    leader: bool = False,
+    indent_mm: float = 0.0,
+    size_pt: float = BODY_PT,
+    sep: str = ": ",
+    line_spacing: float = 1.32,
+) -> Line:
     """ "Label: value" (value bold, as typed into a form). leader=True adds the form's dots."""
-    return para(Run(nfc(label + sep)), Run(nfc(value), bold=bold_value), leader=leader,
-                indent_mm=indent_mm, size_pt=size_pt)
+    return para(
+        Run(nfc(label + sep)),
+        Run(nfc(value), bold=bold_value),
+        leader=leader,
+        indent_mm=indent_mm,
+        size_pt=size_pt,
+        line_spacing=line_spacing,
+    )
 
 
-def row(*cells: tuple[float, Sequence[Run | str] | str], size_pt: float = BODY_PT,
-        space_before_pt: float = 0.0) -> Row:
+def row(
+    *cells: tuple[float, Sequence[Run | str] | str],
+    size_pt: float = BODY_PT,
+    space_before_pt: float = 0.0,
+    line_spacing: float = 1.32,
+) -> Row:
     """Cells at fixed positions: row((0, "Giới tính: "), (0.4, [Run("Dân tộc: "), B("Kinh")]))."""
     out = []
     for x, content in cells:
         out.append((float(x), _runs([content] if isinstance(content, str) else content)))
-    return Row(tuple(out), size_pt, space_before_pt)
+    return Row(tuple(out), size_pt, space_before_pt, line_spacing)
 
 
-def field_row(*pairs: tuple[float, str, str], size_pt: float = BODY_PT) -> Row:
+def field_row(*pairs: tuple[float, str, str], size_pt: float = BODY_PT, line_spacing: float = 1.32) -> Row:
     """Several label: value fields on one line: field_row((0, "Giới tính", "Nam"), (0.4, "Dân tộc", "Kinh"))."""
-    return row(*((x, [Run(label + ": "), B(value)]) for x, label, value in pairs), size_pt=size_pt)
+    return row(
+        *((x, [Run(label + ": "), B(value)]) for x, label, value in pairs),
+        size_pt=size_pt,
+        line_spacing=line_spacing,
+    )
 
 
 def date_right(text: str, *, size_pt: float = BODY_PT, space_before_pt: float = 8.0) -> Columns:
     """The italic place-and-date line, centred over the right half ("Quận 1, ngày 12 tháng 3 năm 2021")."""
-    return Columns((), (center(text, italic=True, size_pt=size_pt),), split=0.4,
-                   space_before_pt=space_before_pt)
+    return Columns((), (center(text, italic=True, size_pt=size_pt),), split=0.4, space_before_pt=space_before_pt)
 
 
 def spacer(mm: float) -> Spacer:
@@ -283,19 +358,43 @@ def page_break() -> PageBreak:
     return PageBreak()
 
 
-def graphic(kind: str, width_mm: float, height_mm: float, *, seed: int = 0, text: str = "",
-            dx_mm: float = 0.0, dy_mm: float = 0.0, overlay: bool = False) -> Graphic:
+def graphic(
+    kind: str,
+    width_mm: float,
+    height_mm: float,
+    *,
+    seed: int = 0,
+    text: str = "",
+    dx_mm: float = 0.0,
+    dy_mm: float = 0.0,
+    overlay: bool = False,
+) -> Graphic:
     return Graphic(kind, width_mm, height_mm, seed, nfc(text), dx_mm, dy_mm, overlay)
 
 
-def columns(left: Sequence[Element], right: Sequence[Element], *, split: float = 0.45,
-            space_before_pt: float = 0.0, gap_mm: float = 4.0) -> Columns:
+def columns(
+    left: Sequence[Element],
+    right: Sequence[Element],
+    *,
+    split: float = 0.45,
+    space_before_pt: float = 0.0,
+    gap_mm: float = 4.0,
+) -> Columns:
     return Columns(tuple(left), tuple(right), split, gap_mm, space_before_pt)
 
 
-def signature_block(role: str, name: str, *, note: str = "(Ký, ghi rõ họ tên)", seed: int = 0,
-                    stamp: str = "", position: str | None = None, left: Sequence[Element] = (),
-                    split: float = 0.45, space_before_pt: float = 6.0) -> Columns:
+def signature_block(
+    role: str,
+    name: str,
+    *,
+    note: str = "(Ký, ghi rõ họ tên)",
+    seed: int = 0,
+    stamp: str = "",
+    position: str | None = None,
+    left: Sequence[Element] = (),
+    split: float = 0.45,
+    space_before_pt: float = 6.0,
+) -> Columns:
     """Signature on the right: role (bold), note (italic), scribble (+ stamp), position, name (bold).
 
     *left* is what sits in the left column at the same height (e.g. "Nơi nhận:").
@@ -312,12 +411,26 @@ def signature_block(role: str, name: str, *, note: str = "(Ký, ghi rõ họ tê
     return columns(left, right, split=split, space_before_pt=space_before_pt)
 
 
-def table(rows: Sequence[Sequence[str]], widths: Sequence[float], *, size_pt: float = 11.0,
-          header_bold: bool = True, space_before_pt: float = 4.0, borders: bool = True,
-          align_header: str = "center") -> Table:
+def table(
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    *,
+    size_pt: float = 11.0,
+    header_bold: bool = True,
+    space_before_pt: float = 4.0,
+    borders: bool = True,
+    align_header: str = "center",
+) -> Table:
     """A table; with borders=False it is just aligned, wrapped columns (a two-person form)."""
-    return Table(tuple(tuple(nfc(c) for c in r) for r in rows), tuple(widths), size_pt, header_bold,
-                 space_before_pt, borders, align_header)
+    return Table(
+        tuple(tuple(nfc(c) for c in r) for r in rows),
+        tuple(widths),
+        size_pt,
+        header_bold,
+        space_before_pt,
+        borders,
+        align_header,
+    )
 
 
 # --- layout ---------------------------------------------------------------------------------------
@@ -426,8 +539,7 @@ class _Renderer:
     def _line_height(self, size_pt: float, spacing: float) -> int:
         return int(round(self.px(size_pt) * spacing))
 
-    def layout_line(self, line: Line, x0: int, x1: int, y: int, page: _Page | None,
-                    out: list[_Frag]) -> int:
+    def layout_line(self, line: Line, x0: int, x1: int, y: int, page: _Page | None, out: list[_Frag]) -> int:
         """Draw (if page) a wrapped paragraph between x0..x1 starting at y; return the new y."""
         y += self.px(line.space_before_pt)
         indent = mm_to_px(line.indent_mm, self.dpi)
@@ -449,7 +561,7 @@ class _Renderer:
             baseline = y + ascent
             if page is not None:
                 cx = x
-                for (p, f), w in zip(pieces, widths):
+                for (p, f), w in zip(pieces, widths, strict=True):
                     page.draw.text((cx, baseline), p, font=f, fill=INK, anchor="ls")
                     cx += w
             if line.leader and i == len(wrapped) - 1:
@@ -541,12 +653,18 @@ class _Renderer:
         if page is not None:
             cx = (x0 + x1) / 2 + mm_to_px(g.dx_mm, self.dpi)
             top = y + mm_to_px(g.dy_mm, self.dpi)
-            draw_graphic(page.image, g.kind, (int(cx - w / 2), int(top), int(cx + w / 2), int(top + h)),
-                         seed=g.seed, text=g.text)
+            draw_graphic(
+                page.image,
+                g.kind,
+                (int(cx - w / 2), int(top), int(cx + w / 2), int(top + h)),
+                seed=g.seed,
+                text=g.text,
+            )
         return y if g.overlay else y + h
 
-    def layout(self, elements: Sequence[Element], x0: int, x1: int, y: int, page: _Page | None,
-               out: list[_Frag]) -> int:
+    def layout(
+        self, elements: Sequence[Element], x0: int, x1: int, y: int, page: _Page | None, out: list[_Frag]
+    ) -> int:
         """Lay a flow out without page breaks (used for column blocks and measuring)."""
         for el in elements:
             if isinstance(el, Line):
@@ -567,8 +685,7 @@ class _Renderer:
                 raise TypeError(f"unknown element {el!r}")
         return y
 
-    def layout_columns(self, col: Columns, x0: int, x1: int, y: int, page: _Page | None,
-                       out: list[_Frag]) -> int:
+    def layout_columns(self, col: Columns, x0: int, x1: int, y: int, page: _Page | None, out: list[_Frag]) -> int:
         y += self.px(col.space_before_pt)
         split = x0 + int((x1 - x0) * col.split)
         gap = mm_to_px(col.gap_mm, self.dpi) // 2
@@ -592,14 +709,24 @@ class _Renderer:
         return [RenderedPage(p.image, ground_truth(p.frags)) for p in self.pages]
 
 
-def render_pages(elements: Sequence[Element], *, dpi: int = DEFAULT_DPI, margins: Margins = Margins(),
-                 size_mm: tuple[float, float] = A4_MM) -> list[RenderedPage]:
+def render_pages(
+    elements: Sequence[Element],
+    *,
+    dpi: int = DEFAULT_DPI,
+    margins: Margins = Margins(),
+    size_mm: tuple[float, float] = A4_MM,
+) -> list[RenderedPage]:
     """Lay *elements* out on as many A4 pages as needed; an element that does not fit moves whole."""
     return _Renderer(dpi, margins, size_mm).run(list(elements))
 
 
-def render_page(elements: Sequence[Element], *, dpi: int = DEFAULT_DPI, margins: Margins = Margins(),
-                size_mm: tuple[float, float] = A4_MM) -> tuple[Image.Image, str]:
+def render_page(
+    elements: Sequence[Element],
+    *,
+    dpi: int = DEFAULT_DPI,
+    margins: Margins = Margins(),
+    size_mm: tuple[float, float] = A4_MM,
+) -> tuple[Image.Image, str]:
     """Render a one-page document; returns (grayscale image, ground-truth text)."""
     pages = render_pages(elements, dpi=dpi, margins=margins, size_mm=size_mm)
     if len(pages) != 1:
@@ -619,9 +746,20 @@ class Canvas:
         self.draw = ImageDraw.Draw(image)
         self.frags: list[_Frag] = []
 
-    def text(self, x: float, baseline: float, text: str, *, size_px: int, bold: bool = False,
-             italic: bool = False, family: str = DEFAULT_FAMILY, fill: int = INK, align: str = "left",
-             record: bool = True) -> float:
+    def text(
+        self,
+        x: float,
+        baseline: float,
+        text: str,
+        *,
+        size_px: int,
+        bold: bool = False,
+        italic: bool = False,
+        family: str = DEFAULT_FAMILY,
+        fill: int = INK,
+        align: str = "left",
+        record: bool = True,
+    ) -> float:
         """Draw *text*; align "left"/"center"/"right" refers to x. Returns the text width."""
         text = nfc(text)
         f = font(size_px, bold=bold, italic=italic, family=family)
@@ -634,6 +772,39 @@ class Canvas:
         if record and text.strip():
             self.frags.append((baseline, x, text, size_px))
         return w
+
+    def text_wrapped(
+        self,
+        x: float,
+        baseline: float,
+        text: str,
+        *,
+        width: float,
+        size_px: int,
+        line_height: float,
+        first_x: float | None = None,
+        bold: bool = False,
+        family: str = DEFAULT_FAMILY,
+        fill: int = INK,
+    ) -> float:
+        """Draw *text* word-wrapped: the first line from *first_x* (default x), the others from x,
+        all ending before x + width. Returns the baseline of the last line."""
+        f = font(size_px, bold=bold, family=family)
+        line_x = x if first_x is None else first_x
+        words = nfc(text).split()
+        current = ""
+        for word in words:
+            trial = f"{current} {word}".strip()
+            if current and line_x + f.getlength(trial) > x + width:
+                self.text(line_x, baseline, current, size_px=size_px, bold=bold, family=family, fill=fill)
+                baseline += line_height
+                line_x = x
+                current = word
+            else:
+                current = trial
+        if current:
+            self.text(line_x, baseline, current, size_px=size_px, bold=bold, family=family, fill=fill)
+        return baseline
 
     def paste(self, other: "Canvas", xy: tuple[int, int], mask: Image.Image | None = None) -> None:
         """Paste another canvas (and its text) at *xy*."""
@@ -648,8 +819,7 @@ class Canvas:
 # --- pictures -------------------------------------------------------------------------------------
 
 
-def draw_graphic(img: Image.Image, kind: str, box: tuple[int, int, int, int], *, seed: int = 0,
-                 text: str = "") -> None:
+def draw_graphic(img: Image.Image, kind: str, box: tuple[int, int, int, int], *, seed: int = 0, text: str = "") -> None:
     """Draw a textless picture into *box* of a grayscale image."""
     if kind == "signature":
         draw_signature(img, box, seed=seed)
@@ -688,8 +858,17 @@ def draw_signature(img: Image.Image, box: tuple[int, int, int, int], *, seed: in
     draw.line(flourish, fill=35, width=max(1, width - 1), joint="curve")
 
 
-def _text_on_circle(img: Image.Image, cx: float, cy: float, radius: float, text: str, size: int,
-                    fill: int, start_deg: float = 200.0, span_deg: float = 320.0) -> None:
+def _text_on_circle(
+    img: Image.Image,
+    cx: float,
+    cy: float,
+    radius: float,
+    text: str,
+    size: int,
+    fill: int,
+    start_deg: float = 200.0,
+    span_deg: float = 320.0,
+) -> None:
     f = font(size, bold=True, family="sans")
     n = max(1, len(text))
     for i, ch in enumerate(text):
@@ -718,8 +897,17 @@ def draw_stamp(img: Image.Image, box: tuple[int, int, int, int], *, text: str = 
     draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=gray, width=lw + 1)
     draw.ellipse((cx - r * 0.68, cy - r * 0.68, cx + r * 0.68, cy + r * 0.68), outline=gray, width=lw)
     if text:
-        _text_on_circle(layer, cx, cy, r * 0.84, text, max(8, int(d / 12)), gray,
-                        start_deg=160.0, span_deg=min(340.0, 12.0 * len(text)) if len(text) < 28 else 340.0)
+        _text_on_circle(
+            layer,
+            cx,
+            cy,
+            r * 0.84,
+            text,
+            max(8, int(d / 12)),
+            gray,
+            start_deg=160.0,
+            span_deg=min(340.0, 12.0 * len(text)) if len(text) < 28 else 340.0,
+        )
     _draw_star(draw, cx, cy, r * 0.3, fill=gray)
     # ink is uneven: lighten random blotches, then multiply onto the page
     rng = np.random.default_rng(seed)
@@ -753,22 +941,30 @@ def draw_emblem(img: Image.Image, box: tuple[int, int, int, int]) -> None:
     _draw_star(draw, cx, cy - r * 0.05, r * 0.5, fill=230)
     for k in range(12):
         a = math.pi * (0.15 + 0.7 * k / 11)
-        draw.ellipse((cx + r * 0.8 * math.cos(a) - r * 0.09, cy + r * 0.8 * math.sin(a) - r * 0.09,
-                      cx + r * 0.8 * math.cos(a) + r * 0.09, cy + r * 0.8 * math.sin(a) + r * 0.09), fill=110)
+        draw.ellipse(
+            (
+                cx + r * 0.8 * math.cos(a) - r * 0.09,
+                cy + r * 0.8 * math.sin(a) - r * 0.09,
+                cx + r * 0.8 * math.cos(a) + r * 0.09,
+                cy + r * 0.8 * math.sin(a) + r * 0.09,
+            ),
+            fill=110,
+        )
 
 
 def draw_portrait(img: Image.Image, box: tuple[int, int, int, int], *, seed: int = 0) -> None:
-    """An ID photo: light background, head and shoulders silhouette."""
+    """An ID photo: light background, head and shoulders silhouette, clipped to *box*."""
     rng = random.Random(seed)
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
-    draw = ImageDraw.Draw(img)
-    draw.rectangle(box, fill=205)
+    photo = Image.new("L", (w, h), 205)
+    draw = ImageDraw.Draw(photo)
     skin = rng.randint(120, 150)
-    draw.ellipse((x0 + w * 0.05, y0 + h * 0.68, x1 - w * 0.05, y1 + h * 0.45), fill=60)  # shoulders
-    draw.rectangle((x0 + w * 0.4, y0 + h * 0.52, x1 - w * 0.4, y0 + h * 0.75), fill=skin)  # neck
-    draw.ellipse((x0 + w * 0.24, y0 + h * 0.14, x1 - w * 0.24, y0 + h * 0.66), fill=skin)  # face
-    draw.chord((x0 + w * 0.22, y0 + h * 0.08, x1 - w * 0.22, y0 + h * 0.5), 180, 360, fill=40)  # hair
+    draw.ellipse((w * 0.05, h * 0.7, w * 0.95, h * 1.45), fill=60)  # shoulders
+    draw.rectangle((w * 0.4, h * 0.52, w * 0.6, h * 0.75), fill=skin)  # neck
+    draw.ellipse((w * 0.24, h * 0.14, w * 0.76, h * 0.66), fill=skin)  # face
+    draw.chord((w * 0.22, h * 0.08, w * 0.78, h * 0.5), 180, 360, fill=40)  # hair
+    img.paste(photo, (x0, y0))
 
 
 # --- degradation ----------------------------------------------------------------------------------
@@ -807,8 +1003,9 @@ def rotate(img: Image.Image, degrees: int) -> Image.Image:
     return _with_dpi(out, (dy, dx) if degrees % 180 else (dx, dy))
 
 
-def scanner(img: Image.Image, *, seed: int = 0, blur: float = 0.7, paper: int = 246, ink: int = 35,
-            noise: float = 0.0) -> Image.Image:
+def scanner(
+    img: Image.Image, *, seed: int = 0, blur: float = 0.7, paper: int = 246, ink: int = 35, noise: float = 0.0
+) -> Image.Image:
     """A flatbed scan of a printed page: optics blur, paper not quite white, toner not quite black,
     optional sensor noise (sigma in gray levels)."""
     dpi = _dpi_of(img)
@@ -832,8 +1029,9 @@ def quantize_gray(img: Image.Image, levels: int = 16) -> Image.Image:
     return _with_dpi(Image.fromarray(np.clip(out, 0, 255).astype(np.uint8)), dpi)
 
 
-def add_noise_and_jpeg(img: Image.Image, quality: int = 75, *, seed: int = 0, sigma: float = 6.0,
-                       speckle: float = 0.0004) -> Image.Image:
+def add_noise_and_jpeg(
+    img: Image.Image, quality: int = 75, *, seed: int = 0, sigma: float = 6.0, speckle: float = 0.0004
+) -> Image.Image:
     """Gaussian sensor noise, a sprinkle of dust specks, then a JPEG round trip at *quality*."""
     dpi = _dpi_of(img)
     rng = np.random.default_rng(seed)
@@ -866,15 +1064,16 @@ def _perspective_coeffs(src: Sequence[tuple[float, float]], dst: Sequence[tuple[
     """Coefficients for Image.transform(PERSPECTIVE) mapping output points *dst* to input *src*."""
     a = []
     b = []
-    for (x, y), (u, v) in zip(dst, src):
+    for (x, y), (u, v) in zip(dst, src, strict=True):
         a.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
         a.append([0, 0, 0, x, y, 1, -v * x, -v * y])
         b.extend([u, v])
     return list(np.linalg.solve(np.array(a, dtype=np.float64), np.array(b, dtype=np.float64)))
 
 
-def phone_photo(img: Image.Image, *, seed: int = 0, short_side: int = 900, quality: int = 80,
-                tilt: float = 1.0) -> Image.Image:
+def phone_photo(
+    img: Image.Image, *, seed: int = 0, short_side: int = 900, quality: int = 80, tilt: float = 1.0
+) -> Image.Image:
     """A page photographed with a phone on a desk.
 
     Low resolution (*short_side* px), the sheet a slightly skewed trapezoid on a darker desk,
@@ -901,18 +1100,20 @@ def phone_photo(img: Image.Image, *, seed: int = 0, short_side: int = 900, quali
     bl = (cx - sheet_w / 2 + j(), cy + sheet_h / 2 + j())
     # small in-plane rotation
     ang = math.radians(rng.uniform(-1.5, 1.5) * tilt)
+
     def rot(p: tuple[float, float]) -> tuple[float, float]:
         dx, dy = p[0] - cx, p[1] - cy
         return (cx + dx * math.cos(ang) - dy * math.sin(ang), cy + dx * math.sin(ang) + dy * math.cos(ang))
+
     quad = [rot(p) for p in (tl, tr, br, bl)]
     # render at 2x then shrink, so the warp itself is anti-aliased
     ss = 2
     big_w, big_h = out_w * ss, out_h * ss
     coeffs = _perspective_coeffs([(0, 0), (pw, 0), (pw, ph), (0, ph)], [(x * ss, y * ss) for x, y in quad])
-    warped = page.transform((big_w, big_h), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC,
-                            fillcolor=0)
-    mask = Image.new("L", page.size, 255).transform((big_w, big_h), Image.Transform.PERSPECTIVE, coeffs,
-                                                     Image.Resampling.BILINEAR, fillcolor=0)
+    warped = page.transform((big_w, big_h), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC, fillcolor=0)
+    mask = Image.new("L", page.size, 255).transform(
+        (big_w, big_h), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR, fillcolor=0
+    )
     warped = warped.resize((out_w, out_h), Image.Resampling.LANCZOS)
     mask = mask.resize((out_w, out_h), Image.Resampling.LANCZOS)
     sheet = np.asarray(warped, dtype=np.float32) / 255.0
@@ -928,10 +1129,10 @@ def phone_photo(img: Image.Image, *, seed: int = 0, short_side: int = 900, quali
     yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
     lx, ly = rng.uniform(0.3, 0.7) * out_w, rng.uniform(0.2, 0.45) * out_h
     dist = np.sqrt((xx - lx) ** 2 + (yy - ly) ** 2) / math.hypot(out_w, out_h)
-    light = 1.08 - 0.55 * dist
+    light = 1.1 - 0.75 * dist
     corner = rng.choice(((0, 0), (out_w, 0), (0, out_h), (out_w, out_h)))
     cd = np.sqrt((xx - corner[0]) ** 2 + (yy - corner[1]) ** 2) / math.hypot(out_w, out_h)
-    light = light * (1 - 0.22 * np.clip(1 - cd / 0.55, 0, 1))
+    light = light * (1 - 0.35 * np.clip(1 - cd / 0.6, 0, 1))
     rgb = rgb * light[..., None]
     rgb = rgb + nrng.normal(0, 3.5, rgb.shape)
     photo = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB")
@@ -969,9 +1170,12 @@ def save_png(img: Image.Image, path: str | Path, dpi: int | None = None) -> None
 
 
 def save_jpeg(img: Image.Image, path: str | Path, *, quality: int = 85, dpi: int | None = None) -> None:
-    kwargs = {"quality": quality, "optimize": True}
-    if dpi or "dpi" in img.info:
-        kwargs["dpi"] = (dpi, dpi) if dpi else _dpi_of(img)
+    """JPEG; the dpi is *dpi*, else the image's own, else none is recorded (a phone photo)."""
+    kwargs: dict = {"quality": quality, "optimize": True}
+    if dpi:
+        kwargs["dpi"] = (dpi, dpi)
+    elif "dpi" in img.info:
+        kwargs["dpi"] = _dpi_of(img)
     img.save(path, "JPEG", **kwargs)
 
 
@@ -981,15 +1185,17 @@ def save_tiff(images: Sequence[Image.Image], path: str | Path, dpi: int) -> None
     if any(im.mode != mode for im in images):
         raise ValueError("all TIFF pages must have the same mode")
     compression = "group4" if mode == "1" else "tiff_adobe_deflate"
-    images[0].save(path, "TIFF", save_all=True, append_images=list(images[1:]), compression=compression,
-                   dpi=(dpi, dpi))
+    images[0].save(path, "TIFF", save_all=True, append_images=list(images[1:]), compression=compression, dpi=(dpi, dpi))
 
 
 def _pdf_image_stream(img: Image.Image, quality: int) -> tuple[bytes, dict[str, str]]:
     if img.mode == "1":
         raw = img.tobytes()  # rows padded to bytes, 1 = white, as PDF DeviceGray 1-bit expects
-        return zlib.compress(raw, 9), {"/ColorSpace": "/DeviceGray", "/BitsPerComponent": "1",
-                                        "/Filter": "/FlateDecode"}
+        return zlib.compress(raw, 9), {
+            "/ColorSpace": "/DeviceGray",
+            "/BitsPerComponent": "1",
+            "/Filter": "/FlateDecode",
+        }
     if img.mode not in ("L", "RGB"):
         img = img.convert("L")
     buf = io.BytesIO()
@@ -1017,17 +1223,23 @@ def save_pdf(images: Sequence[Image.Image], path: str | Path, dpi: int, *, quali
         data, params = _pdf_image_stream(img, quality)
         w_pt = img.width * 72.0 / dpi
         h_pt = img.height * 72.0 / dpi
-        head = ("<< /Type /XObject /Subtype /Image /Width %d /Height %d " % (img.width, img.height)
-                + " ".join(f"{k} {v}" for k, v in params.items()) + " /Length %d >>" % len(data))
+        head = (
+            "<< /Type /XObject /Subtype /Image /Width %d /Height %d " % (img.width, img.height)
+            + " ".join(f"{k} {v}" for k, v in params.items())
+            + " /Length %d >>" % len(data)
+        )
         image_obj = add(head.encode() + b"\nstream\n" + data + b"\nendstream")
         content = f"q {w_pt:.4f} 0 0 {h_pt:.4f} 0 0 cm /Im0 Do Q".encode()
         content_obj = add(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-        page = (f"<< /Type /Page /Parent {pages_obj} 0 R /MediaBox [0 0 {w_pt:.4f} {h_pt:.4f}] "
-                f"/Resources << /XObject << /Im0 {image_obj} 0 R >> >> /Contents {content_obj} 0 R >>")
+        page = (
+            f"<< /Type /Page /Parent {pages_obj} 0 R /MediaBox [0 0 {w_pt:.4f} {h_pt:.4f}] "
+            f"/Resources << /XObject << /Im0 {image_obj} 0 R >> >> /Contents {content_obj} 0 R >>"
+        )
         kids.append(add(page.encode()))
     objects[catalog - 1] = f"<< /Type /Catalog /Pages {pages_obj} 0 R >>".encode()
-    objects[pages_obj - 1] = (f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] "
-                              f"/Count {len(kids)} >>").encode()
+    objects[pages_obj - 1] = (
+        f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
+    ).encode()
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
