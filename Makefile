@@ -18,8 +18,8 @@ run: install
 	$(DOSSIER) init
 	$(DOSSIER) ingest $(SAMPLES)
 	@echo
-	@echo '$$ dossier search "nguyen van an"      # typed without diacritics'
-	@$(DOSSIER) search "nguyen van an"
+	@echo '$$ dossier search "doan thi lan"      # the name ĐOÀN THỊ LAN, typed without diacritics'
+	@$(DOSSIER) search "doan thi lan"
 
 test: install
 	$(BIN)/pytest

@@ -79,6 +79,9 @@ def current_revision(engine: Engine) -> str | None:
 
 def check_current(engine: Engine) -> None:
     """Refuse to work on a store whose schema is missing or out of date."""
+    database = engine.url.database
+    if engine.dialect.name == "sqlite" and database and not Path(database).exists():
+        raise StoreError(f"no store at {database}", remedy="run `dossier init` (or check --data-dir / --db)")
     current, head = current_revision(engine), head_revision()
     if current is None:
         raise StoreError(f"the store at {_safe_url(engine)} is not initialised", remedy="run `dossier init`")
