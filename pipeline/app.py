@@ -39,3 +39,9 @@ class App:
 
     def close(self) -> None:
         self.store.dispose()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

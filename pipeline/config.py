@@ -55,6 +55,7 @@ class InboxSettings:
     quiet_seconds: float = 5.0
     folder_marker: str = "READY"
     folder_quiet_seconds: float = 60.0
+    incomplete_seconds: float = 300.0
     rescan_seconds: float = 30.0
     polling: bool = False
 
@@ -65,6 +66,7 @@ class QueueSettings:
     max_attempts: int = 5
     retry_base_seconds: float = 10.0
     lease_seconds: float = 600.0
+    shutdown_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -105,18 +107,17 @@ class Settings:
 
     @property
     def inbox_dir(self) -> Path:
-        return self._resolve(self.inbox.path) if self.inbox.path else self.data_dir / "inbox"
+        return Path(self.inbox.path) if self.inbox.path else self.data_dir / "inbox"
 
     @property
     def catalog_path(self) -> Path:
-        return self._resolve(self.catalog.path)
-
-    def _resolve(self, value: str) -> Path:
-        path = Path(value).expanduser()
-        return path if path.is_absolute() else self.config_path.parent / path
+        return Path(self.catalog.path)
 
 
 _SECTIONS = {f.name: f.type for f in fields(Settings) if f.name not in ("data_dir", "config_path")}
+# Paths in a config file are relative to the file that names them: an office
+# file that leaves catalog.path alone still gets the catalog beside default.toml.
+_PATH_KEYS = (("catalog", "path"), ("inbox", "path"))
 
 
 def load_settings(
@@ -148,15 +149,24 @@ def load_settings(
     return settings
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, *, missing_remedy: str) -> dict[str, Any]:
+    """A TOML file of configs/, or a ConfigError naming it."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError("configuration file not found", path=str(path),
-                          remedy="pass an existing file with --config or DOSSIER_CONFIG") from None
+        raise ConfigError("file not found", path=str(path), remedy=missing_remedy) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    data = read_toml(path, missing_remedy="pass an existing file with --config or DOSSIER_CONFIG")
+    for section, key in _PATH_KEYS:
+        value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
+        if isinstance(value, str) and value:
+            data[section][key] = str((path.parent / Path(value).expanduser()).resolve())
+    return data
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

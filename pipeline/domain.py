@@ -19,6 +19,7 @@ class PageSource:
     dpi: int
     text_layer: str | None = None  # embedded text, for PDFs that carry one
     details: dict[str, Any] = field(default_factory=dict)
+    layer_words: list[Word] = field(default_factory=list)  # the text layer's words, boxes in px at `dpi`
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Classification:
     doc_type: str
     confidence: float  # 0..1, calibrated
     evidence: dict[str, Any] = field(default_factory=dict)
+    source: str = "classifier"  # classifier | operator (set by hand: final)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,15 @@ class ExtractedField:
     confidence: float  # 0..1
     page: int | None  # 1-based within the document
     details: dict[str, Any] = field(default_factory=dict)
+    source: str = "extracted"  # extracted | operator (typed by hand: final)
+
+
+@dataclass(frozen=True)
+class OperatorCorrection:
+    """What operators set by hand on a filed document; reprocessing its batch applies it again."""
+
+    doc_type: str | None  # the type an operator chose, if any
+    fields: tuple[ExtractedField, ...]  # the values operators typed
 
 
 @dataclass

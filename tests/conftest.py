@@ -119,5 +119,16 @@ def store_url(request, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
+@pytest.fixture
+def store(store_url: str):
+    """A migrated store on each backend (`store_url` runs the test on SQLite and PostgreSQL)."""
+    from pipeline.store.repository import Store
+
+    migrated = Store(store_url)
+    migrated.init_schema()
+    yield migrated
+    migrated.dispose()
+
+
 def expected_samples() -> dict:
     return json.loads((SAMPLES / "EXPECTED.json").read_text(encoding="utf-8"))

@@ -22,6 +22,7 @@ def test_an_office_file_overrides_only_what_it_names(tmp_path):
     assert settings.office.district == "BINH-THANH"
     assert settings.inbox_dir == tmp_path / "scans"  # relative to the config file
     assert settings.ocr.dpi == 300  # untouched default
+    assert settings.catalog_path == DEFAULT_CONFIG.parent / "catalog.toml"  # relative to default.toml
 
 
 def test_environment_and_options_take_precedence(tmp_path):

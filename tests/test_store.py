@@ -58,10 +58,11 @@ def test_filing_again_replaces_the_batch_documents(store_url):
     store = _store(store_url)
     batch_id, _, _ = store.record_batch(source="ks.pdf", kind="file", district="Q1", sha256="a" * 64,
                                         files=[_file()])
-    store.file_documents(batch_id, [_document("LÊ THỊ HÀ")], stage_ms={})
+    [first_id] = store.file_documents(batch_id, [_document("LÊ THỊ HÀ")], stage_ms={})
     [doc_id] = store.file_documents(batch_id, [_document("NGUYỄN VĂN AN")], stage_ms={})
     [row] = store.batches()
     assert row["documents"] == [doc_id]
+    assert doc_id > first_id  # an id an operator noted never comes back as another document
 
 
 def test_same_content_is_recorded_as_a_duplicate(store_url):

@@ -100,7 +100,8 @@ class Batch(Base):
         back_populates="batch", order_by="Document.ordinal", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (Index("ix_batch_status_available", "status", "available_at"),)
+    # Ids are shown to users and written on paper: SQLite must never reuse one (PostgreSQL never does).
+    __table_args__ = (Index("ix_batch_status_available", "status", "available_at"), {"sqlite_autoincrement": True})
 
 
 class BatchFile(Base):
@@ -148,7 +149,8 @@ class Document(Base):
         back_populates="document", order_by="Field.id", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (UniqueConstraint("batch_id", "ordinal"),)
+    # Reprocessing deletes and refiles documents: a new document must never get an old one's id.
+    __table_args__ = (UniqueConstraint("batch_id", "ordinal"), {"sqlite_autoincrement": True})
 
 
 class Page(Base):
@@ -213,3 +215,36 @@ class OcrCacheEntry(Base):
     words: Mapped[list[Any]] = mapped_column(JSON, default=list)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- search (pipeline/search) ------------------------------------------------
+# Derived from documents and fields by pipeline.search.index, in the transaction
+# that files or corrects a document; rebuilt from them by migration 0002. The
+# word index itself is backend-specific (FTS5 table / tsvector table) and is
+# created by that migration, not declared here.
+
+
+class SearchField(Base):
+    """A field value as search keys: `--field` filters, person-name ranking, fuzzy names."""
+
+    __tablename__ = "search_field"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200))  # pipeline.search.terms.field_key: folded
+    person: Mapped[bool] = mapped_column(Boolean, default=False)  # full_name, spouse_name, ...
+    exact: Mapped[str | None] = mapped_column(String(200))  # person names only: words with diacritics
+
+    __table_args__ = (
+        Index("ix_search_field_key", "key", "document_id"),
+        Index("ix_search_field_exact", "exact", "document_id"),
+    )
+
+
+class SearchTerm(Base):
+    """A folded word seen in a person's name: what the fuzzy fallback compares typed words with."""
+
+    __tablename__ = "search_term"
+
+    term: Mapped[str] = mapped_column(String(60), primary_key=True)

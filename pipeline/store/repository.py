@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from pipeline import __version__
-from pipeline.domain import DocumentResult, Word
+from pipeline.domain import DocumentResult, ExtractedField, OperatorCorrection, Word
 from pipeline.errors import DossierError, NotFound, StoreUnavailable
 from pipeline.stages.ocr import OcrResult
 from pipeline.store import db
@@ -73,7 +73,13 @@ class Store:
 
     @contextmanager
     def session(self, *, immediate: bool = False) -> Iterator[Session]:
-        """A transaction; `immediate` takes SQLite's write lock up front (queue claims)."""
+        """A transaction; `immediate` takes SQLite's write lock up front.
+
+        Every transaction that reads and then writes needs it when several
+        processes share a SQLite file: WAL mode refuses to turn a read into a
+        write once another writer has committed ("database is locked" at once,
+        without waiting for the busy timeout).
+        """
         try:
             with self._sessions() as session, session.begin():
                 if immediate and self.dialect == "sqlite":
@@ -96,9 +102,13 @@ class Store:
     # --- intake ------------------------------------------------------------
 
     def record_batch(self, *, source: str, kind: str, district: str, sha256: str, files: list[NewFile],
-                     failure: DossierError | None = None) -> tuple[int, str, int | None]:
+                     failure: DossierError | None = None, claim_owner: str | None = None,
+                     lease_seconds: float = 0.0) -> tuple[int, str, int | None]:
         """Record an archived dossier: queued, a duplicate of a filed one, or failed at intake.
 
+        With `claim_owner`, a queued batch is claimed for that owner in the same
+        transaction (`dossier ingest` processes its own batches: no daemon sharing
+        the store may take them meanwhile); it is still reported as queued.
         Returns (batch id, status, id of the batch it duplicates).
         """
         with self.session(immediate=True) as session:
@@ -130,7 +140,21 @@ class Store:
                                detail=f"same content as batch {original.id}")
             else:
                 self.add_event(session, "queued", batch_id=batch.id)
+                if claim_owner:
+                    self.claim_row(session, batch, owner=claim_owner, lease_seconds=lease_seconds, attempts=1)
             return batch.id, status, batch.duplicate_of
+
+    def find_recorded(self, *, source: str, sha256: str, since: dt.datetime) -> tuple[int, str] | None:
+        """(id, status) of a batch recorded at or after `since` from this source with this content.
+
+        An inbox entry that outlived a crash between the commit and its removal
+        is recognised by this: it changed last before its batch was recorded.
+        """
+        with self.session() as session:
+            row = session.execute(select(Batch.id, Batch.status).where(
+                Batch.source == source, Batch.sha256 == sha256, Batch.created_at >= since)
+                .order_by(Batch.id).limit(1)).first()
+            return (row.id, row.status) if row else None
 
     # --- processing --------------------------------------------------------
 
@@ -143,17 +167,22 @@ class Store:
             return batch, list(batch.files)
 
     def set_stage(self, batch_id: int, stage: str) -> None:
-        with self.session() as session:
+        with self.session(immediate=True) as session:
             batch = session.get(Batch, batch_id)
             batch.status, batch.stage = BatchStatus.PROCESSING, stage
 
     def start_processing(self, batch_id: int, *, owner: str, lease_seconds: float) -> None:
         with self.session(immediate=True) as session:
             batch = session.get(Batch, batch_id)
-            batch.status, batch.stage, batch.attempts = BatchStatus.PROCESSING, None, batch.attempts + 1
-            batch.lease_owner = owner
-            batch.lease_expires_at = utcnow() + dt.timedelta(seconds=lease_seconds)
-            self.add_event(session, "processing", "info", batch_id=batch_id, detail=f"attempt {batch.attempts}")
+            self.claim_row(session, batch, owner=owner, lease_seconds=lease_seconds, attempts=batch.attempts + 1)
+
+    @classmethod
+    def claim_row(cls, session: Session, batch: Batch, *, owner: str, lease_seconds: float, attempts: int) -> None:
+        """The queue's claim: `owner` processes the batch until its lease expires (pipeline.queue renews it)."""
+        batch.status, batch.stage, batch.attempts = BatchStatus.PROCESSING, None, attempts
+        batch.lease_owner = owner
+        batch.lease_expires_at = utcnow() + dt.timedelta(seconds=lease_seconds)
+        cls.add_event(session, "processing", "info", batch_id=batch.id, detail=f"attempt {attempts} by {owner}")
 
     def file_documents(self, batch_id: int, documents: list[DocumentResult], *,
                        stage_ms: dict[str, int]) -> list[int]:
@@ -168,6 +197,7 @@ class Store:
                     batch_id=batch_id, ordinal=ordinal, district=batch.district,
                     doc_type=result.classification.doc_type,
                     doc_type_confidence=result.classification.confidence,
+                    doc_type_source=result.classification.source,
                     needs_review=bool(result.review_reasons), review_reasons=list(result.review_reasons),
                     page_count=len(result.pages), issue_date=result.issue_date,
                     details={"classification": result.classification.evidence},
@@ -179,7 +209,8 @@ class Store:
                     for n, p in enumerate(result.pages, start=1)
                 ]
                 document.fields = [
-                    Field(name=f.name, value=f.value, confidence=f.confidence, page=f.page, details=f.details)
+                    Field(name=f.name, value=f.value, confidence=f.confidence, page=f.page, details=f.details,
+                          source=f.source)
                     for f in result.fields
                 ]
                 session.add(document)
@@ -197,6 +228,27 @@ class Store:
             self.add_event(session, "done", batch_id=batch_id, detail=f"{len(ids)} document(s), {pages} page(s)",
                            duration_ms=sum(stage_ms.values()), pages=pages)
             return ids
+
+    def operator_corrections(self, batch_id: int) -> dict[tuple[int, int], OperatorCorrection]:
+        """Operators' corrections of a batch's documents, keyed by (file ordinal, page) of each first page.
+
+        Reprocessing replaces a batch's documents; this is what it must apply again so
+        that no correction made by hand is lost to a rerun.
+        """
+        with self.session() as session:
+            documents = session.scalars(
+                select(Document).where(Document.batch_id == batch_id)
+                .options(selectinload(Document.pages), selectinload(Document.fields))).all()
+            ordinals = {f.id: f.ordinal for f in session.scalars(select(BatchFile).where(BatchFile.batch_id == batch_id))}
+            corrections = {}
+            for document in documents:
+                typed = tuple(ExtractedField(f.name, f.value, f.confidence, f.page, dict(f.details), source="operator")
+                              for f in document.fields if f.source == "operator")
+                doc_type = document.doc_type if document.doc_type_source == "operator" else None
+                if (typed or doc_type) and document.pages:
+                    first = document.pages[0]
+                    corrections[(ordinals[first.batch_file_id], first.file_page)] = OperatorCorrection(doc_type, typed)
+            return corrections
 
     def fail_batch(self, batch_id: int, error: DossierError) -> None:
         with self.session(immediate=True) as session:
@@ -226,13 +278,13 @@ class Store:
             if entry is None:
                 return None
             return OcrResult(text=entry.text, confidence=entry.confidence,
-                             words=[Word.from_row(r) for r in entry.words])
+                             words=[Word.from_row(r) for r in entry.words], details=dict(entry.details or {}))
 
     def cache_put(self, key: str, result: OcrResult) -> None:
-        with self.session() as session:
+        with self.session(immediate=True) as session:
             if session.get(OcrCacheEntry, key) is None:
                 session.add(OcrCacheEntry(key=key, text=result.text, confidence=result.confidence,
-                                          words=[w.as_row() for w in result.words], details={}))
+                                          words=[w.as_row() for w in result.words], details=result.details))
 
     # --- reading -------------------------------------------------------------
 

@@ -42,6 +42,9 @@ def document_view(document: Document) -> dict[str, Any]:
         "needs_review": document.needs_review,
         "review_reasons": list(document.review_reasons),
         "page_texts": [p.text for p in document.pages],
+        # How each page was read: text layer or OCR, preprocessing steps, orientation.
+        "page_details": [{"page": p.number, "method": p.method, "confidence": p.confidence, **p.details}
+                         for p in document.pages],
         "field_details": [{"name": f.name, "value": f.value, "confidence": f.confidence, "page": f.page}
                           for f in document.fields],
     }

@@ -34,7 +34,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['duplicate_of'], ['batch.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True,  # user-visible ids are never reused
     )
     with op.batch_alter_table('batch', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_batch_district'), ['district'], unique=False)
@@ -82,7 +83,8 @@ def upgrade() -> None:
     sa.Column('details', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['batch_id'], ['batch.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('batch_id', 'ordinal')
+    sa.UniqueConstraint('batch_id', 'ordinal'),
+    sqlite_autoincrement=True,  # reprocessing refiles documents: a new one never gets an old id
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_document_batch_id'), ['batch_id'], unique=False)
