@@ -1240,15 +1240,21 @@ def save_pdf(images: Sequence[Image.Image], path: str | Path, dpi: int, *, quali
     objects[pages_obj - 1] = (
         f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>"
     ).encode()
+    Path(path).write_bytes(pdf_file(objects, root=catalog))
+
+
+def pdf_file(objects: Sequence[bytes], *, root: int, version: str = "1.4", trailer_extra: str = "") -> bytes:
+    """A PDF file of numbered objects (1, 2, ...) with its cross-reference table and trailer."""
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    out.write(b"%%PDF-%s\n%%\xe2\xe3\xcf\xd3\n" % version.encode())
     offsets = []
-    for i, body in enumerate(objects, start=1):
+    for number, body in enumerate(objects, start=1):
         offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
     xref = out.tell()
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, catalog, xref))
-    Path(path).write_bytes(out.getvalue())
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root {root} 0 R{trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n"
+              .encode())
+    return out.getvalue()

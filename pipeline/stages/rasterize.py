@@ -1,96 +1,270 @@
 """Rasterize: an original file → its pages, one at a time, within a memory bound.
 
-PDF pages come with their embedded text layer (if any) so the read stage can
-decide whether to trust it; images come as grayscale Pillow images.
+PDF pages (poppler's command-line tools, each run under a memory limit):
+* the embedded text layer of every page is read once, with word positions, and judged by
+  `textlayer.judge`; a trusted page is handed on as text only and never rendered (a born-digital
+  page costs milliseconds instead of seconds of OCR);
+* other pages are rendered in grayscale at the resolution of the scan they hold (a 200 dpi scan
+  is not blown up to 300 dpi: the OCR would only take longer), at most `ocr.dpi`, and lower when
+  the page would exceed `limits.max_page_pixels`; 1-bit CCITT and JBIG2 scans and encrypted PDFs
+  that open without a password are poppler's business;
+* a PDF that needs a password fails as `EncryptedFile`, with the command that removes it.
+
+Images (Pillow, pillow-heif for HEIC): every frame of a multi-page TIFF or GIF is a page; phone
+photos are turned upright by their EXIF orientation; pages above `limits.max_page_pixels` are
+decoded at a reduced scale (JPEG) or reduced after decoding, and refused beyond twice the bound,
+so a decompression bomb ends as a failed batch with its reason, never as a crashed worker.
+Pages come out as 8-bit grayscale: a colour page would hold three times the memory while it
+waits for OCR.
+
+Errors name the problem and the remedy, not the file: processing adds the name the operator knows.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import resource
 import subprocess
-from collections.abc import Iterator
+import warnings
+import xml.etree.ElementTree as ET
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
+from typing import Any
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pipeline import formats
 from pipeline.config import LimitSettings
-from pipeline.domain import PageSource
-from pipeline.errors import CorruptFile, EncryptedFile, NoContent, Stage, TooLarge
+from pipeline.domain import PageSource, Word
+from pipeline.errors import CorruptFile, EmptyFile, EncryptedFile, NoContent, Stage, TooLarge
+from pipeline.stages import preprocess, textlayer
+
+# Pillow warns above 89 megapixels and refuses above twice that; pages are bounded by
+# limits.max_page_pixels here (and refused with a reason), so its warning is only noise in the logs.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+try:  # HEIC photos from phones
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is a dependency; HEIC then fails as undecodable
+    pass
 
 PDF_TOOL_TIMEOUT = 120
+MIN_RENDER_DPI = 72  # a page that only fits the pixel bound below this is refused, not rendered
+DECODE_HEADROOM = 2  # non-JPEG images are decoded whole: refused above this many times the pixel bound
+# Virtual memory allowed to one poppler process: a PDF built to explode (a huge JBIG2 or
+# Flate image on a small page) makes it fail with a reason instead of exhausting the machine.
+TOOL_MEMORY_BYTES_PER_PIXEL = 16
+MIN_TOOL_MEMORY = 1 << 30
+RESCAN = "scan the document again"
+_XML_JUNK = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-def iter_pages(path: Path, media_type: str, *, file_ordinal: int, dpi: int,
-               limits: LimitSettings) -> Iterator[PageSource]:
-    if path.stat().st_size > limits.max_file_mb * 1024 * 1024:
+def iter_pages(path: Path, media_type: str, *, file_ordinal: int, dpi: int, limits: LimitSettings,
+               pages: Collection[int] | None = None) -> Iterator[PageSource]:
+    """The pages of one file, in order; `pages` (1-based) restricts them, e.g. to re-read a few."""
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFile("the file is empty (0 bytes)", stage=Stage.RASTERIZE, remedy=RESCAN)
+    if size > limits.max_file_mb * 1024 * 1024:
         raise TooLarge(f"file is larger than {limits.max_file_mb:g} MB", stage=Stage.RASTERIZE,
                        remedy="split the scan into smaller files or raise limits.max_file_mb")
     if media_type == formats.PDF:
-        yield from _pdf_pages(path, file_ordinal=file_ordinal, dpi=dpi, limits=limits)
+        yield from _pdf_pages(path, file_ordinal=file_ordinal, dpi=dpi, limits=limits, wanted=pages)
     else:
-        yield from _image_pages(path, file_ordinal=file_ordinal, limits=limits)
+        yield from _image_pages(path, file_ordinal=file_ordinal, limits=limits, wanted=pages)
 
 
 # --- PDF ---------------------------------------------------------------------
 
 
-def pdf_page_count(path: Path) -> int:
-    result = _run(["pdfinfo", str(path)], path)
+@dataclass(frozen=True)
+class PdfPageInfo:
+    number: int
+    width: float  # points
+    height: float
+    image_share: float = 0.0  # share of the page area covered by raster images
+    image_ppi: int = 0  # resolution of the page's largest image; 0 when it has none
+
+
+def judge_pdf_pages(path: Path,
+                    limits: LimitSettings) -> list[tuple[PdfPageInfo, textlayer.LayerPage, textlayer.Verdict]]:
+    """Every page of a PDF with its text layer and the verdict on it, without rendering any."""
+    infos = _pdf_info(path, limits)
+    if not infos:
+        raise NoContent("the PDF has no pages", stage=Stage.RASTERIZE, remedy=RESCAN)
+    if len(infos) > limits.max_pages:
+        raise TooLarge(f"the PDF has {len(infos)} pages, more than the limit of {limits.max_pages}",
+                       stage=Stage.RASTERIZE, remedy="split it, or raise limits.max_pages")
+    images = _pdf_images(path, infos, limits)
+    layers = _pdf_text_layers(path, limits)
+    judged = []
+    for info in infos:
+        info = images.get(info.number, info)
+        layer = layers.get(info.number) or textlayer.LayerPage("", [], info.width, info.height)
+        layer.image_share = info.image_share
+        judged.append((info, layer, textlayer.judge(layer)))
+    return judged
+
+
+def _pdf_pages(path: Path, *, file_ordinal: int, dpi: int, limits: LimitSettings,
+               wanted: Collection[int] | None) -> Iterator[PageSource]:
+    for info, layer, verdict in judge_pdf_pages(path, limits):
+        if wanted is not None and info.number not in wanted:
+            continue
+        render_dpi, source = _render_plan(info, dpi, limits)
+        details: dict[str, Any] = {"source": source, "text_layer": verdict.as_details()}
+        if verdict.trusted:
+            scale = render_dpi / 72
+            words = [Word(w.text, 100.0, round(w.x0 * scale), round(w.y0 * scale),
+                          max(1, round((w.x1 - w.x0) * scale)), max(1, round((w.y1 - w.y0) * scale)))
+                     for w in layer.words]
+            yield PageSource(file_ordinal=file_ordinal, file_page=info.number, image=None, dpi=render_dpi,
+                             text_layer=layer.text, details=details, layer_words=words)
+        else:
+            image = _pdf_render(path, info.number, render_dpi, limits)
+            yield PageSource(file_ordinal=file_ordinal, file_page=info.number, image=image, dpi=render_dpi,
+                             text_layer=layer.text or None, details=details)
+
+
+def _render_plan(info: PdfPageInfo, dpi: int, limits: LimitSettings) -> tuple[int, dict[str, Any]]:
+    """The resolution to render a page at, and the record of why."""
+    source: dict[str, Any] = {"kind": "pdf", "size_pt": [round(info.width, 1), round(info.height, 1)]}
+    chosen = dpi
+    if info.image_share >= textlayer.SCANNED_IMAGE_SHARE and info.image_ppi:
+        chosen = min(dpi, max(MIN_RENDER_DPI, info.image_ppi))  # the scan's own resolution
+        source["scan_ppi"] = info.image_ppi
+    fitting = math.floor(72 * math.sqrt(limits.max_page_pixels / max(1.0, info.width * info.height)))
+    if fitting < chosen:
+        if fitting < MIN_RENDER_DPI:
+            raise TooLarge(f"page {info.number} measures {info.width / 72 * 2.54:.0f} x "
+                           f"{info.height / 72 * 2.54:.0f} cm: even at {MIN_RENDER_DPI} dpi it exceeds "
+                           f"limits.max_page_pixels", stage=Stage.RASTERIZE,
+                           remedy="print and scan it at A3 or smaller, or raise limits.max_page_pixels")
+        source["downsampled"] = {"from_dpi": chosen, "reason": "limits.max_page_pixels"}
+        chosen = fitting
+    source["dpi"] = chosen
+    return chosen, source
+
+
+def _pdf_info(path: Path, limits: LimitSettings) -> list[PdfPageInfo]:
+    result = _run(["pdfinfo", "-f", "1", "-l", str(limits.max_pages + 1), str(path)], limits)
     if result.returncode != 0:
         message = result.stderr.strip()
         if "Incorrect password" in message or "encrypted" in message.lower():
             raise EncryptedFile(
                 "the PDF is protected by a password", stage=Stage.RASTERIZE,
-                remedy="ask the sender for an unprotected copy, or remove the password: qpdf --decrypt --password=PASS in.pdf out.pdf",
+                remedy="ask the sender for an unprotected copy, or remove the password: "
+                       "qpdf --decrypt --password=PASSWORD in.pdf out.pdf",
             )
-        raise CorruptFile(f"the PDF cannot be read ({_first_line(message)})", stage=Stage.RASTERIZE,
-                          remedy="scan the document again")
-    match = re.search(r"^Pages:\s+(\d+)", result.stdout, re.MULTILINE)
-    if not match:
-        raise CorruptFile("the PDF has no page count", stage=Stage.RASTERIZE,
-                          remedy="scan the document again")
-    return int(match.group(1))
+        raise CorruptFile(f"the PDF cannot be read ({_first_line(message)})", stage=Stage.RASTERIZE, remedy=RESCAN)
+    count = re.search(r"^Pages:\s+(\d+)", result.stdout, re.MULTILINE)
+    if not count:
+        raise CorruptFile("the PDF has no page count", stage=Stage.RASTERIZE, remedy=RESCAN)
+    sizes = {int(n): (float(w), float(h)) for n, w, h in
+             re.findall(r"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", result.stdout, re.MULTILINE)}
+    rotations = {int(n): int(r) for n, r in re.findall(r"^Page\s+(\d+) rot:\s+(\d+)", result.stdout, re.MULTILINE)}
+    infos = []
+    for number in range(1, int(count.group(1)) + 1):
+        width, height = sizes.get(number, (595.0, 842.0))  # beyond the pages listed: A4, counted only
+        if rotations.get(number, 0) % 180:
+            width, height = height, width
+        infos.append(PdfPageInfo(number, width, height))
+    return infos
 
 
-def _pdf_pages(path: Path, *, file_ordinal: int, dpi: int, limits: LimitSettings) -> Iterator[PageSource]:
-    count = pdf_page_count(path)
-    if count == 0:
-        raise NoContent("the PDF has no pages", stage=Stage.RASTERIZE,
-                        remedy="scan the document again")
-    if count > limits.max_pages:
-        raise TooLarge(f"the PDF has {count} pages, more than the limit of {limits.max_pages}",
-                       stage=Stage.RASTERIZE, remedy="split it, or raise limits.max_pages")
-    for number in range(1, count + 1):
-        text = _pdf_text(path, number)
-        image = _pdf_render(path, number, dpi)
-        yield PageSource(file_ordinal=file_ordinal, file_page=number, image=image, dpi=dpi, text_layer=text)
+def _pdf_images(path: Path, infos: list[PdfPageInfo], limits: LimitSettings) -> dict[int, PdfPageInfo]:
+    """Per page: the share of its area under raster images, and the resolution of the largest."""
+    result = _run(["pdfimages", "-list", str(path)], limits)
+    areas: dict[int, float] = {}
+    largest: dict[int, tuple[float, int]] = {}
+    for line in result.stdout.splitlines()[2:]:
+        cols = line.split()
+        # page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+        if len(cols) < 14 or cols[2] != "image" or not cols[0].isdigit():
+            continue
+        try:
+            page, width, height, x_ppi, y_ppi = int(cols[0]), int(cols[3]), int(cols[4]), int(cols[12]), int(cols[13])
+        except ValueError:
+            continue
+        if x_ppi <= 0 or y_ppi <= 0:
+            continue
+        area = (width / x_ppi * 72) * (height / y_ppi * 72)
+        areas[page] = areas.get(page, 0.0) + area
+        if area > largest.get(page, (0.0, 0))[0]:
+            largest[page] = (area, min(x_ppi, y_ppi))
+    found = {}
+    for info in infos:
+        if info.number in areas:
+            share = min(1.0, areas[info.number] / max(1.0, info.width * info.height))
+            found[info.number] = PdfPageInfo(info.number, info.width, info.height, share, largest[info.number][1])
+    return found
 
 
-def _pdf_text(path: Path, number: int) -> str:
-    result = _run(["pdftotext", "-f", str(number), "-l", str(number), "-layout", "-enc", "UTF-8", str(path), "-"], path)
-    return result.stdout if result.returncode == 0 else ""
-
-
-def _pdf_render(path: Path, number: int, dpi: int) -> Image.Image:
-    result = subprocess.run(
-        ["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(dpi), "-gray", str(path)],
-        capture_output=True, timeout=PDF_TOOL_TIMEOUT, check=False,
-    )
+def _pdf_text_layers(path: Path, limits: LimitSettings) -> dict[int, textlayer.LayerPage]:
+    """Every page's text layer, from one run of pdftotext: text in reading order, words with boxes."""
+    result = _run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(path), "-"], limits, text=False)
     if result.returncode != 0 or not result.stdout:
-        raise CorruptFile(f"page {number} cannot be rendered ({_first_line(result.stderr.decode(errors='replace'))})",
-                          stage=Stage.RASTERIZE, remedy="scan the document again")
-    from io import BytesIO
+        return {}
+    try:
+        root = ET.fromstring(_XML_JUNK.sub(b"", result.stdout))
+    except ET.ParseError:
+        return {}  # an unreadable layer is no layer: the pages are OCR'd
+    layers = {}
+    for number, page in enumerate(root.iter(f"{_XHTML}page"), start=1):
+        words: list[textlayer.LayerWord] = []
+        blocks = []
+        for block in page.iter(f"{_XHTML}block"):
+            lines = []
+            for line in block.iter(f"{_XHTML}line"):
+                tokens = []
+                for word in line.iter(f"{_XHTML}word"):
+                    text = (word.text or "").strip()
+                    if text:
+                        tokens.append(text)
+                        words.append(textlayer.LayerWord(text, *(float(word.get(k, 0)) for k in
+                                                                 ("xMin", "yMin", "xMax", "yMax"))))
+                if tokens:
+                    lines.append(" ".join(tokens))
+            if lines:
+                blocks.append("\n".join(lines))
+        layers[number] = textlayer.LayerPage(text="\n\n".join(blocks), words=words,
+                                             width=float(page.get("width", 0)), height=float(page.get("height", 0)))
+    return layers
 
+
+def _pdf_render(path: Path, number: int, dpi: int, limits: LimitSettings) -> Image.Image:
+    result = _run(["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(dpi), "-gray", str(path)],
+                  limits, text=False)
+    if result.returncode != 0 or not result.stdout:
+        detail = _first_line(result.stderr.decode(errors="replace"))
+        if result.returncode < 0 or "memory" in detail.lower() or "alloc" in detail.lower():
+            raise TooLarge(f"page {number} needs more memory to render than allowed ({detail})",
+                           stage=Stage.RASTERIZE,
+                           remedy="the PDF holds an oversized image: scan the document again at 300 dpi or less")
+        raise CorruptFile(f"page {number} cannot be rendered ({detail})", stage=Stage.RASTERIZE, remedy=RESCAN)
     image = Image.open(BytesIO(result.stdout))
     image.load()
     return image
 
 
-def _run(args: list[str], path: Path) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], limits: LimitSettings, *, text: bool = True) -> subprocess.CompletedProcess:
+    memory = max(MIN_TOOL_MEMORY, TOOL_MEMORY_BYTES_PER_PIXEL * limits.max_page_pixels)
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
     try:
-        return subprocess.run(args, capture_output=True, text=True, errors="replace",
-                              timeout=PDF_TOOL_TIMEOUT, check=False)
+        if text:
+            return subprocess.run(args, capture_output=True, text=True, errors="replace", timeout=PDF_TOOL_TIMEOUT,
+                                  check=False, preexec_fn=limit_memory)
+        return subprocess.run(args, capture_output=True, timeout=PDF_TOOL_TIMEOUT, check=False,
+                              preexec_fn=limit_memory)
     except subprocess.TimeoutExpired:
         raise CorruptFile(f"{args[0]} did not finish within {PDF_TOOL_TIMEOUT} s", stage=Stage.RASTERIZE,
                           remedy="the PDF is probably malformed; scan it again") from None
@@ -103,30 +277,80 @@ def _first_line(text: str) -> str:
 
 # --- images ------------------------------------------------------------------
 
+# What Pillow and its plugins raise on damaged or truncated data.
+_DECODE_ERRORS = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError)
 
-def _image_pages(path: Path, *, file_ordinal: int, limits: LimitSettings) -> Iterator[PageSource]:
+
+def _image_pages(path: Path, *, file_ordinal: int, limits: LimitSettings,
+                 wanted: Collection[int] | None) -> Iterator[PageSource]:
+    for number, frame, source in _decoded_frames(path, limits, wanted):
+        page, converted = preprocess.grayscale(frame)
+        if converted:
+            source["converted"] = converted
+        yield PageSource(file_ordinal=file_ordinal, file_page=number, image=page, dpi=source["dpi"],
+                         details={"source": source})
+
+
+def _decoded_frames(path: Path, limits: LimitSettings,
+                    wanted: Collection[int] | None) -> Iterator[tuple[int, Image.Image, dict[str, Any]]]:
+    """(page number, decoded frame, record) for each frame; Pillow's errors become typed ones."""
     try:
         with Image.open(path) as image:
+            kind = image.format or "image"
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 if number > limits.max_pages:
                     raise TooLarge(f"the image has more than {limits.max_pages} pages", stage=Stage.RASTERIZE,
                                    remedy="split it, or raise limits.max_pages")
-                dpi = _dpi_of(frame)
-                page = frame.convert("L")
-                yield PageSource(file_ordinal=file_ordinal, file_page=number, image=page, dpi=dpi)
+                if wanted is not None and number not in wanted:
+                    continue
+                # Frames of a multi-page file share one image object that the next seek rewrites:
+                # each page handed on must be a copy of its own.
+                detach = getattr(image, "n_frames", 1) > 1
+                yield number, *_decode_frame(frame, kind, number, limits, detach=detach)
     except Image.DecompressionBombError as exc:
         raise TooLarge(f"the image is too large to open safely ({exc})", stage=Stage.RASTERIZE,
                        remedy="scan at 300 dpi or less") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptFile(f"the image cannot be decoded ({exc})", stage=Stage.RASTERIZE,
-                          remedy="scan the document again") from None
+    except _DECODE_ERRORS as exc:
+        raise CorruptFile(f"the image cannot be decoded ({exc or type(exc).__name__})", stage=Stage.RASTERIZE,
+                          remedy=RESCAN) from None
+
+
+def _decode_frame(frame: Image.Image, kind: str, number: int, limits: LimitSettings, *,
+                  detach: bool = False) -> tuple[Image.Image, dict[str, Any]]:
+    original = frame
+    width, height = frame.size
+    dpi = _dpi_of(frame)
+    source: dict[str, Any] = {"kind": kind.lower(), "size_px": [width, height], "mode": frame.mode}
+    pixels = width * height
+    bound = limits.max_page_pixels
+    if pixels > bound and kind == "JPEG":
+        # The JPEG decoder scales by 1/2, 1/4 or 1/8 while decoding: the full image is never in memory.
+        scale = math.sqrt(bound / pixels)
+        frame.draft("L", (math.ceil(width * scale), math.ceil(height * scale)))
+    elif pixels > bound * DECODE_HEADROOM:
+        raise TooLarge(f"page {number} has {width} x {height} pixels, more than twice limits.max_page_pixels "
+                       f"({bound:,})", stage=Stage.RASTERIZE,
+                       remedy="scan at 300 dpi or less, or raise limits.max_page_pixels")
+    frame.load()
+    if frame.width * frame.height > bound:
+        factor = math.ceil(math.sqrt(frame.width * frame.height / bound))
+        frame = frame.reduce(factor)
+    if frame.size != (width, height):
+        source["downsampled"] = {"to_px": list(frame.size), "reason": "limits.max_page_pixels"}
+        dpi = round(dpi * frame.width / width) if dpi else 0
+    orientation = frame.getexif().get(0x0112, 1)  # phones store the photo as shot, with this tag
+    if orientation != 1:
+        frame = ImageOps.exif_transpose(frame)
+        source["exif_orientation"] = orientation
+    source["dpi"] = dpi
+    return (frame.copy() if detach and frame is original else frame), source
 
 
 def _dpi_of(image: Image.Image) -> int:
     dpi = image.info.get("dpi")
     try:
         value = int(round(float(dpi[0]))) if dpi else 0
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         value = 0
-    # Missing or absurd DPI (phones write 72): assume a typical scan.
+    # Missing or absurd DPI (phones write 72): unknown; preprocessing measures the text instead.
     return value if 100 <= value <= 1200 else 0

@@ -1,0 +1,87 @@
+"""Name post-correction: the OCR misreadings of capitals with stacked marks are repaired,
+real names are never changed, and the interface the field extractor calls stays as it is."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pipeline.stages.names import NameCorrection, correct_name, load_lexicon, mark_distance
+from pipeline.textnorm import fold, nfc
+
+
+class TestTheKnownMisreadingsAreRepaired:
+    @pytest.mark.parametrize(("read_as", "printed"), [
+        ("LỄ VĂN AN", "LÊ VĂN AN"),
+        ("HƯỲNH THỊ MAI", "HUỲNH THỊ MAI"),
+        ("ĐĂNG VĂN ĐỨC", "ĐẶNG VĂN ĐỨC"),
+        ("NGUYÊN THỊ HÀ", "NGUYỄN THỊ HÀ"),
+        ("DẶNG THỊ THU", "ĐẶNG THỊ THU"),  # Đ read as D
+        ("TRẦN THI MAI", "TRẦN THỊ MAI"),  # the dot below lost
+        ("PHẠM VAN AN", "PHẠM VĂN AN"),
+        ("NGUYỄN THỊ NGUYẸT", "NGUYỄN THỊ NGUYỆT"),  # not a Vietnamese syllable at all
+    ])
+    def test_a_misread_name_is_put_right(self, read_as: str, printed: str) -> None:
+        result = correct_name(read_as)
+        assert result == NameCorrection(printed, changed=True, confidence=result.confidence)
+        assert 0 < result.confidence < 1
+
+    def test_the_case_of_the_printed_name_is_kept(self) -> None:
+        assert correct_name("Lễ Văn An").name == "Lê Văn An"
+        assert correct_name("nguyên thị hà").name == "nguyễn thị hà"
+
+    def test_a_decomposed_reading_is_repaired_to_nfc(self) -> None:
+        decomposed = "NGUYÊN THỊ HÀ".replace("Ê", "E\u0302")
+        assert correct_name(decomposed).name == nfc("NGUYỄN THỊ HÀ")
+
+
+class TestRealNamesAreLeftAlone:
+    @pytest.mark.parametrize("name", [
+        "NGUYỄN VĂN AN", "Lê Thị Hồng Nhung", "TÔN NỮ THỊ LAN", "ĐẶNG VĂN ĐĂNG",  # Đăng: a given name
+        "NGUYỄN VĂN NGUYÊN",  # Nguyên: a given name, not a misread surname
+        "NGUYỄN LÊ ANH THƯ",  # a mother's surname in the middle
+        "LÊ HOÀ", "LÊ HÒA",  # either tone placement
+    ])
+    def test_a_name_of_the_lexicon_is_unchanged_and_sure(self, name: str) -> None:
+        assert correct_name(name) == NameCorrection(name, changed=False, confidence=1.0)
+
+    def test_a_rare_given_name_missing_from_the_lexicon_is_not_made_common(self) -> None:
+        # DỤ is a Vietnamese syllable and a name; the lexicon's DU must not replace it.
+        result = correct_name("KHÚC THỪA DỤ")
+        assert result.name == "KHÚC THỪA DỤ" and not result.changed and result.confidence <= 0.5
+
+    def test_initials_and_digits_pass_through(self) -> None:
+        assert correct_name("NGUYỄN V. AN").name == "NGUYỄN V. AN"
+
+    def test_spaces_are_squashed_without_counting_as_a_change(self) -> None:
+        assert correct_name("  Nguyễn   Văn  An ") == NameCorrection("Nguyễn Văn An", changed=False, confidence=1.0)
+
+    def test_an_empty_name_stays_empty(self) -> None:
+        assert correct_name("") == NameCorrection("", changed=False, confidence=0.0)
+
+
+class TestConfidence:
+    def test_two_equally_close_names_lower_the_confidence(self) -> None:
+        # HẢ is one mark from both Hà and Hạ (both surnames): the commoner is taken, less surely.
+        assert correct_name("HẢ VĂN NAM") == NameCorrection("HÀ VĂN NAM", changed=True, confidence=0.6)
+
+    def test_marks_count_one_each(self) -> None:
+        assert mark_distance("LỄ", "LÊ") == 1
+        assert mark_distance("HƯỲNH", "HUỲNH") == 1
+        assert mark_distance("DẶNG", "ĐẶNG") == 1
+        assert mark_distance("NGUYEN", "NGUYỄN") == 2  # circumflex and tone
+
+
+class TestInterface:
+    def test_the_result_is_a_frozen_dataclass_with_name_changed_confidence(self) -> None:
+        result = correct_name("LỄ VĂN AN")
+        assert [f.name for f in dataclasses.fields(NameCorrection)] == ["name", "changed", "confidence"]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            result.name = "x"  # type: ignore[misc]
+
+    def test_the_shipped_lexicon_is_nfc_and_has_the_common_names(self) -> None:
+        lexicon = load_lexicon()
+        for surname in ("Nguyễn", "Trần", "Lê", "Huỳnh", "Đặng"):
+            assert surname in lexicon.surname.by_fold[fold(surname)]
+        assert "Thị" in lexicon.middle.by_fold["thi"]
