@@ -1,13 +1,19 @@
-"""The citywide catalog of document types, loaded from `configs/catalog.toml`."""
+"""The citywide catalog of document types, loaded from `configs/catalog.toml`.
+
+The file format is documented at the top of that file. Loading validates it
+(unique ids, known field names, required ⊆ fields, an `other` entry) so that a
+district's edit fails at `dossier types`, not at the first document.
+"""
 
 from __future__ import annotations
 
-import tomllib
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.config import read_toml
 from pipeline.errors import ConfigError
-from pipeline.textnorm import fold, nfc
+from pipeline.textnorm import fold, nfc, strip_marks
 
 OTHER = "other"
 
@@ -15,6 +21,10 @@ FIELD_NAMES = (
     "full_name", "id_number", "old_id_number", "date_of_birth", "gender", "document_number",
     "issue_date", "dossier_code", "tax_code", "address", "spouse_name", "agent_name",
 )
+
+
+_TYPE_KEYS = {"id", "name_vi", "name_en", "group", "titles", "keywords", "fields", "required", "languages",
+              "head_keywords", "symbols"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,8 @@ class DocType:
     fields: tuple[str, ...]
     required: tuple[str, ...]
     languages: str | None = None  # Tesseract languages for this type; None: the office default
+    head_keywords: tuple[str, ...] = ()  # title-strength phrases for types printed without a title
+    symbols: tuple[str, ...] = ()  # abbreviation in document numbers: "QĐ" in "45/QĐ-UBND"
 
     @property
     def folded_titles(self) -> tuple[str, ...]:
@@ -36,6 +48,15 @@ class DocType:
     @property
     def folded_keywords(self) -> tuple[str, ...]:
         return tuple(fold(k) for k in self.keywords)
+
+    @property
+    def folded_head_keywords(self) -> tuple[str, ...]:
+        return tuple(fold(k) for k in self.head_keywords)
+
+    @property
+    def bare_symbols(self) -> tuple[str, ...]:
+        """Symbols without accents, case kept: OCR often drops the bar of Đ, but "TTr" ≠ "TTg"."""
+        return tuple(strip_marks(s) for s in self.symbols)
 
 
 @dataclass(frozen=True)
@@ -56,21 +77,23 @@ class Catalog:
     def ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.types)
 
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the file does: a trained model records the catalog it was trained with."""
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()[:16] if self.path.exists() else ""
+
 
 def load_catalog(path: Path) -> Catalog:
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ConfigError("catalog file not found", path=str(path),
-                          remedy="set catalog.path in the configuration") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML in the catalog: {exc}", path=str(path)) from None
+    data = read_toml(path, missing_remedy="set catalog.path in the configuration")
 
     types: list[DocType] = []
     seen: set[str] = set()
     for index, entry in enumerate(data.get("types", []), start=1):
         where = f"type #{index} ({entry.get('id', '?')})"
+        unknown_keys = sorted(set(entry) - _TYPE_KEYS)
+        if unknown_keys:  # a misspelt "keyword" would otherwise be ignored silently
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown_keys)}", path=str(path),
+                              remedy=f"known keys: {', '.join(sorted(_TYPE_KEYS))}")
         try:
             doc_type = DocType(
                 id=str(entry["id"]),
@@ -82,6 +105,8 @@ def load_catalog(path: Path) -> Catalog:
                 fields=tuple(entry.get("fields", [])),
                 required=tuple(entry.get("required", [])),
                 languages=entry.get("languages"),
+                head_keywords=tuple(nfc(k) for k in entry.get("head_keywords", [])),
+                symbols=tuple(nfc(k) for k in entry.get("symbols", [])),
             )
         except KeyError as exc:
             raise ConfigError(f"{where} lacks the key {exc.args[0]!r}", path=str(path)) from None

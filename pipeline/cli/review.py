@@ -1,9 +1,114 @@
-"""Review commands (review, relabel, set-field, train) register here."""
+"""Review commands: review, relabel, set-field, train."""
 
 from __future__ import annotations
 
 import argparse
 
+from pipeline.app import App
+from pipeline.cli.render import print_json
+from pipeline.config import Settings
+from pipeline.errors import ExitCode, UsageError
+
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """No review commands yet."""
+    p = commands.add_parser("review", help="list documents that need a human (uncertain type, missing or invalid field)")
+    p.add_argument("--type", dest="doc_type", metavar="T", help="only documents of this type")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_review)
+
+    p = commands.add_parser("relabel", help="set a document's type by hand (fields are extracted again)")
+    p.add_argument("document_id", type=int, metavar="DOC_ID")
+    p.add_argument("--type", dest="doc_type", required=True, metavar="T", help="catalog id (see `dossier types`)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_relabel)
+
+    p = commands.add_parser("set-field", help="set a document's field by hand: NAME=VALUE")
+    p.add_argument("document_id", type=int, metavar="DOC_ID")
+    p.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_set_field)
+
+    p = commands.add_parser("train", help="retrain the document classifier from the shipped examples and "
+                                          "operators' relabels")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_train)
+
+
+def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.review import documents_to_review
+
+    with App.open(settings) as app:
+        rows = documents_to_review(app.store, doc_type=args.doc_type, limit=args.limit)
+    if args.json:
+        print_json(rows)
+        return ExitCode.OK
+    if not rows:
+        print("no documents need review")
+    for row in rows:
+        guess = f" (best guess {row['best_guess']})" if row["best_guess"] else ""
+        name = row["fields"].get("full_name", "")
+        print(f"#{row['document_id']:<5} {row['doc_type']:<26} {row['doc_type_confidence']:.2f}{guess}  "
+              f"{name}  {row['source']}")
+        for reason in row["review_reasons"]:
+            print(f"       - {reason}")
+    return ExitCode.OK
+
+
+def cmd_relabel(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.review import relabel
+
+    with App.open(settings) as app:
+        correction = relabel(app.store, app.catalog, args.document_id, args.doc_type)
+    return _render_corrections([correction], args.json)
+
+
+def cmd_set_field(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.review import set_field
+
+    pairs = []
+    for item in args.assignments:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(f"expected NAME=VALUE, got {item!r}", remedy='e.g. full_name="NGUYỄN VĂN AN"')
+        pairs.append((name.strip(), value.strip()))
+    with App.open(settings) as app:
+        corrections = [set_field(app.store, app.catalog, args.document_id, name, value) for name, value in pairs]
+    return _render_corrections(corrections, args.json)
+
+
+def _render_corrections(corrections, as_json: bool) -> ExitCode:
+    if as_json:
+        print_json([{"document_id": c.document_id, "changed": c.what, "before": c.before, "after": c.after,
+                     "needs_review": bool(c.review_reasons), "review_reasons": c.review_reasons}
+                    for c in corrections])
+        return ExitCode.OK
+    for c in corrections:
+        print(f"#{c.document_id} {c.what}: {c.before or '(none)'} → {c.after}")
+    last = corrections[-1]
+    if last.review_reasons:
+        print("still needs review: " + "; ".join(last.review_reasons))
+    else:
+        print("no longer needs review")
+    return ExitCode.OK
+
+
+def cmd_train(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline import training
+    from pipeline.review import operator_examples
+
+    with App.open(settings) as app:
+        corrections = operator_examples(app.store)
+        model = training.fit(training.shipped_examples() + corrections, app.catalog)
+        path = training.model_path(settings.models_dir)
+        training.save(model, path)
+    info = model.info
+    if args.json:
+        print_json({"model": str(path), **info})
+        return ExitCode.OK
+    print(f"trained on {info['examples']} examples ({info['operator_examples']} operator correction(s)), "
+          f"{len(info['types'])} types")
+    if "held_out_accuracy" in info:
+        print(f"accuracy on held-out wording (cross-validation): {info['held_out_accuracy']:.3f}")
+    print(f"saved {path}")
+    return ExitCode.OK

@@ -1,0 +1,140 @@
+"""Classification: catalog rules and a learned model give one type with a calibrated confidence."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pipeline import training
+from pipeline.catalog import OTHER, load_catalog
+from pipeline.config import DEFAULT_CONFIG
+from pipeline.stages.classify import classify, title_match
+from tests.conftest import corpus_file
+
+CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
+FORMS = "vn-form-templates/KLTN-DocFilling/Text/Công dân All/Input"
+
+BIRTH_BODY = """Họ, chữ đệm, tên: NGUYỄN GIA HUY
+Ngày, tháng, năm sinh: 02/04/2021
+Ghi bằng chữ: Ngày hai, tháng tư, năm hai nghìn không trăm hai mươi mốt
+Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam
+Nơi sinh: Bệnh viện Hùng Vương, Thành phố Hồ Chí Minh
+Quê quán: Xã Hải Anh, Huyện Hải Hậu, Tỉnh Nam Định
+Số định danh cá nhân: 079221001122
+Họ, chữ đệm, tên người mẹ: TRẦN THỊ MAI
+Họ, chữ đệm, tên người cha: NGUYỄN VĂN HÙNG
+Họ, chữ đệm, tên người đi khai sinh: NGUYỄN VĂN HÙNG
+Nơi đăng ký khai sinh: Ủy ban nhân dân Phường 1, Quận 3
+Ngày, tháng, năm đăng ký: 20/04/2021"""
+
+
+@pytest.fixture(scope="module")
+def model() -> training.TrainedModel:
+    return training.fit(training.shipped_examples(), CATALOG, cross_validate=False,
+                        weights=training.shipped_weights())
+
+
+def rules(text: str) -> str:
+    return classify(text, CATALOG, min_confidence=0.5).doc_type
+
+
+class TestCatalogRules:
+    def test_the_longest_printed_title_wins(self):
+        assert rules("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỜ KHAI ĐĂNG KÝ KHAI SINH\nKính gửi: UBND") \
+            == "birth_registration_form"
+        assert rules("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ\nKính gửi: Công an phường") == "application_letter"
+
+    def test_a_heading_ending_in_a_colon_is_not_a_title(self):
+        assert title_match(["QUYẾT ĐỊNH:", "Điều 1. Phê duyệt"], CATALOG) is None
+
+    def test_a_body_sentence_starting_like_a_title_is_not_one(self):
+        assert title_match(["Đề nghị cơ quan đăng ký khai sinh cho người dưới đây"], CATALOG) is None
+        assert title_match(["Thông báo cho các hộ gia đình được biết"], CATALOG) is None
+
+    def test_a_title_wrapped_over_two_lines_is_found(self):
+        assert title_match(["GIẤY CHỨNG NHẬN", "QUYỀN SỬ DỤNG ĐẤT"], CATALOG)[0] == "land_use_certificate"
+
+    def test_an_official_letter_is_known_by_its_v_v_line_even_when_ocr_misreads_it(self):
+        for line in ("V/v triển khai cải cách thủ tục hành chính", "V/w tăng cường phòng chống thiên tai"):
+            text = f"ỦY BAN NHÂN DÂN QUẬN 1\nSố: 45/UBND-VP\n{line}\nKính gửi: Các phường\nNơi nhận: Như trên"
+            assert rules(text) == "official_letter"
+
+    def test_documents_known_to_be_outside_the_catalog_are_other(self):
+        result = classify("CHÍNH PHỦ\nNGHỊ ĐỊNH\nQuy định chi tiết Luật Cư trú", CATALOG, min_confidence=0.5)
+        assert result.doc_type == OTHER
+
+    def test_below_the_threshold_a_document_is_other_with_its_best_guess(self):
+        result = classify("Kính gửi: Ủy ban nhân dân phường", CATALOG, min_confidence=0.9)
+        assert result.doc_type == OTHER and result.confidence < 0.9 and result.evidence["best_guess"]
+
+
+class TestLearnedModel:
+    def test_a_document_without_its_title_is_still_recognised(self, model):
+        result = classify(BIRTH_BODY, CATALOG, min_confidence=0.5, model=model)
+        assert result.doc_type == "birth_certificate" and result.evidence["model"] == "learned"
+
+    def test_confidence_is_high_with_title_and_body_and_low_for_noise(self, model):
+        clear = classify("GIẤY KHAI SINH\n" + BIRTH_BODY, CATALOG, min_confidence=0.5, model=model)
+        noise = classify("xq zzv 1234 ---- ;;; lorem ipsum dolor", CATALOG, min_confidence=0.5, model=model)
+        assert clear.confidence > 0.8
+        assert noise.doc_type == OTHER and noise.confidence < 0.5
+
+    def test_a_type_added_to_the_catalog_after_training_competes_on_its_rules(self, model, tmp_path):
+        extended = tmp_path / "catalog.toml"
+        extended.write_text((DEFAULT_CONFIG.parent / "catalog.toml").read_text(encoding="utf-8") + """
+[[types]]
+id = "school_transfer"
+name_vi = "Đơn xin chuyển trường"
+name_en = "School transfer request"
+group = "general"
+titles = ["ĐƠN XIN CHUYỂN TRƯỜNG"]
+keywords = ["chuyển trường", "học sinh", "năm học"]
+fields = ["full_name"]
+required = []
+""", encoding="utf-8")
+        text = "ĐƠN XIN CHUYỂN TRƯỜNG\nKính gửi: Hiệu trưởng\nHọc sinh: LÊ AN, năm học 2024-2025, xin chuyển trường"
+        assert classify(text, load_catalog(extended), min_confidence=0.5, model=model).doc_type == "school_transfer"
+
+    def test_operator_corrections_are_learned_and_counted(self):
+        text = "PHIẾU KHÁM SỨC KHỎE\nHọ và tên: LÊ VĂN AN\nChiều cao: 170 cm\nCân nặng: 60 kg\nKết luận: đủ sức khỏe"
+        corrections = [training.Example(text.replace("LÊ VĂN AN", name), "application_letter", "operator",
+                                        training.OPERATOR_WEIGHT) for name in ("LÊ VĂN AN", "TRẦN THỊ BÌNH")]
+        fitted = training.fit(training.shipped_examples() + corrections, CATALOG, cross_validate=False)
+        assert fitted.info["operator_examples"] == 2
+        assert max(fitted.probabilities(text).items(), key=lambda kv: kv[1])[0] == "application_letter"
+
+
+class TestWhereTheModelLives:
+    def test_the_first_document_trains_a_model_from_the_shipped_examples_and_saves_it(self, tmp_path):
+        model = training.current_model(tmp_path / "models", CATALOG)
+        assert model is not None and (tmp_path / "models" / training.MODEL_FILE).exists()
+        assert model.info["examples"] == len(training.shipped_examples())
+        assert training.current_model(tmp_path / "models", CATALOG) is model  # loaded once per process
+
+    def test_a_model_replaced_by_dossier_train_is_picked_up(self, tmp_path, model):
+        path = training.model_path(tmp_path)
+        training.save(model, path)
+        first = training.current_model(tmp_path, CATALOG)
+        replacement = training.TrainedModel(model.pipeline, model.weights, {**model.info, "examples": -1})
+        training.save(replacement, path)
+        os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 5))
+        assert training.current_model(tmp_path, CATALOG).info["examples"] == -1 != first.info["examples"]
+
+    def test_an_unreadable_model_is_rebuilt_not_fatal(self, tmp_path):
+        path = training.model_path(tmp_path)
+        path.write_bytes(b"not a model")
+        assert training.current_model(tmp_path, CATALOG) is not None
+        assert training.load(path) is not None
+
+
+class TestRealForms:
+    @pytest.mark.parametrize("name, expected", [
+        ("11_dang_ky_khai_sinh.txt", "birth_registration_form"), ("38_giay_uy_quyen.txt", "power_of_attorney"),
+        ("56_TK_DK_khai_tu.txt", "death_certificate"), ("37_giay_phep_xay_dung.txt", "construction_permit"),
+        ("26_don_khieu_nai.txt", "application_letter"), ("44_Quyet_dinh_viec_nghi_viec_huong_che_do_huu_tri.txt",
+                                                         "decision"),
+    ])
+    def test_official_blank_forms_are_classified_by_their_type(self, model, name, expected):
+        text = corpus_file(f"{FORMS}/{name}").read_text(encoding="utf-8", errors="replace")
+        assert classify(text, CATALOG, min_confidence=0.5, model=model).doc_type == expected

@@ -1,0 +1,221 @@
+"""Field extraction: the values operators search by, normalised, validated, with confidence and page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.catalog import load_catalog
+from pipeline.config import DEFAULT_CONFIG
+from pipeline.domain import PageText, Word
+from pipeline.stages.extract import extract
+from pipeline.stages.fields import values as V
+
+CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
+
+
+def page(text: str, *, confidence: float = 95.0, words: list[Word] | None = None) -> PageText:
+    return PageText(0, 1, text, confidence, "ocr", words or [])
+
+
+def fields_of(text: str | list[str], doc_type: str | None = None) -> dict[str, str]:
+    pages = [page(t) for t in ([text] if isinstance(text, str) else text)]
+    return {f.name: f.value for f in extract(pages, CATALOG.get(doc_type) if doc_type else None)}
+
+
+class TestDates:
+    @pytest.mark.parametrize("text, iso", [
+        ("12/03/2021", "2021-03-12"), ("5-3-2021", "2021-03-05"), ("05.03.2021", "2021-03-05"),
+        ("ngày 12 tháng 3 năm 2021", "2021-03-12"), ("Quận 1, ngày 05 tháng 02 năm 2019", "2019-02-05"),
+        ("ngay 12 thang 3 nam 2021", "2021-03-12"), ("ngày 06-tháng 02 năm 2024", "2024-02-06"),
+        ("2021-03-12", "2021-03-12"),
+    ])
+    def test_printed_dates_are_stored_iso(self, text, iso):
+        assert V.parse_date(text) == iso
+
+    @pytest.mark.parametrize("text", ["31/02/2021", "ngày 40 tháng 3 năm 2021", "tháng 3", ""])
+    def test_impossible_dates_are_refused(self, text):
+        with pytest.raises(V.InvalidValue):
+            V.parse_date(text)
+
+    def test_the_place_and_date_line_gives_the_issue_date(self):
+        found = fields_of("Số: 45/QĐ-UBND Quận 1, ngày 12 tháng 3 năm 2021\nQUYẾT ĐỊNH", "decision")
+        assert found["issue_date"] == "2021-03-12"
+
+    def test_a_date_line_wrapped_before_the_year_is_read_whole(self):
+        found = fields_of("ĐƠN ĐỀ NGHỊ\nTôi tên là: LÊ VĂN AN\nLàm tại: Quận 10, ngày 23 tháng 11 năm\n2023\n",
+                          "application_letter")
+        assert found["issue_date"] == "2023-11-23"
+
+    def test_dates_cited_in_the_body_are_not_the_document_date(self):
+        text = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\nBình Thạnh, ngày 2 tháng 1 năm 2024"
+        assert fields_of(text, "decision")["issue_date"] == "2024-01-02"
+
+
+class TestPersonalIdNumber:
+    def test_a_valid_number_passes(self):
+        assert V.check_id_number("079090001234", date_of_birth="1990-05-01", gender="Nam").ok
+
+    @pytest.mark.parametrize("number, problem", [
+        ("003090001234", "unknown province code 003"), ("079590001234", "century/gender digit 5"),
+        ("07909000123", "not 12 digits"),
+    ])
+    def test_province_code_and_century_digit_are_checked(self, number, problem):
+        assert any(problem in p for p in V.check_id_number(number).problems)
+
+    @pytest.mark.parametrize("number, dob, gender, ok", [
+        ("079190001234", "1990-05-01", "Nữ", True),  # 1: female, 1900s
+        ("079290001234", "1990-05-01", "Nam", False),  # 2 says born in the 2000s
+        ("079205001234", "2005-05-01", "Nam", True),
+        ("079305001234", "2005-05-01", "Nam", False),  # 3 says female
+        ("079091001234", "1990-05-01", "Nam", False),  # year digits 91 ≠ 1990
+    ])
+    def test_century_gender_digit_and_year_must_match_birth_date_and_gender(self, number, dob, gender, ok):
+        assert V.check_id_number(number, date_of_birth=dob, gender=gender).ok is ok
+
+    def test_all_63_pre_2025_province_codes_are_known(self):
+        assert len(V.PROVINCE_CODES) == 63 and "079" in V.PROVINCE_CODES and "003" not in V.PROVINCE_CODES
+
+    def test_digits_split_by_spaces_or_misread_as_letters_are_joined(self):
+        assert V.normalise_id_number("Số định danh: 079 090 0O1234") == "079090001234"
+        assert V.digit_runs("CCCD số 079091894033 208039538") == ["079091894033", "208039538"]
+
+    def test_an_id_that_contradicts_the_birth_date_is_kept_with_a_low_confidence_and_the_reason(self):
+        text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: TRẦN VĂN BÌNH\nNgày, tháng, năm sinh: 12/03/2005\n" \
+               "Giới tính: Nam\nSố định danh cá nhân: 079090001234"
+        found = {f.name: f for f in extract([page(text)], CATALOG.get("birth_certificate"))}
+        assert found["id_number"].value == "079090001234"
+        assert found["id_number"].confidence < 0.5 < found["full_name"].confidence
+        assert "does not match the date of birth 2005-03-12" in found["id_number"].details["validation"]
+
+
+class TestWhoseDataItIs:
+    def test_a_birth_certificate_is_about_the_child_not_the_parents_or_declarant(self):
+        text = """GIẤY KHAI SINH
+Số: 125/2021/KS
+Họ, chữ đệm, tên: NGUYỄN GIA HUY
+Ngày, tháng, năm sinh: 02/04/2021
+Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam
+Số định danh cá nhân: 079221001122
+Họ, chữ đệm, tên người mẹ: TRẦN THỊ MAI
+Năm sinh: 1993 Dân tộc: Kinh
+Nơi cư trú: 12 Lê Lợi, Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh
+Họ, chữ đệm, tên người đi khai sinh: NGUYỄN VĂN HÙNG
+Giấy tờ tùy thân: Căn cước công dân số 079090001234
+Ngày, tháng, năm đăng ký: 20/04/2021"""
+        assert fields_of(text, "birth_certificate") == {
+            "full_name": "NGUYỄN GIA HUY", "date_of_birth": "2021-04-02", "gender": "Nam",
+            "id_number": "079221001122", "document_number": "125/2021/KS", "issue_date": "2021-04-20"}
+
+    def test_a_birth_registration_form_names_the_child_and_who_asked_for_it(self):
+        text = """TỜ KHAI ĐĂNG KÝ KHAI SINH
+Họ, chữ đệm, tên người yêu cầu: NGUYỄN ĐỨC CƯỜNG
+Giấy tờ tùy thân: Căn cước công dân số 051093585964
+Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:
+Họ, chữ đệm, tên: NGUYỄN CÔNG ĐẠT........
+Ngày tháng, năm sinh: 02/04/2024.........
+Giới tính: Nam Dân tộc: Kinh"""
+        found = fields_of(text, "birth_registration_form")
+        assert found["full_name"] == "NGUYỄN CÔNG ĐẠT" and found["agent_name"] == "NGUYỄN ĐỨC CƯỜNG"
+        assert found["date_of_birth"] == "2024-04-02"
+        assert "id_number" not in found  # the requester's ID is not the child's
+
+    def test_a_power_of_attorney_separates_principal_and_agent(self):
+        text = """GIẤY ỦY QUYỀN
+I. NGƯỜI ỦY QUYỀN:
+Họ và tên: HỒ HỮU HUY Sinh ngày: 03/02/1952
+Số căn cước công dân: 079052001234
+Nơi cư trú: 12 Võ Văn Tần, Phường 6, Quận 3, Thành phố Hồ Chí Minh
+II. NGƯỜI ĐƯỢC ỦY QUYỀN:
+Họ và tên: ĐINH THỊ THU Sinh ngày: 05/06/1985
+Số căn cước công dân: 079185009876
+III. NỘI DUNG ỦY QUYỀN:
+Người được ủy quyền thay mặt người ủy quyền nhận lương hưu hằng tháng."""
+        found = fields_of(text, "power_of_attorney")
+        assert found["full_name"] == "HỒ HỮU HUY" and found["agent_name"] == "ĐINH THỊ THU"
+        assert found["id_number"] == "079052001234" and found["date_of_birth"] == "1952-02-03"
+        assert found["address"] == "12 Võ Văn Tần, Phường 6, Quận 3, Thành phố Hồ Chí Minh"
+
+    def test_a_marriage_certificate_table_gives_husband_and_wife(self):
+        text = """GIẤY CHỨNG NHẬN KẾT HÔN
+Số: 131/2022/KH
+Thông tin người chồng Thông tin người vợ
+Họ, chữ đệm, tên: HUỲNH MINH VIỆT ĐỖ THỊ NGÂN
+Ngày, tháng, năm 01/05/1991 18/04/1991
+sinh:
+Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân số
+079091894033 208039538"""
+        found = fields_of(text, "marriage_certificate")
+        assert (found["full_name"], found["spouse_name"]) == ("HUỲNH MINH VIỆT", "ĐỖ THỊ NGÂN")
+        assert (found["date_of_birth"], found["id_number"]) == ("1991-05-01", "079091894033")
+
+    def test_a_receipt_gives_the_dossier_code_and_the_submitter_without_honorific(self):
+        text = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: H29.22-240312 - 0004\n" \
+               "Tiếp nhận hồ sơ của: Bà ĐOÀN THỊ LAN\nĐịa chỉ: 452/2/7 Đinh Bộ Lĩnh, Phường 22, Quận Bình Thạnh, " \
+               "Thành\nphố Hồ Chí Minh\nSố điện thoại: 0919798378"
+        assert fields_of(text, "dossier_receipt") == {
+            "full_name": "ĐOÀN THỊ LAN", "dossier_code": "H29.22-240312-0004",
+            "address": "452/2/7 Đinh Bộ Lĩnh, Phường 22, Quận Bình Thạnh, Thành phố Hồ Chí Minh"}
+
+    def test_an_id_card_reads_the_bilingual_labels_and_the_name_on_the_next_line(self):
+        text = """CĂN CƯỚC CÔNG DÂN
+Số / No.: 079094840469
+Họ và tên / Full name:
+ĐẶNG ĐĂNG LỘC
+Ngày sinh / Date of birth: 17/11/1994
+Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam
+Ngày, tháng, năm / Date, month, year: 12/04/2021"""
+        assert fields_of(text, "citizen_id_card") == {
+            "id_number": "079094840469", "full_name": "ĐẶNG ĐĂNG LỘC", "date_of_birth": "1994-11-17",
+            "gender": "Nam", "issue_date": "2021-04-12"}
+
+    def test_an_old_nine_digit_id_card_number_is_kept_apart(self):
+        found = fields_of("GIẤY CHỨNG MINH NHÂN DÂN\nSố: 025123456\nHọ tên: LÊ VĂN TÁM", "citizen_id_card")
+        assert found["old_id_number"] == "025123456" and "id_number" not in found
+
+    def test_only_the_fields_the_type_carries_are_kept(self):
+        text = "QUYẾT ĐỊNH\nSố: 12/QĐ-UBND\nMã số thuế: 0312345678\nQuận 1, ngày 2 tháng 3 năm 2024"
+        assert fields_of(text, "official_letter") == {"document_number": "12/QĐ-UBND", "issue_date": "2024-03-02"}
+
+
+class TestConfidenceAndPage:
+    def test_confidence_comes_from_the_ocr_words_of_the_value(self):
+        words = [Word("Họ,", 96, 0, 0, 1, 1), Word("tên:", 96, 0, 0, 1, 1), Word("LÊ", 40, 0, 0, 1, 1),
+                 Word("VĂN", 50, 0, 0, 1, 1), Word("AN", 60, 0, 0, 1, 1), Word("Giới", 95, 0, 0, 1, 1)]
+        text = "ĐƠN XIN\nHọ, tên: LÊ VĂN AN\nGiới tính: Nam"
+        found = {f.name: f for f in extract([page(text, words=words)], CATALOG.get("application_letter"))}
+        assert found["full_name"].confidence == pytest.approx(0.5, abs=0.01)
+
+    def test_each_field_keeps_the_page_it_came_from(self):
+        pages = [page("GIẤY ỦY QUYỀN\nI. NGƯỜI ỦY QUYỀN:\nHọ và tên: HỒ HỮU HUY"),
+                 page("Quận 3, ngày 8 tháng 8 năm 2023")]
+        found = {f.name: f for f in extract(pages, CATALOG.get("power_of_attorney"))}
+        assert (found["full_name"].page, found["issue_date"].page) == (1, 2)
+
+    def test_embedded_text_is_trusted_fully(self):
+        text_layer = PageText(0, 1, "ĐƠN XIN\nTôi tên là: LÊ VĂN AN", 100.0, "text_layer", [])
+        assert extract([text_layer], CATALOG.get("application_letter"))[0].confidence == 1.0
+
+
+class TestNormalisation:
+    def test_names_are_nfc_capitals_as_printed(self):
+        decomposed = "Tôi tên là: Nguye\u0302\u0303n Va\u0306n An, sinh ngày 01/01/1990"
+        assert fields_of(decomposed, "application_letter")["full_name"] == "NGUYỄN VĂN AN"
+
+    @pytest.mark.parametrize("name, text, value", [
+        ("gender", "nữ", "Nữ"), ("gender", "Male", "Nam"), ("document_number", "Số 125 / 2021 / KS.", "125/2021/KS"),
+        ("tax_code", "0312 345678-001", "0312345678-001"), ("full_name", "Ông nguyễn văn an", "NGUYỄN VĂN AN"),
+        ("old_id_number", "025 123 456", "025123456"),
+    ])
+    def test_values_typed_or_read_get_one_stored_form(self, name, text, value):
+        assert V.normalise(name, text) == value
+
+
+def test_real_form_text_with_decomposed_diacritics_is_read(tmp_path: Path):
+    """A third-party form (vn-form-templates): blank, so no values, but no crash on mixed NFC/NFD text."""
+    from tests.conftest import corpus_file
+
+    path = corpus_file("vn-form-templates/KLTN-DocFilling/Text/Công dân All/Input/11_dang_ky_khai_sinh.txt")
+    text = path.read_text(encoding="utf-8").replace("Họ, chữ đệm, tên:", "Họ, chữ đệm, tên: LÊ THỊ HOA")
+    assert fields_of(text, "birth_registration_form")["full_name"] == "LÊ THỊ HOA"
