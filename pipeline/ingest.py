@@ -13,6 +13,7 @@ from pipeline.app import App
 from pipeline.errors import DossierError, TransientError
 from pipeline.intake import IntakeResult, intake
 from pipeline.processing import BatchOutcome, process_batch
+from pipeline.queue import owner_name
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,24 @@ class IngestReport:
 
 def ingest_paths(app: App, paths: list[Path], *,
                  on_progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
+    # Each batch is claimed for this process as it is recorded, and processed
+    # before the next path is taken: a daemon sharing the store never takes
+    # them, and no claim waits long enough for its lease to run out.
+    owner = owner_name()
     intakes: list[IntakeResult] = []
     not_taken: list[DossierError] = []
-    for path in paths:
+    outcomes = []
+    for n, path in enumerate(paths):
+        if on_progress:
+            on_progress(str(path), n, len(paths))
         try:
-            intakes.append(intake(app, path, source=str(path)))
+            item = intake(app, path, source=str(path), claim_owner=owner)
         except TransientError as error:
             not_taken.append(error.with_context(path=str(path)))
-    queued = [i for i in intakes if i.status == "queued"]
-    outcomes = []
-    for n, item in enumerate(queued, start=1):
-        if on_progress:
-            on_progress(item.source, n - 1, len(queued))
-        outcomes.append(process_batch(app, item.batch_id))
-    if on_progress and queued:
-        on_progress("", len(queued), len(queued))
+            continue
+        intakes.append(item)
+        if item.status == "queued":
+            outcomes.append(process_batch(app, item.batch_id, owner=owner))
+    if on_progress and paths:
+        on_progress("", len(paths), len(paths))
     return IngestReport(intakes, outcomes, not_taken)

@@ -8,6 +8,7 @@ that commit may the caller remove the inbox entry.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,8 @@ from pipeline.errors import DossierError, NoContent, Stage
 from pipeline.store.repository import NewFile
 from pipeline.textnorm import nfc
 
-# Files that scanners, Windows and copy tools leave beside real scans.
-_IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+# Files that scanners, Windows and copy tools leave beside real scans (safe to delete with a dossier).
+JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 _IGNORED_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".filepart")
 
 
@@ -30,11 +31,12 @@ class IntakeResult:
     status: str  # queued | duplicate | failed
     duplicate_of: int | None = None
     error: DossierError | None = None
+    already_recorded: bool = False  # an earlier run recorded this very entry (see `recorded_since`)
 
 
 def is_ignored(path: Path, *, marker: str) -> bool:
     name = path.name
-    return (name.startswith((".", "~$")) or name.lower() in _IGNORED_NAMES
+    return (name.startswith((".", "~$")) or name.lower() in JUNK_NAMES
             or name.lower().endswith(_IGNORED_SUFFIXES) or name == marker)
 
 
@@ -45,8 +47,15 @@ def dossier_files(folder: Path, *, marker: str) -> list[Path]:
     return sorted(files, key=lambda p: nfc(str(p.relative_to(folder))).casefold())
 
 
-def intake(app: App, path: Path, *, source: str) -> IntakeResult:
-    """Archive and record one dossier. Raises only transient errors (retry later)."""
+def intake(app: App, path: Path, *, source: str, claim_owner: str | None = None,
+           recorded_since: dt.datetime | None = None) -> IntakeResult:
+    """Archive and record one dossier. Raises only transient errors (retry later).
+
+    `claim_owner`: claim the new batch for that worker in the recording transaction.
+    `recorded_since`: when the entry last changed; a batch recorded since then
+    from the same source with the same content is this entry, recorded by a run
+    that stopped before removing it: it is returned, not recorded again.
+    """
     marker = app.settings.inbox.folder_marker
     kind = "folder" if path.is_dir() else "file"
     members = dossier_files(path, marker=marker) if kind == "folder" else [path]
@@ -69,9 +78,14 @@ def intake(app: App, path: Path, *, source: str) -> IntakeResult:
         failure = NoContent("the folder holds no files", stage=Stage.INTAKE, path=source,
                             remedy="put the scanned pages in the folder, then the marker file")
 
+    sha256 = dossier_sha256(new_files)
+    if recorded_since is not None:
+        earlier = app.store.find_recorded(source=source, sha256=sha256, since=recorded_since)
+        if earlier:
+            return IntakeResult(earlier[0], source, earlier[1], already_recorded=True)
     batch_id, status, duplicate_of = app.store.record_batch(
-        source=source, kind=kind, district=app.settings.office.district,
-        sha256=dossier_sha256(new_files), files=new_files, failure=failure,
+        source=source, kind=kind, district=app.settings.office.district, sha256=sha256, files=new_files,
+        failure=failure, claim_owner=claim_owner, lease_seconds=app.settings.queue.lease_seconds,
     )
     return IntakeResult(batch_id, source, status, duplicate_of, failure)
 

@@ -1,6 +1,7 @@
-"""Logging: one line per event (batch id, stage, duration), or JSON lines.
+"""Logging: one line per event (batch id, stage, duration), as text or JSON lines.
 
-Citizens' personal ID numbers never reach a log: every message is masked.
+Citizens' personal ID numbers never reach a log: every line, tracebacks
+included, is masked after formatting, so no call site can forget it.
 """
 
 from __future__ import annotations
@@ -10,30 +11,44 @@ import logging
 import re
 import sys
 
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{3})\d{5,6}(\d{3})(?!\d)")  # 12-digit CCCD, 9-digit CMND
+# 12-digit CCCD and 9-digit CMND, standing alone (not inside a longer number).
+_ID_NUMBER = re.compile(r"(?<!\d)(\d{3})(\d{6}|\d{3})(\d{3})(?!\d)")
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 def mask_ids(text: str) -> str:
     """079219001234 → 079******234: enough to tell records apart, not to identify anyone."""
-    return _ID_NUMBER.sub(lambda m: m.group(1) + "*" * (len(m.group(0)) - 6) + m.group(2), text)
+    return _ID_NUMBER.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+
+def _text_value(value: object) -> str:
+    text = str(value)
+    # Values with spaces (reasons, file names) are quoted so that a line still splits into key=value pairs.
+    return json.dumps(text, ensure_ascii=False) if not text or any(c.isspace() or c in "\"=" for c in text) else text
 
 
 class _TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         fields = getattr(record, "fields", {})
-        extra = " ".join(f"{k}={v}" for k, v in fields.items())
-        line = f"{self.formatTime(record, '%Y-%m-%dT%H:%M:%S')} {record.levelname:<7} {record.getMessage()}"
-        return mask_ids(f"{line} {extra}".rstrip())
+        extra = " ".join(f"{key}={_text_value(value)}" for key, value in fields.items() if value is not None)
+        line = f"{self.formatTime(record, _TIME_FORMAT)} {record.levelname:<7} {record.getMessage()} {extra}".rstrip()
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return mask_ids(line)
 
 
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        payload = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
-                   "logger": record.name, "message": record.getMessage(), **getattr(record, "fields", {})}
+        payload = {"time": self.formatTime(record, _TIME_FORMAT), "level": record.levelname,
+                   "logger": record.name, "message": record.getMessage(),
+                   **{k: v for k, v in getattr(record, "fields", {}).items() if v is not None}}
+        if record.exc_info:
+            payload["traceback"] = self.formatException(record.exc_info)
         return mask_ids(json.dumps(payload, ensure_ascii=False, default=str))
 
 
 def configure(level: str = "INFO", fmt: str = "text", stream=None) -> None:
+    """Send dossier's log to `stream` (stderr: journald picks it up under systemd)."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(_JsonFormatter() if fmt == "json" else _TextFormatter())
     root = logging.getLogger("dossier")
@@ -47,4 +62,5 @@ def get_logger(name: str) -> logging.Logger:
 
 
 def log_event(logger: logging.Logger, message: str, level: int = logging.INFO, **fields) -> None:
+    """One event, one line: `message key=value ...`; None values are left out."""
     logger.log(level, message, extra={"fields": fields})

@@ -1,9 +1,98 @@
-"""Admin and daemon commands (watch, reprocess, stats) register here."""
+"""Admin and daemon commands: watch, reprocess, stats."""
 
 from __future__ import annotations
 
 import argparse
 
+from pipeline.app import App
+from pipeline.cli.render import print_json
+from pipeline.config import Settings
+from pipeline.errors import ExitCode, UsageError
+from pipeline.store.models import BatchStatus
+
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """No admin commands yet: `dossier batches --status failed` lists failures."""
+    p = commands.add_parser("watch", help="run the daemon: watch the inbox, file what arrives (until SIGTERM)")
+    p.add_argument("--once", action="store_true",
+                   help="take what is in the inbox, process the queue until nothing is due, then exit")
+    p.set_defaults(handler=cmd_watch)
+
+    p = commands.add_parser("reprocess", help="run batches again from their archived originals")
+    p.add_argument("batch_ids", nargs="*", type=int, metavar="BATCH_ID")
+    p.add_argument("--failed", action="store_true", help="every failed batch")
+    p.add_argument("--queue", action="store_true",
+                   help="put them back in the queue for the daemon instead of processing them here")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_reprocess)
+
+    p = commands.add_parser("stats", help="queue depth, pages per minute over the last hour, failures by reason")
+    p.add_argument("--all-districts", action="store_true",
+                   help="every district of a shared (citywide) store, not only this office's")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+
+def cmd_watch(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.daemon import Daemon
+
+    report = Daemon(settings, once=args.once).run()
+    if not args.once:
+        return ExitCode.OK
+    print(f"{len(report.taken)} taken from the inbox: {report.count(BatchStatus.DONE)} filed, "
+          f"{report.count(BatchStatus.DUPLICATE)} duplicate(s), {report.count(BatchStatus.FAILED)} failed, "
+          f"{report.count(BatchStatus.QUEUED)} waiting for a retry")
+    for entry in report.not_taken:
+        print(f"  not taken: {entry}")
+    return ExitCode.BATCH_FAILED if report.any_failed else ExitCode.OK
+
+
+def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.reprocess import failed_batch_ids, reprocess
+
+    if bool(args.batch_ids) == args.failed:
+        raise UsageError("give batch ids or --failed (one of the two)",
+                         remedy="find them with `dossier batches --status failed`")
+    with App.open(settings) as app:
+        ids = failed_batch_ids(app) if args.failed else list(dict.fromkeys(args.batch_ids))
+        results = reprocess(app, ids, queue_only=args.queue)
+    if args.json:
+        print_json([{"batch_id": r.batch_id, "source": r.source, "status": r.status, "note": r.note or None,
+                     "documents": list(r.document_ids)} for r in results])
+    else:
+        if not results:
+            print("nothing to reprocess")
+        for r in results:
+            detail = f"{len(r.document_ids)} document(s)" if r.status == "done" else r.note
+            print(f"#{r.batch_id:<5} {r.status:<8} {r.source}" + (f"  {detail}" if detail else ""))
+    wanted = "queued" if args.queue else "done"
+    return ExitCode.OK if all(r.status == wanted for r in results) else ExitCode.BATCH_FAILED
+
+
+def cmd_stats(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.stats import collect
+
+    with App.open(settings) as app:
+        stats = collect(app.store, district=None if args.all_districts else settings.office.district,
+                        inbox=settings.inbox_dir, marker=settings.inbox.folder_marker)
+    if args.json:
+        print_json(stats.as_json())
+        return ExitCode.OK
+    print(f"district   {'all' if args.all_districts else settings.office.district}")
+    # No row rests in received or archived (intake records both steps as events in its one transaction).
+    shown = {s: n for s, n in stats.by_status.items() if n or s not in (BatchStatus.RECEIVED, BatchStatus.ARCHIVED)}
+    print("queue      " + "  ".join(f"{status} {count}" for status, count in shown.items()))
+    print(f"due now    {stats.due_now}" + (f" (oldest since {stats.oldest_due_at:%Y-%m-%d %H:%M} UTC)"
+                                           if stats.oldest_due_at else ""))
+    print(f"retrying   {stats.waiting_retry}" + (f" (next at {stats.next_retry_at:%Y-%m-%d %H:%M} UTC)"
+                                                 if stats.next_retry_at else ""))
+    if stats.stale_claims:
+        print(f"stale      {stats.stale_claims} claim(s) of a stopped worker: the running daemon requeues them")
+    waiting = "unreadable" if stats.inbox_waiting is None else f"{stats.inbox_waiting} waiting to be taken"
+    print(f"inbox      {waiting}  ({settings.inbox_dir})")
+    print(f"last hour  {stats.pages_per_minute:g} pages/min  ({stats.pages_last_hour} page(s), "
+          f"{stats.batches_last_hour} batch(es) filed)")
+    if stats.failures:
+        print("failures   (see `dossier batches --status failed`, fix, then `dossier reprocess --failed`)")
+        for group in stats.failures:
+            print(f"  {group.count:>5}  {group.code:<16} latest: {group.latest_reason}")
+    return ExitCode.OK

@@ -42,12 +42,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 def cmd_init(settings: Settings, args: argparse.Namespace) -> ExitCode:
     for folder in (settings.data_dir, settings.archive_dir, settings.inbox_dir, settings.work_dir):
         folder.mkdir(parents=True, exist_ok=True)
-    app = App.open(settings, check_schema=False)
-    try:
+    with App.open(settings, check_schema=False) as app:
         app.store.init_schema()
         app.catalog  # fail now, not at the first document, if the catalog is broken
-    finally:
-        app.close()
     print(f"data dir   {settings.data_dir}")
     print(f"store      {app.store.engine.url.render_as_string(hide_password=True)}")
     print(f"inbox      {settings.inbox_dir}")
@@ -62,12 +59,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
-    app = App.open(settings)
-    try:
-        with Progress(enabled=not args.json) as progress:
-            report = ingest_paths(app, paths, on_progress=progress.update)
-    finally:
-        app.close()
+    with App.open(settings) as app, Progress(enabled=not args.json) as progress:
+        report = ingest_paths(app, paths, on_progress=progress.update)
     failed = report.failed
     if args.json:
         print_json({
@@ -91,11 +84,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    app = App.open(settings)
-    try:
+    with App.open(settings) as app:
         view = document_view(app.store.document(args.document_id))
-    finally:
-        app.close()
     if args.json:
         print_json(view)
         return ExitCode.OK
@@ -112,11 +102,8 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_batches(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    app = App.open(settings)
-    try:
+    with App.open(settings) as app:
         rows = app.store.batches(status=args.status)
-    finally:
-        app.close()
     if args.json:
         print_json(rows)
         return ExitCode.OK
