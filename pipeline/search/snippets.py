@@ -1,0 +1,91 @@
+"""Snippets: the piece of a document's text that shows why it matched.
+
+A snippet is plain text plus the spans of the matched words; marking them (bold
+on a terminal, [brackets] otherwise) is the renderer's job.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from pipeline.search.terms import fold_word, word_matches, word_spans
+from pipeline.textnorm import nfc, squash_spaces
+
+SNIPPET_CHARS = 160
+LEAD_CHARS = 40  # context kept before the first matched word
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()  # [start, end) of matched words in `text`
+
+
+def make_snippet(page_texts: Sequence[str], words: Collection[str], *, prefixes: Collection[str] = (),
+                 sequence: Sequence[str] = ()) -> Snippet:
+    """Cut around the typed words in sequence if some page has them, else around the first one found.
+
+    `words`, `prefixes` and `sequence` are folded words; matching ignores accents.
+    Pages are read only as far as needed: a name is usually in the first lines.
+    """
+    pages = [squash_spaces(nfc(text)) for text in page_texts]
+    sequence = list(sequence) if len(sequence) > 1 else []
+    fallback: tuple[str, int] | None = None
+    for text in pages:
+        first, run = _scan(text, words, prefixes, sequence, want_first=fallback is None)
+        if run is not None:
+            return _cut_around(text, run, words, prefixes)
+        if fallback is None and first is not None:
+            fallback = (text, first)
+            if not sequence:
+                break
+    if fallback is None:
+        return Snippet(_cut(pages[0] if pages else "", 0))
+    return _cut_around(*fallback, words, prefixes)
+
+
+def _scan(text: str, words: Collection[str], prefixes: Collection[str], sequence: list[str], *,
+          want_first: bool) -> tuple[int | None, int | None]:
+    """(start of the first matched word, start of the first run of `sequence`) in `text`."""
+    first = None
+    recent: deque[tuple[int, str]] = deque(maxlen=len(sequence) or 1)
+    for match in word_matches(text):
+        word = fold_word(match.group())
+        if first is None and want_first and _matches(word, words, prefixes):
+            first = match.start()
+            if not sequence:
+                return first, None
+        if sequence:
+            recent.append((match.start(), word))
+            if len(recent) == len(sequence) and [w for _, w in recent] == sequence:
+                return first, recent[0][0]
+    return first, None
+
+
+def _cut_around(text: str, position: int, words: Collection[str], prefixes: Collection[str]) -> Snippet:
+    snippet = _cut(text, _word_start_before(text, position - LEAD_CHARS))
+    marked = tuple((s, e) for s, e, word in word_spans(snippet) if _matches(word, words, prefixes))
+    return Snippet(snippet, marked)
+
+
+def _matches(word: str, words: Collection[str], prefixes: Collection[str]) -> bool:
+    return word in words or any(word.startswith(p) for p in prefixes)
+
+
+def _word_start_before(text: str, position: int) -> int:
+    if position <= 0:
+        return 0
+    space = text.rfind(" ", 0, position)
+    return space + 1 if space >= 0 else 0
+
+
+def _cut(text: str, start: int) -> str:
+    """SNIPPET_CHARS of `text` from `start`, ended at a word boundary, with ellipses where cut."""
+    piece = text[start:start + SNIPPET_CHARS]
+    if start + SNIPPET_CHARS < len(text):
+        space = piece.rfind(" ")
+        piece = (piece[:space] if space > SNIPPET_CHARS // 2 else piece) + ELLIPSIS
+    return (ELLIPSIS if start > 0 else "") + piece

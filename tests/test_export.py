@@ -1,0 +1,84 @@
+"""`dossier export` gives back the original file(s) of a document, byte for byte, verified by SHA-256."""
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import corpus_file
+from pipeline.archive import Archive
+from pipeline.domain import Classification, DocumentResult, PageText
+from pipeline.errors import ArchiveError, UsageError
+from pipeline.search.export import export_document
+from pipeline.store.repository import NewFile, Store
+
+
+def test_an_ingested_document_exports_as_its_original_file(dossier, tmp_path):
+    original = corpus_file("paperless-ngx/documents/tests/samples/simple.pdf")
+    ingested = dossier("ingest", str(original), "--json")
+    assert ingested.code == 0, ingested.err
+    [filed] = ingested.json()["filed"]
+    [document_id] = filed["documents"]
+    sha256 = hashlib.sha256(original.read_bytes()).hexdigest()
+
+    exported = dossier("export", str(document_id), "--to", str(tmp_path / "copy.pdf"))
+    assert exported.code == 0, exported.err
+    assert (tmp_path / "copy.pdf").read_bytes() == original.read_bytes()
+    assert sha256 in exported.out and "verified" in exported.out
+
+    again = dossier("export", str(document_id), "--to", str(tmp_path / "copy.pdf"))
+    assert again.code == 2 and "would overwrite" in again.err  # never overwrites
+    missing = dossier("export", "999", "--to", str(tmp_path / "x.pdf"))
+    assert missing.code == 3 and "document 999 does not exist" in missing.err
+
+
+class FolderDossier:
+    """A filed folder dossier: page1.jpg and page2.jpg archived, one document read from both."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.archive = Archive(tmp_path / "archive")
+        self.store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+        self.store.init_schema()
+        self.originals, files = {}, []
+        for name in ("page1.jpg", "scans/page2.jpg"):
+            source = tmp_path / "inbox" / name
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_bytes(f"JPEG bytes of {name}".encode())
+            archived = self.archive.put(source)
+            self.originals[name] = archived.sha256
+            files.append(NewFile(name, archived.sha256, archived.size, "image/jpeg"))
+        batch_id, _, _ = self.store.record_batch(source="ho_so_le_thi_ha", kind="folder", district="Q1",
+                                                 sha256="f" * 64, files=files)
+        pages = [PageText(ordinal, 1, f"trang {ordinal + 1}", 90.0, "ocr") for ordinal in (0, 1)]
+        [self.document_id] = self.store.file_documents(
+            batch_id, [DocumentResult(pages, Classification("birth_certificate", 0.9), [])], stage_ms={})
+
+    def export(self, destination: Path):
+        return export_document(self.store, self.archive, self.document_id, destination)
+
+
+def test_a_document_read_from_several_files_exports_them_all_into_a_folder(tmp_path):
+    folder = FolderDossier(tmp_path)
+    exported = folder.export(tmp_path / "out")
+    assert [(f.name, f.path.relative_to(tmp_path / "out").as_posix()) for f in exported] == [
+        ("page1.jpg", "page1.jpg"), ("scans/page2.jpg", "scans/page2.jpg")]
+    for f in exported:
+        assert hashlib.sha256(f.path.read_bytes()).hexdigest() == folder.originals[f.name] == f.sha256
+
+
+def test_several_files_cannot_go_to_one_file(tmp_path):
+    folder = FolderDossier(tmp_path)
+    (tmp_path / "taken.jpg").write_bytes(b"x")
+    with pytest.raises(UsageError, match="must be a folder"):
+        folder.export(tmp_path / "taken.jpg")
+
+
+def test_a_damaged_archive_copy_is_refused_and_nothing_is_left_behind(tmp_path):
+    folder = FolderDossier(tmp_path)
+    damaged = folder.archive.path_for(folder.originals["scans/page2.jpg"])
+    os.chmod(damaged, 0o644)
+    damaged.write_bytes(b"bit rot")
+    with pytest.raises(ArchiveError, match="missing or damaged"):
+        folder.export(tmp_path / "out")
+    assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []  # page1.jpg was taken back
