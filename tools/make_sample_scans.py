@@ -39,6 +39,7 @@ from tools import scanlib as sl  # noqa: E402
 from tools.citizens import (  # noqa: E402
     AGENCY_CODES,
     CITY,
+    Address,
     Citizen,
     ascii_slug,
     date_line,
@@ -113,6 +114,26 @@ def official_header(
 
 def stamp_text(agency: str, district: str) -> str:
     return f"{upper_vi(agency)} * {upper_vi(district)} *"
+
+
+def civil_registry_signature(title: str, signer: Citizen, clerk: Citizen, a: Address, seed: int) -> sl.Columns:
+    """The foot of a civil-status record: the clerk on the left, the signing vice-chair on the right."""
+    return sl.signature_block(
+        title,
+        signer.name,
+        note="(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)",
+        seed=seed,
+        stamp=stamp_text(f"Ủy ban nhân dân {a.ward}", a.district),
+        position="PHÓ CHỦ TỊCH",
+        left=[
+            sl.center("NGƯỜI THỰC HIỆN", bold=True),
+            sl.center("(Ký, ghi rõ họ, chữ đệm, tên)", italic=True, size_pt=12),
+            sl.graphic("signature", 38, 20, seed=seed + 1),
+            sl.center(clerk.name, bold=True),
+        ],
+        split=0.42,
+        space_before_pt=2,
+    )
 
 
 def officer(rng: random.Random, gender: str | None = None) -> Citizen:
@@ -510,22 +531,7 @@ def birth_certificate(
         sl.field("Nơi đăng ký khai sinh", f"Ủy ban nhân dân {a.ward}, {a.district}, {CITY}", bold_value=False),
         sl.field("Ngày, tháng, năm đăng ký", dmy(registered)),
         sl.date_right(date_line(district_place(child), registered)),
-        sl.signature_block(
-            "NGƯỜI KÝ GIẤY KHAI SINH",
-            signer.name,
-            note="(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)",
-            seed=seed,
-            stamp=stamp_text(f"Ủy ban nhân dân {a.ward}", a.district),
-            position="PHÓ CHỦ TỊCH",
-            left=[
-                sl.center("NGƯỜI THỰC HIỆN", bold=True),
-                sl.center("(Ký, ghi rõ họ, chữ đệm, tên)", italic=True, size_pt=12),
-                sl.graphic("signature", 38, 20, seed=seed + 1),
-                sl.center(clerk.name, bold=True),
-            ],
-            split=0.42,
-            space_before_pt=2,
-        ),
+        civil_registry_signature("NGƯỜI KÝ GIẤY KHAI SINH", signer, clerk, a, seed),
     ]
     pages = render(els, dpi=dpi, margins=sl.Margins(top=12, bottom=12, left=25, right=15))
     fields = {
@@ -1056,22 +1062,7 @@ def death_certificate(
         sl.field("Nơi đăng ký khai tử", f"Ủy ban nhân dân {a.ward}, {a.district}, {CITY}", bold_value=False),
         sl.field("Ngày, tháng, năm đăng ký", dmy(registered)),
         sl.date_right(date_line(district_place(c), registered)),
-        sl.signature_block(
-            "NGƯỜI KÝ TRÍCH LỤC",
-            signer.name,
-            note="(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)",
-            seed=seed,
-            stamp=stamp_text(f"Ủy ban nhân dân {a.ward}", a.district),
-            position="PHÓ CHỦ TỊCH",
-            left=[
-                sl.center("NGƯỜI THỰC HIỆN", bold=True),
-                sl.center("(Ký, ghi rõ họ, chữ đệm, tên)", italic=True, size_pt=12),
-                sl.graphic("signature", 38, 20, seed=seed + 1),
-                sl.center(clerk.name, bold=True),
-            ],
-            split=0.42,
-            space_before_pt=2,
-        ),
+        civil_registry_signature("NGƯỜI KÝ TRÍCH LỤC", signer, clerk, a, seed),
     ]
     pages = render(els, dpi=dpi)
     fields = {
