@@ -15,7 +15,7 @@ from sqlalchemy import select
 from pipeline.config import OcrSettings
 from pipeline.domain import PageSource, Word
 from pipeline.stages import preprocess, read
-from pipeline.stages.ocr import OcrResult, TesserocrEngine
+from pipeline.stages.ocr import OcrResult, Orientation, TesserocrEngine
 from pipeline.store.models import Page
 from pipeline.store.repository import Store
 from tests.conftest import SAMPLES
@@ -124,6 +124,21 @@ class TestOcr:
         second_look = text.details["orientation"]["osd_after_low_confidence"]
         assert second_look["degrees"] == 180 and second_look["confidence_before"] < read.LOW_CONFIDENCE
         assert text.details["orientation"]["applied"] == 180 and "079188012345" in text.text
+
+    def test_a_wrong_turn_is_undone_when_the_turned_page_reads_badly(self, engine, page, monkeypatch) -> None:
+        # An ID card copy in small print fooled both the page's hint and OSD into turning an upright page.
+        measured = preprocess.analyse
+
+        def fooled_once(image):
+            monkeypatch.setattr(preprocess, "analyse", measured)
+            return dataclasses.replace(measured(image), upright_score=-1.0)
+
+        monkeypatch.setattr(preprocess, "analyse", fooled_once)
+        monkeypatch.setattr(engine, "detect_orientation", lambda image: Orientation(180, 10.0))
+        text = read.read_page(source(page), engine=engine, settings=SETTINGS)
+        second = text.details["orientation"]["second_reading"]
+        assert second["rotation"] == 0 and second["confidence"] >= read.LOW_CONFIDENCE
+        assert text.details["orientation"]["applied"] == 0 and "079188012345" in text.text
 
     def test_the_languages_of_a_document_type_replace_the_office_default(self, engine, page) -> None:
         text = read.read_page(source(page), engine=engine, settings=SETTINGS, languages="vie+eng")

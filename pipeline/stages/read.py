@@ -7,8 +7,8 @@ and enlarged as needed (`preprocess.prepare`), and read by the process's persist
 Orientation costs as little as possible on the common upright page: Tesseract's OSD (0.2 s a
 page here, a third of an OCR pass) runs only when the page's own measurements hint at a turned
 page, and again when a page reads with a low mean confidence (an upside-down page reads at about
-50, an upright scan at 90 or more), in which case the page is read again turned and the better
-reading kept.
+50, an upright scan at 90 or more): a turned page is then read again unturned, an unturned one
+turned as OSD says, and the better reading kept.
 
 Results are cached by the hash of the page image and everything that shapes the reading (engine
 and its language data, languages, preprocessing parameters), so reprocessing a batch after a
@@ -36,7 +36,7 @@ from pipeline.textnorm import nfc
 
 # Bump when the preprocessing or reading code changes what the engine sees: cached results are
 # keyed by it (its numeric parameters are part of the key already, see `_settings_fingerprint`).
-PREPROCESS_VERSION = "2"
+PREPROCESS_VERSION = "3"
 LOW_CONFIDENCE = 60.0  # a page read below this mean word confidence gets its orientation checked
 
 
@@ -90,15 +90,14 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
     prepared = preprocess.prepare(image, dpi=dpi, rotation=rotation, max_pixels=max_pixels,
                                   layout=None if rotation else layout)
     result = engine.recognize(prepared.image, languages=languages, timeout=timeout, dpi=prepared.dpi)
-    if result.confidence < LOW_CONFIDENCE and "osd" not in orientation and result.words:
-        osd = engine.detect_orientation(prepared.image)
-        orientation["osd_after_low_confidence"] = _osd_details(osd, result.confidence)
-        if osd and osd.degrees and osd.confidence >= MIN_OSD_CONFIDENCE:
-            turned = preprocess.prepare(image, dpi=dpi, rotation=(rotation + osd.degrees) % 360, max_pixels=max_pixels)
+    if result.confidence < LOW_CONFIDENCE and result.words:
+        alternative = _second_orientation(engine, prepared.image, rotation, orientation, result.confidence)
+        if alternative is not None:
+            turned = preprocess.prepare(image, dpi=dpi, rotation=alternative, max_pixels=max_pixels)
             second = engine.recognize(turned.image, languages=languages, timeout=timeout, dpi=turned.dpi)
-            orientation["second_reading_confidence"] = round(second.confidence, 1)
+            orientation["second_reading"] = {"rotation": alternative, "confidence": round(second.confidence, 1)}
             if second.confidence > result.confidence:
-                rotation, prepared, result = (rotation + osd.degrees) % 360, turned, second
+                rotation, prepared, result = alternative, turned, second
     orientation["applied"] = rotation
     words = [Word(w.text, w.confidence, *prepared.box_to_source(w.left, w.top, w.width, w.height))
              for w in result.words]
@@ -118,6 +117,25 @@ def _orientation(engine: OcrEngine, image: Image.Image, layout: preprocess.Layou
     if osd and osd.confidence >= MIN_OSD_CONFIDENCE:
         return osd.degrees, record
     return hint, record  # OSD unsure (little text): the measurements were right on every page we tried
+
+
+def _second_orientation(engine: OcrEngine, prepared: Image.Image, rotation: int, orientation: dict[str, Any],
+                        confidence: float) -> int | None:
+    """The other turn worth a second reading of a page read with low confidence, or None.
+
+    A turned page reading badly was probably upright all along: small print on a mostly blank
+    page (an ID card copy) fools both the page's own hint and OSD, so it is read unturned. An
+    unturned one is asked of OSD, unless OSD was asked already.
+    """
+    if rotation:
+        return 0
+    if "osd" in orientation:
+        return None
+    osd = engine.detect_orientation(prepared)
+    orientation["osd_after_low_confidence"] = _osd_details(osd, confidence)
+    if osd and osd.degrees and osd.confidence >= MIN_OSD_CONFIDENCE:
+        return osd.degrees
+    return None
 
 
 def _osd_details(osd: Orientation | None, confidence_before: float | None = None) -> dict[str, Any]:
