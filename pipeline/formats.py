@@ -29,6 +29,21 @@ _PDF_HEADER_WINDOW = 1024
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
 
+# How each supported file starts (HEIC's brand comes after a 4-byte box size; PDF's header may
+# follow junk): what a copy that has just begun may still grow into.
+SIGNATURES = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM",
+              b"RIFF", b"GIF87a", b"GIF89a", b"%PDF-")
+
+
+def may_still_be_supported(head: bytes) -> bool:
+    """Whether the first bytes of a file still being written could start a supported file."""
+    if not head.strip(b"\0") or b"%" in head or len(head) <= 4:
+        return True  # zeros a copy has yet to fill; junk before %PDF; a HEIC's box size
+    if b"ftyp".startswith(head[4:8]):
+        return True
+    return any(signature.startswith(head[:len(signature)]) for signature in SIGNATURES)
+
+
 def sniff(head: bytes) -> str | None:
     """Media type from the first bytes of a file, or None when unknown."""
     if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):

@@ -70,9 +70,10 @@ def looks_complete(path: Path) -> bool:
         return False
     media_type = formats.sniff(head)
     if media_type is None:
-        # Too short to tell its type yet, or not a document at all: the latter
-        # is taken at once and fails with its reason.
-        return size >= _HEAD_BYTES
+        # Not a document at all: taken at once, to fail with its reason. Unless it
+        # may still become one: too short to tell (a copy that has just begun, the
+        # junk some gateways put before %PDF) or zeros a copy has yet to fill.
+        return size >= _HEAD_BYTES or not formats.may_still_be_supported(head)
     check = _END_CHECKS.get(media_type)
     return check(path, head, tail, size) if check else True
 

@@ -56,11 +56,15 @@ def test_a_multi_page_tiff_missing_its_last_page_is_incomplete(tmp_path):
     assert not looks_complete(_write(tmp_path / "cut.tif", data[:-100]))
 
 
-def test_an_empty_or_tiny_file_is_not_complete_but_a_longer_non_document_is(tmp_path):
+def test_an_empty_or_just_begun_file_is_not_complete_but_a_non_document_is(tmp_path):
     assert not looks_complete(_write(tmp_path / "empty.pdf", b""))
     assert not looks_complete(_write(tmp_path / "start.pdf", b"%PD"))  # a copy that has just begun
-    # Not a document at all: taken at once, to fail with its reason.
+    assert not looks_complete(_write(tmp_path / "start.png", b"\x89PNG"))
+    assert not looks_complete(_write(tmp_path / "preallocated.tif", b"\0" * 512))
+    assert not looks_complete(_write(tmp_path / "junk-first.pdf", b"\xef\xbb\xbf%"))
+    # Not a document at all, long or short: taken at once, to fail with its reason.
     assert looks_complete(_write(tmp_path / "note.pdf", b"just some text\n" * 100))
+    assert looks_complete(_write(tmp_path / "note.txt", b"hello\n"))
 
 
 @pytest.mark.parametrize("relative", [
