@@ -30,7 +30,6 @@ import os
 import platform
 import random
 import re
-import statistics
 import sys
 import time
 from collections import Counter
@@ -40,12 +39,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 
 from pipeline.catalog import load_catalog  # noqa: E402
 from pipeline.search import SearchQuery, search  # noqa: E402
 from pipeline.search import index as search_index  # noqa: E402
-from pipeline.store.models import Batch, BatchFile, Document, Field, Page, SearchField  # noqa: E402
+from pipeline.store.models import Batch, BatchFile, Document, Field, Page  # noqa: E402
 from pipeline.store.repository import Store  # noqa: E402
 from pipeline.search.terms import field_key  # noqa: E402
 from pipeline.textnorm import nfc  # noqa: E402
