@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pipeline.config import read_toml
@@ -41,19 +42,20 @@ class DocType:
     head_keywords: tuple[str, ...] = ()  # title-strength phrases for types printed without a title
     symbols: tuple[str, ...] = ()  # abbreviation in document numbers: "QĐ" in "45/QĐ-UBND"
 
-    @property
+    # Cached: classification and splitting compare every head line of every page with these.
+    @cached_property
     def folded_titles(self) -> tuple[str, ...]:
         return tuple(fold(t) for t in self.titles)
 
-    @property
+    @cached_property
     def folded_keywords(self) -> tuple[str, ...]:
         return tuple(fold(k) for k in self.keywords)
 
-    @property
+    @cached_property
     def folded_head_keywords(self) -> tuple[str, ...]:
         return tuple(fold(k) for k in self.head_keywords)
 
-    @property
+    @cached_property
     def bare_symbols(self) -> tuple[str, ...]:
         """Symbols without accents, case kept: OCR often drops the bar of Đ, but "TTr" ≠ "TTg"."""
         return tuple(strip_marks(s) for s in self.symbols)
