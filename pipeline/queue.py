@@ -116,9 +116,8 @@ class JobQueue:
             if claim_owner:
                 Store.claim_row(session, batch, owner=claim_owner, lease_seconds=self.lease_seconds, attempts=1)
             else:
-                batch.status, batch.attempts, batch.available_at = BatchStatus.QUEUED, 0, utcnow()
-                batch.lease_owner = batch.lease_expires_at = None
-                Store.add_event(session, "queued", batch_id=batch_id)
+                batch.attempts = 0
+                Store.queue_row(session, batch, action="queued")
             return previous
 
     # --- holding a claim -------------------------------------------------------
@@ -195,8 +194,7 @@ class JobQueue:
                     Store.add_event(session, "failed", "error", batch_id=batch.id, detail=error.one_line())
                     logs.log_event(log, "failed", level=30, batch=batch.id, stage=stage, reason=error.one_line())
                     continue
-                batch.status, batch.available_at = BatchStatus.QUEUED, utcnow()
-                Store.add_event(session, "released", "retry", batch_id=batch.id, detail=f"released: {reason}")
+                Store.queue_row(session, batch, action="released", outcome="retry", detail=f"released: {reason}")
                 logs.log_event(log, "released", batch=batch.id, stage=stage, reason=reason)
                 released.append(batch.id)
         return released

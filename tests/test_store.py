@@ -39,9 +39,8 @@ def test_a_store_must_be_initialised_before_use(store_url):
 def test_batch_lifecycle_is_recorded_as_events(store_url):
     store = _store(store_url)
     batch_id, status, _ = store.record_batch(source="ks.pdf", kind="file", district="Q1", sha256="a" * 64,
-                                             files=[_file()])
+                                             files=[_file()], claim_owner="test", lease_seconds=60)
     assert status == "queued"
-    store.start_processing(batch_id, owner="test", lease_seconds=60)
     [doc_id] = store.file_documents(batch_id, [_document()], stage_ms={"ocr": 1200})
     [row] = store.batches()
     assert row["status"] == "done" and row["documents"] == [doc_id] and row["attempts"] == 1

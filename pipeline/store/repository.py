@@ -171,11 +171,6 @@ class Store:
             batch = session.get(Batch, batch_id)
             batch.status, batch.stage = BatchStatus.PROCESSING, stage
 
-    def start_processing(self, batch_id: int, *, owner: str, lease_seconds: float) -> None:
-        with self.session(immediate=True) as session:
-            batch = session.get(Batch, batch_id)
-            self.claim_row(session, batch, owner=owner, lease_seconds=lease_seconds, attempts=batch.attempts + 1)
-
     @classmethod
     def claim_row(cls, session: Session, batch: Batch, *, owner: str, lease_seconds: float, attempts: int) -> None:
         """The queue's claim: `owner` processes the batch until its lease expires (pipeline.queue renews it)."""
@@ -183,6 +178,14 @@ class Store:
         batch.lease_owner = owner
         batch.lease_expires_at = utcnow() + dt.timedelta(seconds=lease_seconds)
         cls.add_event(session, "processing", "info", batch_id=batch.id, detail=f"attempt {attempts} by {owner}")
+
+    @classmethod
+    def queue_row(cls, session: Session, batch: Batch, *, delay_seconds: float = 0.0, action: str,
+                  outcome: str = "ok", detail: str | None = None) -> None:
+        """Back in the queue, unclaimed: any worker may take the batch `delay_seconds` from now."""
+        batch.status, batch.available_at = BatchStatus.QUEUED, utcnow() + dt.timedelta(seconds=delay_seconds)
+        batch.lease_owner = batch.lease_expires_at = None
+        cls.add_event(session, action, outcome, batch_id=batch.id, detail=detail)
 
     def file_documents(self, batch_id: int, documents: list[DocumentResult], *,
                        stage_ms: dict[str, int]) -> list[int]:
@@ -262,12 +265,9 @@ class Store:
     def retry_later(self, batch_id: int, error: DossierError, delay_seconds: float) -> None:
         with self.session(immediate=True) as session:
             batch = session.get(Batch, batch_id)
-            batch.status = BatchStatus.QUEUED
             batch.stage = error.stage.value if error.stage else batch.stage
             batch.reason, batch.error_code = error.one_line(), error.code
-            batch.available_at = utcnow() + dt.timedelta(seconds=delay_seconds)
-            batch.lease_owner = batch.lease_expires_at = None
-            self.add_event(session, "retry", "retry", batch_id=batch_id,
+            self.queue_row(session, batch, delay_seconds=delay_seconds, action="retry", outcome="retry",
                            detail=f"{error.one_line()}; next attempt in {delay_seconds:.0f} s")
 
     # --- OCR cache -----------------------------------------------------------
