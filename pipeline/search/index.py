@@ -88,17 +88,28 @@ def rebuild(connection: Connection) -> int:
             select(Document.id, Document.doc_type, Document.district, Document.issue_date)
             .where(Document.id > last).order_by(Document.id).limit(REBUILD_CHUNK)).all():
         ids = [row.id for row in chunk]
-        texts: dict[int, list[str]] = {i: [] for i in ids}
-        for document_id, text in connection.execute(
-                select(Page.document_id, Page.text).where(Page.document_id.in_(ids))
-                .order_by(Page.document_id, Page.number)):
-            texts[document_id].append(text)
-        fields: dict[int, list[tuple[str, str]]] = {i: [] for i in ids}
-        for document_id, name, value in connection.execute(
-                select(Field.document_id, Field.name, Field.value).where(Field.document_id.in_(ids))
-                .order_by(Field.id)):
-            fields[document_id].append((name, value))
+        texts, fields = page_texts(connection, ids), field_values(connection, ids)
         write(connection, [entry_for(row.id, texts[row.id], fields[row.id], doc_type=row.doc_type,
                                      district=row.district, issue_date=row.issue_date) for row in chunk])
         done, last = done + len(chunk), ids[-1]
     return done
+
+
+def page_texts(connection: Connection, document_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The page texts of each document, in page order."""
+    texts: dict[int, list[str]] = {i: [] for i in document_ids}
+    for document_id, text in connection.execute(
+            select(Page.document_id, Page.text).where(Page.document_id.in_(document_ids))
+            .order_by(Page.document_id, Page.number)):
+        texts[document_id].append(text)
+    return texts
+
+
+def field_values(connection: Connection, document_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+    """The (name, value) fields of each document, in the order they were filed."""
+    fields: dict[int, list[tuple[str, str]]] = {i: [] for i in document_ids}
+    for document_id, name, value in connection.execute(
+            select(Field.document_id, Field.name, Field.value).where(Field.document_id.in_(document_ids))
+            .order_by(Field.id)):
+        fields[document_id].append((name, value))
+    return fields

@@ -35,7 +35,7 @@ from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from pipeline.search import fuzzy
-from pipeline.search.index import text_index
+from pipeline.search.index import field_values, page_texts, text_index
 from pipeline.search.match import (
     COUNT_LIMIT,
     TextMatch,
@@ -47,7 +47,7 @@ from pipeline.search.match import (
 from pipeline.search.sqlite import DrivingJoin
 from pipeline.search.snippets import Snippet, make_snippet
 from pipeline.search.terms import QueryWord, field_key, name_key, query_words
-from pipeline.store.models import Batch, Document, Field, Page, SearchField, SearchTerm
+from pipeline.store.models import Batch, Document, SearchField, SearchTerm
 
 if TYPE_CHECKING:  # the store imports the search index: avoid the cycle at run time
     from pipeline.store.repository import Store
@@ -318,16 +318,8 @@ class _Search:
         documents = {row.id: row for row in self.connection.execute(
             select(Document.id, Document.batch_id, Document.doc_type, Document.doc_type_confidence, Batch.source)
             .join(Batch, Batch.id == Document.batch_id).where(Document.id.in_(ids)))}
-        fields: dict[int, dict[str, str]] = {i: {} for i in ids}
-        for document_id, name, value in self.connection.execute(
-                select(Field.document_id, Field.name, Field.value).where(Field.document_id.in_(ids))
-                .order_by(Field.id)):
-            fields[document_id][name] = value
-        texts: dict[int, list[str]] = {i: [] for i in ids}
-        for document_id, text in self.connection.execute(
-                select(Page.document_id, Page.text).where(Page.document_id.in_(ids))
-                .order_by(Page.document_id, Page.number)):
-            texts[document_id].append(text)
+        fields = {i: dict(pairs) for i, pairs in field_values(self.connection, ids).items()}
+        texts = page_texts(self.connection, ids)
         hits = []
         for document_id, tier in page:
             row = documents[document_id]
