@@ -29,10 +29,17 @@ _PDF_HEADER_WINDOW = 1024
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
 
-# How each supported file starts (HEIC's brand comes after a 4-byte box size; PDF's header may
-# follow junk): what a copy that has just begun may still grow into.
-SIGNATURES = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM",
-              b"RIFF", b"GIF87a", b"GIF89a", b"%PDF-")
+# How each supported file starts. HEIC's brand comes after a 4-byte box size; PDF's header may
+# follow junk (_PDF_HEADER_WINDOW).
+_TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_BMP_MAGIC = b"BM"
+_RIFF_MAGIC = b"RIFF"  # WebP: "RIFF", size, "WEBP"
+_GIF_MAGIC = (b"GIF87a", b"GIF89a")
+_PDF_MAGIC = b"%PDF-"
+# What a copy that has just begun may still grow into.
+SIGNATURES = (*_TIFF_MAGIC, _JPEG_MAGIC, _PNG_MAGIC, _BMP_MAGIC, _RIFF_MAGIC, *_GIF_MAGIC, _PDF_MAGIC)
 
 
 def may_still_be_supported(head: bytes) -> bool:
@@ -46,21 +53,21 @@ def may_still_be_supported(head: bytes) -> bool:
 
 def sniff(head: bytes) -> str | None:
     """Media type from the first bytes of a file, or None when unknown."""
-    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+    if head.startswith(_TIFF_MAGIC):
         return TIFF
-    if head.startswith(b"\xff\xd8\xff"):
+    if head.startswith(_JPEG_MAGIC):
         return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+    if head.startswith(_PNG_MAGIC):
         return PNG
-    if head.startswith(b"BM") and len(head) >= 26:
+    if head.startswith(_BMP_MAGIC) and len(head) >= 26:
         return BMP
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+    if head[:4] == _RIFF_MAGIC and head[8:12] == b"WEBP":
         return WEBP
-    if head.startswith((b"GIF87a", b"GIF89a")):
+    if head.startswith(_GIF_MAGIC):
         return GIF
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return HEIC
-    if b"%PDF-" in head[:_PDF_HEADER_WINDOW]:
+    if _PDF_MAGIC in head[:_PDF_HEADER_WINDOW]:
         return PDF
     return None
 
