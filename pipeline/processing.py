@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline import logs, review, training
 from pipeline.app import App
-from pipeline.domain import DocumentResult, PageText
+from pipeline.domain import DocumentResult, PageSource, PageText
 from pipeline.errors import ArchiveError, DossierError, NoContent, OutOfMemory, Stage
 from pipeline.queue import JobQueue
 from pipeline.stages import classify, extract, rasterize, read, split
+from pipeline.store.models import BatchFile
 
 log = logs.get_logger("processing")
 
@@ -75,12 +77,10 @@ def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
                                    stage=Stage.RASTERIZE, remedy="restore the archive folder from backup; "
                                    "daemons of one district must share one data folder")
             stage, mark = Stage.RASTERIZE, time.monotonic()
-            for source in rasterize.iter_pages(path, batch_file.media_type, file_ordinal=batch_file.ordinal,
-                                               dpi=settings.ocr.dpi, limits=settings.limits):
+            for source in _rasterize(app, batch_file):
                 stage_ms[Stage.RASTERIZE.value] += _ms_since(mark)
                 stage, mark = Stage.OCR, time.monotonic()
-                pages.append(read.read_page(source, engine=app.engine, settings=settings.ocr, cache=cache,
-                                            max_pixels=settings.limits.max_page_pixels))
+                pages.append(_read(app, source, cache))
                 stage_ms[Stage.OCR.value] += _ms_since(mark)
                 stage, mark = Stage.RASTERIZE, time.monotonic()
         current_file = batch.source
@@ -139,25 +139,34 @@ def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
         return _settle(app, batch_id, batch.source, batch.attempts, error, _ms_since(started))
 
 
-def _read_again(app: App, files, pages: list[PageText], languages: str, cache: _Cache) -> list[PageText]:
+def _read_again(app: App, files: list[BatchFile], pages: list[PageText], languages: str,
+                cache: _Cache) -> list[PageText]:
     """The pages of a document, the OCR'd ones read again in the languages its type asks for
     (the bilingual ID card: "vie+eng"). Pages are rasterized again rather than kept in memory."""
     wanted: dict[int, set[int]] = defaultdict(set)
     for page in pages:
         if page.method == "ocr" and page.details.get("ocr", {}).get("languages") != languages:
             wanted[page.file_ordinal].add(page.file_page)
-    settings = app.settings
     again: dict[tuple[int, int], PageText] = {}
     for batch_file in files:
         if batch_file.ordinal not in wanted:
             continue
-        for source in rasterize.iter_pages(app.archive.path_for(batch_file.sha256), batch_file.media_type,
-                                           file_ordinal=batch_file.ordinal, dpi=settings.ocr.dpi,
-                                           limits=settings.limits, pages=wanted[batch_file.ordinal]):
-            again[(source.file_ordinal, source.file_page)] = read.read_page(
-                source, engine=app.engine, settings=settings.ocr, languages=languages, cache=cache,
-                max_pixels=settings.limits.max_page_pixels)
+        for source in _rasterize(app, batch_file, pages=wanted[batch_file.ordinal]):
+            again[(source.file_ordinal, source.file_page)] = _read(app, source, cache, languages)
     return [again.get((p.file_ordinal, p.file_page), p) for p in pages]
+
+
+def _rasterize(app: App, batch_file: BatchFile, pages: set[int] | None = None) -> Iterator[PageSource]:
+    """The pages of an archived original (only `pages`, 1-based, when given)."""
+    settings = app.settings
+    return rasterize.iter_pages(app.archive.path_for(batch_file.sha256), batch_file.media_type,
+                                file_ordinal=batch_file.ordinal, dpi=settings.ocr.dpi, limits=settings.limits,
+                                pages=pages)
+
+
+def _read(app: App, source: PageSource, cache: _Cache, languages: str | None = None) -> PageText:
+    return read.read_page(source, engine=app.engine, settings=app.settings.ocr, languages=languages, cache=cache,
+                          max_pixels=app.settings.limits.max_page_pixels)
 
 
 def _settle(app: App, batch_id: int, source: str, attempt: int, error: DossierError, ms: int) -> BatchOutcome:
