@@ -70,12 +70,8 @@ class Daemon:
         if not self.inbox.is_dir():
             raise ConfigError(f"the inbox folder {self.inbox} does not exist",
                               remedy="run `dossier init`, or mount the share named by inbox.path")
-        with _single_daemon(self.settings.data_dir):
-            app = App.open(self.settings)
-            try:
-                return self._run(app)
-            finally:
-                app.close()
+        with _single_daemon(self.settings.data_dir), App.open(self.settings) as app:
+            return self._run(app)
 
     def _run(self, app: App) -> DaemonReport:
         queue = JobQueue(app.store, self.settings.queue)

@@ -53,10 +53,9 @@ def worker_main(settings: Settings, stop, drain, parent_pid: int) -> None:
     signal.signal(signal.SIGTERM, lambda signum, _frame: terminated.append(signum))
     logs.configure(settings.logging.level, settings.logging.format)
     owner = owner_name()
-    app = App.open(settings)
-    queue = JobQueue(app.store, settings.queue)
-    backoff = IDLE_POLL_SECONDS
-    try:
+    with App.open(settings) as app:
+        queue = JobQueue(app.store, settings.queue)
+        backoff = IDLE_POLL_SECONDS
         while not stop.is_set() and not terminated and os.getppid() == parent_pid:
             draining = drain.is_set()  # read before claiming: work queued before the drain is still done
             try:
@@ -78,8 +77,6 @@ def worker_main(settings: Settings, stop, drain, parent_pid: int) -> None:
                 process_batch(app, batch_id, owner=owner)
             except DossierError as error:  # the store failed while settling: the lease expires, it is retried
                 logs.log_event(log, "batch left for retry", level=40, batch=batch_id, reason=error.one_line())
-    finally:
-        app.close()
 
 
 @dataclass
