@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from sqlalchemy import or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from pipeline import logs
 from pipeline.config import QueueSettings
@@ -67,6 +68,11 @@ def _is_zombie(pid: int) -> bool:
     except OSError:
         return False
     return stat_line.rpartition(")")[2].split()[0] == "Z"
+
+
+def lease_expired(now: dt.datetime) -> ColumnElement[bool]:
+    """A claim whose lease ran out (or was never set): its worker is gone, the batch goes back to the queue."""
+    return or_(Batch.lease_expires_at < now, Batch.lease_expires_at.is_(None))
 
 
 class JobQueue:
@@ -161,9 +167,7 @@ class JobQueue:
 
     def release_expired(self) -> list[int]:
         """Claims whose lease ran out (their worker is gone) go back to the queue."""
-        now = utcnow()
-        expired = or_(Batch.lease_expires_at < now, Batch.lease_expires_at.is_(None))
-        return self._release(expired, reason="its lease expired", count_attempt=True)
+        return self._release(lease_expired(utcnow()), reason="its lease expired", count_attempt=True)
 
     def release_dead_owners(self) -> list[int]:
         """Claims of processes of this host that no longer run: a restart need not wait for their leases."""

@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from pipeline.inbox import inbox_entries
+from pipeline.queue import lease_expired
 from pipeline.store.models import Batch, BatchStatus, Event, utcnow
 from pipeline.store.repository import Store
 
@@ -67,8 +68,7 @@ def collect(store: Store, *, district: str | None, inbox: Path, marker: str,
         waiting, next_retry = session.execute(select(func.count(), func.min(Batch.available_at))
                                               .where(*office, queued, Batch.available_at > now)).one()
         stale = session.scalar(select(func.count()).where(
-            *office, Batch.status == BatchStatus.PROCESSING,
-            or_(Batch.lease_expires_at < now, Batch.lease_expires_at.is_(None))))
+            *office, Batch.status == BatchStatus.PROCESSING, lease_expired(now)))
         pages, batches = session.execute(
             select(func.coalesce(func.sum(Event.pages), 0), func.count()).join(Batch, Event.batch_id == Batch.id)
             .where(*office, Event.action == "done", Event.at >= now - THROUGHPUT_WINDOW)).one()
