@@ -12,6 +12,9 @@ import re
 import unicodedata
 
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
+# Vietnamese combining marks (NFD): the five tones, and the vowel marks that make other letters.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+VOWEL_MARKS = frozenset("\u0302\u0306\u031b")  # circumflex (â ê ô), breve (ă), horn (ơ ư)
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 

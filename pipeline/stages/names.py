@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.stages.textlayer import syllable_key, vietnamese_syllables
-from pipeline.textnorm import fold, nfc, squash_spaces
+from pipeline.textnorm import TONE_MARKS, VOWEL_MARKS, fold, nfc, squash_spaces
 
 LEXICON = Path(__file__).resolve().parent.parent / "data" / "vi_names.toml"
 
@@ -34,9 +34,6 @@ CONFIDENCE_REPAIRED = 0.9  # one mark changed, one best candidate
 CONFIDENCE_PER_EXTRA_MARK = 0.1  # less for every further mark changed
 CONFIDENCE_TIED = 0.6  # two names fit equally well: the more common one was taken
 CONFIDENCE_UNKNOWN = 0.5  # not in the lexicon and nothing to repair it with
-
-_QUALITY_MARKS = frozenset("\u0302\u0306\u031b")  # circumflex, breve, horn
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 @dataclass(frozen=True)
@@ -104,9 +101,9 @@ def mark_distance(a: str, b: str) -> int:
             continue
         dx, dy = unicodedata.normalize("NFD", x), unicodedata.normalize("NFD", y)
         distance += (x == "đ") != (y == "đ")
-        distance += len((set(dx) ^ set(dy)) & _QUALITY_MARKS)
-        tone_x = [ch for ch in dx if ch in _TONE_MARKS]
-        tone_y = [ch for ch in dy if ch in _TONE_MARKS]
+        distance += len((set(dx) ^ set(dy)) & VOWEL_MARKS)
+        tone_x = [ch for ch in dx if ch in TONE_MARKS]
+        tone_y = [ch for ch in dy if ch in TONE_MARKS]
         distance += tone_x != tone_y
     return distance
 

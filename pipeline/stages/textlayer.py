@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.textnorm import nfc, words
+from pipeline.textnorm import TONE_MARKS, VOWEL_MARKS, nfc, words
 
 WORDLIST = Path(__file__).resolve().parent.parent / "data" / "vie_syllables.txt"
 
@@ -35,16 +35,15 @@ SCANNED_IMAGE_SHARE = 0.5  # a page with a raster image over half its area is a 
 MIN_SCAN_COVERAGE = 0.4  # on a scan, the layer's lines must span this share of the page height
 MIN_SCAN_WORDS = 20  # ... and hold at least this many words (a signature stamp holds a dozen)
 
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
-_VIETNAMESE_MARKS = _TONES | frozenset("\u0302\u0306\u031b")  # + circumflex, breve, horn
+_VIETNAMESE_MARKS = TONE_MARKS | VOWEL_MARKS
 
 
 def syllable_key(word: str) -> str:
     """Lower-case syllable with its tone moved to the end: old and new tone placement
     ("hoà" / "hòa", "thuỷ" / "thủy") give the same key."""
     decomposed = unicodedata.normalize("NFD", nfc(word).lower())
-    tones = "".join(ch for ch in decomposed if ch in _TONES)
-    base = "".join(ch for ch in decomposed if ch not in _TONES)
+    tones = "".join(ch for ch in decomposed if ch in TONE_MARKS)
+    base = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
     return unicodedata.normalize("NFC", base) + tones
 
 
