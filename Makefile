@@ -22,6 +22,7 @@ run: install
 	@$(DOSSIER) search "doan thi lan"
 
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 bench: install

@@ -42,9 +42,9 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from pipeline import training  # noqa: E402
 from pipeline.catalog import load_catalog  # noqa: E402
-from pipeline.stats import as_utc  # noqa: E402
+from pipeline.store.models import as_utc  # noqa: E402
+from pipeline.stages import training  # noqa: E402
 from pipeline.store.models import Event  # noqa: E402
 from pipeline.store.repository import Store  # noqa: E402
 

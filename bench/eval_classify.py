@@ -39,11 +39,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import training  # noqa: E402
 from pipeline.catalog import OTHER, load_catalog  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
 from pipeline.domain import PageText  # noqa: E402
-from pipeline.stages import classify, extract, split  # noqa: E402
+from pipeline.stages import classify, extract, split, training  # noqa: E402
 from pipeline.textnorm import nfc  # noqa: E402
 from tools import make_labelled_set as labelled  # noqa: E402
 
@@ -97,7 +96,7 @@ class Part:
 
 
 def analyse(pages: list[PageText], catalog, model, min_confidence: float) -> list[Predicted]:
-    """split → classify → extract, as pipeline.processing runs them."""
+    """split → classify → extract, as pipeline.office.processing runs them."""
     out, position = [], 1
     for group in split.split(pages, catalog):
         text = "\n\n".join(p.text for p in group)
@@ -174,10 +173,11 @@ def sample_scans(model_file: Path) -> Part | None:
         return None
     expected = json.loads(expected_path.read_text(encoding="utf-8"))["dossiers"]
     part = Part("sample_scans/ through `dossier ingest`", "real OCR")
-    from pipeline.store.models import BatchFile, Document
-    from pipeline.store.repository import Store
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
+
+    from pipeline.store.models import BatchFile, Document
+    from pipeline.store.repository import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
@@ -224,7 +224,7 @@ def corpus_admin(catalog, model, min_conf: float, engine, settings) -> Part | No
     folder = CORPUS / "vn-admin-scans" / "RAG_TongHopVBHC"
     if not folder.is_dir():
         return None
-    from pipeline import formats
+    from pipeline.archive import formats
     from pipeline.stages import rasterize, read
 
     part = Part("vn-admin-scans (real scans; first 3 pages)", "real OCR / text layer")
@@ -407,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
     model = training.fit(training.shipped_examples(), catalog)
     engine = None
     if not args.no_ocr:
-        from pipeline.stages.ocr import make_engine
+        from pipeline.stages.engines.tesseract import make_engine
 
         engine = make_engine(settings.ocr.engine)
     parts = [] if "generated" in args.skip else generated(catalog, model, min_conf, with_ocr=not args.no_ocr,

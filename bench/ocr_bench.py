@@ -51,17 +51,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import pipeline  # noqa: E402,F401  (sets OMP_THREAD_LIMIT=1 before any engine loads)
 from PIL import Image  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+os.environ["OMP_THREAD_LIMIT"] = "1"  # every reader measured here runs one Tesseract thread per process
 from bench.pdfkit import PdfPage, TextRun, write_pdf  # noqa: E402
-from pipeline import formats  # noqa: E402
+from pipeline.archive import formats  # noqa: E402
 from pipeline.config import LimitSettings, OcrSettings  # noqa: E402
 from pipeline.domain import PageSource  # noqa: E402
 from pipeline.stages import rasterize, read  # noqa: E402
-from pipeline.stages.names import correct_name  # noqa: E402
-from pipeline.stages.ocr import PytesseractEngine, TesserocrEngine, tesseract_cli_version  # noqa: E402
+from pipeline.stages.engines.tesseract import PytesseractEngine, TesserocrEngine  # noqa: E402
+from pipeline.stages.vietnamese.names import correct_name  # noqa: E402
 from pipeline.textnorm import nfc, words  # noqa: E402
 from tools import make_sample_scans as samples  # noqa: E402
 from tools import scanlib as sl  # noqa: E402
@@ -453,7 +453,7 @@ def report(args, pages_used, speed, layer_rows, acc, name_result, corpus_rows, d
         f"Produced by `{' '.join(['.venv/bin/python', 'bench/ocr_bench.py', *sys.argv[1:]])}` on "
         f"{dt.date.today().isoformat()}, {CORES} CPU cores ({platform.processor() or platform.machine()}), "
         f"in {seconds / 60:.1f} min. Engines: tesserocr {TesserocrEngine().version.split('-')[1]} (the bundled "
-        f"Tesseract of the wheel) in-process; `{tesseract_cli_version()}` (Debian) for the raw CLI. "
+        f"Tesseract of the wheel) in-process; `{_tesseract_cli_version()}` (Debian) for the raw CLI. "
         "The two Tesseract versions differ, so the CLI ratio mixes the cost of a process per page with "
         "version differences. The machine is shared: figures are ratios measured side by side in "
         "interleaved rounds, medians of the rounds.",
@@ -513,6 +513,12 @@ def report(args, pages_used, speed, layer_rows, acc, name_result, corpus_rows, d
     return "\n".join(lines)
 
 
+def _tesseract_cli_version() -> str:
+    """Version of the `tesseract` command the raw-CLI readers run (Debian's, not the wheel's)."""
+    out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False)
+    return (out.stdout or out.stderr).split("\n", 1)[0].strip()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=16, help="pages in the throughput set")
@@ -549,3 +555,4 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -42,11 +42,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from pipeline.catalog import load_catalog  # noqa: E402
+from pipeline.search.index import SearchIndexer  # noqa: E402
 from pipeline.search import SearchQuery, search  # noqa: E402
 from pipeline.search import index as search_index  # noqa: E402
+from pipeline.search.terms import field_key  # noqa: E402
 from pipeline.store.models import Batch, BatchFile, Document, Field, Page  # noqa: E402
 from pipeline.store.repository import Store  # noqa: E402
-from pipeline.search.terms import field_key  # noqa: E402
 from pipeline.textnorm import nfc  # noqa: E402
 from tools import citizens  # noqa: E402
 
@@ -247,8 +248,11 @@ class BuildStats:
     text_origin: str = ""
 
 
+PERSON_FIELDS = load_catalog(ROOT / "configs" / "catalog.toml").person_fields
+
+
 def build(url: str, pages_wanted: int, seed: int, queries: int) -> tuple[BuildStats, list[Sample], Counter]:
-    store = Store(url)
+    store = Store(url, indexer=SearchIndexer(load_catalog(ROOT / "configs" / "catalog.toml")))
     store.init_schema()
     maker = DocumentMaker(seed)
     stats = BuildStats(text_origin=maker.text.origin)
@@ -264,7 +268,7 @@ def build(url: str, pages_wanted: int, seed: int, queries: int) -> tuple[BuildSt
             docs.append(doc)
             stats.pages += len(doc.pages)
             for name, value in doc.fields:
-                if search_index.is_person_name(name):
+                if name in PERSON_FIELDS:
                     names[field_key(value)] += 1
             sample = Sample(number, field_key(doc.clean_name), doc.id_number, doc.doc_type, doc.issue_date.isoformat(),
                             doc.phrase, doc.damaged)
@@ -311,7 +315,8 @@ def _insert(store: Store, docs: list[Generated], start: dt.datetime) -> tuple[fl
         base = time.monotonic() - mark
         mark = time.monotonic()
         search_index.write(conn, [search_index.entry_for(d.number, d.pages, d.fields, doc_type=d.doc_type,
-                                                         district=d.district, issue_date=d.issue_date)
+                                                         district=d.district, issue_date=d.issue_date,
+                                                         person_fields=PERSON_FIELDS)
                                   for d in docs])
         indexed = time.monotonic() - mark
     return base, indexed
@@ -375,7 +380,7 @@ def measure(url: str, samples: list[Sample], names: Counter, count: int) -> Meas
     strict = relaxed = shared = 0
     for answer, sample in found["name"]:
         ids = [h.document_id for h in answer.hits]
-        same_name = [any(search_index.is_person_name(k) and field_key(v) == sample.name
+        same_name = [any(k in PERSON_FIELDS and field_key(v) == sample.name
                          for k, v in h.fields.items()) for h in answer.hits]
         strict += sample.number in ids
         relaxed += sample.number in ids or (len(ids) == 10 and all(same_name))

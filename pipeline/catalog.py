@@ -1,31 +1,69 @@
-"""The citywide catalog of document types, loaded from `configs/catalog.toml`.
+"""The citywide catalog of document types and their fields, loaded from `configs/catalog.toml`.
 
 The file format is documented at the top of that file. Loading validates it
-(unique ids, known field names, required ⊆ fields, an `other` entry) so that a
-district's edit fails at `dossier types`, not at the first document.
+(unique ids, fields of known kinds, required ⊆ fields, roles that exist, an
+`other` entry) so that a district's edit fails at `dossier types`, not at the
+first document. Whatever the code needs to know about a type or a field is
+asked of the catalog, never written out in code.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 from pipeline.config import read_toml
 from pipeline.errors import ConfigError
 from pipeline.textnorm import fold, nfc, strip_marks
 
 OTHER = "other"
+MAIN_FIELD = "full_name"  # the name of the person the document is about (../shared FIELDS.md)
 
-FIELD_NAMES = (
-    "full_name", "id_number", "old_id_number", "date_of_birth", "gender", "document_number",
-    "issue_date", "dossier_code", "tax_code", "address", "spouse_name", "agent_name",
-)
+
+class FieldKind(StrEnum):
+    """The shapes of value the code knows how to read and check (stages/extract/values.py).
+
+    A field of a known kind is added to the catalog without a release.
+    """
+
+    NAME = "name"  # a person's full name: ranked first by search, matched allowing OCR errors
+    ID_NUMBER = "id_number"  # the 12-digit personal ID number
+    OLD_ID_NUMBER = "old_id_number"  # the 9-digit ID card (CMND) number
+    DATE = "date"
+    GENDER = "gender"
+    DOCUMENT_NUMBER = "document_number"
+    DOSSIER_CODE = "dossier_code"
+    TAX_CODE = "tax_code"
+    ADDRESS = "address"
+
+
+class Role(StrEnum):
+    """Whose data a form's label introduces; each type's `people` says which field a role fills."""
+
+    MAIN = "main"  # the citizen the document is about: always `full_name`
+    SPOUSE = "spouse"  # the other spouse on a marriage certificate
+    AGENT = "agent"  # the person given a power of attorney
+    REQUESTER = "requester"  # who asked for a civil-status entry on someone else's behalf
+    OTHER = "other"  # parents, declarants, household heads, officials: never the main person
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    kind: FieldKind
+
+    @property
+    def is_person_name(self) -> bool:
+        return self.kind is FieldKind.NAME
 
 
 _TYPE_KEYS = {"id", "name_vi", "name_en", "group", "titles", "keywords", "fields", "required", "languages",
-              "head_keywords", "symbols"}
+              "head_keywords", "symbols", "people"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +79,7 @@ class DocType:
     languages: str | None = None  # Tesseract languages for this type; None: the office default
     head_keywords: tuple[str, ...] = ()  # title-strength phrases for types printed without a title
     symbols: tuple[str, ...] = ()  # abbreviation in document numbers: "QĐ" in "45/QĐ-UBND"
+    people: tuple[tuple[str, Role], ...] = ()  # (person field other than full_name, the role filling it)
 
     # Cached: classification and splitting compare every head line of every page with these.
     @cached_property
@@ -65,6 +104,16 @@ class DocType:
 class Catalog:
     types: tuple[DocType, ...]
     path: Path
+    fields: Mapping[str, FieldDef] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+
+    def field(self, name: str) -> FieldDef:
+        """The definition of a field, or KeyError."""
+        return self.fields[name]
+
+    @cached_property
+    def person_fields(self) -> frozenset[str]:
+        """Fields holding a person's name."""
+        return frozenset(name for name, field in self.fields.items() if field.is_person_name)
 
     def get(self, type_id: str) -> DocType:
         for doc_type in self.types:
@@ -87,6 +136,7 @@ class Catalog:
 
 def load_catalog(path: Path) -> Catalog:
     data = read_toml(path, missing_remedy="set catalog.path in the configuration")
+    fields = _load_fields(data.get("fields"), path)
 
     types: list[DocType] = []
     seen: set[str] = set()
@@ -109,21 +159,48 @@ def load_catalog(path: Path) -> Catalog:
                 languages=entry.get("languages"),
                 head_keywords=tuple(nfc(k) for k in entry.get("head_keywords", [])),
                 symbols=tuple(nfc(k) for k in entry.get("symbols", [])),
+                people=tuple((str(k), Role(v)) for k, v in entry.get("people", {}).items()),
             )
         except KeyError as exc:
             raise ConfigError(f"{where} lacks the key {exc.args[0]!r}", path=str(path)) from None
+        except ValueError as exc:  # a role the code does not know
+            raise ConfigError(f"{where}: {exc}", path=str(path),
+                              remedy=f"roles: {', '.join(r.value for r in Role)}") from None
         if doc_type.id in seen:
             raise ConfigError(f"{where}: duplicate id", path=str(path))
-        unknown = [f for f in doc_type.fields + doc_type.required if f not in FIELD_NAMES]
+        people = [name for name, _ in doc_type.people]
+        unknown = [f for f in (*doc_type.fields, *doc_type.required, *people) if f not in fields]
         if unknown:
             raise ConfigError(f"{where}: unknown field(s) {', '.join(unknown)}", path=str(path),
-                              remedy=f"known fields: {', '.join(FIELD_NAMES)}")
-        missing = [f for f in doc_type.required if f not in doc_type.fields]
+                              remedy=f"known fields ([fields]): {', '.join(fields)}")
+        missing = [f for f in (*doc_type.required, *people) if f not in doc_type.fields]
         if missing:
-            raise ConfigError(f"{where}: required field(s) not in fields: {', '.join(missing)}", path=str(path))
+            raise ConfigError(f"{where}: required or people field(s) not in fields: {', '.join(missing)}",
+                              path=str(path))
+        not_names = [f for f in people if not fields[f].is_person_name]
+        if not_names or MAIN_FIELD in people:
+            raise ConfigError(f"{where}: people maps a person's role to {', '.join(not_names) or MAIN_FIELD}",
+                              path=str(path), remedy=f"only name fields other than {MAIN_FIELD} take a role")
         seen.add(doc_type.id)
         types.append(doc_type)
     if OTHER not in seen:
         raise ConfigError(f"the catalog has no {OTHER!r} type", path=str(path),
                           remedy="keep the `other` entry: documents outside the catalog are filed under it")
-    return Catalog(types=tuple(types), path=path)
+    return Catalog(types=tuple(types), path=path, fields=fields)
+
+
+def _load_fields(table: object, path: Path) -> Mapping[str, FieldDef]:
+    """The `[fields]` table: field name → kind."""
+    if not isinstance(table, dict) or not table:
+        raise ConfigError("the catalog has no [fields] table", path=str(path),
+                          remedy="list every field with its kind, e.g. full_name = \"name\"")
+    fields = {}
+    for name, kind in table.items():
+        try:
+            fields[str(name)] = FieldDef(str(name), FieldKind(kind))
+        except ValueError:
+            raise ConfigError(f"field {name}: unknown kind {kind!r}", path=str(path),
+                              remedy=f"kinds: {', '.join(k.value for k in FieldKind)}") from None
+    if MAIN_FIELD not in fields or not fields[MAIN_FIELD].is_person_name:
+        raise ConfigError(f"the catalog must define {MAIN_FIELD} = \"name\"", path=str(path))
+    return MappingProxyType(fields)

@@ -98,10 +98,6 @@ class Settings:
         return self.data_dir / "archive"
 
     @property
-    def work_dir(self) -> Path:
-        return self.data_dir / "work"
-
-    @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
 

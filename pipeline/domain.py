@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from PIL import Image
+
+
+class BatchStatus(StrEnum):
+    """Where a batch stands. `store.lifecycle` performs every change of it, each recorded as an event.
+
+    `received` and `archived` are steps intake records as events in the same
+    transaction that queues the batch (or fails it): no row rests in them.
+    """
+
+    RECEIVED = "received"
+    ARCHIVED = "archived"
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+    DUPLICATE = "duplicate"
 
 
 @dataclass
@@ -41,6 +58,38 @@ class Word:
 
 
 @dataclass
+class OcrResult:
+    """What an engine read on one page image (also what the OCR cache keeps)."""
+
+    text: str
+    confidence: float  # 0..100, mean over words
+    words: list[Word] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)  # how the page was read (kept with cached results)
+
+
+@dataclass(frozen=True)
+class LayerWord:
+    """A word of a PDF's embedded text layer."""
+
+    text: str
+    x0: float  # PDF points from the top-left corner of the page
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass
+class LayerPage:
+    """The embedded text of one PDF page, with the geometry `textlayer.judge` needs."""
+
+    text: str
+    words: list[LayerWord]
+    width: float  # page size in points
+    height: float
+    image_share: float = 0.0  # share of the page area covered by raster images (0..1)
+
+
+@dataclass
 class PageText:
     """The text of one page and how it was obtained."""
 
@@ -51,6 +100,10 @@ class PageText:
     method: str  # "ocr" | "text_layer"
     words: list[Word] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # preprocessing steps, text-layer decision
+
+
+# Who set a document's type or a field's value: the pipeline, or an operator by hand (final).
+CLASSIFIER, EXTRACTED, OPERATOR = "classifier", "extracted", "operator"
 
 
 @dataclass(frozen=True)
@@ -92,10 +145,15 @@ class DocumentResult:
 
     @property
     def issue_date(self) -> dt.date | None:
-        for f in self.fields:
-            if f.name == "issue_date":
-                try:
-                    return dt.date.fromisoformat(f.value)
-                except ValueError:
-                    return None
-        return None
+        return issue_date_of(self.fields)
+
+
+def issue_date_of(fields: list[ExtractedField]) -> dt.date | None:
+    """The issue date among a document's fields (what `--since`/`--until` filter on)."""
+    for f in fields:
+        if f.name == "issue_date":
+            try:
+                return dt.date.fromisoformat(f.value)
+            except ValueError:
+                return None
+    return None

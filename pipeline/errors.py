@@ -34,11 +34,19 @@ class Stage(StrEnum):
 
 
 class DossierError(Exception):
-    """Base of all errors dossier reports to users."""
+    """Base of all errors dossier reports to users.
+
+    Whether retrying can help is decided by the class alone: transient errors
+    derive from `TransientError`, and `transient` mirrors that for code that
+    holds an error rather than catching it (the queue's retry decision).
+    """
 
     code: str = "error"
     exit_code: ExitCode = ExitCode.BATCH_FAILED
-    transient: bool = False  # True: retrying later may succeed
+
+    @property
+    def transient(self) -> bool:
+        return isinstance(self, TransientError)
 
     def __init__(
         self,
@@ -107,7 +115,8 @@ class NoContent(InputError):
 
 
 class TransientError(DossierError):
-    transient = True
+    """Retrying later may succeed: the queue retries with backoff, intake leaves the entry in the inbox."""
+
     code = "transient"
 
 
@@ -128,6 +137,23 @@ class OutOfMemory(TransientError):
 class StoreUnavailable(TransientError):
     code = "store_unavailable"
     exit_code = ExitCode.STORE
+
+
+class ArchiveError(TransientError):
+    """An archived original is missing or does not match its SHA-256 (a failing disk, a lost mount).
+
+    Never the input's fault, so never a permanent failure of the batch: it is
+    retried, and the admin mends the disk or restores the archive meanwhile.
+    """
+
+    code = "archive"
+
+
+class ToolMissing(TransientError):
+    """An external program (poppler, Tesseract) or its data is not installed: retried once it is."""
+
+    code = "tool_missing"
+    exit_code = ExitCode.CONFIG
 
 
 # --- operator / admin errors ----------------------------------------------
@@ -153,8 +179,16 @@ class UsageError(DossierError):
     exit_code = ExitCode.USAGE
 
 
-class ArchiveError(DossierError):
-    """The archive copy does not match its SHA-256: never file such a batch."""
+# --- the queue's own verdicts ---------------------------------------------
 
-    code = "archive"
-    transient = True
+
+class WorkerLost(DossierError):
+    """The process working on a batch died (killed, out of memory, power cut) too many times."""
+
+    code = "worker_lost"
+
+
+class InternalError(DossierError):
+    """A bug: the batch fails with it instead of the daemon."""
+
+    code = "internal"

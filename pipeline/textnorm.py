@@ -1,21 +1,26 @@
-"""Vietnamese text normalisation: the one place where text is NFC'd and folded.
+"""Vietnamese text normalisation: the one place where text is NFC'd, folded and cut into words.
 
 Everything that stores or compares Vietnamese text goes through `nfc`; every
 accent-insensitive comparison goes through `fold`. `fold` also maps đ/Đ to d,
 which Unicode decomposition does not do (U+0111 has no decomposition), so a
-plain-ASCII query "dang" finds "Đặng".
+plain-ASCII query "dang" finds "Đặng". A word is a run of letters or digits
+(`WORD_PATTERN`), the same for extraction, the text-layer judge and search.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
 # Vietnamese combining marks (NFD): the five tones, and the vowel marks that make other letters.
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 VOWEL_MARKS = frozenset("\u0302\u0306\u031b")  # circumflex (â ê ô), breve (ă), horn (ơ ư)
-_WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Letters and digits; "_" is a word character to Python but never part of a word here
+# (the search index uses it to join the two words of a pair).
+WORD_PATTERN = r"[^\W_]+"
+_WORD_RE = re.compile(WORD_PATTERN)
 
 
 def nfc(text: str) -> str:
@@ -38,6 +43,11 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """Word tokens of NFC text (digits included), in order."""
     return _WORD_RE.findall(nfc(text))
+
+
+def word_matches(text: str) -> Iterator[re.Match[str]]:
+    """The words of NFC `text` as regex matches with their spans, one at a time (a scan may stop early)."""
+    return _WORD_RE.finditer(text)
 
 
 def squash_spaces(text: str) -> str:

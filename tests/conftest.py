@@ -119,12 +119,26 @@ def store_url(request, tmp_path: Path) -> str:
     return request.getfixturevalue("pg_url")
 
 
+def indexed_store(url: str):
+    """A store as the application opens it: with the search indexer of the shipped catalog."""
+    from pipeline.catalog import load_catalog
+    from pipeline.search.index import SearchIndexer
+    from pipeline.store.repository import Store
+
+    return Store(url, indexer=SearchIndexer(load_catalog(ROOT / "configs" / "catalog.toml")))
+
+
+def batch_rows(store, status: str | None = None) -> list[dict]:
+    """The store's batches as `dossier batches --json` shows them."""
+    from pipeline.cli.views import batch_view
+
+    return [batch_view(b) for b in store.batches(status=status)]
+
+
 @pytest.fixture
 def store(store_url: str):
     """A migrated store on each backend (`store_url` runs the test on SQLite and PostgreSQL)."""
-    from pipeline.store.repository import Store
-
-    migrated = Store(store_url)
+    migrated = indexed_store(store_url)
     migrated.init_schema()
     yield migrated
     migrated.dispose()

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import Dossier, indexed_store
+from pipeline.cli.views import batch_view
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import func, select
 
-from conftest import Dossier
 from pipeline.store.models import Batch, Document
 from pipeline.store.repository import NewFile, Store
 
@@ -223,7 +224,7 @@ class Office:
             shutil.copy2(model, self.data_dir / "models" / model.name)
         self.inbox = self.data_dir / "inbox"
         url = (overrides or {}).get("store", {}).get("url") or f"sqlite:///{self.data_dir / 'dossier.sqlite3'}"
-        self.store = Store(url)
+        self.store = indexed_store(url)
         self.daemons: list[DaemonProcess] = []
 
     def start(self) -> DaemonProcess:
@@ -233,7 +234,8 @@ class Office:
         return daemon
 
     def batches(self) -> list[dict]:
-        return self.store.batches()
+        """The batches as `dossier batches --json` shows them."""
+        return [batch_view(b) for b in self.store.batches()]
 
     def settled(self, count: int):
         """All `count` batches recorded and none queued or processing any more."""
@@ -263,8 +265,8 @@ class Office:
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory) -> Path | None:
     """The classification model every fresh data folder would train for itself (seconds per worker)."""
-    from pipeline import training
     from pipeline.catalog import load_catalog
+    from pipeline.stages import training
 
     models = tmp_path_factory.mktemp("models")
     training.current_model(models, load_catalog(ROOT / "configs" / "catalog.toml"))

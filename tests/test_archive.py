@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from pipeline.archive import Archive
+from pipeline.archive.originals import Archive
 from pipeline.errors import ArchiveError
 
 

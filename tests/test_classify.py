@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from pipeline import training
 from pipeline.catalog import OTHER, load_catalog
 from pipeline.config import DEFAULT_CONFIG
+from pipeline.stages import training
 from pipeline.stages.classify import classify, title_match
 from tests.conftest import corpus_file
 

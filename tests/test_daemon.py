@@ -15,8 +15,6 @@ import time
 from collections import Counter
 
 import pytest
-from sqlalchemy import select
-
 from conftest import corpus_file
 from daemon_support import (  # noqa: F401 - `office`, `trained_model` are fixtures
     drop_all,
@@ -27,6 +25,8 @@ from daemon_support import (  # noqa: F401 - `office`, `trained_model` are fixtu
     trained_model,
     wait_until,
 )
+from sqlalchemy import select
+
 from pipeline.store.models import Batch, Event
 
 pytestmark = pytest.mark.slow

@@ -5,13 +5,13 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import corpus_file, indexed_store
 
-from conftest import corpus_file
-from pipeline.archive import Archive
+from pipeline.archive.export import export_originals
+from pipeline.archive.originals import Archive
 from pipeline.domain import Classification, DocumentResult, PageText
 from pipeline.errors import ArchiveError, UsageError
-from pipeline.search.export import export_document
-from pipeline.store.repository import NewFile, Store
+from pipeline.store.repository import NewFile
 
 
 def test_an_ingested_document_exports_as_its_original_file(dossier, tmp_path):
@@ -38,7 +38,7 @@ class FolderDossier:
 
     def __init__(self, tmp_path: Path) -> None:
         self.archive = Archive(tmp_path / "archive")
-        self.store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+        self.store = indexed_store(f"sqlite:///{tmp_path / 'store.sqlite3'}")
         self.store.init_schema()
         self.originals, files = {}, []
         for name in ("page1.jpg", "scans/page2.jpg"):
@@ -55,7 +55,11 @@ class FolderDossier:
             batch_id, [DocumentResult(pages, Classification("birth_certificate", 0.9), [])], stage_ms={})
 
     def export(self, destination: Path):
-        return export_document(self.store, self.archive, self.document_id, destination)
+        # What `dossier export` does (pipeline.operations.export): the originals the document's pages came from.
+        document = self.store.document(self.document_id)
+        _, files = self.store.batch_files(document.batch_id)
+        used = {page.batch_file_id for page in document.pages}
+        return export_originals(self.archive, [(f.name, f.sha256) for f in files if f.id in used], destination)
 
 
 def test_a_document_read_from_several_files_exports_them_all_into_a_folder(tmp_path):

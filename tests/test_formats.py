@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline import formats
+from pipeline.archive import formats
 from pipeline.errors import EmptyFile, UnsupportedFile
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-
 from daemon_support import scan_bytes, sha256
-from pipeline import inbox
-from pipeline.app import App
-from pipeline.archive import Archive
+
+from tests.conftest import batch_rows
+from pipeline.archive.originals import Archive
 from pipeline.config import load_settings
 from pipeline.errors import IncompleteFile, Stage
+from pipeline.office import inbox
+from pipeline.office.app import App
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_a_file_is_archived_recorded_and_then_removed(app):
     assert result.status == "queued" and not result.already_recorded
     assert app.archive.verify(sha256(data))
     assert not entry.exists()
-    [row] = app.store.batches()
+    [row] = batch_rows(app.store)
     assert row["source"] == "giấy khai sinh.png" and row["source"] == unicodedata.normalize("NFC", row["source"])
 
 
@@ -64,12 +65,12 @@ def test_a_crash_between_the_commit_and_the_removal_does_not_record_the_entry_tw
         patched.setattr(inbox, "_remove", power_cut)
         with pytest.raises(SystemExit):
             _take(app, entry)
-    assert entry.exists() and len(app.store.batches()) == 1
+    assert entry.exists() and len(batch_rows(app.store)) == 1
 
     again = _take(app, entry)  # the restarted daemon sees the same entry
     assert again.already_recorded and again.status == "queued"
     assert not entry.exists()
-    [row] = app.store.batches()
+    [row] = batch_rows(app.store)
     assert row["batch_id"] == again.batch_id
 
 
@@ -94,7 +95,7 @@ def test_a_file_still_being_written_is_not_recorded_and_stays(app, monkeypatch):
     monkeypatch.setattr(Archive, "put", changed_during_copy)
     with pytest.raises(IncompleteFile):
         _take(app, entry)
-    assert entry.exists() and app.store.batches() == []
+    assert entry.exists() and batch_rows(app.store) == []
 
 
 def test_a_file_rewritten_after_it_was_archived_is_left_in_the_inbox(app, monkeypatch):

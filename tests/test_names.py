@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from pipeline.stages.names import NameCorrection, correct_name, load_lexicon, mark_distance
+from pipeline.stages.vietnamese.names import NameCorrection, correct_name, load_lexicon, mark_distance
 from pipeline.textnorm import fold, nfc
 
 

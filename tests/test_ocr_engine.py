@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from pipeline.errors import ConfigError, OcrTimeout
-from pipeline.stages import ocr
-from pipeline.stages.ocr import PytesseractEngine, TesserocrEngine, make_engine
+from pipeline.stages.engines import tesseract as ocr
+from pipeline.stages.engines.tesseract import PytesseractEngine, TesserocrEngine, make_engine
 from tools import scanlib as sl
 
 HEADER = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Họ và tên: Đặng Thị Hằng"]

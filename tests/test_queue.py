@@ -10,12 +10,12 @@ import threading
 import time
 
 import pytest
+from daemon_support import record
 from sqlalchemy import select, update
 
-from daemon_support import record
 from pipeline.config import QueueSettings
 from pipeline.errors import OcrTimeout, Stage
-from pipeline.queue import JobQueue, owner_name
+from pipeline.office.queue import JobQueue, owner_name
 from pipeline.store.models import Batch, Event, utcnow
 from pipeline.store.repository import Store
 

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from bench.pdfkit import PdfPage, TextRun, write_pdf
-from pipeline import formats
+from pipeline.archive import formats
 from pipeline.config import LimitSettings
 from pipeline.errors import CorruptFile, EmptyFile, EncryptedFile, Stage, TooLarge
 from pipeline.stages.rasterize import iter_pages

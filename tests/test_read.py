@@ -13,12 +13,12 @@ from PIL import Image
 from sqlalchemy import select
 
 from pipeline.config import OcrSettings
-from pipeline.domain import PageSource, Word
+from pipeline.domain import OcrResult, PageSource, Word
 from pipeline.stages import preprocess, read
-from pipeline.stages.ocr import OcrResult, Orientation, TesserocrEngine
+from pipeline.stages.engines.tesseract import Orientation, TesserocrEngine
 from pipeline.store.models import Page
 from pipeline.store.repository import Store
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, indexed_store
 from tools import scanlib as sl
 
 LINES = [
@@ -170,7 +170,7 @@ class TestCache:
             read._settings_fingerprint.cache_clear()
 
     def test_the_store_keeps_text_words_and_details(self, store_url) -> None:
-        store = Store(store_url)
+        store = indexed_store(store_url)
         store.init_schema()
         result = OcrResult("Hà Nội", 91.5, [Word("Hà", 90.0, 1, 2, 3, 4)],
                            {"preprocess": {"steps": [{"step": "deskew", "angle": 3.0}]}, "orientation": {"applied": 0}})

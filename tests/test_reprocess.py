@@ -8,7 +8,6 @@ import os
 
 from daemon_support import office, pdf_bytes, scan_bytes, trained_model, write_config  # noqa: F401 - fixtures
 
-
 # One file per test: one worker process is enough, and starts faster than two.
 ONE_WORKER = {"queue": {"workers": 1}}
 LIMITED = {**ONE_WORKER, "limits": {"max_pages": 1}}

@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from pipeline import review, training
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
 from pipeline.domain import Classification, DocumentResult, ExtractedField, PageText
 from pipeline.errors import ExitCode, NotFound, UsageError
+from pipeline.operations import corrections as review
 from pipeline.search import SearchQuery, search
+from pipeline.stages import review as rules
+from pipeline.stages import training
 from pipeline.store.models import Event
 from pipeline.store.repository import NewFile, Store
 
@@ -23,19 +25,19 @@ ID_CARD = "CĂN CƯỚC CÔNG DÂN\nSố / No.: 079190864632\nHọ và tên / Fu
 
 class TestReviewReasons:
     def test_an_uncertain_type_needs_review(self):
-        assert review.review_reasons(CATALOG, "other", 0.31, []) == ["type uncertain (confidence 0.31)"]
+        assert rules.review_reasons(CATALOG, "other", 0.31, []) == ["type uncertain (confidence 0.31)"]
 
     def test_a_missing_required_field_needs_review(self):
-        reasons = review.review_reasons(CATALOG, "marriage_certificate", 0.9, [("full_name", {})])
+        reasons = rules.review_reasons(CATALOG, "marriage_certificate", 0.9, [("full_name", {})])
         assert reasons == ["required field(s) missing: spouse_name"]
 
     def test_a_failed_validation_needs_review(self):
-        reasons = review.review_reasons(CATALOG, "application_letter", 0.9, [
+        reasons = rules.review_reasons(CATALOG, "application_letter", 0.9, [
             ("full_name", {}), ("id_number", {"validation": ["unknown province code 003"]})])
         assert reasons == ["id_number failed validation: unknown province code 003"]
 
     def test_a_type_an_operator_chose_is_final_even_other(self):
-        assert review.review_reasons(CATALOG, "other", 1.0, [], type_source="operator") == []
+        assert rules.review_reasons(CATALOG, "other", 1.0, [], type_source="operator") == []
 
 
 def file(store: Store, text: str, classification: Classification, fields: list[ExtractedField]) -> int:
@@ -43,7 +45,7 @@ def file(store: Store, text: str, classification: Classification, fields: list[E
     batch_id, _, _ = store.record_batch(source=f"scan_{abs(hash(text))}.png", kind="file", district="Q1",
                                         sha256=f"{abs(hash(text)):064d}"[:64],
                                         files=[NewFile("scan.png", "0" * 64, 1, "image/png")])
-    reasons = review.review_reasons(CATALOG, classification.doc_type, classification.confidence,
+    reasons = rules.review_reasons(CATALOG, classification.doc_type, classification.confidence,
                                     [(f.name, f.details) for f in fields])
     page = PageText(0, 1, text, 90.0, "ocr")
     return store.file_documents(batch_id, [DocumentResult([page], classification, fields, reasons)], stage_ms={})[0]

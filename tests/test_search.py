@@ -21,10 +21,10 @@ from sqlalchemy import create_engine, text
 from pipeline.domain import Classification, DocumentResult, ExtractedField, PageText
 from pipeline.search import SearchQuery, search
 from pipeline.search import index as search_index
-from pipeline.search.index import index_document
 from pipeline.store.models import Document, Field
 from pipeline.store.repository import NewFile, Store
 from pipeline.textnorm import fold
+from tests.conftest import indexed_store
 
 pytestmark = pytest.mark.postgres
 
@@ -94,7 +94,7 @@ class Ward:
 
 
 def open_store(url: str) -> Store:
-    store = Store(url)
+    store = indexed_store(url)
     store.init_schema()
     return store
 
@@ -334,7 +334,7 @@ class TestIndexMaintenance:
         with fresh_ward.store.session() as session:  # what a set-field command does
             document = session.get(Document, fresh_ward.ids["hung_ocr"])
             next(f for f in document.fields if f.name == "full_name").value = "LÊ VĂN HÙNG"
-            index_document(session, document)
+            fresh_ward.store.indexer.index(session, document)
         assert fresh_ward.find("le van hung", fuzzy_below=0) == ["hung_ocr"]
         assert fresh_ward.find(fields={"full_name": "Lê Văn Hùng"}) == ["hung_ocr"]
 
@@ -342,7 +342,7 @@ class TestIndexMaintenance:
         with fresh_ward.store.session() as session:  # what a relabel command does
             document = session.get(Document, fresh_ward.ids["an_is_father"])
             document.doc_type = "application_letter"
-            index_document(session, document)
+            fresh_ward.store.indexer.index(session, document)
         assert fresh_ward.find("nguyen van an", doc_type="application_letter") == ["an_is_father"]
         assert "an_is_father" not in fresh_ward.find("nguyen van an", doc_type="birth_certificate")
 
@@ -355,7 +355,7 @@ class TestIndexMaintenance:
             session.execute(text("DELETE FROM search_field"))
         assert fresh_ward.find("nguyen van an") == []
         with store.session() as session:
-            assert search_index.rebuild(session.connection()) == len(WARD)
+            assert store.indexer.rebuild(session.connection()) == len(WARD)
         assert fresh_ward.find("nguyen van an") == ["an_card", "an_birth", "an_is_father"]
         assert fresh_ward.find("le van hung") == ["hung_ocr"]
 
@@ -367,12 +367,12 @@ class TestIndexMaintenance:
 
 
 def test_upgrading_a_filled_store_indexes_its_documents(store_url):
-    """Migration 0002 backfills documents filed by a dossier that had no search index."""
+    """`dossier init` backfills documents filed by a dossier that had no search index."""
     from alembic import command
 
     from pipeline.store import db
 
-    store = Store(store_url)
+    store = indexed_store(store_url)
     config = db._alembic_config(store.engine)
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection

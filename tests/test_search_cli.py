@@ -1,14 +1,14 @@
 """`dossier search` as operators and scripts run it: the real command in a subprocess."""
 
 import pytest
-
-from pipeline.store.repository import Store
 from test_search import WARD, file_papers
+
+from tests.conftest import indexed_store
 
 
 @pytest.fixture
 def filed(dossier):
-    store = Store(f"sqlite:///{dossier.data_dir / 'dossier.sqlite3'}")
+    store = indexed_store(f"sqlite:///{dossier.data_dir / 'dossier.sqlite3'}")
     file_papers(store, WARD)
     store.dispose()
     return dossier

@@ -99,14 +99,16 @@ class TestFiltersAsWords:
         assert issued_words(dt.date(2020, 1, 1), dt.date(2019, 1, 1)) == (NO_ISSUE_DATE,)
 
     def test_filter_words_cannot_be_mistaken_for_pairs(self):
-        entry = entry_for(1, ["district q1"], [], doc_type="other", district="Q1", issue_date=None)
+        entry = entry_for(1, ["district q1"], [], doc_type="other", district="Q1", issue_date=None,
+                          person_fields={"full_name"})
         assert "district_q1" in entry.pairs and "district__q1" in entry.meta
 
 
 class TestIndexRows:
     def test_a_document_is_indexed_by_its_pages_and_field_values(self):
         entry = entry_for(7, ["Giấy khai sinh"], [("full_name", "ĐỖ THỊ LAN"), ("id_number", "079203001234")],
-                          doc_type="birth_certificate", district="Q1", issue_date=dt.date(2019, 3, 12))
+                          doc_type="birth_certificate", district="Q1", issue_date=dt.date(2019, 3, 12),
+                          person_fields={"full_name"})
         assert entry.exact == ["giấy", "khai", "sinh", "_", "đỗ", "thị", "lan", "_", "079203001234"]
         assert entry.folded[:3] == ["giay", "khai", "sinh"]
         assert entry.pairs[:4] == ["giay_khai", "khai_sinh", "_", "_"]  # no sequence across a page end

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from pipeline import training
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
 from pipeline.domain import PageText
+from pipeline.stages import training
 from pipeline.stages.split import split
 from tests.conftest import SAMPLES, expected_samples
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from daemon_support import record
 from sqlalchemy import update
 
-from daemon_support import record
 from pipeline.config import QueueSettings
 from pipeline.domain import Classification, DocumentResult, PageText
 from pipeline.errors import CorruptFile, EncryptedFile, OcrTimeout, Stage
-from pipeline.queue import JobQueue
-from pipeline.stats import collect
+from pipeline.office.queue import JobQueue
+from pipeline.operations.stats import collect
 from pipeline.store.models import Batch, Event, utcnow
 
 

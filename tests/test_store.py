@@ -4,15 +4,16 @@ import pytest
 from sqlalchemy import select
 
 from pipeline.domain import Classification, DocumentResult, ExtractedField, PageText, Word
-from pipeline.errors import CorruptFile, StoreError, Stage
+from pipeline.errors import CorruptFile, Stage, StoreError
 from pipeline.store.models import Event
 from pipeline.store.repository import NewFile, Store
+from tests.conftest import indexed_store, batch_rows
 
 pytestmark = pytest.mark.postgres
 
 
 def _store(url: str) -> Store:
-    store = Store(url)
+    store = indexed_store(url)
     store.init_schema()
     return store
 
@@ -42,7 +43,7 @@ def test_batch_lifecycle_is_recorded_as_events(store_url):
                                              files=[_file()], claim_owner="test", lease_seconds=60)
     assert status == "queued"
     [doc_id] = store.file_documents(batch_id, [_document()], stage_ms={"ocr": 1200})
-    [row] = store.batches()
+    [row] = batch_rows(store)
     assert row["status"] == "done" and row["documents"] == [doc_id] and row["attempts"] == 1
     document = store.document(doc_id)
     assert document.fields[0].value == "NGUYỄN VĂN AN"
@@ -59,7 +60,7 @@ def test_filing_again_replaces_the_batch_documents(store_url):
                                         files=[_file()])
     [first_id] = store.file_documents(batch_id, [_document("LÊ THỊ HÀ")], stage_ms={})
     [doc_id] = store.file_documents(batch_id, [_document("NGUYỄN VĂN AN")], stage_ms={})
-    [row] = store.batches()
+    [row] = batch_rows(store)
     assert row["documents"] == [doc_id]
     assert doc_id > first_id  # an id an operator noted never comes back as another document
 
@@ -78,6 +79,6 @@ def test_failure_keeps_stage_and_reason(store_url):
     batch_id, _, _ = store.record_batch(source="x.pdf", kind="file", district="Q1", sha256="c" * 64,
                                         files=[_file("c" * 64)])
     store.fail_batch(batch_id, CorruptFile("the PDF cannot be read", stage=Stage.RASTERIZE, path="x.pdf"))
-    [row] = store.batches(status="failed")
+    [row] = batch_rows(store, status="failed")
     assert row["stage"] == "rasterize"
     assert row["reason"] == "x.pdf: rasterize: the PDF cannot be read"

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import LimitSettings
-from pipeline.stages import rasterize, textlayer
-from pipeline.stages.textlayer import LayerPage, LayerWord, judge, syllable_key, vietnamese_syllables
+from pipeline.domain import LayerPage, LayerWord
+from pipeline.stages import rasterize
+from pipeline.stages.textlayer import judge
+from pipeline.stages.vietnamese import syllables
+from pipeline.stages.vietnamese.syllables import syllable_key, vietnamese_syllables
 from tests.conftest import corpus_file
 
 DECREE = ("CHÍNH PHỦ\nSố: 45/2026/NĐ-CP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
@@ -89,8 +92,8 @@ class TestTheShippedWordList:
             assert syllable_key(stripped) not in syllables, stripped
 
     def test_it_ships_with_the_package_and_says_where_it_comes_from(self) -> None:
-        head = textlayer.WORDLIST.read_text(encoding="utf-8").splitlines()[:2]
-        assert textlayer.WORDLIST.parent.name == "data" and "Apache-2.0" in " ".join(head)
+        head = syllables.WORDLIST.read_text(encoding="utf-8").splitlines()[:2]
+        assert syllables.WORDLIST.parent.name == "data" and "Apache-2.0" in " ".join(head)
 
 
 def verdicts(path: Path) -> dict[int, dict]:

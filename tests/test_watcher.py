@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import corpus_file
 from daemon_support import pdf_bytes, scan_bytes, text_image
+
 from pipeline.config import InboxSettings
-from pipeline.watcher import InboxWatcher, StabilityTracker, looks_complete
+from pipeline.office.watcher import InboxWatcher, StabilityTracker, looks_complete
 
 RULES = InboxSettings(quiet_seconds=5.0, folder_marker="READY", folder_quiet_seconds=60.0,
                       incomplete_seconds=300.0, rescan_seconds=30.0)

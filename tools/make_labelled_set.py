@@ -33,8 +33,17 @@ if __package__ in (None, ""):  # run as a script: make "tools" and "pipeline" im
 
 from tools import scanlib as sl  # noqa: E402
 from tools.citizens import (  # noqa: E402
-    AGENCY_CODES, CITY, Citizen, date_line, date_text, date_words, document_number, dossier_code, make_child,
-    make_citizen, upper_vi,
+    AGENCY_CODES,
+    CITY,
+    Citizen,
+    date_line,
+    date_text,
+    date_words,
+    document_number,
+    dossier_code,
+    make_child,
+    make_citizen,
+    upper_vi,
 )
 from tools.scanlib import B, Run  # noqa: E402
 
@@ -782,7 +791,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     engine = None
     if not args.no_ocr:
-        from pipeline.stages.ocr import make_engine
+        from pipeline.stages.engines.tesseract import make_engine
 
         engine = make_engine("tesserocr")
     for d in documents("train"):
@@ -794,9 +803,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ocr {d.key}", file=sys.stderr)
     # The combination weights fitted on these examples (with cross-validation): a fresh install
     # trains its first model without repeating that work.
-    from pipeline import training
     from pipeline.catalog import load_catalog
     from pipeline.config import DEFAULT_CONFIG
+    from pipeline.stages import training
 
     examples = [training.Example(r["text"], r["type"], r["group"]) for r in rows]
     model = training.fit(examples, load_catalog(DEFAULT_CONFIG.parent / "catalog.toml"))

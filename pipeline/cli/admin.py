@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.app import App
 from pipeline.cli.render import print_json
 from pipeline.config import Settings
+from pipeline.domain import BatchStatus
 from pipeline.errors import ExitCode, UsageError
-from pipeline.store.models import BatchStatus
+from pipeline.office.app import App
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -33,7 +33,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_watch(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.daemon import Daemon
+    from pipeline.office.daemon import Daemon
 
     report = Daemon(settings, once=args.once).run()
     if not args.once:
@@ -47,13 +47,14 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.reprocess import failed_batch_ids, reprocess
+    from pipeline.operations.reprocess import reprocess
 
     if bool(args.batch_ids) == args.failed:
         raise UsageError("give batch ids or --failed (one of the two)",
                          remedy="find them with `dossier batches --status failed`")
     with App.open(settings) as app:
-        ids = failed_batch_ids(app) if args.failed else list(dict.fromkeys(args.batch_ids))
+        ids = (app.store.failed_batch_ids(district=settings.office.district) if args.failed
+               else list(dict.fromkeys(args.batch_ids)))
         results = reprocess(app, ids, queue_only=args.queue)
     if args.json:
         print_json([{"batch_id": r.batch_id, "source": r.source, "status": r.status, "note": r.note or None,
@@ -69,7 +70,7 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_stats(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.stats import collect
+    from pipeline.operations.stats import collect
 
     with App.open(settings) as app:
         stats = collect(app.store, district=None if args.all_districts else settings.office.district,

@@ -6,12 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.app import App
 from pipeline.cli.render import Progress, print_json
+from pipeline.cli.views import batch_view, document_view
 from pipeline.config import Settings
+from pipeline.domain import BatchStatus
 from pipeline.errors import ExitCode, UsageError
-from pipeline.store.models import BatchStatus
-from pipeline.store.views import document_view
+from pipeline.office.app import App
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_show)
 
     p = commands.add_parser("batches", help="list batches (dropped files or folders) and their state")
-    p.add_argument("--status", choices=BatchStatus.ALL)
+    p.add_argument("--status", choices=[s.value for s in BatchStatus])
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_batches)
 
@@ -40,20 +40,21 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    for folder in (settings.data_dir, settings.archive_dir, settings.inbox_dir, settings.work_dir):
+    for folder in (settings.data_dir, settings.archive_dir, settings.inbox_dir):
         folder.mkdir(parents=True, exist_ok=True)
-    with App.open(settings, check_schema=False) as app:
-        app.store.init_schema()
-        app.catalog  # fail now, not at the first document, if the catalog is broken
+    with App.open(settings, check_schema=False) as app:  # a broken catalog fails here, not at the first document
+        reindexed = app.store.init_schema()
     print(f"data dir   {settings.data_dir}")
     print(f"store      {app.store.engine.url.render_as_string(hide_password=True)}")
     print(f"inbox      {settings.inbox_dir}")
     print(f"district   {settings.office.district}")
+    if reindexed:
+        print(f"search     {reindexed} document(s) indexed again")
     return ExitCode.OK
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.ingest import ingest_paths
+    from pipeline.operations.ingest import ingest_paths
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
@@ -103,7 +104,7 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 def cmd_batches(settings: Settings, args: argparse.Namespace) -> ExitCode:
     with App.open(settings) as app:
-        rows = app.store.batches(status=args.status)
+        rows = [batch_view(b) for b in app.store.batches(status=args.status)]
     if args.json:
         print_json(rows)
         return ExitCode.OK
@@ -123,7 +124,7 @@ def cmd_batches(settings: Settings, args: argparse.Namespace) -> ExitCode:
 def cmd_types(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.catalog import load_catalog
 
-    catalog = load_catalog(settings.catalog_path)
+    catalog = load_catalog(settings.catalog_path)  # no store needed: it works before `dossier init`
     if args.json:
         print_json([{"id": t.id, "name_vi": t.name_vi, "name_en": t.name_en, "group": t.group,
                      "fields": list(t.fields), "required": list(t.required)} for t in catalog.types])

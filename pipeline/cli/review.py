@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.app import App
 from pipeline.cli.render import print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
+from pipeline.office.app import App
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -36,7 +36,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.review import documents_to_review
+    from pipeline.operations.corrections import documents_to_review
 
     with App.open(settings) as app:
         rows = documents_to_review(app.store, doc_type=args.doc_type, limit=args.limit)
@@ -56,7 +56,7 @@ def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_relabel(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.review import relabel
+    from pipeline.operations.corrections import relabel
 
     with App.open(settings) as app:
         correction = relabel(app.store, app.catalog, args.document_id, args.doc_type)
@@ -64,7 +64,7 @@ def cmd_relabel(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_set_field(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.review import set_field
+    from pipeline.operations.corrections import set_field
 
     pairs = []
     for item in args.assignments:
@@ -94,8 +94,8 @@ def _render_corrections(corrections, as_json: bool) -> ExitCode:
 
 
 def cmd_train(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline import training
-    from pipeline.review import operator_examples
+    from pipeline.operations.corrections import operator_examples
+    from pipeline.stages import training
 
     with App.open(settings) as app:
         corrections = operator_examples(app.store)

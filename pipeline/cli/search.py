@@ -8,10 +8,10 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.app import App
 from pipeline.cli.render import print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
+from pipeline.office.app import App
 
 BOLD, RESET = "\033[1m", "\033[0m"
 
@@ -31,7 +31,7 @@ def _non_negative_int(value: str) -> int:
 
 
 def _date(value: str) -> dt.date:
-    from pipeline.search.terms import parse_date
+    from pipeline.dates import parse_date
 
     if (day := parse_date(value)) is None:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2021-03-12 or 12/03/2021")
@@ -129,10 +129,10 @@ def highlight(text: str, spans: tuple[tuple[int, int], ...], *, bold: bool) -> s
 
 
 def cmd_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.search.export import export_document
+    from pipeline.operations.export import export_document
 
     with App.open(settings) as app:
-        exported = export_document(app.store, app.archive, args.document_id, args.to)
+        exported = export_document(app, args.document_id, args.to)
     if args.json:
         print_json({"document_id": args.document_id,
                     "files": [{"name": f.name, "sha256": f.sha256, "path": str(f.path)} for f in exported]})

@@ -8,7 +8,6 @@ match.py      plain data the two word indexes are given
 query.py      ranking and filters, the same over both backends
 fuzzy.py      the fallback for names with OCR errors
 snippets.py   the text shown with each result, with the matched words marked
-export.py     writing a document's original file(s) back out, verified
 """
 
 from pipeline.search.query import SearchHit, SearchQuery, SearchResults, search

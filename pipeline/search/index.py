@@ -1,22 +1,27 @@
 """Keeping the search index in step with the documents table.
 
-`index_document` is called inside the transaction that files, relabels or
-corrects a document, so the index never lags behind what is filed. It writes
-three things: the document's words (the backend's word index), its field keys
-(`search_field`) and the words of its person names (`search_term`, the fuzzy
-vocabulary). Rows of deleted documents go with them (a trigger on SQLite,
-ON DELETE CASCADE elsewhere); `search_term` only holds words, never a
-document, and is allowed to remember words of deleted documents.
+The store calls `SearchIndexer.index` inside the transaction that files,
+relabels or corrects a document, so the index never lags behind what is
+filed. It writes three things: the document's words (the backend's word
+index), its field keys (`search_field`) and the words of its person names
+(`search_term`, the fuzzy vocabulary). Rows of deleted documents go with them
+(a trigger on SQLite, ON DELETE CASCADE elsewhere); `search_term` only holds
+words, never a document, and is allowed to remember words of deleted documents.
+
+The index is derived data: `INDEX_VERSION` names its format, and `dossier init`
+rebuilds a store whose index has another (`SearchIndexer.rebuild`). Change it
+whenever a change here or in terms.py makes documents index differently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
+from pipeline.catalog import Catalog
 from pipeline.search.match import BOUNDARY, FieldKeys, IndexEntry, meta_words
 from pipeline.search.postgres import PostgresTextIndex
 from pipeline.search.sqlite import SqliteTextIndex
@@ -24,11 +29,42 @@ from pipeline.search.terms import field_key, folded, name_key, words
 from pipeline.store.models import Document, Field, Page, SearchField, SearchTerm
 
 REBUILD_CHUNK = 500
+INDEX_VERSION = "1"
 
 
-def is_person_name(field_name: str) -> bool:
-    """full_name, spouse_name, agent_name, father_name...: ranked first and matched fuzzily."""
-    return field_name == "full_name" or field_name.endswith("_name")
+class SearchIndexer:
+    """The indexer the store is given: writes a document's index rows in the store's transaction."""
+
+    version = INDEX_VERSION
+
+    def __init__(self, catalog: Catalog) -> None:
+        # Person names (the catalog's fields of kind `name`) rank first and are matched fuzzily.
+        self.person_fields = catalog.person_fields
+
+    def index(self, session: Session, document: Document) -> None:
+        """(Re)index one document from its pages, fields, type and dates as they are in this session."""
+        write(session.connection(), [entry_for(
+            document.id, [p.text for p in document.pages], [(f.name, f.value) for f in document.fields],
+            doc_type=document.doc_type, district=document.district, issue_date=document.issue_date,
+            person_fields=self.person_fields)])
+
+    def rebuild(self, connection: Connection) -> int:
+        """Index every filed document again; returns the count.
+
+        Documents are read REBUILD_CHUNK at a time, in id order, so a large store is
+        never held in memory.
+        """
+        done, last = 0, 0
+        while chunk := connection.execute(
+                select(Document.id, Document.doc_type, Document.district, Document.issue_date)
+                .where(Document.id > last).order_by(Document.id).limit(REBUILD_CHUNK)).all():
+            ids = [row.id for row in chunk]
+            texts, fields = page_texts(connection, ids), field_values(connection, ids)
+            write(connection, [entry_for(row.id, texts[row.id], fields[row.id], doc_type=row.doc_type,
+                                         district=row.district, issue_date=row.issue_date,
+                                         person_fields=self.person_fields) for row in chunk])
+            done, last = done + len(chunk), ids[-1]
+        return done
 
 
 def text_index(dialect: str) -> type[SqliteTextIndex] | type[PostgresTextIndex]:
@@ -36,7 +72,8 @@ def text_index(dialect: str) -> type[SqliteTextIndex] | type[PostgresTextIndex]:
 
 
 def entry_for(document_id: int, page_texts: Iterable[str], fields: Iterable[tuple[str, str]], *,
-              doc_type: str, district: str, issue_date: dt.date | None) -> IndexEntry:
+              doc_type: str, district: str, issue_date: dt.date | None,
+              person_fields: Collection[str]) -> IndexEntry:
     """The index row of a document: words of its pages, then of its field values, and its filters.
 
     Field values are indexed as words too: a value an operator corrected may be
@@ -48,16 +85,9 @@ def entry_for(document_id: int, page_texts: Iterable[str], fields: Iterable[tupl
         exact += [BOUNDARY, *words(text)] if exact else words(text)
     keys = []
     for name, value in fields:
-        person = is_person_name(name)
+        person = name in person_fields
         keys.append(FieldKeys(name, field_key(value), person, name_key(value)[0] if person else None))
     return IndexEntry(document_id, exact, folded(exact), keys, meta_words(doc_type, district, issue_date))
-
-
-def index_document(session: Session, document: Document) -> None:
-    """(Re)index one document from its pages, fields, type and dates as they are in this session."""
-    write(session.connection(), [entry_for(
-        document.id, [p.text for p in document.pages], [(f.name, f.value) for f in document.fields],
-        doc_type=document.doc_type, district=document.district, issue_date=document.issue_date)])
 
 
 def write(connection: Connection, entries: Sequence[IndexEntry]) -> None:
@@ -75,24 +105,6 @@ def write(connection: Connection, entries: Sequence[IndexEntry]) -> None:
     terms = sorted(set().union(*(e.name_terms for e in entries)))
     if terms:
         connection.execute(index.insert(SearchTerm).on_conflict_do_nothing(), [{"term": t} for t in terms])
-
-
-def rebuild(connection: Connection) -> int:
-    """Index every filed document again (migration 0002 backfills with it); returns the count.
-
-    Documents are read REBUILD_CHUNK at a time, in id order, so a large store is
-    never held in memory.
-    """
-    done, last = 0, 0
-    while chunk := connection.execute(
-            select(Document.id, Document.doc_type, Document.district, Document.issue_date)
-            .where(Document.id > last).order_by(Document.id).limit(REBUILD_CHUNK)).all():
-        ids = [row.id for row in chunk]
-        texts, fields = page_texts(connection, ids), field_values(connection, ids)
-        write(connection, [entry_for(row.id, texts[row.id], fields[row.id], doc_type=row.doc_type,
-                                     district=row.district, issue_date=row.issue_date) for row in chunk])
-        done, last = done + len(chunk), ids[-1]
-    return done
 
 
 def page_texts(connection: Connection, document_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.sql.elements import ColumnElement
@@ -44,13 +44,11 @@ from pipeline.search.match import (
     issued_words,
     type_word,
 )
-from pipeline.search.sqlite import DrivingJoin
 from pipeline.search.snippets import Snippet, make_snippet
+from pipeline.search.sqlite import DrivingJoin
 from pipeline.search.terms import QueryWord, field_key, name_key, query_words
 from pipeline.store.models import Batch, Document, SearchField, SearchTerm
-
-if TYPE_CHECKING:  # the store imports the search index: avoid the cycle at run time
-    from pipeline.store.repository import Store
+from pipeline.store.repository import Store
 
 # Lookups of fuzzy candidate names go to the database in chunks this size (SQLite allows 32766 values).
 LOOKUP_CHUNK = 2500

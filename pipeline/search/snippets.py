@@ -10,8 +10,8 @@ from collections import deque
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from pipeline.search.terms import fold_word, word_matches, word_spans
-from pipeline.textnorm import nfc, squash_spaces
+from pipeline.search.terms import fold_word, word_spans
+from pipeline.textnorm import nfc, squash_spaces, word_matches
 
 SNIPPET_CHARS = 160
 LEAD_CHARS = 40  # context kept before the first matched word

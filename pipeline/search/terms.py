@@ -1,7 +1,8 @@
 """Words, as both the index and the query see them.
 
-One tokenizer for both sides and both backends: a word is a run of letters or
-digits of NFC text, case-folded. Every word has two forms: *exact* (diacritics
+One tokenizer for both sides and both backends, the project's own
+(`pipeline.textnorm.words`): a word is a run of letters or digits of NFC text,
+here case-folded. Every word has two forms: *exact* (diacritics
 kept: "hà") and *folded* (pipeline.textnorm.fold: "ha", đ→d). The index stores
 both; a query matches on the folded form and ranks exact matches first.
 
@@ -11,29 +12,27 @@ separator, so no query string can reach a search engine as syntax.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pipeline.textnorm import fold, nfc
+from pipeline.dates import parse_date
+from pipeline.textnorm import WORD_PATTERN, fold, nfc, word_matches
+from pipeline.textnorm import words as text_words
 
 # Longer "words" are OCR noise; PostgreSQL also refuses lexemes over 2 KB.
 MAX_WORD_CHARS = 60
 # Field values longer than this are cut before they become keys (B-tree rows stay small).
 MAX_KEY_CHARS = 200
 
-_WORD = re.compile(r"[^\W_]+")
-_QUERY_WORD = re.compile(r"([^\W_]+)(\*?)")
+_QUERY_WORD = re.compile(f"({WORD_PATTERN})(\\*?)")  # a word, and a `*` typed after it
 # Operators of other search engines, typed out of habit: not Vietnamese words.
 _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
 
 
 def words(text: str) -> list[str]:
     """Exact words of `text`: NFC, case-folded, diacritics kept, in order."""
-    return [w for w in _WORD.findall(nfc(text).casefold()) if len(w) <= MAX_WORD_CHARS]
+    return [w for w in text_words(nfc(text).casefold()) if len(w) <= MAX_WORD_CHARS]
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -44,11 +43,6 @@ def fold_word(word: str) -> str:
 
 def folded(exact_words: list[str]) -> list[str]:
     return [fold_word(w) for w in exact_words]
-
-
-def word_matches(text: str) -> Iterator[re.Match[str]]:
-    """The words of NFC `text` as regex matches, one at a time (a scan may stop early)."""
-    return _WORD.finditer(text)
 
 
 def word_spans(text: str) -> list[tuple[int, int, str]]:
@@ -79,20 +73,6 @@ def name_key(value: str) -> tuple[str, str]:
     """(exact, folded) key of a name: its words joined by single spaces."""
     exact = " ".join(words(value))[:MAX_KEY_CHARS]
     return exact, fold(exact)
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A date as operators write it: 2021-03-12, 12/03/2021, 12.3.2021 or 12-03-2021."""
-    if match := _NUMERIC_DATE.match(text):
-        day, month, year = (int(g) for g in match.groups())
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        return None
 
 
 def field_key(value: str) -> str:

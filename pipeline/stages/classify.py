@@ -7,7 +7,7 @@ Two kinds of evidence are combined:
   KHAI SINH" beats "TỜ KHAI"), head keywords for types printed without a title
   (the "V/v" line of an official letter), the type symbol in the document
   number ("45/QĐ-UBND"), and body keywords;
-* a learned model (pipeline.training): character n-grams of the folded text,
+* a learned model (pipeline.stages.training): character n-grams of the folded text,
   trained from labelled examples and operators' corrections.
 
 For every catalog type a score z = w · (title, symbol, keywords, model
@@ -39,7 +39,7 @@ _NUMBER_SYMBOL = re.compile(r"(?:^|\s)s[oôố6]\s*[:.]?\s*[0-9][\w.]*(?:/\d+)*/
 
 
 class TypeModel(Protocol):
-    """What classify needs from a trained model (see pipeline.training.TrainedModel)."""
+    """What classify needs from a trained model (see pipeline.stages.training.TrainedModel)."""
 
     weights: tuple[float, ...]
 

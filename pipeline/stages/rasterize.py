@@ -22,47 +22,25 @@ Errors name the problem and the remedy, not the file: processing adds the name t
 
 from __future__ import annotations
 
+import functools
 import math
-import re
-import resource
-import subprocess
 import warnings
-import xml.etree.ElementTree as ET
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from pipeline import formats
+from pipeline.archive import formats
 from pipeline.config import LimitSettings
-from pipeline.domain import PageSource, Word
-from pipeline.errors import CorruptFile, EmptyFile, EncryptedFile, NoContent, Stage, TooLarge
+from pipeline.domain import LayerPage, PageSource, Word
+from pipeline.errors import CorruptFile, EmptyFile, NoContent, Stage, TooLarge
 from pipeline.stages import preprocess, textlayer
+from pipeline.stages.engines import poppler
+from pipeline.stages.engines.poppler import RESCAN, PdfPageInfo
 
-# Pillow warns above 89 megapixels and refuses above twice that; pages are bounded by
-# limits.max_page_pixels here (and refused with a reason), so its warning is only noise in the logs.
-warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
-
-try:  # HEIC photos from phones
-    from pillow_heif import register_heif_opener
-
-    register_heif_opener()
-except ImportError:  # pragma: no cover - pillow-heif is a dependency; HEIC then fails as undecodable
-    pass
-
-PDF_TOOL_TIMEOUT = 120
 MIN_RENDER_DPI = 72  # a page that only fits the pixel bound below this is refused, not rendered
 DECODE_HEADROOM = 2  # non-JPEG images are decoded whole: refused above this many times the pixel bound
-# Virtual memory allowed to one poppler process: a PDF built to explode (a huge JBIG2 or
-# Flate image on a small page) makes it fail with a reason instead of exhausting the machine.
-TOOL_MEMORY_BYTES_PER_PIXEL = 16
-MIN_TOOL_MEMORY = 1 << 30
-RESCAN = "scan the document again"
-_XML_JUNK = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
 def iter_pages(path: Path, media_type: str, *, file_ordinal: int, dpi: int, limits: LimitSettings,
@@ -83,30 +61,21 @@ def iter_pages(path: Path, media_type: str, *, file_ordinal: int, dpi: int, limi
 # --- PDF ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PdfPageInfo:
-    number: int
-    width: float  # points
-    height: float
-    image_share: float = 0.0  # share of the page area covered by raster images
-    image_ppi: int = 0  # resolution of the page's largest image; 0 when it has none
-
-
 def judge_pdf_pages(path: Path,
-                    limits: LimitSettings) -> list[tuple[PdfPageInfo, textlayer.LayerPage, textlayer.Verdict]]:
+                    limits: LimitSettings) -> list[tuple[PdfPageInfo, LayerPage, textlayer.Verdict]]:
     """Every page of a PDF with its text layer and the verdict on it, without rendering any."""
-    infos = _pdf_info(path, limits)
+    infos = poppler.page_infos(path, limits)
     if not infos:
         raise NoContent("the PDF has no pages", stage=Stage.RASTERIZE, remedy=RESCAN)
     if len(infos) > limits.max_pages:
         raise TooLarge(f"the PDF has {len(infos)} pages, more than the limit of {limits.max_pages}",
                        stage=Stage.RASTERIZE, remedy="split it, or raise limits.max_pages")
-    images = _pdf_images(path, infos, limits)
-    layers = _pdf_text_layers(path, limits)
+    images = poppler.image_coverage(path, infos, limits)
+    layers = poppler.text_layers(path, limits)
     judged = []
     for info in infos:
         info = images.get(info.number, info)
-        layer = layers.get(info.number) or textlayer.LayerPage("", [], info.width, info.height)
+        layer = layers.get(info.number) or LayerPage("", [], info.width, info.height)
         layer.image_share = info.image_share
         judged.append((info, layer, textlayer.judge(layer)))
     return judged
@@ -127,7 +96,7 @@ def _pdf_pages(path: Path, *, file_ordinal: int, dpi: int, limits: LimitSettings
             yield PageSource(file_ordinal=file_ordinal, file_page=info.number, image=None, dpi=render_dpi,
                              text_layer=layer.text, details=details, layer_words=words)
         else:
-            image = _pdf_render(path, info.number, render_dpi, limits)
+            image = poppler.render_page(path, info.number, render_dpi, limits)
             yield PageSource(file_ordinal=file_ordinal, file_page=info.number, image=image, dpi=render_dpi,
                              text_layer=layer.text or None, details=details)
 
@@ -152,129 +121,6 @@ def _render_plan(info: PdfPageInfo, dpi: int, limits: LimitSettings) -> tuple[in
     return chosen, source
 
 
-def _pdf_info(path: Path, limits: LimitSettings) -> list[PdfPageInfo]:
-    result = _run(["pdfinfo", "-f", "1", "-l", str(limits.max_pages + 1), str(path)], limits)
-    if result.returncode != 0:
-        message = result.stderr.strip()
-        if "Incorrect password" in message or "encrypted" in message.lower():
-            raise EncryptedFile(
-                "the PDF is protected by a password", stage=Stage.RASTERIZE,
-                remedy="ask the sender for an unprotected copy, or remove the password: "
-                       "qpdf --decrypt --password=PASSWORD in.pdf out.pdf",
-            )
-        raise CorruptFile(f"the PDF cannot be read ({_first_line(message)})", stage=Stage.RASTERIZE, remedy=RESCAN)
-    count = re.search(r"^Pages:\s+(\d+)", result.stdout, re.MULTILINE)
-    if not count:
-        raise CorruptFile("the PDF has no page count", stage=Stage.RASTERIZE, remedy=RESCAN)
-    sizes = {int(n): (float(w), float(h)) for n, w, h in
-             re.findall(r"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)", result.stdout, re.MULTILINE)}
-    rotations = {int(n): int(r) for n, r in re.findall(r"^Page\s+(\d+) rot:\s+(\d+)", result.stdout, re.MULTILINE)}
-    infos = []
-    for number in range(1, int(count.group(1)) + 1):
-        width, height = sizes.get(number, (595.0, 842.0))  # beyond the pages listed: A4, counted only
-        if rotations.get(number, 0) % 180:
-            width, height = height, width
-        infos.append(PdfPageInfo(number, width, height))
-    return infos
-
-
-def _pdf_images(path: Path, infos: list[PdfPageInfo], limits: LimitSettings) -> dict[int, PdfPageInfo]:
-    """Per page: the share of its area under raster images, and the resolution of the largest."""
-    result = _run(["pdfimages", "-list", str(path)], limits)
-    areas: dict[int, float] = {}
-    largest: dict[int, tuple[float, int]] = {}
-    for line in result.stdout.splitlines()[2:]:
-        cols = line.split()
-        # page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
-        if len(cols) < 14 or cols[2] != "image" or not cols[0].isdigit():
-            continue
-        try:
-            page, width, height, x_ppi, y_ppi = int(cols[0]), int(cols[3]), int(cols[4]), int(cols[12]), int(cols[13])
-        except ValueError:
-            continue
-        if x_ppi <= 0 or y_ppi <= 0:
-            continue
-        area = (width / x_ppi * 72) * (height / y_ppi * 72)
-        areas[page] = areas.get(page, 0.0) + area
-        if area > largest.get(page, (0.0, 0))[0]:
-            largest[page] = (area, min(x_ppi, y_ppi))
-    found = {}
-    for info in infos:
-        if info.number in areas:
-            share = min(1.0, areas[info.number] / max(1.0, info.width * info.height))
-            found[info.number] = PdfPageInfo(info.number, info.width, info.height, share, largest[info.number][1])
-    return found
-
-
-def _pdf_text_layers(path: Path, limits: LimitSettings) -> dict[int, textlayer.LayerPage]:
-    """Every page's text layer, from one run of pdftotext: text in reading order, words with boxes."""
-    result = _run(["pdftotext", "-bbox-layout", "-enc", "UTF-8", str(path), "-"], limits, text=False)
-    if result.returncode != 0 or not result.stdout:
-        return {}
-    try:
-        root = ET.fromstring(_XML_JUNK.sub(b"", result.stdout))
-    except ET.ParseError:
-        return {}  # an unreadable layer is no layer: the pages are OCR'd
-    layers = {}
-    for number, page in enumerate(root.iter(f"{_XHTML}page"), start=1):
-        words: list[textlayer.LayerWord] = []
-        blocks = []
-        for block in page.iter(f"{_XHTML}block"):
-            lines = []
-            for line in block.iter(f"{_XHTML}line"):
-                tokens = []
-                for word in line.iter(f"{_XHTML}word"):
-                    text = (word.text or "").strip()
-                    if text:
-                        tokens.append(text)
-                        words.append(textlayer.LayerWord(text, *(float(word.get(k, 0)) for k in
-                                                                 ("xMin", "yMin", "xMax", "yMax"))))
-                if tokens:
-                    lines.append(" ".join(tokens))
-            if lines:
-                blocks.append("\n".join(lines))
-        layers[number] = textlayer.LayerPage(text="\n\n".join(blocks), words=words,
-                                             width=float(page.get("width", 0)), height=float(page.get("height", 0)))
-    return layers
-
-
-def _pdf_render(path: Path, number: int, dpi: int, limits: LimitSettings) -> Image.Image:
-    result = _run(["pdftoppm", "-f", str(number), "-l", str(number), "-r", str(dpi), "-gray", str(path)],
-                  limits, text=False)
-    if result.returncode != 0 or not result.stdout:
-        detail = _first_line(result.stderr.decode(errors="replace"))
-        if result.returncode < 0 or "memory" in detail.lower() or "alloc" in detail.lower():
-            raise TooLarge(f"page {number} needs more memory to render than allowed ({detail})",
-                           stage=Stage.RASTERIZE,
-                           remedy="the PDF holds an oversized image: scan the document again at 300 dpi or less")
-        raise CorruptFile(f"page {number} cannot be rendered ({detail})", stage=Stage.RASTERIZE, remedy=RESCAN)
-    image = Image.open(BytesIO(result.stdout))
-    image.load()
-    return image
-
-
-def _run(args: list[str], limits: LimitSettings, *, text: bool = True) -> subprocess.CompletedProcess:
-    memory = max(MIN_TOOL_MEMORY, TOOL_MEMORY_BYTES_PER_PIXEL * limits.max_page_pixels)
-
-    def limit_memory() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
-    try:
-        if text:
-            return subprocess.run(args, capture_output=True, text=True, errors="replace", timeout=PDF_TOOL_TIMEOUT,
-                                  check=False, preexec_fn=limit_memory)
-        return subprocess.run(args, capture_output=True, timeout=PDF_TOOL_TIMEOUT, check=False,
-                              preexec_fn=limit_memory)
-    except subprocess.TimeoutExpired:
-        raise CorruptFile(f"{args[0]} did not finish within {PDF_TOOL_TIMEOUT} s", stage=Stage.RASTERIZE,
-                          remedy="the PDF is probably malformed; scan it again") from None
-
-
-def _first_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[0] if lines else "no detail"
-
-
 # --- images ------------------------------------------------------------------
 
 # What Pillow and its plugins raise on damaged or truncated data.
@@ -294,8 +140,14 @@ def _image_pages(path: Path, *, file_ordinal: int, limits: LimitSettings,
 def _decoded_frames(path: Path, limits: LimitSettings,
                     wanted: Collection[int] | None) -> Iterator[tuple[int, Image.Image, dict[str, Any]]]:
     """(page number, decoded frame, record) for each frame; Pillow's errors become typed ones."""
+    _register_heif()
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():
+            # Pillow warns above 89 megapixels and refuses above twice that; pages are bounded by
+            # limits.max_page_pixels here (and refused with a reason), so its warning is only noise.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(path)
+        with opened as image:
             kind = image.format or "image"
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 if number > limits.max_pages:
@@ -313,6 +165,16 @@ def _decoded_frames(path: Path, limits: LimitSettings,
     except _DECODE_ERRORS as exc:
         raise CorruptFile(f"the image cannot be decoded ({exc or type(exc).__name__})", stage=Stage.RASTERIZE,
                           remedy=RESCAN) from None
+
+
+@functools.cache
+def _register_heif() -> None:
+    """HEIC photos from phones: Pillow reads them once pillow-heif's opener is registered."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:  # pragma: no cover - pillow-heif is a dependency; HEIC then fails as undecodable
+        return
+    register_heif_opener()
 
 
 def _decode_frame(frame: Image.Image, kind: str, number: int, limits: LimitSettings, *,

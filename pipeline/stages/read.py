@@ -28,10 +28,16 @@ from typing import Any, Protocol
 from PIL import Image
 
 from pipeline.config import OcrSettings
-from pipeline.domain import PageSource, PageText, Word
+from pipeline.domain import OcrResult, PageSource, PageText, Word
 from pipeline.stages import preprocess
-from pipeline.stages.ocr import (MIN_OSD_CONFIDENCE, OEM_LSTM, PSM_AUTO, OcrEngine, OcrResult, Orientation,
-                                 tessdata_dir)
+from pipeline.stages.engines.tesseract import (
+    MIN_OSD_CONFIDENCE,
+    OEM_LSTM,
+    PSM_AUTO,
+    OcrEngine,
+    Orientation,
+    tessdata_dir,
+)
 from pipeline.textnorm import nfc
 
 # Bump when the preprocessing or reading code changes what the engine sees: cached results are

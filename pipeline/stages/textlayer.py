@@ -17,15 +17,12 @@ was or was not OCR'd.
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from pipeline.textnorm import TONE_MARKS, VOWEL_MARKS, nfc, words
-
-WORDLIST = Path(__file__).resolve().parent.parent / "data" / "vie_syllables.txt"
+from pipeline.domain import LayerPage
+from pipeline.stages.vietnamese.syllables import has_vietnamese_marks, is_syllable
+from pipeline.textnorm import words
 
 MIN_KNOWN_SHARE = 0.80  # share of words that are Vietnamese syllables
 MIN_MARKED_SHARE = 0.50  # share of words with Vietnamese marks; running text has ~70 %, stripped text 0
@@ -34,47 +31,6 @@ MAX_SINGLE_LETTER_SHARE = 0.08  # letter-spaced text is mostly one-letter "words
 SCANNED_IMAGE_SHARE = 0.5  # a page with a raster image over half its area is a scan
 MIN_SCAN_COVERAGE = 0.4  # on a scan, the layer's lines must span this share of the page height
 MIN_SCAN_WORDS = 20  # ... and hold at least this many words (a signature stamp holds a dozen)
-
-_VIETNAMESE_MARKS = TONE_MARKS | VOWEL_MARKS
-
-
-def syllable_key(word: str) -> str:
-    """Lower-case syllable with its tone moved to the end: old and new tone placement
-    ("hoà" / "hòa", "thuỷ" / "thủy") give the same key."""
-    decomposed = unicodedata.normalize("NFD", nfc(word).lower())
-    tones = "".join(ch for ch in decomposed if ch in TONE_MARKS)
-    base = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
-    return unicodedata.normalize("NFC", base) + tones
-
-
-@functools.cache
-def vietnamese_syllables() -> frozenset[str]:
-    lines = WORDLIST.read_text(encoding="utf-8").splitlines()
-    return frozenset(syllable_key(line) for line in lines if line and not line.startswith("#"))
-
-
-def has_vietnamese_marks(word: str) -> bool:
-    return "đ" in word.lower() or any(ch in _VIETNAMESE_MARKS for ch in unicodedata.normalize("NFD", word))
-
-
-@dataclass(frozen=True)
-class LayerWord:
-    text: str
-    x0: float  # PDF points from the top-left corner of the page
-    y0: float
-    x1: float
-    y1: float
-
-
-@dataclass
-class LayerPage:
-    """The embedded text of one PDF page, with the geometry the verdict needs."""
-
-    text: str
-    words: list[LayerWord]
-    width: float  # page size in points
-    height: float
-    image_share: float = 0.0  # share of the page area covered by raster images (0..1)
 
 
 @dataclass(frozen=True)
@@ -90,8 +46,7 @@ class Verdict:
 def judge(page: LayerPage) -> Verdict:
     """Trust the layer, or say why it must be OCR'd instead."""
     tokens = [w for w in words(page.text) if w.isalpha()]
-    syllables = vietnamese_syllables()
-    known = sum(1 for w in tokens if syllable_key(w) in syllables)
+    known = sum(1 for w in tokens if is_syllable(w))
     marked = sum(1 for w in tokens if has_vietnamese_marks(w))
     single = sum(1 for w in tokens if len(w) == 1)
     count = max(1, len(tokens))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from pipeline.errors import StoreError, StoreUnavailable
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # SQLite waits this long for another writer (daemon workers, an operator's
 # ingest) before "database is locked"; that error is then retried as transient.

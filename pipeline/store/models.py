@@ -1,4 +1,4 @@
-"""Database schema. Change it only together with a migration in `pipeline/migrations`.
+"""Database schema. Change it only together with a migration in `pipeline/store/migrations`.
 
 The archived originals plus the `event` rows are the canonical record; the
 documents, pages and fields are derived from them and can be rebuilt by
@@ -47,27 +47,21 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        return as_utc(value)
+
+
+def as_utc(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A stored time as UTC. Also for aggregates (min, max), which bypass the column type on
+    SQLite: naive datetimes or strings come back from them."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):
     pass
-
-
-class BatchStatus:
-    """Lifecycle of a batch; every transition is recorded as an event."""
-
-    RECEIVED = "received"
-    ARCHIVED = "archived"
-    QUEUED = "queued"
-    PROCESSING = "processing"
-    DONE = "done"
-    FAILED = "failed"
-    DUPLICATE = "duplicate"
-
-    ALL = (RECEIVED, ARCHIVED, QUEUED, PROCESSING, DONE, FAILED, DUPLICATE)
 
 
 class Batch(Base):
@@ -219,9 +213,10 @@ class OcrCacheEntry(Base):
 
 # --- search (pipeline/search) ------------------------------------------------
 # Derived from documents and fields by pipeline.search.index, in the transaction
-# that files or corrects a document; rebuilt from them by migration 0002. The
-# word index itself is backend-specific (FTS5 table / tsvector table) and is
-# created by that migration, not declared here.
+# that files or corrects a document (the store calls the indexer it is given);
+# rebuilt from them by `dossier init` whenever the index format changes
+# (StoreMeta.search_index). The word index itself is backend-specific (FTS5
+# table / tsvector table) and is created by migration 0002, not declared here.
 
 
 class SearchField(Base):
@@ -248,3 +243,12 @@ class SearchTerm(Base):
     __tablename__ = "search_term"
 
     term: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
+class StoreMeta(Base):
+    """Facts about the store itself, such as the format of the derived search index it holds."""
+
+    __tablename__ = "store_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,47 +1,62 @@
 """Data access: every read and write of the store goes through `Store`.
 
 Transactions are short (one batch transition each) so that several worker
-processes and an operator's commands can share one SQLite file.
+processes and an operator's commands can share one SQLite file. Rows leave
+the store as plain data or detached rows; the search index is kept in step by
+the indexer the store is given (`pipeline.search.index`), inside the
+transaction that changes a document, without the store knowing how it indexes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
-from pipeline import __version__
-from pipeline.domain import DocumentResult, ExtractedField, OperatorCorrection, Word
-from pipeline.errors import DossierError, NotFound, StoreUnavailable
-from pipeline.stages.ocr import OcrResult
-from pipeline.store import db
-from pipeline.search.index import index_document
+from pipeline.domain import (
+    OPERATOR,
+    BatchStatus,
+    DocumentResult,
+    ExtractedField,
+    OcrResult,
+    OperatorCorrection,
+    PageText,
+    Word,
+    issue_date_of,
+)
+from pipeline.errors import DossierError, NotFound, StoreError, StoreUnavailable, WorkerLost
+from pipeline.store import db, lifecycle
 from pipeline.store.models import (
     Batch,
     BatchFile,
-    BatchStatus,
     Document,
     Event,
     Field,
     OcrCacheEntry,
     Page,
+    StoreMeta,
+    as_utc,
     utcnow,
 )
-from pipeline.store.views import batch_view
 
-PROGRAM = f"dossier {__version__} {socket.gethostname()}"[:100]
+SEARCH_INDEX_KEY = "search_index"  # StoreMeta: the format of the search index the store holds
 
 
-def program() -> str:
-    return f"{PROGRAM} pid {os.getpid()}"
+class DocumentIndexer(Protocol):
+    """Keeps the search index in step with documents (pipeline.search.index.SearchIndexer)."""
+
+    version: str  # the index format: a store holding another is rebuilt by `dossier init`
+
+    def index(self, session: Session, document: Document) -> None: ...
+
+    def rebuild(self, connection: Connection) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -52,21 +67,102 @@ class NewFile:
     media_type: str
 
 
+@dataclass(frozen=True)
+class DocumentState:
+    """A filed document as a correction sees it."""
+
+    document_id: int
+    batch_id: int
+    doc_type: str
+    doc_type_source: str
+    doc_type_confidence: float
+    pages: list[PageText]
+    fields: list[ExtractedField]
+
+
+@dataclass(frozen=True)
+class DocumentRevision:
+    """What a correction makes of a document, and the event that records it."""
+
+    doc_type: str
+    doc_type_source: str
+    doc_type_confidence: float
+    fields: list[ExtractedField]
+    review_reasons: list[str]
+    action: str  # relabel | set_field
+    what: str  # "doc_type" or the field's name
+    before: str | None
+    after: str
+    by: str  # who made the correction
+
+
+@dataclass(frozen=True)
+class FailureGroup:
+    code: str
+    count: int
+    latest_reason: str  # one example, so that the admin sees what the code means here
+
+
+@dataclass(frozen=True)
+class QueueFigures:
+    """How an office's batches stand (`dossier stats`)."""
+
+    by_status: dict[str, int]
+    due_now: int  # queued and available: waiting for a free worker
+    waiting_retry: int  # queued with a backoff still running
+    next_retry_at: dt.datetime | None
+    oldest_due_at: dt.datetime | None  # how far behind the workers are
+    stale_claims: int  # processing with an expired lease: their worker is gone (the daemon requeues them)
+    pages_last_hour: int
+    batches_last_hour: int
+    failures: list[FailureGroup] = field(default_factory=list)
+
+
+THROUGHPUT_WINDOW = dt.timedelta(hours=1)
+
+
+def lease_expired(now: dt.datetime) -> ColumnElement[bool]:
+    """A claim whose lease ran out (or was never set): its worker is gone, the batch goes back to the queue."""
+    return or_(Batch.lease_expires_at < now, Batch.lease_expires_at.is_(None))
+
+
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, indexer: DocumentIndexer | None = None) -> None:
         self.url = url
         self.engine = db.make_engine(url)
+        self.indexer = indexer
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def init_schema(self) -> None:
+    # --- schema and derived data ------------------------------------------------
+
+    def init_schema(self) -> int | None:
+        """Migrate to the newest schema, then rebuild the search index if its format changed.
+
+        Returns how many documents were indexed again (None: the index was current).
+        """
         db.upgrade(self.engine)
+        if self.indexer is None or self._index_version() == self.indexer.version:
+            return None
+        with self.session(immediate=True) as session:
+            count = self.indexer.rebuild(session.connection())
+            session.merge(StoreMeta(key=SEARCH_INDEX_KEY, value=self.indexer.version))
+            return count
 
     def check_schema(self) -> None:
+        """Refuse to work on a store whose schema, or search index, is not this dossier's."""
         db.check_current(self.engine)
+        if self.indexer is not None and self._index_version() != self.indexer.version:
+            raise StoreError("the search index was built by another version of dossier",
+                             remedy="run `dossier init` to rebuild it")
+
+    def _index_version(self) -> str | None:
+        with self.session() as session:
+            meta = session.get(StoreMeta, SEARCH_INDEX_KEY)
+            return meta.value if meta else None
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -90,16 +186,14 @@ class Store:
             raise StoreUnavailable(f"the store did not answer: {detail}",
                                    remedy="it will be retried; check the database server or disk") from exc
 
-    # --- events ------------------------------------------------------------
+    def _batch(self, session: Session, batch_id: int, *, for_update: bool = False) -> Batch:
+        statement = select(Batch).where(Batch.id == batch_id)
+        batch = session.scalar(statement.with_for_update() if for_update else statement)
+        if batch is None:
+            raise NotFound(f"batch {batch_id} does not exist", remedy="list batches with `dossier batches`")
+        return batch
 
-    @staticmethod
-    def add_event(session: Session, action: str, outcome: str = "ok", *, batch_id: int | None = None,
-                  document_id: int | None = None, detail: str | None = None,
-                  duration_ms: int | None = None, pages: int | None = None) -> None:
-        session.add(Event(action=action, outcome=outcome, batch_id=batch_id, document_id=document_id,
-                          detail=detail, duration_ms=duration_ms, pages=pages, program=program()))
-
-    # --- intake ------------------------------------------------------------
+    # --- intake -----------------------------------------------------------------
 
     def record_batch(self, *, source: str, kind: str, district: str, sha256: str, files: list[NewFile],
                      failure: DossierError | None = None, claim_owner: str | None = None,
@@ -119,29 +213,24 @@ class Store:
                                         Batch.status.in_([BatchStatus.DONE, BatchStatus.QUEUED,
                                                           BatchStatus.PROCESSING]))
                     .order_by(Batch.id).limit(1))
-            status = (BatchStatus.FAILED if failure else
-                      BatchStatus.DUPLICATE if original else BatchStatus.QUEUED)
-            batch = Batch(source=source, kind=kind, district=district, sha256=sha256, status=status,
-                          duplicate_of=original.id if original else None)
-            if failure:
-                batch.stage, batch.reason, batch.error_code = (
-                    failure.stage.value if failure.stage else None, failure.one_line(), failure.code)
-            batch.files = [BatchFile(ordinal=i, name=f.name, sha256=f.sha256, size=f.size,
-                                     media_type=f.media_type) for i, f in enumerate(files)]
+            batch = Batch(source=source, kind=kind, district=district, sha256=sha256, status=BatchStatus.RECEIVED,
+                          files=[BatchFile(ordinal=i, name=f.name, sha256=f.sha256, size=f.size,
+                                           media_type=f.media_type) for i, f in enumerate(files)])
             session.add(batch)
             session.flush()
-            self.add_event(session, "received", batch_id=batch.id, detail=source)
+            lifecycle.record_event(session, "received", batch_id=batch.id, detail=source)
             for f in files:
-                self.add_event(session, "archived", batch_id=batch.id, detail=f"{f.name} sha256={f.sha256} size={f.size}")
+                lifecycle.record_event(session, "archived", batch_id=batch.id,
+                                       detail=f"{f.name} sha256={f.sha256} size={f.size}")
             if failure:
-                self.add_event(session, "failed", "error", batch_id=batch.id, detail=failure.one_line())
+                lifecycle.fail(session, batch, failure)
             elif original:
-                self.add_event(session, "duplicate", "info", batch_id=batch.id,
-                               detail=f"same content as batch {original.id}")
+                lifecycle.mark_duplicate(session, batch, original)
             else:
-                self.add_event(session, "queued", batch_id=batch.id)
+                lifecycle.queue(session, batch, action="queued")
                 if claim_owner:
-                    self.claim_row(session, batch, owner=claim_owner, lease_seconds=lease_seconds, attempts=1)
+                    lifecycle.claim(session, batch, owner=claim_owner, lease_seconds=lease_seconds, attempts=1)
+            status = BatchStatus.QUEUED if batch.status == BatchStatus.PROCESSING else batch.status
             return batch.id, status, batch.duplicate_of
 
     def find_recorded(self, *, source: str, sha256: str, since: dt.datetime) -> tuple[int, str] | None:
@@ -156,40 +245,106 @@ class Store:
                 .order_by(Batch.id).limit(1)).first()
             return (row.id, row.status) if row else None
 
-    # --- processing --------------------------------------------------------
+    # --- the queue --------------------------------------------------------------
+
+    def claim_next(self, owner: str, *, lease_seconds: float, district: str | None = None) -> int | None:
+        """Claim the next batch that is due (of `district` only, when given), or None."""
+        now = utcnow()
+        due = (Batch.status == BatchStatus.QUEUED, Batch.available_at <= now,
+               *([Batch.district == district] if district is not None else []))
+        # A plain read first: idle workers must not take SQLite's write lock every second.
+        with self.session() as session:
+            if session.scalar(select(Batch.id).where(*due).limit(1)) is None:
+                return None
+        with self.session(immediate=True) as session:
+            batch = session.scalar(select(Batch).where(*due).order_by(Batch.available_at, Batch.id)
+                                   .limit(1).with_for_update(skip_locked=True))
+            if batch is None:
+                return None
+            lifecycle.claim(session, batch, owner=owner, lease_seconds=lease_seconds, attempts=batch.attempts + 1)
+            return batch.id
+
+    def reopen(self, batch_id: int, *, from_statuses: Sequence[str], claim_owner: str | None,
+               lease_seconds: float) -> str | None:
+        """Start a batch over (reprocess): claimed by `claim_owner` at once, or queued for the daemon.
+
+        Returns the status it had, or None when it was not in `from_statuses` (left untouched).
+        """
+        with self.session(immediate=True) as session:
+            batch = session.scalar(select(Batch).where(Batch.id == batch_id).with_for_update())
+            if batch is None or batch.status not in from_statuses:
+                return None
+            previous = batch.status
+            lifecycle.record_event(session, "reprocess", "info", batch_id=batch_id,
+                                   detail=f"was {previous}" + (f": {batch.reason}" if batch.reason else ""))
+            if claim_owner:
+                lifecycle.claim(session, batch, owner=claim_owner, lease_seconds=lease_seconds, attempts=1)
+            else:
+                batch.attempts = 0
+                lifecycle.queue(session, batch, action="queued")
+            return previous
+
+    def renew_lease(self, batch_id: int, owner: str, *, lease_seconds: float) -> bool:
+        """Extend a claim; False when it was lost (expired and released meanwhile)."""
+        with self.session(immediate=True) as session:
+            batch = session.get(Batch, batch_id)
+            if batch is None or batch.status != BatchStatus.PROCESSING or batch.lease_owner != owner:
+                return False
+            batch.lease_expires_at = utcnow() + dt.timedelta(seconds=lease_seconds)
+            return True
+
+    def claim_owners(self, *, like: str) -> set[str]:
+        """The owners (`host/pid`) of claims in progress whose name matches the SQL pattern `like`."""
+        with self.session() as session:
+            return set(session.scalars(select(Batch.lease_owner).distinct().where(
+                Batch.status == BatchStatus.PROCESSING, Batch.lease_owner.like(like))))
+
+    def release_claims(self, *, owners: Sequence[str] | None = None, expired: bool = False, reason: str,
+                       count_attempt: bool, max_attempts: int) -> list[tuple[int, str | None, DossierError | None]]:
+        """Put claims back in the queue: those of `owners`, or those whose lease `expired`.
+
+        A counted attempt that reaches `max_attempts` fails the batch instead (a
+        batch that kills its worker must not kill workers forever). Returns
+        (batch id, stage it was in, the error it failed with or None) per claim.
+        """
+        condition = Batch.lease_owner.in_(owners) if owners is not None else lease_expired(utcnow())
+        released = []
+        with self.session(immediate=True) as session:
+            batches = session.scalars(select(Batch).where(Batch.status == BatchStatus.PROCESSING, condition)
+                                      .order_by(Batch.id).with_for_update(skip_locked=True)).all()
+            for batch in batches:
+                stage = batch.stage
+                if not count_attempt:
+                    batch.attempts = max(0, batch.attempts - 1)
+                elif batch.attempts >= max_attempts:
+                    error = WorkerLost(
+                        f"the worker stopped {batch.attempts} times while processing it (last at stage {stage})",
+                        remedy="check the log and memory of the machine; `dossier reprocess` it once fixed")
+                    lifecycle.fail(session, batch, error)
+                    released.append((batch.id, stage, error))
+                    continue
+                lifecycle.queue(session, batch, action="released", outcome="retry", detail=f"released: {reason}")
+                released.append((batch.id, stage, None))
+        return released
+
+    # --- processing -------------------------------------------------------------
 
     def batch_files(self, batch_id: int) -> tuple[Batch, list[BatchFile]]:
         with self.session() as session:
             batch = session.get(Batch, batch_id, options=[selectinload(Batch.files)])
             if batch is None:
-                raise NotFound(f"batch {batch_id} does not exist")
+                raise NotFound(f"batch {batch_id} does not exist", remedy="list batches with `dossier batches`")
             session.expunge(batch)
             return batch, list(batch.files)
 
     def set_stage(self, batch_id: int, stage: str) -> None:
         with self.session(immediate=True) as session:
-            batch = session.get(Batch, batch_id)
-            batch.status, batch.stage = BatchStatus.PROCESSING, stage
-
-    @classmethod
-    def claim_row(cls, session: Session, batch: Batch, *, owner: str, lease_seconds: float, attempts: int) -> None:
-        """The queue's claim: `owner` processes the batch until its lease expires (pipeline.queue renews it)."""
-        batch.status, batch.stage, batch.attempts = BatchStatus.PROCESSING, None, attempts
-        batch.lease_owner = owner
-        batch.lease_expires_at = utcnow() + dt.timedelta(seconds=lease_seconds)
-        cls.add_event(session, "processing", "info", batch_id=batch.id, detail=f"attempt {attempts} by {owner}")
-
-    @classmethod
-    def queue_row(cls, session: Session, batch: Batch, *, delay_seconds: float = 0.0, action: str,
-                  outcome: str = "ok", detail: str | None = None) -> None:
-        """Back in the queue, unclaimed: any worker may take the batch `delay_seconds` from now."""
-        batch.status, batch.available_at = BatchStatus.QUEUED, utcnow() + dt.timedelta(seconds=delay_seconds)
-        batch.lease_owner = batch.lease_expires_at = None
-        cls.add_event(session, action, outcome, batch_id=batch.id, detail=detail)
+            lifecycle.enter_stage(self._batch(session, batch_id), stage)
 
     def file_documents(self, batch_id: int, documents: list[DocumentResult], *,
                        stage_ms: dict[str, int]) -> list[int]:
         """Replace the batch's documents with these (reprocessing never adds copies) and mark it done."""
+        indexer = self._require_indexer()
         with self.session(immediate=True) as session:
             batch = session.get(Batch, batch_id, options=[selectinload(Batch.files)])
             file_ids = {f.ordinal: f.id for f in batch.files}
@@ -211,25 +366,20 @@ class Store:
                          words=[w.as_row() for w in p.words])
                     for n, p in enumerate(result.pages, start=1)
                 ]
-                document.fields = [
-                    Field(name=f.name, value=f.value, confidence=f.confidence, page=f.page, details=f.details,
-                          source=f.source)
-                    for f in result.fields
-                ]
+                document.fields = [_field_row(f) for f in result.fields]
                 session.add(document)
                 session.flush()
-                index_document(session, document)
+                indexer.index(session, document)
                 ids.append(document.id)
-                self.add_event(session, "filed", batch_id=batch_id, document_id=document.id,
-                               detail=f"{result.classification.doc_type} ({result.classification.confidence:.2f})")
+                lifecycle.record_event(session, "filed", batch_id=batch_id, document_id=document.id,
+                                       detail=f"{result.classification.doc_type} "
+                                              f"({result.classification.confidence:.2f})")
             pages = sum(len(d.pages) for d in documents)
             for stage, ms in stage_ms.items():
-                self.add_event(session, stage, batch_id=batch_id, duration_ms=ms,
-                               pages=pages if stage == "ocr" else None)
-            batch.status, batch.stage, batch.reason, batch.error_code = BatchStatus.DONE, None, None, None
-            batch.lease_owner = batch.lease_expires_at = None
-            self.add_event(session, "done", batch_id=batch_id, detail=f"{len(ids)} document(s), {pages} page(s)",
-                           duration_ms=sum(stage_ms.values()), pages=pages)
+                lifecycle.record_event(session, stage, batch_id=batch_id, duration_ms=ms,
+                                       pages=pages if stage == "ocr" else None)
+            lifecycle.finish(session, batch, detail=f"{len(ids)} document(s), {pages} page(s)",
+                             duration_ms=sum(stage_ms.values()), pages=pages)
             return ids
 
     def operator_corrections(self, batch_id: int) -> dict[tuple[int, int], OperatorCorrection]:
@@ -245,9 +395,8 @@ class Store:
             ordinals = {f.id: f.ordinal for f in session.scalars(select(BatchFile).where(BatchFile.batch_id == batch_id))}
             corrections = {}
             for document in documents:
-                typed = tuple(ExtractedField(f.name, f.value, f.confidence, f.page, dict(f.details), source="operator")
-                              for f in document.fields if f.source == "operator")
-                doc_type = document.doc_type if document.doc_type_source == "operator" else None
+                typed = tuple(_extracted(f) for f in document.fields if f.source == OPERATOR)
+                doc_type = document.doc_type if document.doc_type_source == OPERATOR else None
                 if (typed or doc_type) and document.pages:
                     first = document.pages[0]
                     corrections[(ordinals[first.batch_file_id], first.file_page)] = OperatorCorrection(doc_type, typed)
@@ -255,22 +404,57 @@ class Store:
 
     def fail_batch(self, batch_id: int, error: DossierError) -> None:
         with self.session(immediate=True) as session:
-            batch = session.get(Batch, batch_id)
-            batch.status = BatchStatus.FAILED
-            batch.stage = error.stage.value if error.stage else batch.stage
-            batch.reason, batch.error_code = error.one_line(), error.code
-            batch.lease_owner = batch.lease_expires_at = None
-            self.add_event(session, "failed", "error", batch_id=batch_id, detail=error.one_line())
+            lifecycle.fail(session, self._batch(session, batch_id), error)
 
     def retry_later(self, batch_id: int, error: DossierError, delay_seconds: float) -> None:
         with self.session(immediate=True) as session:
-            batch = session.get(Batch, batch_id)
-            batch.stage = error.stage.value if error.stage else batch.stage
-            batch.reason, batch.error_code = error.one_line(), error.code
-            self.queue_row(session, batch, delay_seconds=delay_seconds, action="retry", outcome="retry",
-                           detail=f"{error.one_line()}; next attempt in {delay_seconds:.0f} s")
+            lifecycle.retry(session, self._batch(session, batch_id), error, delay_seconds=delay_seconds)
 
-    # --- OCR cache -----------------------------------------------------------
+    def _require_indexer(self) -> DocumentIndexer:
+        if self.indexer is None:  # a programming error: every App gives the store its indexer
+            raise RuntimeError("this Store was opened without a search indexer and cannot change documents")
+        return self.indexer
+
+    # --- corrections ------------------------------------------------------------
+
+    def revise_document(self, document_id: int,
+                        revise: Callable[[DocumentState], DocumentRevision]) -> DocumentRevision:
+        """Apply an operator's correction in one transaction: revise, store, re-index, record the event.
+
+        `revise` gets the document as it is and returns what it becomes; reading
+        and writing in one transaction means two operators correcting the same
+        document cannot overwrite each other's change unseen.
+        """
+        indexer = self._require_indexer()
+        with self.session(immediate=True) as session:
+            document = session.get(Document, document_id, options=[selectinload(Document.fields),
+                                                                    selectinload(Document.pages)])
+            if document is None:
+                raise NotFound(f"document {document_id} does not exist", remedy="find documents with `dossier review`")
+            state = DocumentState(document.id, document.batch_id, document.doc_type, document.doc_type_source,
+                                  document.doc_type_confidence, [_page_text(p) for p in document.pages],
+                                  [_extracted(f) for f in document.fields])
+            revision = revise(state)
+            document.doc_type, document.doc_type_source = revision.doc_type, revision.doc_type_source
+            document.doc_type_confidence = revision.doc_type_confidence
+            document.fields[:] = [_field_row(f) for f in revision.fields]
+            document.review_reasons, document.needs_review = revision.review_reasons, bool(revision.review_reasons)
+            document.issue_date = issue_date_of(revision.fields)
+            session.flush()
+            indexer.index(session, document)
+            lifecycle.record_event(session, revision.action, batch_id=document.batch_id, document_id=document.id,
+                                   detail=f"{revision.what}: {revision.before!r} → {revision.after!r} "
+                                          f"by {revision.by}")
+            return revision
+
+    def operator_labelled(self) -> list[tuple[str, str]]:
+        """(text, type) of every document whose type an operator set: real, misread documents to learn from."""
+        with self.session() as session:
+            query = (select(Document).options(selectinload(Document.pages))
+                     .where(Document.doc_type_source == OPERATOR).order_by(Document.id))
+            return [("\n\n".join(p.text for p in d.pages), d.doc_type) for d in session.scalars(query)]
+
+    # --- OCR cache --------------------------------------------------------------
 
     def cache_get(self, key: str) -> OcrResult | None:
         with self.session() as session:
@@ -286,14 +470,27 @@ class Store:
                 session.add(OcrCacheEntry(key=key, text=result.text, confidence=result.confidence,
                                           words=[w.as_row() for w in result.words], details=result.details))
 
-    # --- reading -------------------------------------------------------------
+    # --- reading ----------------------------------------------------------------
 
-    def batches(self, status: str | None = None) -> list[dict[str, Any]]:
+    def batches(self, status: str | None = None) -> list[Batch]:
+        """Batches with their documents, oldest first (detached rows)."""
         with self.session() as session:
             query = select(Batch).options(selectinload(Batch.documents)).order_by(Batch.id)
             if status:
                 query = query.where(Batch.status == status)
-            return [batch_view(b) for b in session.scalars(query)]
+            rows = list(session.scalars(query))
+            session.expunge_all()
+            return rows
+
+    def batch_statuses(self, batch_ids: Sequence[int]) -> dict[int, str]:
+        """Where these batches stand now."""
+        with self.session() as session:
+            return dict(session.execute(select(Batch.id, Batch.status).where(Batch.id.in_(batch_ids))).all())
+
+    def failed_batch_ids(self, *, district: str) -> list[int]:
+        with self.session() as session:
+            return list(session.scalars(select(Batch.id).where(
+                Batch.status == BatchStatus.FAILED, Batch.district == district).order_by(Batch.id)))
 
     def document(self, document_id: int) -> Document:
         with self.session() as session:
@@ -305,8 +502,61 @@ class Store:
             session.expunge_all()
             return document
 
-    def count_by_status(self) -> dict[str, int]:
+    def documents_to_review(self, *, doc_type: str | None = None, limit: int = 50) -> list[Document]:
+        """Documents waiting for a human, oldest first (they have waited longest); detached rows."""
         with self.session() as session:
-            rows = session.execute(select(Batch.status, func.count()).group_by(Batch.status))
-            return {status: count for status, count in rows}
+            query = (select(Document).options(selectinload(Document.batch), selectinload(Document.fields))
+                     .where(Document.needs_review.is_(True)).order_by(Document.filed_at, Document.id).limit(limit))
+            if doc_type:
+                query = query.where(Document.doc_type == doc_type)
+            rows = list(session.scalars(query))
+            session.expunge_all()
+            return rows
 
+    def queue_figures(self, *, district: str | None, now: dt.datetime | None = None) -> QueueFigures:
+        """How `district`'s batches stand (None: every district's)."""
+        now = now or utcnow()
+        office = [Batch.district == district] if district is not None else []
+        queued = Batch.status == BatchStatus.QUEUED
+        with self.session() as session:
+            counts = dict(session.execute(select(Batch.status, func.count()).where(*office)
+                                          .group_by(Batch.status)).all())
+            due_now, oldest_due = session.execute(select(func.count(), func.min(Batch.available_at))
+                                                  .where(*office, queued, Batch.available_at <= now)).one()
+            waiting, next_retry = session.execute(select(func.count(), func.min(Batch.available_at))
+                                                  .where(*office, queued, Batch.available_at > now)).one()
+            stale = session.scalar(select(func.count()).where(
+                *office, Batch.status == BatchStatus.PROCESSING, lease_expired(now)))
+            pages, batches = session.execute(
+                select(func.coalesce(func.sum(Event.pages), 0), func.count()).join(Batch, Event.batch_id == Batch.id)
+                .where(*office, Event.action == "done", Event.at >= now - THROUGHPUT_WINDOW)).one()
+            failures = self._failures(session, office)
+        return QueueFigures(
+            by_status={status.value: counts.get(status, 0) for status in BatchStatus},
+            due_now=due_now, waiting_retry=waiting, next_retry_at=as_utc(next_retry),
+            oldest_due_at=as_utc(oldest_due), stale_claims=stale, pages_last_hour=int(pages),
+            batches_last_hour=batches, failures=failures,
+        )
+
+    @staticmethod
+    def _failures(session: Session, office: list) -> list[FailureGroup]:
+        failed = Batch.status == BatchStatus.FAILED
+        groups = session.execute(select(Batch.error_code, func.count(), func.max(Batch.id)).where(*office, failed)
+                                 .group_by(Batch.error_code).order_by(func.count().desc(), Batch.error_code)).all()
+        reasons = dict(session.execute(select(Batch.id, Batch.reason)
+                                       .where(Batch.id.in_([g[2] for g in groups]))).all())
+        return [FailureGroup(code or "unknown", count, reasons.get(latest) or "") for code, count, latest in groups]
+
+
+def _field_row(found: ExtractedField) -> Field:
+    return Field(name=found.name, value=found.value, confidence=found.confidence, page=found.page,
+                 details=dict(found.details), source=found.source)
+
+
+def _extracted(row: Field) -> ExtractedField:
+    return ExtractedField(row.name, row.value, row.confidence, row.page, dict(row.details or {}), source=row.source)
+
+
+def _page_text(page: Page) -> PageText:
+    return PageText(file_ordinal=0, file_page=page.file_page, text=page.text, confidence=page.confidence,
+                    method=page.method, words=[Word.from_row(r) for r in page.words or []])

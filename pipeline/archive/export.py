@@ -1,0 +1,62 @@
+"""Export: a document's original file(s) written back out, verified against their SHA-256.
+
+The archived originals are canonical and never cut: a document exports as the
+whole file(s) its pages were read from. A document from one file (a PDF, a
+TIFF, a photo) exports as that file; a document whose pages came from several
+files of a folder dossier (page1.jpg, page2.jpg) exports as those files, under
+their names in the dossier, into a folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from pipeline.archive.originals import Archive
+from pipeline.errors import DossierError, UsageError
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    name: str  # as in the dossier
+    sha256: str
+    path: Path  # where it was written
+
+
+def export_originals(archive: Archive, originals: list[tuple[str, str]], destination: Path) -> list[ExportedFile]:
+    """Write these (name in the dossier, SHA-256) originals to `destination`: a file, or a folder for several."""
+    targets = _targets(destination, [name for name, _ in originals])
+    exported: list[ExportedFile] = []
+    try:
+        for (name, sha256), target in zip(originals, targets):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            archive.export(sha256, target)
+            exported.append(ExportedFile(name, sha256, target))
+    except DossierError:
+        for done in exported:  # all or nothing: a half export looks like a whole one
+            done.path.unlink(missing_ok=True)
+        raise
+    return exported
+
+
+def _targets(destination: Path, names: list[str]) -> list[Path]:
+    """Where each original goes; refuses to overwrite anything."""
+    if len(names) == 1 and not destination.is_dir():
+        if not destination.parent.is_dir():
+            raise UsageError(f"the folder {destination.parent} does not exist", remedy="create it first")
+        targets = [destination]
+    else:
+        if destination.exists() and not destination.is_dir():
+            raise UsageError(f"this document has {len(names)} original files: --to must be a folder, "
+                             f"and {destination} is a file", remedy="give a folder (it is created if missing)")
+        targets = [destination.joinpath(*_safe_parts(name)) for name in names]
+    taken = [str(t) for t in targets if t.exists()]
+    if taken:
+        raise UsageError(f"would overwrite {', '.join(taken)}", remedy="choose another --to or move the file away")
+    return targets
+
+
+def _safe_parts(name: str) -> tuple[str, ...]:
+    """A dossier-relative name as path parts, never climbing out of the export folder."""
+    parts = tuple(p for p in PurePosixPath(name).parts if p not in ("", ".", "..", "/"))
+    return parts or ("original",)

@@ -1,0 +1,83 @@
+"""Dates as Vietnamese documents print them and operators type them: the one date parser.
+
+Printed: "12/03/2021", "12-3-2021", "12.03.2021", "ngày 12 tháng 3 năm 2021" (with or
+without diacritics, OCR's stray dots and commas between the parts). Typed by operators:
+the same, or ISO "2021-03-12". Day first, always: Vietnam writes dd/mm/yyyy.
+
+`parse_date` reads a text that is one date and nothing else (a command-line value, a
+field value); `find_date` finds the first date inside longer text (a page line) and
+only accepts years a citizen's record can carry, so "12/03/0021" misread by OCR is no
+date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from pipeline.textnorm import fold, nfc, squash_spaces
+
+EARLIEST_YEAR: Final = 1880  # the oldest birth date on a living citizen's papers, with margin
+
+_NUMERIC = r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)"
+_WORDS = r"ngay[\s.,]*(\d{1,2})[\s,.\-]*thang[\s.,]*(\d{1,2})[\s,.\-]*nam[\s.,]*(\d{4})(?!\d)"
+_ISO = r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"
+_DAY_FIRST = re.compile(f"{_NUMERIC}|{_WORDS}")
+_ISO_DATE = re.compile(_ISO)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    date: dt.date
+    start: int  # span of the date in the text searched
+    end: int
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+
+def make_date(day: int | str, month: int | str, year: int | str) -> dt.date | None:
+    """The calendar date, or None for an impossible one (31/02)."""
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def plausible(date: dt.date, *, today: dt.date | None = None) -> bool:
+    """A year a document in a citizen's dossier can carry: not before 1880, not after next year."""
+    return EARLIEST_YEAR <= date.year <= (today or dt.date.today()).year + 1
+
+
+def find_date(text: str) -> FoundDate | None:
+    """The first plausible date in `text`, day first, in any printed spelling."""
+    folded = fold(text)  # same length as `text` for Vietnamese: spans stay valid
+    candidates = []
+    for match in _DAY_FIRST.finditer(folded):
+        groups = match.groups()
+        day, month, year = groups[0:3] if groups[0] is not None else groups[3:6]
+        candidates.append((match.start(), match.end(), make_date(day, month, year)))
+    for match in _ISO_DATE.finditer(folded):
+        year, month, day = match.groups()
+        candidates.append((match.start(), match.end(), make_date(day, month, year)))
+    for start, end, date in sorted(candidates, key=lambda c: c[0]):
+        if date is not None and plausible(date):
+            return FoundDate(date, start, end)
+    return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The date a text that is only a date spells (ISO or day first); None when it is not one."""
+    cleaned = squash_spaces(nfc(text)).strip(" .,;")
+    folded = fold(cleaned)
+    if match := _ISO_DATE.fullmatch(folded):
+        year, month, day = match.groups()
+        return make_date(day, month, year)
+    if match := _DAY_FIRST.fullmatch(folded):
+        groups = match.groups()
+        day, month, year = groups[0:3] if groups[0] is not None else groups[3:6]
+        return make_date(day, month, year)
+    return None

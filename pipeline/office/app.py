@@ -1,0 +1,54 @@
+"""The application context one command or worker process runs with: settings, store, archive, catalog, engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.archive.originals import Archive
+from pipeline.catalog import Catalog, load_catalog
+from pipeline.config import Settings
+from pipeline.search.index import SearchIndexer
+from pipeline.stages.engines.tesseract import OcrEngine, make_engine
+from pipeline.store.repository import Store
+
+
+@dataclass
+class App:
+    settings: Settings
+    store: Store
+    archive: Archive
+    catalog: Catalog
+    _engine: OcrEngine | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(cls, settings: Settings, *, check_schema: bool = True) -> App:
+        """Open the store (with the search indexer that keeps it in step) and the archive.
+
+        The catalog is read first: a broken catalog fails here, with its file named,
+        rather than at the first document.
+        """
+        catalog = load_catalog(settings.catalog_path)
+        store = Store(settings.db_url, indexer=SearchIndexer(catalog))
+        if check_schema:
+            try:
+                store.check_schema()
+            except BaseException:
+                store.dispose()
+                raise
+        return cls(settings=settings, store=store, archive=Archive(settings.archive_dir), catalog=catalog)
+
+    @property
+    def engine(self) -> OcrEngine:
+        """The OCR engine of this process, started on first use and then reused."""
+        if self._engine is None:
+            self._engine = make_engine(self.settings.ocr.engine)
+        return self._engine
+
+    def close(self) -> None:
+        self.store.dispose()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

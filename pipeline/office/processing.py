@@ -1,0 +1,211 @@
+"""Process one queued batch through the stages and file the result.
+
+rasterize → read (text layer or OCR) → split → classify → extract → index.
+Errors come back typed, with the stage they happened in: permanent ones fail
+the batch at once; transient ones put it back in the queue with a backoff.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from pipeline import logs
+from pipeline.domain import DocumentResult, PageSource, PageText
+from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage
+from pipeline.office.app import App
+from pipeline.office.queue import JobQueue
+from pipeline.stages import classify, extract, rasterize, read, review, split, training
+from pipeline.store.models import BatchFile
+
+log = logs.get_logger("processing")
+
+# A page with fewer word characters than this is treated as blank.
+MIN_TEXT_CHARS = 8
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    batch_id: int
+    source: str
+    status: str  # done | failed | retry
+    document_ids: tuple[int, ...] = ()
+    error: DossierError | None = None
+
+
+@dataclass
+class StageClock:
+    """Which stage a batch is in, and the time spent in each: what the `done` event and a failure record.
+
+    `with clock(Stage.OCR):` times its body and makes OCR the stage an error
+    inside it is blamed on; time spent in a stage adds up over the pages.
+    """
+
+    stage: Stage = Stage.RASTERIZE
+    ms: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    started: float = field(default_factory=time.monotonic)
+
+    @contextmanager
+    def __call__(self, stage: Stage) -> Iterator[None]:
+        self.stage, mark = stage, time.monotonic()
+        try:
+            yield
+        finally:
+            self.ms[stage.value] += _ms_since(mark)
+
+    @property
+    def total_ms(self) -> int:
+        return _ms_since(self.started)
+
+
+class _Cache:
+    """The store's OCR cache seen through the read stage's interface."""
+
+    def __init__(self, app: App) -> None:
+        self._store = app.store
+
+    def get(self, key):
+        return self._store.cache_get(key)
+
+    def put(self, key, result) -> None:
+        self._store.cache_put(key, result)
+
+
+def process_batch(app: App, batch_id: int, *, owner: str) -> BatchOutcome:
+    """Process a batch that `owner` has claimed from the queue, renewing the claim while it works."""
+    with JobQueue(app.store, app.settings.queue).lease_kept(batch_id, owner):
+        return _process_claimed(app, batch_id)
+
+
+def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
+    batch, files = app.store.batch_files(batch_id)  # attempts already counts this one (the claim)
+    clock = StageClock()
+    where = [batch.source]  # the file an error is blamed on: a folder dossier's member while it is read
+    try:
+        app.store.set_stage(batch_id, Stage.RASTERIZE.value)
+        pages = _read_files(app, batch, files, clock, where)
+        app.store.set_stage(batch_id, Stage.CLASSIFY.value)
+        with clock(Stage.SPLIT):
+            groups = split.split(pages, app.catalog)
+        with clock(Stage.CLASSIFY):
+            model = training.current_model(app.settings.models_dir, app.catalog)
+        corrections = app.store.operator_corrections(batch_id)  # reprocessing keeps what operators set
+        documents = [_document(app, files, group, model, corrections, clock) for group in groups]
+        with clock(Stage.INDEX):
+            ids = app.store.file_documents(batch_id, documents, stage_ms=dict(clock.ms))
+        logs.log_event(log, "filed", batch=batch_id, stage=Stage.INDEX, ms=clock.total_ms, source=batch.source,
+                       documents=len(ids), pages=len(pages), **{f"{k}_ms": v for k, v in clock.ms.items()})
+        return BatchOutcome(batch_id, batch.source, "done", tuple(ids))
+    except DossierError as error:
+        error.with_context(stage=clock.stage, path=where[-1])
+        return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
+    except MemoryError:
+        error = OutOfMemory("ran out of memory", stage=clock.stage, path=where[-1],
+                            remedy="it will be retried; lower ocr.dpi or limits.max_page_pixels on small machines")
+        return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
+    except Exception as exc:  # a bug must fail the batch, not the daemon
+        log.exception("unexpected error in batch %s", batch_id)
+        error = InternalError(f"internal error: {type(exc).__name__}: {exc}", stage=clock.stage, path=where[-1],
+                              remedy="report it to the administrator; reprocess the batch once fixed")
+        return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
+
+
+def _read_files(app: App, batch, files: list[BatchFile], clock: StageClock, where: list[str]) -> list[PageText]:
+    """Every page of every original, read; `where` names the file being read, for errors."""
+    pages: list[PageText] = []
+    cache = _Cache(app)
+    for batch_file in files:
+        where.append(batch.source if batch.kind == "file" else f"{batch.source}/{batch_file.name}")
+        if not app.archive.path_for(batch_file.sha256).is_file():  # not the input's fault: retried
+            raise ArchiveError(f"the archived original {batch_file.sha256} is not in {app.archive.root}",
+                               stage=Stage.RASTERIZE, remedy="restore the archive folder from backup; "
+                               "daemons of one district must share one data folder")
+        sources = _rasterize(app, batch_file)
+        while True:
+            with clock(Stage.RASTERIZE):
+                source = next(sources, None)
+            if source is None:
+                break
+            with clock(Stage.OCR):
+                pages.append(_read(app, source, cache))
+        where.pop()
+    if sum(sum(ch.isalnum() for ch in p.text) for p in pages) < MIN_TEXT_CHARS:
+        raise NoContent("no text found on any page", stage=Stage.OCR,
+                        remedy="check the scan: blank page, scanner lid open, or a photo without a document")
+    return pages
+
+
+def _document(app: App, files: list[BatchFile], group: list[PageText], model, corrections,
+              clock: StageClock) -> DocumentResult:
+    """One document of the batch: classified (or as an operator typed it), read again in its type's
+    languages when it has its own, its fields extracted, and why it needs review if it does."""
+    settings = app.settings
+    with clock(Stage.CLASSIFY):
+        text = "\n\n".join(p.text for p in group)
+        classification = classify.classify(text, app.catalog, min_confidence=settings.catalog.min_confidence,
+                                           model=model)
+        correction = corrections.get((group[0].file_ordinal, group[0].file_page))
+        if correction:
+            classification = review.operator_type(app.catalog, classification, correction)
+    languages = app.catalog.get(classification.doc_type).languages
+    if languages and languages != settings.ocr.languages:
+        with clock(Stage.OCR):
+            group = _read_again(app, files, group, languages)
+    with clock(Stage.EXTRACT):
+        fields = extract.extract(group, app.catalog.get(classification.doc_type))
+        if correction:
+            fields = review.operator_fields(fields, correction)
+    reasons = review.review_reasons(app.catalog, classification.doc_type, classification.confidence,
+                                    [(f.name, f.details) for f in fields], type_source=classification.source)
+    return DocumentResult(group, classification, fields, reasons)
+
+
+def _read_again(app: App, files: list[BatchFile], pages: list[PageText], languages: str) -> list[PageText]:
+    """The pages of a document, the OCR'd ones read again in the languages its type asks for
+    (the bilingual ID card: "vie+eng"). Pages are rasterized again rather than kept in memory."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for page in pages:
+        if page.method == "ocr" and page.details.get("ocr", {}).get("languages") != languages:
+            wanted[page.file_ordinal].add(page.file_page)
+    cache = _Cache(app)
+    again: dict[tuple[int, int], PageText] = {}
+    for batch_file in files:
+        if batch_file.ordinal not in wanted:
+            continue
+        for source in _rasterize(app, batch_file, pages=wanted[batch_file.ordinal]):
+            again[(source.file_ordinal, source.file_page)] = _read(app, source, cache, languages)
+    return [again.get((p.file_ordinal, p.file_page), p) for p in pages]
+
+
+def _rasterize(app: App, batch_file: BatchFile, pages: set[int] | None = None) -> Iterator[PageSource]:
+    """The pages of an archived original (only `pages`, 1-based, when given)."""
+    settings = app.settings
+    return rasterize.iter_pages(app.archive.path_for(batch_file.sha256), batch_file.media_type,
+                                file_ordinal=batch_file.ordinal, dpi=settings.ocr.dpi, limits=settings.limits,
+                                pages=pages)
+
+
+def _read(app: App, source: PageSource, cache: _Cache, languages: str | None = None) -> PageText:
+    return read.read_page(source, engine=app.engine, settings=app.settings.ocr, languages=languages, cache=cache,
+                          max_pixels=app.settings.limits.max_page_pixels)
+
+
+def _settle(app: App, batch_id: int, source: str, attempt: int, error: DossierError, ms: int) -> BatchOutcome:
+    queue = app.settings.queue
+    if error.transient and attempt < queue.max_attempts:
+        delay = queue.retry_base_seconds * 2 ** (attempt - 1)
+        app.store.retry_later(batch_id, error, delay)
+        logs.log_event(log, "retry", level=30, batch=batch_id, stage=error.stage, ms=ms, reason=error.one_line(),
+                       delay_s=delay)
+        return BatchOutcome(batch_id, source, "retry", error=error)
+    app.store.fail_batch(batch_id, error)
+    logs.log_event(log, "failed", level=30, batch=batch_id, stage=error.stage, ms=ms, code=error.code,
+                   reason=error.one_line())
+    return BatchOutcome(batch_id, source, "failed", error=error)
+
+
+def _ms_since(mark: float) -> int:
+    return int((time.monotonic() - mark) * 1000)

@@ -1,0 +1,163 @@
+"""The worker pool: processes that claim batches from the queue and process them.
+
+One worker per CPU core by default, each a separate process with its own
+database connection and its own OCR engine (Tesseract with one thread:
+`OMP_THREAD_LIMIT=1`, set by the engine before Tesseract loads). Workers are started
+with "spawn", not "fork": the daemon runs watchdog threads, and forking a
+threaded process can leave locks held forever in the child.
+
+The pool only supervises: a worker that dies is replaced and the batch it
+held goes back to the queue (counted as an attempt); on shutdown workers
+stop claiming, get `grace` seconds to finish, and the batches of those still
+busy are put back in the queue for the next start.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.context import SpawnProcess
+from typing import Final
+
+from pipeline import logs
+from pipeline.config import Settings
+from pipeline.errors import DossierError, StoreUnavailable
+from pipeline.office.app import App
+from pipeline.office.processing import process_batch
+from pipeline.office.queue import JobQueue, owner_name
+
+log = logs.get_logger("worker")
+
+IDLE_POLL_SECONDS: Final = 1.0  # how soon an idle worker sees a batch another daemon queued
+STORE_BACKOFF_MAX_SECONDS: Final = 60.0
+RESTART_DELAY_MAX_SECONDS: Final = 60.0
+
+_spawn = multiprocessing.get_context("spawn")
+
+
+def worker_main(settings: Settings, stop, drain, parent_pid: int) -> None:
+    """Body of one worker process: claim, process, repeat, until told to stop.
+
+    `stop`: finish the batch in hand and exit. `drain`: exit once nothing is
+    due (`dossier watch --once`). A worker whose daemon died (kill -9) exits
+    after its batch rather than working unsupervised.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the daemon decides
+    # SIGTERM sent to every process of the service: finish the batch in hand, then exit. (Only a
+    # flag: setting `stop` from a signal handler could deadlock on its lock.)
+    terminated: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, _frame: terminated.append(signum))
+    logs.configure(settings.logging.level, settings.logging.format)
+    owner = owner_name()
+    with App.open(settings) as app:
+        queue = JobQueue(app.store, settings.queue)
+        backoff = IDLE_POLL_SECONDS
+        while not stop.is_set() and not terminated and os.getppid() == parent_pid:
+            draining = drain.is_set()  # read before claiming: work queued before the drain is still done
+            try:
+                batch_id = queue.claim_next(owner, district=settings.office.district)
+            except StoreUnavailable as error:
+                logs.log_event(log, "store unavailable", level=30, owner=owner, reason=error.one_line(),
+                               retry_in_s=backoff)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, STORE_BACKOFF_MAX_SECONDS)
+                continue
+            backoff = IDLE_POLL_SECONDS
+            if batch_id is None:
+                if draining:
+                    break
+                stop.wait(IDLE_POLL_SECONDS)
+                continue
+            logs.log_event(log, "claimed", batch=batch_id, stage="queue", owner=owner)
+            try:
+                process_batch(app, batch_id, owner=owner)
+            except DossierError as error:  # the store failed while settling: the lease expires, it is retried
+                logs.log_event(log, "batch left for retry", level=40, batch=batch_id, reason=error.one_line())
+
+
+@dataclass
+class _Slot:
+    process: SpawnProcess | None = None
+    restarts: int = 0
+    not_before: float = 0.0  # a worker that keeps dying is restarted more and more slowly
+
+
+@dataclass
+class WorkerPool:
+    settings: Settings
+    size: int
+    _stop: object = field(default_factory=_spawn.Event)
+    _drain: object = field(default_factory=_spawn.Event)
+    _slots: list[_Slot] = field(default_factory=list)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> WorkerPool:
+        return cls(settings, settings.queue.workers or os.cpu_count() or 1)
+
+    def start(self) -> None:
+        self._slots = [_Slot() for _ in range(self.size)]
+        for slot in self._slots:
+            self._spawn(slot)
+
+    def _spawn(self, slot: _Slot) -> None:
+        slot.process = _spawn.Process(target=worker_main, name="dossier-worker", daemon=False,
+                                      args=(self.settings, self._stop, self._drain, os.getpid()))
+        slot.process.start()
+        logs.log_event(log, "worker started", pid=slot.process.pid)
+
+    def drain(self) -> None:
+        """Workers exit once no batch is due."""
+        self._drain.set()
+
+    @property
+    def running(self) -> bool:
+        return any(slot.process is not None and slot.process.is_alive() for slot in self._slots)
+
+    def supervise(self, queue: JobQueue) -> None:
+        """Replace workers that died, and put what they held back in the queue."""
+        now = time.monotonic()
+        died = False
+        for slot in self._slots:
+            process = slot.process
+            if process is None or process.is_alive():
+                if process is None and now >= slot.not_before and not self._drain.is_set():
+                    self._spawn(slot)
+                continue
+            process.join()
+            slot.process = None
+            if process.exitcode == 0 and (self._drain.is_set() or self._stop.is_set()):
+                continue  # finished as asked
+            died = True
+            slot.restarts += 1
+            slot.not_before = now + min(2.0 ** slot.restarts, RESTART_DELAY_MAX_SECONDS)
+            logs.log_event(log, "worker died", level=40, pid=process.pid, exitcode=process.exitcode,
+                           restart_in_s=round(slot.not_before - now, 1))
+        if died:
+            queue.release_dead_owners()
+
+    def stop(self, queue: JobQueue, *, grace: float, hurry: Callable[[], bool] = lambda: False) -> list[int]:
+        """Stop claiming; wait up to `grace` seconds (or until `hurry()`) for batches in hand,
+        then stop the workers still busy and put their batches back in the queue."""
+        self._stop.set()
+        deadline = time.monotonic() + grace
+        while self.running and time.monotonic() < deadline and not hurry():
+            time.sleep(0.1)
+        released = []
+        for slot in self._slots:
+            process = slot.process
+            if process is None:
+                continue
+            if process.is_alive():
+                process.kill()
+                logs.log_event(log, "worker stopped before its batch was done", level=30, pid=process.pid)
+            process.join()
+            slot.process = None
+            try:
+                released += queue.release(owner_name(process.pid), reason="the daemon stopped")
+            except StoreUnavailable as error:  # released at the next start instead (its process is gone)
+                logs.log_event(log, "claims not released", level=30, pid=process.pid, reason=error.one_line())
+        return released

@@ -1,0 +1,1 @@
+"""What operators and admins ask for, built on the office: ingest, reprocess, corrections, export, stats."""

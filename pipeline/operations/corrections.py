@@ -1,0 +1,116 @@
+"""Corrections: what operators see to review, and what they set by hand.
+
+`relabel` and `set_field` change a document in one transaction of the store
+that also re-indexes it and records the event (who, what, before, after); the
+document is validated again and its review reasons recomputed by the same rule
+as at filing (`stages.review`). Relabelled documents are the operators'
+labelled examples that `dossier train` learns from (`operator_examples`).
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pipeline.catalog import Catalog
+from pipeline.domain import EXTRACTED, OPERATOR, ExtractedField
+from pipeline.errors import UsageError
+from pipeline.stages import extract
+from pipeline.stages.extract import values
+from pipeline.stages.review import review_reasons
+from pipeline.stages.training import OPERATOR_WEIGHT, Example
+from pipeline.store.repository import DocumentRevision, DocumentState, Store
+
+
+@dataclass(frozen=True)
+class Correction:
+    document_id: int
+    what: str  # "doc_type" or the field name
+    before: str | None
+    after: str
+    review_reasons: list[str]
+
+
+def documents_to_review(store: Store, *, doc_type: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Documents waiting for a human, oldest first (they have waited longest)."""
+    return [{
+        "document_id": d.id,
+        "batch_id": d.batch_id,
+        "source": d.batch.source,
+        "doc_type": d.doc_type,
+        "doc_type_confidence": d.doc_type_confidence,
+        "best_guess": (d.details.get("classification") or {}).get("best_guess"),
+        "review_reasons": list(d.review_reasons),
+        "fields": {f.name: f.value for f in d.fields},
+        "filed_at": d.filed_at.isoformat(timespec="seconds"),
+    } for d in store.documents_to_review(doc_type=doc_type, limit=limit)]
+
+
+def relabel(store: Store, catalog: Catalog, document_id: int, doc_type: str) -> Correction:
+    """Set the type by hand; fields are extracted again for the new type (operators' values are kept)."""
+    if doc_type not in catalog:
+        raise UsageError(f"unknown document type {doc_type!r}", remedy="see `dossier types` for the catalog ids")
+
+    def revise(document: DocumentState) -> DocumentRevision:
+        typed = [f for f in document.fields if f.source == OPERATOR]
+        kept = {f.name for f in typed}
+        found = [replace(f, source=EXTRACTED) for f in extract.extract(document.pages, catalog.get(doc_type))
+                 if f.name not in kept]
+        return _revision(catalog, doc_type, OPERATOR, 1.0, typed + found, "relabel", "doc_type",
+                         document.doc_type, doc_type)
+
+    return _correction(store.revise_document(document_id, revise), document_id)
+
+
+def set_field(store: Store, catalog: Catalog, document_id: int, name: str, text: str) -> Correction:
+    """Set one field by hand, normalised and validated like an extracted one."""
+    if name not in catalog.fields:
+        raise UsageError(f"unknown field {name!r}", remedy=f"fields: {', '.join(catalog.fields)}")
+    try:
+        value = values.normalise(catalog.field(name).kind, text)
+    except values.InvalidValue as exc:
+        raise UsageError(str(exc), remedy=f"type the {name} as printed on the document") from None
+
+    def revise(document: DocumentState) -> DocumentRevision:
+        before = next((f.value for f in document.fields if f.name == name), None)
+        typed = ExtractedField(name, value, 1.0, None, {"typed": text}, source=OPERATOR)
+        fields = [f for f in document.fields if f.name != name] + [typed]
+        return _revision(catalog, document.doc_type, document.doc_type_source, document.doc_type_confidence,
+                         fields, "set_field", name, before, value)
+
+    return _correction(store.revise_document(document_id, revise), document_id)
+
+
+def _revision(catalog: Catalog, doc_type: str, type_source: str, confidence: float, fields: list[ExtractedField],
+              action: str, what: str, before: str | None, after: str) -> DocumentRevision:
+    """The document after a correction: validated again, its review reasons recomputed."""
+    checks = values.cross_check({f.name: f.value for f in fields})
+    checked = []
+    for f in fields:
+        problems = checks.get(f.name)
+        key = "validation" if f.source != OPERATOR else "warning"  # an operator's value is final
+        details = {k: v for k, v in f.details.items() if k not in ("validation", "warning")}
+        if problems and not problems.ok:
+            details[key] = list(problems.problems)
+        checked.append(replace(f, details=details))
+    reasons = review_reasons(catalog, doc_type, confidence, [(f.name, f.details) for f in checked],
+                             type_source=type_source)
+    return DocumentRevision(doc_type, type_source, confidence, checked, reasons, action, what, before, after,
+                            by=_operator())
+
+
+def _correction(revision: DocumentRevision, document_id: int) -> Correction:
+    return Correction(document_id, revision.what, revision.before, revision.after, revision.review_reasons)
+
+
+def operator_examples(store: Store) -> list[Example]:
+    """Documents whose type an operator set: real, misread documents to learn from."""
+    return [Example(text, doc_type, "operator", OPERATOR_WEIGHT) for text, doc_type in store.operator_labelled()]
+
+
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (a service account without one)
+        return "unknown"

@@ -1,0 +1,49 @@
+"""Figures for `dossier stats`: is the office keeping up, is anything stuck, and what fails?
+
+Read-only, for one office (district) or the whole store. Queue depth per state, what is due now and what waits for a
+retry, claims whose worker is gone, throughput (pages per minute over the
+last hour, from the `done` events), failures grouped by reason code, and the
+entries still waiting in the inbox (files that are never picked up show here).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.office.inbox import inbox_entries
+from pipeline.store.repository import THROUGHPUT_WINDOW, QueueFigures, Store
+
+
+@dataclass(frozen=True)
+class Stats(QueueFigures):
+    inbox_waiting: int | None = None  # None: the inbox folder cannot be read
+
+    @property
+    def pages_per_minute(self) -> float:
+        return round(self.pages_last_hour / (THROUGHPUT_WINDOW.total_seconds() / 60), 2)
+
+    def as_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["pages_per_minute"] = self.pages_per_minute
+        for key in ("next_retry_at", "oldest_due_at"):
+            data[key] = data[key].isoformat(timespec="seconds") if data[key] else None
+        return data
+
+
+def collect(store: Store, *, district: str | None, inbox: Path, marker: str,
+            now: dt.datetime | None = None) -> Stats:
+    """The figures of `district`'s batches (None: every district) and of `inbox`."""
+    figures = store.queue_figures(district=district, now=now)
+    return Stats(**{f.name: getattr(figures, f.name) for f in dataclasses.fields(figures)},
+                 inbox_waiting=_inbox_waiting(inbox, marker))
+
+
+def _inbox_waiting(inbox: Path, marker: str) -> int | None:
+    try:
+        return len(inbox_entries(inbox, marker=marker))
+    except OSError:
+        return None

@@ -1,0 +1,364 @@
+"""Extract: a document's pages → normalised, validated fields with confidences.
+
+Lines are read in order. Labels ("Họ, chữ đệm, tên:", "Số định danh cá nhân:")
+give values; their qualifiers ("… người mẹ") and block headings ("II. NGƯỜI
+ĐƯỢC ỦY QUYỀN") say whose they are, so the citizen a document is about is
+not confused with the parents, the declarant or the official who signed.
+Document-level values (number, date line, dossier code) are read anywhere.
+Each field keeps the page it came from and a confidence: the OCR confidence
+of its words, lowered when validation fails (the reason is in `details`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.catalog import DocType, Role
+from pipeline.dates import find_date, make_date, plausible
+from pipeline.domain import ExtractedField, PageText
+from pipeline.stages.extract import values as V
+from pipeline.stages.extract.confidence import ocr_confidence
+from pipeline.stages.extract.labels import (
+    Kind,
+    Segment,
+    aligned_fold,
+    heading_role,
+    is_two_person_table_header,
+    role_of_qualifier,
+    scan,
+)
+from pipeline.stages.vietnamese.names import common_surnames, correct_name
+from pipeline.textnorm import fold, nfc, squash_spaces
+
+# Confidence factors: a value that failed validation, or was found without its label.
+FAILED_VALIDATION = 0.3
+UNLABELLED = 0.6
+
+_PERSON_FIELDS = ("full_name", "date_of_birth", "gender", "id_number", "old_id_number", "address")
+
+_DOC_NUMBER = re.compile(r"(?:^|[\s(])so\s*[:.]\s*")  # "Số: 45/QĐ-UBND" (folded)
+_DATE_LINE = re.compile(r",\s*ngay[\s.]*(\d{1,2})[\s,.\-]*thang[\s.]*(\d{1,2})[\s,.\-]*nam[\s.]*(\d{4})")
+_WRAPPED_DATE = re.compile(r"ngay[\s.]*\d{1,2}[\s,.\-]*thang[\s.]*\d{1,2}[\s,.\-]*nam[\s.]*$")
+_PLACE_MAX_WORDS = 6
+_ADDRESS_JUNK = re.compile(r"\s[§|©®¢£¥«»]|(?<=Hồ Chí Minh)\s")
+_CUT_DATE_LABEL = re.compile(r"ngay,?\s+thang,?\s+nam\s+\d")
+_ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s*)+)$", re.UNICODE)
+_NAME_STOPWORDS = {"sinh", "ngay", "gioi", "dan", "quoc", "so", "noi", "la", "nam", "nu", "cccd", "cmnd"}
+
+
+@dataclass
+class _Value:
+    value: str
+    raw: str  # the text it was read from, to look up OCR word confidences
+    page: int  # 1-based within the document
+    factor: float = 1.0
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class _Reader:
+    """State while reading a document's lines: whose block we are in, and what was found."""
+
+    people: dict[Role, dict[str, _Value]] = field(default_factory=dict)
+    document: dict[str, _Value] = field(default_factory=dict)
+    loose_ids: list[_Value] = field(default_factory=list)  # 12-digit numbers found without a label
+    owned_ids: set[str] = field(default_factory=set)  # numbers a label gave to someone
+    role: Role = Role.MAIN
+    columns: tuple[Role, Role] | None = None  # a two-person table: left and right column
+
+    def put(self, role: Role, name: str, value: _Value) -> None:
+        self.people.setdefault(role, {}).setdefault(name, value)
+
+    def has(self, role: Role, name: str) -> bool:
+        return name in self.people.get(role, {})
+
+    def put_document(self, name: str, value: _Value) -> None:
+        self.document.setdefault(name, value)
+
+
+def extract(pages: list[PageText], doc_type: DocType | None = None) -> list[ExtractedField]:
+    """The fields of one document; only those its type carries when the type is given."""
+    reader = _Reader()
+    for page_no, page in enumerate(pages, start=1):
+        lines = [nfc(line) for line in page.text.splitlines() if line.strip()]  # OCR separates blocks by blank lines
+        for index, line in enumerate(lines):
+            _read_line(reader, line, lines[index + 1:index + 3], page_no)
+    return _fields(reader, pages, doc_type)
+
+
+# --- reading lines -------------------------------------------------------------------------
+
+
+def _read_line(reader: _Reader, line: str, following: list[str], page_no: int) -> None:
+    if is_two_person_table_header(line):
+        reader.columns = (Role.MAIN, Role.SPOUSE)
+        return
+    is_heading, role = heading_role(line)
+    if is_heading:
+        reader.role = role or Role.OTHER
+        return
+    folded = aligned_fold(line)
+    if _CUT_DATE_LABEL.match(folded) and following and fold(following[0]).strip().startswith("sinh"):
+        # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:".
+        line = re.sub(r"^(\S+\s+\S+\s+\S+)", r"\1 sinh:", line)
+        folded = aligned_fold(line)
+    for segment in scan(line):
+        _read_segment(reader, segment, following, page_no)
+    if _WRAPPED_DATE.search(folded) and following:  # "…, ngày 23 tháng 11 năm" / "2023"
+        line = f"{line} {following[0].strip()}"
+        folded = aligned_fold(line)
+    _read_document_values(reader, line, folded, page_no)
+    for run in V.digit_runs(line):
+        if len(run) == 12:
+            reader.loose_ids.append(_Value(run, run, page_no, UNLABELLED))
+
+
+def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_no: int) -> None:
+    qualified = role_of_qualifier(segment.qualifier)
+    value = segment.value
+    if segment.kind is Kind.NAME:
+        if qualified is not None:
+            role = qualified
+        elif reader.columns:
+            role = reader.role = reader.columns[0]
+        elif reader.has(reader.role, "full_name"):
+            role = Role.OTHER  # a further unqualified name in the same block: someone else
+        else:
+            role = reader.role
+        reader.role = role  # the labels that follow (birth date, ID) are this person's
+        if not value.strip(" :./") and segment.at_line_start and following:
+            value = following[0]  # "Họ và tên / Full name:" with the name on the next line
+        if reader.columns and qualified is None:
+            for column_role, name in zip(reader.columns, _split_two_names(value)):
+                _put_name(reader, column_role, name, page_no)
+        else:
+            _put_name(reader, role, value, page_no)
+        return
+    role = qualified if qualified is not None else reader.role
+    if segment.kind is Kind.DATE_OF_BIRTH:
+        dates = _all_dates(value)
+        roles = reader.columns if reader.columns else (role,)
+        for column_role, (iso, raw) in zip(roles, dates):
+            reader.put(column_role, "date_of_birth", _Value(iso, raw, page_no))
+    elif segment.kind is Kind.IDENTITY:
+        runs = [r for r in V.digit_runs(value) if len(r) in V.ID_LENGTHS]
+        if not runs and following:  # "Giấy tờ tùy thân: Căn cước công dân số" / the number below
+            runs = [r for r in V.digit_runs(following[0]) if len(r) in V.ID_LENGTHS]
+        if runs:
+            owner = reader.columns[0] if reader.columns else role
+            reader.put(owner, "id_number" if len(runs[0]) == 12 else "old_id_number",
+                       _Value(runs[0], runs[0], page_no))
+            reader.owned_ids.add(runs[0])
+    elif segment.kind is Kind.GENDER:
+        try:
+            reader.put(role, "gender", _Value(V.normalise_gender(value), value.split()[0], page_no))
+        except (V.InvalidValue, IndexError):
+            pass
+    elif segment.kind is Kind.ADDRESS and not reader.columns:
+        address = _address(value, following)
+        if address:
+            reader.put(role, "address", _Value(address, address, page_no))
+    elif segment.kind is Kind.ISSUE_DATE:
+        found = find_date(value)
+        if found:
+            reader.put_document("issue_date", _Value(found.iso, value[found.start:found.end], page_no,
+                                                     details={"from": "label"}))
+    elif segment.kind is Kind.DOCUMENT_NUMBER:
+        _try_document(reader, "document_number", value, page_no)
+    elif segment.kind is Kind.DOSSIER_CODE:
+        _try_document(reader, "dossier_code", value, page_no)
+    elif segment.kind is Kind.TAX_CODE:
+        _try_document(reader, "tax_code", value, page_no)
+
+
+def _try_document(reader: _Reader, name: str, text: str, page_no: int) -> None:
+    try:
+        value = V.normalise(name, text)
+    except V.InvalidValue:
+        return
+    reader.put_document(name, _Value(value, text.strip(), page_no))
+
+
+def _read_document_values(reader: _Reader, line: str, folded: str, page_no: int) -> None:
+    for match in _DOC_NUMBER.finditer(folded):
+        rest = line[match.end():]
+        token = rest.split(" ")[0] if rest else ""
+        if "/" in token or "-" in token:
+            _try_document(reader, "document_number", token, page_no)
+        elif len(token) in V.ID_LENGTHS and token.isdigit():  # "Số: 025123456" on an ID card is the ID
+            name = "id_number" if len(token) == 12 else "old_id_number"
+            reader.put(Role.MAIN, name, _Value(token, token, page_no))
+            reader.owned_ids.add(token)
+    for match in _DATE_LINE.finditer(folded):
+        before = folded[:match.start()]
+        place = re.split(r"[:;]|\s\S*/\S*\s", " " + before)[-1].split()
+        if 1 <= len(place) <= _PLACE_MAX_WORDS and not {"can", "cu", "luat"} & set(place[:2]):
+            date = make_date(*match.groups())
+            if date and plausible(date):
+                reader.put_document("date_line", _Value(date.isoformat(), line[match.start() + 1:match.end()].strip(),
+                                                        page_no))
+    if "dossier_code" not in reader.document:
+        code = V.find_dossier_code(line)
+        if code:
+            reader.put_document("dossier_code", _Value(code, code, page_no, UNLABELLED))
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
+    raw = _name_run(text)
+    if raw is None:
+        return
+    try:
+        name = V.upper_name(raw)
+    except V.InvalidValue:
+        return
+    correction = correct_name(name)
+    details = {"corrected_from": name} if correction.changed else {}
+    reader.put(role, "full_name", _Value(correction.name, raw, page_no, correction.confidence, details))
+
+
+def _name_run(text: str) -> str | None:
+    """The name at the start of a value: a run of capitalised words ("NGUYỄN VĂN AN Sinh ngày…")."""
+    words = [w for w in re.split(r"\s+", nfc(text).strip(" :.-")) if w]
+    if words and fold(words[0]).strip(".") in ("ong", "ba"):
+        words = words[1:]
+    caps = []
+    for word in words:
+        core = word.strip(".,;")
+        letters = [ch for ch in core if ch.isalpha()]
+        if not letters or any(ch.isdigit() for ch in core):
+            break
+        if sum(ch.isupper() for ch in letters) / len(letters) < 0.6:
+            break
+        caps.append(core)
+        if word.endswith((",", ";")):
+            break
+    if len(caps) >= 2:
+        return " ".join(caps)
+    titled = []  # names typed in title case ("Tôi tên là: Nguyễn Văn An, sinh …")
+    for word in words:
+        core = word.strip(".,;")
+        if not core[:1].isupper() or not core.isalpha() or fold(core) in _NAME_STOPWORDS:
+            break
+        titled.append(core)
+        if word.endswith((",", ";")):
+            break
+    return " ".join(titled) if 2 <= len(titled) <= 6 else None
+
+
+def _split_two_names(text: str) -> list[str]:
+    """ "NGUYỄN VĂN AN TRẦN THỊ BÌNH" (two table columns on one line) → the two names."""
+    run = _name_run(text)
+    if run is None:
+        return []
+    words = run.split()
+    surnames = common_surnames()
+    best: tuple[float, int] | None = None
+    for cut in range(2, len(words) - 1):
+        surname = fold(words[cut])
+        score = (2.0 if surname in surnames else 0.0) - abs(cut - len(words) / 2) * 0.5
+        if surname in {"van", "thi"}:
+            continue
+        if best is None or score > best[0]:
+            best = (score, cut)
+    if best is None:
+        return [run]
+    return [" ".join(words[:best[1]]), " ".join(words[best[1]:])]
+
+
+def _all_dates(text: str) -> list[tuple[str, str]]:
+    out = []
+    rest = text
+    while rest:
+        found = find_date(rest)
+        if not found:
+            break
+        out.append((found.iso, rest[found.start:found.end]))
+        rest = rest[found.end:]
+    return out
+
+
+def _address(value: str, following: list[str]) -> str | None:
+    """The address after its label, with the wrapped lines that complete it ("…Quận 3, Thành" / "phố Hồ Chí Minh")."""
+    text = squash_spaces(value).strip(" ;")
+    if not any(ch.isalpha() for ch in text):
+        return None
+    for nxt in following:
+        if _complete_address(text) and not text.endswith(","):
+            break
+        segments = scan(nxt)
+        if segments and segments[0].start <= 6 and segments[0].value.strip(" :"):
+            break  # the next field
+        if (segments and not segments[0].value.strip(" :")) or find_date(nxt) and len(nxt) <= 12:
+            continue  # a label or a date printed beside the address (ID card layout)
+        piece = nxt[:segments[0].start] if segments else nxt
+        text = f"{text} {squash_spaces(piece)}".strip()
+    try:
+        return V.normalise_address(_without_neighbours(text).rstrip(","))
+    except V.InvalidValue:
+        return None
+
+
+def _without_neighbours(address: str) -> str:
+    """The address without what OCR put beside it on the line: after a symbol no address has,
+    after the city's name, or from two words in capitals on (a signature heading: "TRƯỞNG PHÒNG")."""
+    address = _ADDRESS_JUNK.split(address)[0]
+    words = address.split(" ")
+    for i in range(1, len(words) - 1):
+        if all(sum(ch.isalpha() for ch in w) >= 2 and w.isupper() for w in words[i:i + 2]):
+            return " ".join(words[:i])
+    return address
+
+
+def _complete_address(text: str) -> bool:
+    """An address ends with its province or city, whose names have at least two words.
+
+    "Hồ Chí Minh", the name most often cut by a line wrap, needs all three.
+    """
+    match = _ADDRESS_TOP.search(text.rstrip(" ,."))
+    if not match:
+        return False
+    words = match.group(1).split()
+    return len(words) >= 2 and not (fold(words[0]) == "ho" and len(words) < 3)
+
+
+# --- assembling fields ---------------------------------------------------------------------
+
+
+def _fields(reader: _Reader, pages: list[PageText], doc_type: DocType | None) -> list[ExtractedField]:
+    main = dict(reader.people.get(Role.MAIN, {}))
+    if "id_number" not in main:
+        valid = [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
+        if valid:
+            main["id_number"] = valid[0]
+    found: dict[str, _Value] = {name: main[name] for name in _PERSON_FIELDS if name in main}
+    # The other persons the type names (the catalog's `people`); without a type, whoever a label named.
+    people = doc_type.people if doc_type else (("spouse_name", Role.SPOUSE), ("agent_name", Role.AGENT))
+    for name, role in people:
+        if "full_name" in reader.people.get(role, {}):
+            found[name] = reader.people[role]["full_name"]
+    document = dict(reader.document)
+    if "issue_date" not in document and "date_line" in document:
+        document["issue_date"] = document["date_line"]
+    for name in ("document_number", "issue_date", "dossier_code", "tax_code"):
+        if name in document:
+            found[name] = document[name]
+
+    checks = V.cross_check({name: value.value for name, value in found.items()})
+    wanted = set(doc_type.fields) if doc_type else None
+    result = []
+    for name, value in found.items():
+        if wanted is not None and name not in wanted:
+            continue
+        details = dict(value.details)
+        factor = value.factor
+        check = checks.get(name)
+        if check and not check.ok:
+            details["validation"] = list(check.problems)
+            factor *= FAILED_VALIDATION
+        confidence = ocr_confidence(pages[value.page - 1], value.raw) * factor
+        result.append(ExtractedField(name, value.value, round(min(1.0, confidence), 3), value.page, details))
+    return result

@@ -1,0 +1,195 @@
+"""Form labels: find "Label: value" segments in a line, and the headings that say whose data follows.
+
+Vietnamese forms print a label, sometimes a qualifier naming the person
+("Họ, chữ đệm, tên người mẹ:"), then the value; several labels share a line
+("Giới tính: Nam  Dân tộc: Kinh"). Labels are matched on folded text, so OCR
+that loses a diacritic or a comma still finds them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pipeline.catalog import Role
+from pipeline.textnorm import fold, nfc
+
+
+class Kind(StrEnum):
+    NAME = "name"
+    DATE_OF_BIRTH = "date_of_birth"
+    IDENTITY = "identity"  # a 12-digit personal ID or a 9-digit CMND, whichever the value holds
+    GENDER = "gender"
+    ADDRESS = "address"
+    ISSUE_DATE = "issue_date"
+    DOCUMENT_NUMBER = "document_number"  # numbers printed without "Số:" (land certificate book entry)
+    DOSSIER_CODE = "dossier_code"
+    TAX_CODE = "tax_code"
+    STOP = "stop"  # a label whose value nobody searches by: it only ends the value before it
+
+
+_LABELS: dict[Kind, tuple[str, ...]] = {
+    Kind.NAME: ("ho, chu dem, ten", "ho, chu dem va ten", "ho va ten", "ho ten", "ho, ten", "full name",
+                "toi ten la", "toi la", "tiep nhan ho so cua", "ten nguoi lam don", "nguoi su dung dat",
+                "chu su dung", "cap cho", "chu dau tu", "chu ho kinh doanh"),
+    Kind.DATE_OF_BIRTH: ("ngay, thang, nam sinh", "ngay sinh", "sinh ngay", "date of birth"),
+    Kind.IDENTITY: ("so dinh danh ca nhan", "so dinh danh", "so can cuoc cong dan", "so the can cuoc",
+                    "can cuoc cong dan so", "so cccd", "so cmnd/cccd", "so cmnd", "cmnd/cccd", "cccd",
+                    "chung minh nhan dan so", "so chung minh nhan dan", "giay to tuy than", "so / no",
+                    "so/no", "personal identification number"),
+    Kind.GENDER: ("gioi tinh", "sex"),
+    Kind.ADDRESS: ("noi thuong tru", "noi cu tru cuoi cung", "noi cu tru", "dia chi thuong tru", "dia chi",
+                   "noi o hien tai", "place of residence"),
+    Kind.ISSUE_DATE: ("ngay, thang, nam dang ky", "ngay dang ky", "date, month, year", "ngay, thang, nam /",
+                      "date of issue", "ngay cap giay"),
+    Kind.DOCUMENT_NUMBER: ("so vao so cap gcn", "so vao so cap giay chung nhan", "so giay phep"),
+    Kind.DOSSIER_CODE: ("ma ho so", "ma so ho so", "so ho so"),
+    Kind.TAX_CODE: ("ma so thue", "ma so doanh nghiep", "mst"),
+    Kind.STOP: ("dan toc", "quoc tich", "nationality", "ton giao", "nam sinh", "noi sinh", "que quan",
+                "place of origin", "so dien thoai", "dien thoai", "email", "nghe nghiep", "ghi bang chu",
+                "quan he", "co gia tri den", "date of expiry", "ma so bhxh", "noi cap", "cap ngay",
+                "noi dang ky", "nhom mau", "tinh trang hon nhan", "trinh do"),
+}
+
+
+def _pattern(label: str) -> re.Pattern[str]:
+    """OCR drops or doubles commas and spaces: "ngay, thang, nam sinh" also matches "ngay thang, nam sinh"."""
+    parts = re.split(r"(,?\s+)", label)
+    return re.compile("".join(r",?\s*" if re.fullmatch(r",?\s+", p) else re.escape(p) for p in parts if p))
+
+
+LABELS: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
+    (_pattern(label), label, kind)
+    for label, kind in sorted(((label, kind) for kind, labels in _LABELS.items() for label in labels),
+                              key=lambda item: -len(item[0]))  # longest first: "noi cu tru cuoi cung" first
+)
+
+
+# Qualifiers after a label (before its colon) that name whose data it is.
+_QUALIFIERS: tuple[tuple[str, Role], ...] = (
+    ("nguoi duoc uy quyen", Role.AGENT), ("nguoi nhan uy quyen", Role.AGENT), ("ben duoc uy quyen", Role.AGENT),
+    ("nguoi uy quyen", Role.MAIN), ("nguoi yeu cau", Role.REQUESTER), ("nguoi di dang ky", Role.REQUESTER),
+    ("nguoi di khai", Role.OTHER), ("nguoi me", Role.OTHER), ("nguoi cha", Role.OTHER), ("chu ho", Role.OTHER),
+    ("nguoi khai", Role.OTHER), ("goi khac", Role.OTHER), ("nguoi lam chung", Role.OTHER),
+    ("chong", Role.MAIN), ("vo", Role.SPOUSE), ("me", Role.OTHER), ("cha", Role.OTHER),
+)
+
+# Headings that start a person's block: "II. NGƯỜI ĐƯỢC ỦY QUYỀN:", "Đề nghị ... cho người dưới đây:".
+_HEADINGS: tuple[tuple[str, Role | None], ...] = (
+    ("nguoi duoc uy quyen", Role.AGENT), ("ben duoc uy quyen", Role.AGENT), ("ben nhan uy quyen", Role.AGENT),
+    ("ben b", Role.AGENT), ("nguoi uy quyen", Role.MAIN), ("ben uy quyen", Role.MAIN), ("ben a", Role.MAIN),
+    ("de nghi co quan dang ky khai sinh cho", Role.MAIN), ("de nghi co quan dang ky khai tu cho", Role.MAIN),
+    ("de nghi dang ky khai sinh cho", Role.MAIN), ("nguoi yeu cau", Role.REQUESTER),
+    ("thong tin nguoi chong", Role.MAIN), ("thong tin nguoi vo", Role.SPOUSE), ("ben chong", Role.MAIN),
+    ("ben vo", Role.SPOUSE), ("noi dung uy quyen", None), ("pham vi uy quyen", None),
+    ("thoi han uy quyen", None),
+)
+_NUMBERING = re.compile(r"^[\s\-*•]*(?:[ivx]+|\d+|[a-z])[.)/:]\s+")
+_HEADING_MAX_CHARS = 45
+_QUALIFIER_MAX_CHARS = 40
+
+
+def aligned_fold(line: str) -> str:
+    """Fold character by character so positions in the folded line are positions in `line`."""
+    out = []
+    for ch in line:
+        folded = fold(ch)
+        out.append(folded if len(folded) == 1 else ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: Kind
+    label: str  # folded label as matched
+    qualifier: str  # folded text between the label and its colon ("nguoi me"), or ""
+    value: str  # original text after the colon, up to the next label on the line
+    start: int  # where the label starts in the line
+
+    @property
+    def at_line_start(self) -> bool:
+        return self.start <= 6  # after a numbering like "12. "
+
+
+def _label_hits(folded: str) -> list[tuple[int, int, str, Kind]]:
+    hits: list[tuple[int, int, str, Kind]] = []
+    taken = [False] * len(folded)
+    for pattern, label, kind in LABELS:
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            before = folded[start - 1] if start else " "
+            after = folded[end] if end < len(folded) else " "
+            if before.isalnum() or (label[-1].isalnum() and after.isalnum()) or any(taken[start:end]):
+                continue
+            if folded.count("(", 0, start) > folded.count(")", 0, start):
+                continue  # "(Ký, ghi rõ họ, chữ đệm, tên)": a signature note, not a label
+            hits.append((start, end, label, kind))
+            for i in range(start, end):
+                taken[i] = True
+    return sorted(hits)
+
+
+def scan(line: str) -> list[Segment]:
+    """The label segments of one NFC line, left to right."""
+    line = nfc(line)
+    folded = aligned_fold(line)
+    hits = _label_hits(folded)
+    segments = []
+    for index, (start, end, label, kind) in enumerate(hits):
+        stop = hits[index + 1][0] if index + 1 < len(hits) else len(line)
+        tail, folded_tail = line[end:stop], folded[end:stop]
+        colon = folded_tail.find(":")
+        if 0 <= colon <= _QUALIFIER_MAX_CHARS:
+            qualifier, value = folded_tail[:colon], tail[colon + 1:]
+        else:
+            # No colon (OCR lost it): the qualifier is the lower-case words before the value.
+            words = tail.split()
+            lead = 0
+            while lead < len(words) and words[lead].islower() and kind is Kind.NAME:
+                lead += 1
+            qualifier = fold(" ".join(words[:lead]))
+            value = " ".join(words[lead:])
+        segments.append(Segment(kind, label, " ".join(qualifier.strip(" /-.").split()), value.strip(), start))
+    return _merge_bilingual(segments)
+
+
+def _merge_bilingual(segments: list[Segment]) -> list[Segment]:
+    """ "Họ và tên / Full name: X" is one label printed twice: keep the one that has the value."""
+    merged: list[Segment] = []
+    for segment in segments:
+        if merged and merged[-1].kind is segment.kind and not merged[-1].value.strip(" /:"):
+            merged[-1] = Segment(segment.kind, merged[-1].label, merged[-1].qualifier, segment.value,
+                                 merged[-1].start)
+        else:
+            merged.append(segment)
+    return merged
+
+
+def role_of_qualifier(qualifier: str) -> Role | None:
+    """The person a qualifier names, or None when it names nobody ("(1)", "/CCCD")."""
+    words = qualifier.split()
+    for phrase, role in _QUALIFIERS:
+        phrase_words = phrase.split()
+        for i in range(len(words) - len(phrase_words) + 1):
+            if words[i:i + len(phrase_words)] == phrase_words:
+                return role
+    return None
+
+
+def heading_role(line: str) -> tuple[bool, Role | None]:
+    """(is a heading, the role whose block it starts; None: a block of nobody's data)."""
+    folded = aligned_fold(nfc(line)).strip()
+    body = _NUMBERING.sub("", folded).strip()
+    if len(body) > _HEADING_MAX_CHARS and not body.endswith(":"):
+        return False, None
+    for phrase, role in _HEADINGS:
+        if body.startswith(phrase) and (len(body) == len(phrase) or not body[len(phrase)].isalnum()):
+            return True, role
+    return False, None
+
+
+def is_two_person_table_header(line: str) -> bool:
+    """ "Thông tin người chồng   Thông tin người vợ": the marriage certificate's two columns."""
+    words = aligned_fold(nfc(line)).replace(":", " ").split()
+    return "chong" in words and "vo" in words and len(words) <= 8

@@ -1,0 +1,230 @@
+"""Field values: parse raw text into the normalised form stored, and validate it.
+
+Used by extraction (values read from OCR text) and by `dossier set-field`
+(values typed by an operator), so both store the same shapes:
+dates ISO, numbers digits only, names NFC capitals, gender "Nam"/"Nữ".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.catalog import FieldKind
+from pipeline.dates import find_date, parse_date
+from pipeline.textnorm import fold, nfc, squash_spaces
+
+# First three digits of the 12-digit personal ID number: the province where the birth
+# was registered, the 63 codes in force before the 2025 mergers (079 = Ho Chi Minh City).
+PROVINCE_CODES = frozenset(
+    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 037 038 "
+    "040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070 072 074 075 077 079 080 082 "
+    "083 084 086 087 089 091 092 093 094 095 096".split()
+)
+
+MALE, FEMALE = "Nam", "Nữ"
+ID_LENGTHS = (12, 9)  # personal ID number; the old CMND
+
+# OCR reads these letters where digits are printed; only applied inside number-like tokens.
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
+                                   "S": "5", "B": "8", "Z": "2"})
+_DIGIT_GROUPS = re.compile(r"\d[\d .]*\d|\d")
+_DOSSIER_CODE = re.compile(r"\b([A-Z]\d{2}(?:\.\d{1,3})*-\d{6}-\d{4})\b")
+_TAX_CODE = re.compile(r"(?<!\d)(\d{10}(?:-\d{3})?)(?![\d])")
+_DOC_NUMBER = re.compile(r"[0-9][\w.]*(?:\s*[/\-]\s*[\w.Đđ]+)+", re.UNICODE)
+_BOOK_NUMBER = re.compile(r"\b([A-Z]{1,3})\s?(\d{3,})\b")  # land-certificate book entry "CS 01234"
+_HONORIFICS = ("ong", "ba", "anh", "chi", "cu", "mr", "mrs", "ms")
+
+
+class InvalidValue(ValueError):
+    """The text cannot be read as a value of the field (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """Outcome of validating one value: problems found (empty when valid)."""
+
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- dates ---------------------------------------------------------------------------
+
+
+def normalise_date(text: str) -> str:
+    """An operator's or OCR's date → ISO: the text is a date, or holds one (pipeline.dates)."""
+    date = parse_date(text)
+    if date is None and (found := find_date(text)):
+        date = found.date
+    if date is None:
+        raise InvalidValue(f"{text!r} is not a date (write 2021-03-12, 12/03/2021 or ngày 12 tháng 3 năm 2021)")
+    return date.isoformat()
+
+
+# --- numbers -------------------------------------------------------------------------
+
+
+def digit_runs(text: str) -> list[str]:
+    """Digit sequences; groups split by spaces or dots are joined where they make an ID.
+
+    "079 090 001234" is one 12-digit number, "079091894033 208039538" two (a 12- and a 9-digit
+    one, side by side in a table). Letters that OCR confuses with digits are mapped only where
+    they sit between digits.
+    """
+    fixed = re.sub(r"(?<=\d)[OoDQIl|SBZ](?=[\dOoDQIl|SBZ]*\d)",
+                   lambda m: m.group(0).translate(_DIGIT_LOOKALIKES), text)
+    runs: list[str] = []
+    for match in _DIGIT_GROUPS.finditer(fixed):
+        groups = [g.replace(".", "") for g in match.group(0).split()]
+        start = 0
+        while start < len(groups):
+            end = next((j for j in range(start, len(groups))
+                        if len("".join(groups[start:j + 1])) in ID_LENGTHS), start)
+            runs.append("".join(groups[start:end + 1]))
+            start = end + 1
+    return runs
+
+
+def find_digits(text: str, length: int) -> str | None:
+    for run in digit_runs(text):
+        if len(run) == length:
+            return run
+    return None
+
+
+def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str | None = None) -> Check:
+    """The 12-digit personal ID: province (3) + century/gender (1) + birth year (2) + serial (6).
+
+    Century/gender digit: 0 male / 1 female born in the 1900s, 2 male / 3 female in the 2000s.
+    """
+    if not re.fullmatch(r"\d{12}", value):
+        return Check(("not 12 digits",))
+    problems = []
+    if value[:3] not in PROVINCE_CODES:
+        problems.append(f"unknown province code {value[:3]}")
+    digit = int(value[3])
+    if digit > 3:
+        problems.append(f"century/gender digit {digit} is not 0-3")
+    else:
+        if date_of_birth:
+            year = int(date_of_birth[:4])
+            if (year >= 2000) != (digit >= 2) or int(value[4:6]) != year % 100:
+                problems.append(f"does not match the date of birth {date_of_birth}")
+        if gender in (MALE, FEMALE) and (digit % 2 == 1) != (gender == FEMALE):
+            problems.append(f"does not match the gender {gender}")
+    return Check(tuple(problems))
+
+
+def normalise_id_number(text: str) -> str:
+    value = find_digits(text, 12)
+    if value is None:
+        raise InvalidValue(f"{text!r} is not a 12-digit personal ID number")
+    return value
+
+
+def normalise_old_id_number(text: str) -> str:
+    value = find_digits(text, 9)
+    if value is None:
+        raise InvalidValue(f"{text!r} is not a 9-digit ID card (CMND) number")
+    return value
+
+
+def normalise_tax_code(text: str) -> str:
+    match = _TAX_CODE.search(re.sub(r"(?<=\d) (?=\d)", "", text))
+    if not match:
+        raise InvalidValue(f"{text!r} is not a tax code (10 digits, or 10-3 for a branch)")
+    return match.group(1)
+
+
+def find_dossier_code(text: str) -> str | None:
+    """A code in the HCMC form (agency-yymmdd-sequence, "H29.13-240312-0001") anywhere in text."""
+    match = _DOSSIER_CODE.search(re.sub(r"\s*([.\-])\s*", r"\1", nfc(text)))
+    return match.group(1) if match else None
+
+
+def normalise_dossier_code(text: str) -> str:
+    if code := find_dossier_code(text):
+        return code
+    compact = re.sub(r"\s*([.\-])\s*", r"\1", squash_spaces(nfc(text)))
+    token = compact.split(" ")[0].strip(".,;:") if compact else ""
+    if not token or not any(ch.isdigit() for ch in token):
+        raise InvalidValue(f"{text!r} is not a dossier code (e.g. H29.13-240312-0001)")
+    return token
+
+
+def normalise_document_number(text: str) -> str:
+    """ "125/2021/KS", "45/QĐ-UBND": printed case kept, spaces around / and - removed."""
+    match = _DOC_NUMBER.search(nfc(text))
+    if not match and (book := _BOOK_NUMBER.search(nfc(text))):
+        return book.group(1) + book.group(2)
+    if not match:
+        raise InvalidValue(f"{text!r} is not a document number (e.g. 45/QĐ-UBND)")
+    value = re.sub(r"\s*([/\-])\s*", r"\1", match.group(0)).rstrip(".,;")
+    if re.fullmatch(r"[\d/\-]+", value) and "/" not in value:
+        raise InvalidValue(f"{text!r} is not a document number (e.g. 45/QĐ-UBND)")
+    return value
+
+
+# --- words ---------------------------------------------------------------------------
+
+
+def normalise_gender(text: str) -> str:
+    first = fold(text).strip(" :.,;/").split()
+    word = first[0] if first else ""
+    if word in ("nam", "male", "m"):
+        return MALE
+    if word in ("nu", "female", "f"):
+        return FEMALE
+    raise InvalidValue(f"{text!r} is not a gender (Nam or Nữ)")
+
+
+def upper_name(text: str) -> str:
+    """Names are stored in NFC capitals, as printed on civil-status documents."""
+    words = squash_spaces(nfc(text)).strip(" .,;:").split(" ")
+    while words and fold(words[0]).strip(".") in _HONORIFICS and len(words) > 2:
+        words = words[1:]  # "Ông NGUYỄN VĂN AN" → the name without the honorific
+    name = nfc(" ".join(words).upper())
+    if len(name.split()) < 2 or any(ch.isdigit() for ch in name):
+        raise InvalidValue(f"{text!r} is not a full name (family name and given name)")
+    return name
+
+
+def normalise_address(text: str) -> str:
+    value = squash_spaces(nfc(text)).strip(" ;:.")
+    if len(value) < 5:
+        raise InvalidValue(f"{text!r} is too short for an address")
+    return value
+
+
+NORMALISERS: dict[FieldKind, Callable[[str], str]] = {
+    FieldKind.NAME: upper_name,
+    FieldKind.ID_NUMBER: normalise_id_number,
+    FieldKind.OLD_ID_NUMBER: normalise_old_id_number,
+    FieldKind.DATE: normalise_date,
+    FieldKind.GENDER: normalise_gender,
+    FieldKind.DOCUMENT_NUMBER: normalise_document_number,
+    FieldKind.DOSSIER_CODE: normalise_dossier_code,
+    FieldKind.TAX_CODE: normalise_tax_code,
+    FieldKind.ADDRESS: normalise_address,
+}
+
+
+def normalise(kind: FieldKind | str, text: str) -> str:
+    """The stored form of a value of this kind (the catalog gives each field's); InvalidValue when it is not one."""
+    return NORMALISERS[FieldKind(kind)](text)
+
+
+def cross_check(values: dict[str, str]) -> dict[str, Check]:
+    """Checks that involve several fields of one document (the ID against birth date and gender)."""
+    checks: dict[str, Check] = {}
+    if "id_number" in values:
+        checks["id_number"] = check_id_number(values["id_number"], date_of_birth=values.get("date_of_birth"),
+                                              gender=values.get("gender"))
+    if "date_of_birth" in values and values["date_of_birth"] > dt.date.today().isoformat():
+        checks["date_of_birth"] = Check(("in the future",))
+    return checks

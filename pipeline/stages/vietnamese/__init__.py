@@ -1,0 +1,1 @@
+"""Vietnamese language knowledge the stages share: syllables, personal names, the syllable language model."""

@@ -1,0 +1,146 @@
+"""Vietnamese personal names: post-correction of OCR'd names against a lexicon.
+
+Tesseract's weak spot on Vietnamese is the capital letter with stacked marks, which is how
+names are printed on civil-status papers: LÊ read as LỄ, HUỲNH as HƯỲNH, ĐẶNG as ĐĂNG, NGUYỄN as
+NGUYÊN. Each of those readings keeps the letters and gets a diacritic wrong, and none of them is
+a name in its position (the first syllable of a full name is a surname, the last a given name).
+So a syllable is repaired only when
+
+* it is not a name in its position (data/vi_names.toml: surnames, middle names, given names),
+* a name in that position has the same letters once diacritics are ignored (`textnorm.fold`), and
+* for the last syllable, it is not even a Vietnamese syllable (HƯỲNH, NGUYẸT): surnames and
+  middle names are a nearly closed set, given names are not, and a rare given name the lexicon
+  lacks must not be turned into a common one (DỤ is a name, not a misread DU);
+
+the closest such name wins (fewest marks changed; then the more common name). Anything else is
+left exactly as read.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.stages.vietnamese.syllables import syllable_key, vietnamese_syllables
+from pipeline.textnorm import TONE_MARKS, VOWEL_MARKS, fold, nfc, squash_spaces
+
+LEXICON = Path(__file__).resolve().parents[2] / "data" / "vi_names.toml"
+
+CONFIDENCE_KNOWN = 1.0  # the syllable is a name in its position
+CONFIDENCE_REPAIRED = 0.9  # one mark changed, one best candidate
+CONFIDENCE_PER_EXTRA_MARK = 0.1  # less for every further mark changed
+CONFIDENCE_TIED = 0.6  # two names fit equally well: the more common one was taken
+CONFIDENCE_UNKNOWN = 0.5  # not in the lexicon and nothing to repair it with
+
+
+@dataclass(frozen=True)
+class NameCorrection:
+    name: str  # the corrected name, NFC, as printed (capitals kept)
+    changed: bool  # True when a token was replaced from the lexicon
+    confidence: float  # 0..1: how sure the lexicon is about the result
+
+
+@dataclass(frozen=True)
+class _Position:
+    """The names allowed at one position of a full name, by syllable key and by folded form."""
+
+    keys: frozenset[str]
+    by_fold: dict[str, tuple[str, ...]]  # folded → names, most common first
+    closed: bool  # True: a syllable outside the list is a misreading; False: maybe a rare name
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    surname: _Position
+    middle: _Position
+    given: _Position
+
+
+def correct_name(name: str) -> NameCorrection:
+    cleaned = squash_spaces(nfc(name))
+    tokens = cleaned.split(" ") if cleaned else []
+    lexicon = load_lexicon()
+    out, confidences = [], []
+    for index, token in enumerate(tokens):
+        position = (lexicon.given if index == len(tokens) - 1 else
+                    lexicon.surname if index == 0 else lexicon.middle)
+        fixed, confidence = _correct_token(token, position)
+        out.append(fixed)
+        confidences.append(confidence)
+    corrected = " ".join(out)
+    return NameCorrection(corrected, changed=corrected != cleaned, confidence=min(confidences, default=0.0))
+
+
+def _correct_token(token: str, position: _Position) -> tuple[str, float]:
+    if not token.isalpha():
+        return token, CONFIDENCE_UNKNOWN  # initials with a dot, digits: not ours to judge
+    if syllable_key(token) in position.keys:
+        return token, CONFIDENCE_KNOWN
+    candidates = position.by_fold.get(fold(token), ())
+    if not candidates or not position.closed and syllable_key(token) in vietnamese_syllables():
+        return token, CONFIDENCE_UNKNOWN
+    ranked = sorted(candidates, key=lambda c: mark_distance(token, c))  # stable: commoner first on ties
+    best = ranked[0]
+    distance = mark_distance(token, best)
+    if len(ranked) > 1 and mark_distance(token, ranked[1]) == distance:
+        confidence = CONFIDENCE_TIED
+    else:
+        confidence = max(CONFIDENCE_TIED, CONFIDENCE_REPAIRED - CONFIDENCE_PER_EXTRA_MARK * (distance - 1))
+    return _same_case(best, token), confidence
+
+
+def mark_distance(a: str, b: str) -> int:
+    """Marks to add, drop or change to turn `a` into `b`, two spellings of the same letters:
+    each vowel mark (circumflex, breve, horn) and each tone counts one, đ against d counts one."""
+    distance = 0
+    for x, y in zip(nfc(a).lower(), nfc(b).lower()):
+        if x == y:
+            continue
+        dx, dy = unicodedata.normalize("NFD", x), unicodedata.normalize("NFD", y)
+        distance += (x == "đ") != (y == "đ")
+        distance += len((set(dx) ^ set(dy)) & VOWEL_MARKS)
+        tone_x = [ch for ch in dx if ch in TONE_MARKS]
+        tone_y = [ch for ch in dy if ch in TONE_MARKS]
+        distance += tone_x != tone_y
+    return distance
+
+
+def _same_case(name: str, like: str) -> str:
+    if like.isupper():
+        return nfc(name.upper())
+    if like.islower():
+        return nfc(name.lower())
+    return name
+
+
+COMMON_SURNAMES = 40  # the lexicon's most frequent family names: nine Vietnamese in ten carry one
+
+
+@functools.cache
+def common_surnames(path: Path = LEXICON) -> frozenset[str]:
+    """The most common family names, without diacritics: where a second name likely starts on a shared line."""
+    with path.open("rb") as fh:
+        surnames = tomllib.load(fh)["surnames"]
+    return frozenset(fold(name) for name in surnames[:COMMON_SURNAMES])
+
+
+@functools.cache
+def load_lexicon(path: Path = LEXICON) -> Lexicon:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    surnames, middle, given = (tuple(nfc(n) for n in data[k]) for k in ("surnames", "middle", "given"))
+    return Lexicon(surname=_position(surnames, closed=True), middle=_position(middle + surnames + given, closed=True),
+                   given=_position(given, closed=False))
+
+
+def _position(names: tuple[str, ...], *, closed: bool) -> _Position:
+    by_fold: dict[str, list[str]] = {}
+    for name in names:
+        bucket = by_fold.setdefault(fold(name), [])
+        if name not in bucket:
+            bucket.append(name)
+    return _Position(keys=frozenset(syllable_key(n) for n in names),
+                     by_fold={k: tuple(v) for k, v in by_fold.items()}, closed=closed)
