@@ -7,12 +7,14 @@ PYTHON     ?= python3
 VENV       ?= .venv
 DATA_DIR   ?= var
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core
+# Fonts of the independent evaluation set (bench/heldout): its own typefaces, not the samples'.
+BENCH_APT_PACKAGES := fonts-liberation2 fonts-freefont-ttf fonts-texgyre
 BIN        := $(VENV)/bin
 DOSSIER    := $(BIN)/dossier --data-dir $(DATA_DIR)
 SAMPLES    := $(filter-out sample_scans/README.md sample_scans/EXPECTED.json,$(wildcard sample_scans/*))
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench samples install system-deps clean
+.PHONY: run test bench samples install system-deps bench-deps apt-install clean
 
 run: install
 	$(DOSSIER) init
@@ -25,7 +27,8 @@ test: install
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-bench: install
+bench: install bench-deps
+	$(BIN)/python bench/eval_fields.py --half both
 	$(BIN)/python bench/ocr_bench.py
 	$(BIN)/python bench/eval_classify.py
 	$(BIN)/python bench/search_bench.py
@@ -38,8 +41,14 @@ install: system-deps $(VENV)/.installed
 
 # Debian packages: only the missing ones are installed (apt needs root or sudo).
 system-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+bench-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BENCH_APT_PACKAGES)"
+
+apt-install:
 	@missing=""; \
-	for pkg in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; done; \
+	for pkg in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "ok installed" || missing="$$missing $$pkg"; done; \
 	$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \

@@ -1,0 +1,1 @@
+"""Held-out evaluation set generator for dossier field extraction (see README.md)."""
