@@ -1,7 +1,9 @@
 """Logging: one line per event (batch id, stage, duration), as text or JSON lines.
 
 Citizens' personal ID numbers never reach a log: every line, tracebacks
-included, is masked after formatting, so no call site can forget it.
+included, is masked after formatting, so no call site can forget it. A file
+name that is not UTF-8 is written with its odd bytes escaped (`\\xff`): a
+log line never fails to be written, whatever name it carries.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import json
 import logging
 import re
 import sys
+
+from pipeline.errors import printable
 
 # 12-digit CCCD and 9-digit CMND, standing alone (not inside a longer number).
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{3})(\d{6}|\d{3})(\d{3})(?!\d)")
@@ -34,7 +38,7 @@ class _TextFormatter(logging.Formatter):
         line = f"{self.formatTime(record, _TIME_FORMAT)} {record.levelname:<7} {record.getMessage()} {extra}".rstrip()
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
-        return mask_ids(line)
+        return mask_ids(printable(line))
 
 
 class _JsonFormatter(logging.Formatter):
@@ -44,7 +48,9 @@ class _JsonFormatter(logging.Formatter):
                    **{k: v for k, v in getattr(record, "fields", {}).items() if v is not None}}
         if record.exc_info:
             payload["traceback"] = self.formatException(record.exc_info)
-        return mask_ids(json.dumps(payload, ensure_ascii=False, default=str))
+        # Escaped value by value, so that the line stays valid JSON.
+        payload = {k: v if isinstance(v, (int, float, bool, dict, list)) else printable(str(v)) for k, v in payload.items()}
+        return mask_ids(json.dumps(payload, ensure_ascii=False))
 
 
 def configure(level: str = "INFO", fmt: str = "text", stream=None) -> None:

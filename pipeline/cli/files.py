@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from pipeline.cli.arguments import whole_number
 from pipeline.cli.render import Progress, print_json
 from pipeline.cli.views import batch_view, document_view
 from pipeline.config import Settings
@@ -24,7 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser("show", help="show one document")
-    p.add_argument("document_id", type=int, metavar="DOC_ID")
+    p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
     p.add_argument("--text", action="store_true", help="print the full text of every page")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)

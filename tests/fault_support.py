@@ -1,0 +1,232 @@
+"""Fault injection for the tests, as OCRmyPDF does it: the real programs and servers, made to misbehave.
+
+- `TcpProxy`: stands between dossier and PostgreSQL; it forwards, or `stall()`s (accepts
+  and holds every byte, answering nothing: a frozen server or a black-holed network), or
+  `cut()`s (drops every connection and refuses new ones: a server that went down).
+- `stand_in()`: a fake `tesseract` or `pdftoppm` first on PATH that crashes, hangs, prints
+  garbage or exhausts memory; everything it is not asked to break goes to the real program.
+- `small_disk()`: a 2 MiB tmpfs, where mounting is permitted (root); the tests that need it skip
+  elsewhere, and a write hook covers the same code in-process.
+- `NON_UTF8_NAME`: a file name that is not UTF-8 (bytes 0xff 0xfe), as old scanners and shares make.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+NON_UTF8_NAME = os.fsdecode(b"cccd_\xff\xfe.png")  # lone surrogates in Python: what the inbox gives us
+
+
+class TcpProxy:
+    """A TCP proxy on 127.0.0.1 (an ephemeral port) to `target`, with faults on demand."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._mode = "forward"
+        self._pairs: list[tuple[socket.socket, socket.socket]] = []
+        self._held: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._selector = selectors.DefaultSelector()
+        self._closed = False
+        self._threads = [threading.Thread(target=self._accept, daemon=True),
+                         threading.Thread(target=self._pump, daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    def url(self, database_url: str) -> str:
+        """`database_url` with its host and port replaced by the proxy's."""
+        from sqlalchemy import make_url
+
+        return make_url(database_url).set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
+
+    # --- faults -------------------------------------------------------------------
+
+    def forward(self) -> None:
+        """Back to normal: new connections reach the server (held ones are dropped)."""
+        with self._lock:
+            self._mode = "forward"
+            for held in self._held:
+                held.close()
+            self._held.clear()
+
+    def stall(self) -> None:
+        """Connections stay open but nothing passes either way: the server seems frozen."""
+        with self._lock:
+            self._mode = "stall"
+
+    def cut(self) -> None:
+        """Every connection is dropped and new ones are closed at once: the server is down."""
+        with self._lock:
+            self._mode = "cut"
+            for a, b in self._pairs:
+                self._drop(a, b)
+            self._pairs.clear()
+
+    def close(self) -> None:
+        self._closed = True
+        self.cut()
+        self._listener.close()
+
+    # --- plumbing -------------------------------------------------------------------
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            with self._lock:
+                mode = self._mode
+                if mode == "cut":
+                    client.close()
+                    continue
+                if mode == "stall":
+                    self._held.append(client)
+                    continue
+            try:
+                server = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._pairs.append((client, server))
+                self._selector.register(client, selectors.EVENT_READ, server)
+                self._selector.register(server, selectors.EVENT_READ, client)
+
+    def _pump(self) -> None:
+        while not self._closed:
+            if self._mode == "stall":  # bytes stay in the kernel's buffers: nothing is answered
+                threading.Event().wait(0.05)
+                continue
+            try:
+                events = self._selector.select(timeout=0.1) if self._selector.get_map() else []
+            except (OSError, ValueError):
+                events = []
+            if not events:
+                threading.Event().wait(0.02)
+                continue
+            for key, _ in events:
+                source, sink = key.fileobj, key.data
+                try:
+                    data = source.recv(65536)
+                    if data:
+                        sink.sendall(data)
+                        continue
+                except OSError:
+                    pass
+                with self._lock:
+                    self._drop(source, sink)
+
+    def _drop(self, a: socket.socket, b: socket.socket) -> None:
+        for s in (a, b):
+            try:
+                self._selector.unregister(s)
+            except (KeyError, ValueError):
+                pass
+            s.close()
+        self._pairs[:] = [p for p in self._pairs if a not in p]
+
+
+# --- stand-ins for external programs ------------------------------------------------
+
+STAND_IN = r'''#!{python}
+"""A misbehaving {name}: {mode}. Other calls ({passthrough}) go to the real program."""
+import os, signal, sys, time
+args = sys.argv[1:]
+if any(a in ("--version", "-v", "--list-langs") for a in args):
+    os.execv({real!r}, [{real!r}, *args])
+mode = {mode!r}
+with open({log!r}, "a") as log:
+    log.write(" ".join(args) + "\n")
+if mode == "crash":
+    os.kill(os.getpid(), signal.SIGSEGV)
+if mode == "hang":
+    time.sleep(3600)
+if mode == "garbage":
+    junk = bytes(range(256)) * 64
+    for a in args:  # tesseract writes to OUTPUTBASE.tsv/.txt; pdftoppm to stdout
+        if not a.startswith("-") and os.path.sep in a and not os.path.exists(a):
+            for ext in (".tsv", ".txt", ".osd"):
+                with open(a + ext, "wb") as fh:
+                    fh.write(junk)
+    sys.stdout.buffer.write(junk)
+    sys.exit(0)
+if mode == "memory":
+    hoard = []
+    while True:  # until the bound set on the process (RLIMIT_AS) stops it
+        hoard.append(bytearray(64 << 20))
+'''
+
+
+def stand_in(folder: Path, name: str, mode: str) -> Path:
+    """Write a `name` stand-in that fails in `mode` into `folder`; put `folder` first on PATH to use it.
+
+    Calls are logged in `folder/<name>.calls`, one line each.
+    """
+    real = shutil.which(name)
+    assert real, f"{name} is not installed"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(STAND_IN.format(python=sys.executable, name=name, mode=mode, real=real,
+                                    log=str(folder / f"{name}.calls"), passthrough="--version, --list-langs"))
+    path.chmod(0o755)
+    return path
+
+
+def path_with(folder: Path) -> dict[str, str]:
+    """The environment of a command that finds the stand-ins of `folder` before the real programs."""
+    return {"PATH": f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def calls(folder: Path, name: str) -> list[str]:
+    log = folder / f"{name}.calls"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+# --- a small full disk ------------------------------------------------------------------
+
+
+@contextmanager
+def small_disk(where: Path, size: str = "2m") -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `where` (root only); skips the test where mounting is not permitted."""
+    where.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", f"dossier-test-{uuid.uuid4().hex[:8]}",
+                              str(where)], capture_output=True, text=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.strip() or 'not root'}); "
+                    "the write-hook tests cover the same code")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True, check=False)
+
+
+def fill(folder: Path, *, leave: int = 0) -> Path:
+    """Fill the file system of `folder` up to `leave` bytes free; returns the filler file (delete it to recover)."""
+    filler = folder / ".filler"
+    with filler.open("wb") as fh:
+        chunk = b"\0" * 65536
+        try:
+            while True:
+                free = os.statvfs(folder).f_bavail * os.statvfs(folder).f_frsize
+                if free <= leave:
+                    break
+                fh.write(chunk[: max(1, min(len(chunk), free - leave))])
+                fh.flush()
+        except OSError:
+            pass
+    return filler
