@@ -46,7 +46,7 @@ class OcrSettings:
 
 @dataclass(frozen=True)
 class LimitSettings:
-    max_file_mb: float = 512
+    max_file_mb: float = 512.0
     max_pages: int = 1000
     max_page_pixels: int = 60_000_000
 

@@ -158,30 +158,43 @@ if mode == "hang":
     time.sleep(3600)
 if mode == "garbage":
     junk = bytes(range(256)) * 64
-    for a in args:  # tesseract writes to OUTPUTBASE.tsv/.txt; pdftoppm to stdout
-        if not a.startswith("-") and os.path.sep in a and not os.path.exists(a):
-            for ext in (".tsv", ".txt", ".osd"):
-                with open(a + ext, "wb") as fh:
-                    fh.write(junk)
-    sys.stdout.buffer.write(junk)
+    if {name!r} == "tesseract" and len(args) > 1:  # tesseract IMAGE OUTPUTBASE ...: OUTPUTBASE.tsv, .txt, .osd
+        for ext in (".tsv", ".txt", ".osd"):
+            with open(args[1] + ext, "wb") as fh:
+                fh.write(junk)
+    sys.stdout.buffer.write(junk)  # pdftoppm writes the page to stdout
     sys.exit(0)
 if mode == "memory":
     hoard = []
-    while True:  # until the bound set on the process (RLIMIT_AS) stops it
-        hoard.append(bytearray(64 << 20))
+    try:
+        while True:  # until the bound set on the process (RLIMIT_AS) stops it ...
+            hoard.append(bytearray(16 << 20))
+            if len(hoard) * 16 >= {safety_mb}:  # ... or this safety net of the shared test machine
+                raise MemoryError
+    except MemoryError:
+        del hoard
+        sys.stderr.write("Error: Out of memory\n")  # as poppler's and Tesseract's allocators say it
+        sys.exit(1)
 '''
+
+
+# A program without a memory bound of its own (the tesseract command) must not take the shared
+# machine down with it: the stand-in gives up here, as an allocation that failed.
+MEMORY_SAFETY_MB = 2048
 
 
 def stand_in(folder: Path, name: str, mode: str) -> Path:
     """Write a `name` stand-in that fails in `mode` into `folder`; put `folder` first on PATH to use it.
 
+    Modes: crash (SIGSEGV), hang (sleeps an hour), garbage (bytes that are no image nor text),
+    memory (allocates until the process's memory bound stops it, at most MEMORY_SAFETY_MB).
     Calls are logged in `folder/<name>.calls`, one line each.
     """
     real = shutil.which(name)
     assert real, f"{name} is not installed"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_text(STAND_IN.format(python=sys.executable, name=name, mode=mode, real=real,
+    path.write_text(STAND_IN.format(python=sys.executable, name=name, mode=mode, real=real, safety_mb=MEMORY_SAFETY_MB,
                                     log=str(folder / f"{name}.calls"), passthrough="--version, --list-langs"))
     path.chmod(0o755)
     return path

@@ -39,7 +39,8 @@ def refuse_unless_regular(mode: int, path: Path) -> None:
     kind = kind_of(mode)
     if kind is not None:
         raise UnsupportedFile(f"{kind}, not a regular file: refused, nothing was read", stage=Stage.INTAKE,
-                              path=str(path), remedy="copy the scanned file itself (a link is never followed)")
+                              path=str(path), remedy="copy the scanned file itself; links are never followed"
+                              if stat.S_ISLNK(mode) else "drop scanned files only")
 
 
 @dataclass(frozen=True)

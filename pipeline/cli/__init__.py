@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parse(build_parser(), argv)
         settings = load_settings(config=args.config, data_dir=args.data_dir, db_url=args.db)
         long_running = args.command in _LOGGING_COMMANDS
-        logs.configure(level=settings.logging.level if long_running else "ERROR", fmt=settings.logging.format)
+        logs.configure(level=settings.logging.level if long_running else "ERROR", fmt=settings.logging.format,
+                       tracebacks=long_running or debug)
         return int(args.handler(settings, args))
     except SystemExit:
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.ingest import ingest_paths
 
     paths = [Path(p) for p in args.paths]
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]  # a dangling link is refused, not missing
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     with App.open(settings) as app, Progress(enabled=not args.json) as progress:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline import logs
 from pipeline.domain import DocumentResult, PageSource, PageText
-from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage
+from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage, from_os_error
 from pipeline.office.app import App
 from pipeline.office.queue import JobQueue
 from pipeline.stages import classify, extract, rasterize, read, review, split, training
@@ -101,6 +101,9 @@ def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
         return BatchOutcome(batch_id, batch.source, "done", tuple(ids))
     except DossierError as error:
         error.with_context(stage=clock.stage, path=where[-1])
+        return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
+    except OSError as exc:  # the machine refused (a full disk: retried; an unreadable folder): not the input
+        error = from_os_error(exc, stage=clock.stage, path=where[-1])
         return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
     except MemoryError:
         error = OutOfMemory("ran out of memory", stage=clock.stage, path=where[-1],
