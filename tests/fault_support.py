@@ -72,9 +72,8 @@ class TcpProxy:
         """Every connection is dropped and new ones are closed at once: the server is down."""
         with self._lock:
             self._mode = "cut"
-            for a, b in self._pairs:
+            for a, b in list(self._pairs):
                 self._drop(a, b)
-            self._pairs.clear()
 
     def close(self) -> None:
         self._closed = True

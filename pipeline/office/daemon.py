@@ -68,7 +68,7 @@ class Daemon:
         # Only counted in the signal handler: taking a lock there could deadlock the loop.
         self._signals = 0
         # Taking entries pauses, all of them at once, while the store or the archive's disk is away.
-        self.intake = Outage("intake", log)
+        self.intake = Outage("inbox intake", log)
 
     def run(self) -> DaemonReport:
         if not self.inbox.is_dir():
@@ -122,7 +122,7 @@ class Daemon:
               report: DaemonReport) -> None:
         maintenance_seconds = self.settings.inbox.rescan_seconds
         next_maintenance = time.monotonic() + maintenance_seconds
-        store = Outage("store (queue upkeep)", log)
+        upkeep = Outage("queue upkeep", log)
         while not self._signals:
             now = time.monotonic()
             for path in watcher.poll(now):
@@ -130,15 +130,14 @@ class Daemon:
                     break
                 self._take(app, path, watcher, report)
             try:
-                if store.due(now):
-                    pool.supervise(queue)
-                    if now >= next_maintenance:
-                        next_maintenance = now + maintenance_seconds
-                        queue.release_dead_owners()  # an operator's ingest or reprocess that was killed
-                        queue.release_expired()
-                    store.recovered()
+                pool.supervise(queue)  # the store is asked only when a worker died
+                if now >= next_maintenance and upkeep.due(now):
+                    queue.release_dead_owners()  # an operator's ingest or reprocess that was killed
+                    queue.release_expired()
+                    next_maintenance = now + maintenance_seconds
+                    upkeep.recovered()
             except TransientError as error:  # the store is away: the workers wait for it too
-                store.failed(error)
+                upkeep.failed(error)
             if self.once and not watcher.tracker.settling():
                 report.left_alone = [f"{shown_name(p.name)}: an empty folder" for p in watcher.tracker.empty_folders()]
                 pool.drain()

@@ -27,7 +27,7 @@ MAX_DELAY_SECONDS: Final = 16.0
 class Outage:
     """The state of one resource as one loop sees it: available, or down since when and until when to wait."""
 
-    what: str  # "store", "intake": named in the log lines
+    what: str  # what waits: "inbox intake", "claiming batches", "queue upkeep" (named in the log lines)
     logger: logging.Logger
     context: dict[str, object] = field(default_factory=dict)  # more fields for the log lines (owner=...)
     since: float | None = None
@@ -53,7 +53,7 @@ class Outage:
             self.delay = min(self.delay * 2, MAX_DELAY_SECONDS)
         if error.code != self._code:  # a new state: said once
             self._code = error.code
-            logs.log_event(self.logger, f"{self.what} unavailable: waiting for it, retrying with back-off",
+            logs.log_event(self.logger, f"{self.what} paused: retrying with back-off",
                            level=logging.WARNING, code=error.code, reason=error.one_line(),
                            retry_max_s=MAX_DELAY_SECONDS, **self.context)
         self.attempts += 1
@@ -65,6 +65,6 @@ class Outage:
         if self.since is None:
             return
         now = time.monotonic() if now is None else now
-        logs.log_event(self.logger, f"{self.what} available again", down_s=round(now - self.since, 1),
+        logs.log_event(self.logger, f"{self.what} resumed", down_s=round(now - self.since, 1),
                        attempts=self.attempts, **self.context)
         self.since, self.delay, self.retry_at, self.attempts, self._code = None, 0.0, 0.0, 0, ""

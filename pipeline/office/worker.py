@@ -56,7 +56,7 @@ def worker_main(settings: Settings, stop, drain, parent_pid: int) -> None:
     signal.signal(signal.SIGTERM, lambda signum, _frame: terminated.append(signum))
     logs.configure(settings.logging.level, settings.logging.format)
     owner = owner_name()
-    outage = Outage("store", log, {"owner": owner})
+    outage = Outage("claiming batches", log, {"owner": owner})
 
     def running() -> bool:
         return not stop.is_set() and not terminated and os.getppid() == parent_pid
