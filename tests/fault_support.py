@@ -8,10 +8,12 @@
 - `small_disk()`: a 2 MiB tmpfs, where mounting is permitted (root); the tests that need it skip
   elsewhere, and a write hook covers the same code in-process.
 - `NON_UTF8_NAME`: a file name that is not UTF-8 (bytes 0xff 0xfe), as old scanners and shares make.
+- `InProcess`: the `dossier` command run by its `main` in the test's process (no Python start per call).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import selectors
 import shutil
@@ -22,9 +24,13 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import CliResult, Dossier
+
+from pipeline.cli import main
 
 NON_UTF8_NAME = os.fsdecode(b"cccd_\xff\xfe.png")  # lone surrogates in Python: what the inbox gives us
 
@@ -140,6 +146,25 @@ class TcpProxy:
         self._pairs[:] = [p for p in self._pairs if a not in p]
 
 
+@dataclass
+class InProcess(Dossier):
+    """`dossier` run by its `main` in this process: the same code, without a Python start per call."""
+
+    capsys: pytest.CaptureFixture | None = None
+
+    def __call__(self, *args: str, timeout: float = 0, env: dict[str, str] | None = None) -> CliResult:
+        command = ["--data-dir", str(self.data_dir), *(["--config", str(self.config)] if self.config else []),
+                   *(["--db", self.db_url] if self.db_url else [])]
+        try:
+            code = main([*command, *args])
+        except SystemExit as exit:  # argparse's own exits (usage errors, --help)
+            code = exit.code
+        finally:
+            logging.getLogger("dossier").handlers.clear()  # its stream is the captured one of this call
+        captured = self.capsys.readouterr()
+        return CliResult(int(code), captured.out, captured.err)
+
+
 # --- stand-ins for external programs ------------------------------------------------
 
 STAND_IN = r'''#!{python}
@@ -169,17 +194,19 @@ if mode == "memory":
         while True:  # until the bound set on the process (RLIMIT_AS) stops it ...
             hoard.append(bytearray(16 << 20))
             if len(hoard) * 16 >= {safety_mb}:  # ... or this safety net of the shared test machine
-                raise MemoryError
-    except MemoryError:
+                break
+    except MemoryError:  # the bound held
         del hoard
         sys.stderr.write("Error: Out of memory\n")  # as poppler's and Tesseract's allocators say it
         sys.exit(1)
+    sys.stderr.write("stand-in safety net: no memory bound stopped me\n")
+    sys.exit(1)
 '''
 
 
 # A program without a memory bound of its own (the tesseract command) must not take the shared
 # machine down with it: the stand-in gives up here, as an allocation that failed.
-MEMORY_SAFETY_MB = 2048
+MEMORY_SAFETY_MB = 1536  # above the smallest bound dossier gives poppler (1 GiB)
 
 
 def stand_in(folder: Path, name: str, mode: str) -> Path:

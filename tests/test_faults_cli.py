@@ -6,7 +6,6 @@ No traceback is printed (only `--debug` shows one), nothing is half done, nothin
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import subprocess
@@ -14,39 +13,18 @@ import sys
 import threading
 import time
 
-from dataclasses import dataclass
-
 import pytest
 from daemon_support import scan_bytes
+from fault_support import InProcess
 from sqlalchemy import update
 from test_search import WARD, file_papers
 
 from pipeline.archive.originals import Archive
-from pipeline.cli import main
 from pipeline.errors import ExitCode
 from pipeline.store.models import BatchFile
-from tests.conftest import ROOT, CliResult, Dossier, indexed_store
+from tests.conftest import ROOT, Dossier, indexed_store
 
 HUGE = "99999999999999999999"  # 20 digits: past any 64-bit integer
-
-
-@dataclass
-class InProcess(Dossier):
-    """`dossier` run by its `main` in this process: the same code, without a Python start per call."""
-
-    capsys: pytest.CaptureFixture | None = None
-
-    def __call__(self, *args: str, timeout: float = 0, env: dict[str, str] | None = None) -> CliResult:
-        command = ["--data-dir", str(self.data_dir), *(["--config", str(self.config)] if self.config else []),
-                   *(["--db", self.db_url] if self.db_url else [])]
-        try:
-            code = main([*command, *args])
-        except SystemExit as exit:  # argparse's own exits (usage errors, --help)
-            code = exit.code
-        finally:
-            logging.getLogger("dossier").handlers.clear()  # its stream is the captured one of this call
-        captured = self.capsys.readouterr()
-        return CliResult(int(code), captured.out, captured.err)
 
 
 @pytest.fixture

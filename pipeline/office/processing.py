@@ -102,14 +102,14 @@ def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
     except DossierError as error:
         error.with_context(stage=clock.stage, path=where[-1])
         return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
-    except OSError as exc:  # the machine refused (a full disk: retried; an unreadable folder): not the input
-        error = from_os_error(exc, stage=clock.stage, path=where[-1])
-        return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
     except MemoryError:
         error = OutOfMemory("ran out of memory", stage=clock.stage, path=where[-1],
                             remedy="it will be retried; lower ocr.dpi or limits.max_page_pixels on small machines")
         return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
     except Exception as exc:  # a bug must fail the batch, not the daemon
+        if isinstance(exc, OSError) and exc.errno is not None:  # the machine refused (a full disk: retried)
+            error = from_os_error(exc, stage=clock.stage, path=where[-1])
+            return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
         log.exception("unexpected error in batch %s", batch_id)
         error = InternalError(f"internal error: {type(exc).__name__}: {exc}", stage=clock.stage, path=where[-1],
                               remedy="report it to the administrator; reprocess the batch once fixed")
