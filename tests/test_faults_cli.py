@@ -12,6 +12,8 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from daemon_support import scan_bytes
@@ -19,6 +21,7 @@ from fault_support import InProcess
 from sqlalchemy import update
 from test_search import WARD, file_papers
 
+from pipeline.archive import originals
 from pipeline.archive.originals import Archive
 from pipeline.errors import ExitCode
 from pipeline.store.models import BatchFile
@@ -183,6 +186,24 @@ class TestIngestTakesRegularFilesOnly:
         assert result.code == ExitCode.BATCH_FAILED and "larger than limits.max_file_mb" in result.err
         assert [row["status"] for row in dossier("batches", "--json").json()] == ["failed"]
         assert not list((dossier.data_dir / "archive").glob("??/??/*"))
+
+    def test_a_full_disk_while_archiving_is_one_line_and_nothing_is_recorded(self, tmp_path, capsys, monkeypatch):
+        """The write hook for machines where no small file system can be mounted (tests of the real
+        tmpfs are in test_faults_daemon.py): the archive's copy is written to /dev/full (ENOSPC)."""
+        dossier = InProcess(tmp_path / "data", capsys=capsys)
+        assert dossier("init").code == 0
+
+        def full_disk_copy(dir, prefix):  # noqa: A002 - tempfile.mkstemp's own names
+            return os.open("/dev/full", os.O_WRONLY), str(Path(dir) / f"{prefix}on-a-full-disk")
+
+        monkeypatch.setattr(originals, "tempfile", SimpleNamespace(mkstemp=full_disk_copy))
+        scan = tmp_path / "scan.png"
+        scan.write_bytes(scan_bytes("Giấy khai sinh Lê Thị Hà"))
+        result = dossier("ingest", str(scan))
+        assert result.code == ExitCode.BATCH_FAILED and "Traceback" not in result.err
+        assert "intake: no space left on the disk" in result.err
+        monkeypatch.undo()
+        assert dossier("batches", "--json").json() == []  # not recorded: it can be ingested again later
 
 
 # --- helpers -----------------------------------------------------------------------------
