@@ -60,26 +60,22 @@ def ended_once_with_a_reason(dossier, result, source: Path, stage: str) -> dict:
     return batch
 
 
-@pytest.mark.parametrize("mode", ["crash", "hang", "garbage", "memory"])
-def test_a_misbehaving_tesseract_fails_the_page_within_its_bound(office, tmp_path, mode):
-    source = tmp_path / "to-khai.png"
-    source.write_bytes(scan_bytes("Tờ khai đăng ký khai sinh Nguyễn Văn An"))
-    result, seconds, ran = office.ingest_with("tesseract", mode, source)
+@pytest.mark.parametrize("program, mode", [*(("tesseract", m) for m in ("crash", "hang", "garbage", "memory")),
+                                           *(("pdftoppm", m) for m in ("crash", "garbage", "memory"))])
+def test_a_misbehaving_program_fails_the_page_within_its_bound(office, tmp_path, program, mode):
+    if program == "tesseract":
+        source, stage = tmp_path / "to-khai.png", "ocr"
+        source.write_bytes(scan_bytes("Tờ khai đăng ký khai sinh Nguyễn Văn An"))
+    else:  # pdftoppm renders the pages of a PDF
+        source, stage = tmp_path / "ho-so.pdf", "rasterize"
+        source.write_bytes(pdf_bytes("Giấy khai sinh Lê Thị Hà"))
+    result, seconds, ran = office.ingest_with(program, mode, source)
     assert ran, "the stand-in was not called"
-    batch = ended_once_with_a_reason(office, result, source, "ocr")
-    if mode == "hang":  # the per-page bound held, said as such, and will be retried
+    batch = ended_once_with_a_reason(office, result, source, stage)
+    if (program, mode) == ("tesseract", "hang"):  # the per-page bound held, said as such, and will be retried
         assert f"OCR did not finish within {OCR_TIMEOUT} s" in batch["reason"] and batch["status"] == "queued"
         assert seconds < OCR_TIMEOUT * 4 + 30
-
-
-@pytest.mark.parametrize("mode", ["crash", "garbage", "memory"])
-def test_a_misbehaving_pdftoppm_fails_the_page_within_its_bound(office, tmp_path, mode):
-    source = tmp_path / "ho-so.pdf"
-    source.write_bytes(pdf_bytes("Giấy khai sinh Lê Thị Hà"))
-    result, _, ran = office.ingest_with("pdftoppm", mode, source)
-    assert ran, "the stand-in was not called"
-    batch = ended_once_with_a_reason(office, result, source, "rasterize")
-    if mode == "memory":  # stopped by the RLIMIT_AS dossier sets, not by the stand-in's own safety net
+    if (program, mode) == ("pdftoppm", "memory"):  # stopped by the RLIMIT_AS dossier sets, not the safety net
         assert "needs more memory to render than allowed (Error: Out of memory)" in batch["reason"]
 
 
