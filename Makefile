@@ -33,6 +33,7 @@ bench: install bench-deps
 	$(BIN)/python bench/eval_classify.py
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/daemon_bench.py
+	$(BIN)/python bench/soak.py
 
 samples: install
 	$(BIN)/python tools/make_sample_scans.py --out sample_scans

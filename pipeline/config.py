@@ -26,6 +26,8 @@ class OfficeSettings:
 @dataclass(frozen=True)
 class StoreSettings:
     url: str = ""
+    connect_timeout_seconds: float = 10.0
+    statement_timeout_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class OcrSettings:
 
 @dataclass(frozen=True)
 class LimitSettings:
-    max_file_mb: float = 512
+    max_file_mb: float = 512.0
     max_pages: int = 1000
     max_page_pixels: int = 60_000_000
 
@@ -110,6 +112,8 @@ class Settings:
         return Path(self.catalog.path)
 
 
+# A bound longer than a day is no bound (and overflows some of the clocks it is handed to).
+MAX_TIMEOUT_SECONDS = 86_400
 _SECTIONS = {f.name: f.type for f in fields(Settings) if f.name not in ("data_dir", "config_path")}
 # Paths in a config file are relative to the file that names them: an office
 # file that leaves catalog.path alone still gets the catalog beside default.toml.
@@ -189,5 +193,9 @@ def _build(section: str, current: Any, values: Any, source: Path) -> Any:
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{section}.{key} must be {expected.__name__}, not {value!r}", path=str(source))
+        if key.endswith("timeout_seconds") and not 0 < value <= MAX_TIMEOUT_SECONDS:
+            raise ConfigError(f"{section}.{key} must be more than 0 and at most {MAX_TIMEOUT_SECONDS} seconds, "
+                              f"not {value!r}", path=str(source), remedy="every call to a program or the store "
+                              "is bounded in time: give the bound")
         changes[key] = value
     return replace(current, **changes)

@@ -8,19 +8,41 @@ an operator reads.
 
 from __future__ import annotations
 
+import errno
+import os
 from enum import IntEnum, StrEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes are an interface: scripts at district offices depend on them."""
+    """Exit codes are an interface: scripts at district offices depend on them (README, "Exit codes")."""
 
     OK = 0
-    BATCH_FAILED = 1  # at least one input ended as a failed batch
+    BATCH_FAILED = 1  # at least one input ended as a failed batch, or could not be taken
     USAGE = 2  # bad command line (argparse uses 2 as well)
     NOT_FOUND = 3  # the document or batch asked for does not exist
-    CONFIG = 4  # the configuration or catalog is invalid
-    STORE = 5  # the database is unreachable or its schema is not current
+    CONFIG = 4  # the configuration or catalog is invalid, or a tool it needs is not installed
+    STORE = 5  # the database is unreachable, did not answer in time, or its schema is not current
+    SYSTEM = 6  # the machine refused: disk full, a file or folder that cannot be read or written, out of memory
+    INTERNAL = 70  # a bug (EX_SOFTWARE): `--debug` shows the traceback to report
     INTERRUPTED = 130  # stopped by Ctrl-C / SIGTERM
+    PIPE_CLOSED = 141  # the reader of the output went away (`| head`): 128 + SIGPIPE, as other tools
+
+
+def printable(text: str) -> str:
+    """`text` with the undecodable bytes of a file name shown as `\\xff`.
+
+    A name that is not UTF-8 reaches Python as lone surrogates (PEP 383); they can be
+    neither printed to a UTF-8 stream nor stored in the database. Shown escaped, the
+    name still tells the operator which file it was, and the same name always gives
+    the same text.
+    """
+    if text.isascii():
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no file name produces (from JSON, say)
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 class Stage(StrEnum):
@@ -68,9 +90,9 @@ class DossierError(Exception):
         text = ": ".join([*parts, self.message])
         if self.remedy:
             text += f" ({self.remedy})"
-        return " ".join(text.split())
+        return printable(" ".join(text.split()))
 
-    def with_context(self, *, stage: Stage | None = None, path: str | None = None) -> "DossierError":
+    def with_context(self, *, stage: Stage | None = None, path: str | None = None) -> DossierError:
         """Fill in stage and path where the raising code did not know them."""
         self.stage = self.stage or stage
         self.path = self.path or path
@@ -139,6 +161,13 @@ class StoreUnavailable(TransientError):
     exit_code = ExitCode.STORE
 
 
+class DiskFull(TransientError):
+    """A disk (the archive's, the store's, an export's) has no space left: nothing was lost, retried later."""
+
+    code = "disk_full"
+    exit_code = ExitCode.SYSTEM
+
+
 class ArchiveError(TransientError):
     """An archived original is missing or does not match its SHA-256 (a failing disk, a lost mount).
 
@@ -179,6 +208,13 @@ class UsageError(DossierError):
     exit_code = ExitCode.USAGE
 
 
+class SystemFailure(DossierError):
+    """The machine refused what a command asked of it (a folder that cannot be written, an I/O error)."""
+
+    code = "system"
+    exit_code = ExitCode.SYSTEM
+
+
 # --- the queue's own verdicts ---------------------------------------------
 
 
@@ -192,3 +228,37 @@ class InternalError(DossierError):
     """A bug: the batch fails with it instead of the daemon."""
 
     code = "internal"
+    exit_code = ExitCode.INTERNAL
+
+
+# --- errors that are not ours, said as ours ------------------------------------
+
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+_REFUSED = {
+    errno.EACCES: ("permission denied", "check that this account may read or write it"),
+    errno.EPERM: ("operation not permitted", "check that this account may read or write it"),
+    errno.EROFS: ("the file system is read-only", "choose a folder on a writable disk"),
+    errno.EIO: ("input/output error", "check the disk (dmesg); it may be failing"),
+}
+
+
+def from_os_error(exc: OSError, *, stage: Stage | None = None, path: str | None = None) -> DossierError:
+    """The typed error for what the operating system refused: a full disk is transient, the rest is not."""
+    name = exc.filename
+    where = path or (printable(os.fsdecode(name)) if isinstance(name, (str, bytes, os.PathLike)) else None)
+    if exc.errno in _NO_SPACE:
+        return DiskFull("no space left on the disk", stage=stage, path=where,
+                        remedy="free some space (or raise the quota); nothing was lost, run it again then")
+    reason, remedy = _REFUSED.get(exc.errno, (exc.strerror or type(exc).__name__, None))
+    return SystemFailure(reason, stage=stage, path=where, remedy=remedy)
+
+
+def as_dossier_error(exc: BaseException) -> DossierError:
+    """Any exception as the one-line typed error the command line reports."""
+    if isinstance(exc, DossierError):
+        return exc
+    if isinstance(exc, OSError):
+        return from_os_error(exc)
+    if isinstance(exc, MemoryError):
+        return OutOfMemory("ran out of memory", remedy="close other programs, or lower limits.max_page_pixels")
+    return InternalError(f"internal error: {type(exc).__name__}: {exc}")

@@ -1,7 +1,9 @@
 """Logging: one line per event (batch id, stage, duration), as text or JSON lines.
 
 Citizens' personal ID numbers never reach a log: every line, tracebacks
-included, is masked after formatting, so no call site can forget it.
+included, is masked after formatting, so no call site can forget it. A file
+name that is not UTF-8 is written with its odd bytes escaped (`\\xff`): a
+log line never fails to be written, whatever name it carries.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import json
 import logging
 import re
 import sys
+
+from pipeline.errors import printable
 
 # 12-digit CCCD and 9-digit CMND, standing alone (not inside a longer number).
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{3})(\d{6}|\d{3})(\d{3})(?!\d)")
@@ -27,30 +31,47 @@ def _text_value(value: object) -> str:
     return json.dumps(text, ensure_ascii=False) if not text or any(c.isspace() or c in "\"=" for c in text) else text
 
 
-class _TextFormatter(logging.Formatter):
+class _Formatter(logging.Formatter):
+    def __init__(self, *, tracebacks: bool) -> None:
+        super().__init__()
+        self.tracebacks = tracebacks
+
+    def traceback(self, record: logging.LogRecord) -> str | None:
+        """The traceback of the record, or None: a command prints it only with --debug."""
+        return self.formatException(record.exc_info) if record.exc_info and self.tracebacks else None
+
+
+class _TextFormatter(_Formatter):
     def format(self, record: logging.LogRecord) -> str:
         fields = getattr(record, "fields", {})
         extra = " ".join(f"{key}={_text_value(value)}" for key, value in fields.items() if value is not None)
         line = f"{self.formatTime(record, _TIME_FORMAT)} {record.levelname:<7} {record.getMessage()} {extra}".rstrip()
-        if record.exc_info:
-            line += "\n" + self.formatException(record.exc_info)
-        return mask_ids(line)
+        if traceback := self.traceback(record):
+            line += "\n" + traceback
+        return mask_ids(printable(line))
 
 
-class _JsonFormatter(logging.Formatter):
+class _JsonFormatter(_Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload = {"time": self.formatTime(record, _TIME_FORMAT), "level": record.levelname,
                    "logger": record.name, "message": record.getMessage(),
                    **{k: v for k, v in getattr(record, "fields", {}).items() if v is not None}}
-        if record.exc_info:
-            payload["traceback"] = self.formatException(record.exc_info)
-        return mask_ids(json.dumps(payload, ensure_ascii=False, default=str))
+        if traceback := self.traceback(record):
+            payload["traceback"] = traceback
+        # Escaped value by value, so that the line stays valid JSON.
+        payload = {k: v if isinstance(v, (int, float, bool, dict, list)) else printable(str(v)) for k, v in payload.items()}
+        return mask_ids(json.dumps(payload, ensure_ascii=False))
 
 
-def configure(level: str = "INFO", fmt: str = "text", stream=None) -> None:
-    """Send dossier's log to `stream` (stderr: journald picks it up under systemd)."""
+def configure(level: str = "INFO", fmt: str = "text", stream=None, *, tracebacks: bool = True) -> None:
+    """Send dossier's log to `stream` (stderr: journald picks it up under systemd).
+
+    `tracebacks`: log the traceback of a bug with its line (the daemon, `--debug`); the commands
+    an operator runs show the one line only.
+    """
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(_JsonFormatter() if fmt == "json" else _TextFormatter())
+    formatter = _JsonFormatter if fmt == "json" else _TextFormatter
+    handler.setFormatter(formatter(tracebacks=tracebacks))
     root = logging.getLogger("dossier")
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -89,7 +89,7 @@ def test_a_file_still_being_written_is_not_recorded_and_stays(app, monkeypatch):
     entry = app.settings.inbox_dir / "dang-chep.png"
     entry.write_bytes(scan_bytes("Đang chép"))
 
-    def changed_during_copy(self, source):
+    def changed_during_copy(self, source, **limits):
         raise IncompleteFile("the file changed while it was being archived", stage=Stage.INTAKE, path=str(source))
 
     monkeypatch.setattr(Archive, "put", changed_during_copy)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+from pathlib import Path
 
 import pytest
 
@@ -69,3 +71,17 @@ def test_tracebacks_are_logged_and_masked_too(captured, fmt):
     output = "\n".join(read())
     assert "ValueError: bad field 079******234" in output.replace("\\n", "\n")
     assert "079219001234" not in output
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_file_name_that_is_not_utf8_is_written_escaped_and_the_line_stays_valid(fmt):
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", errors="strict")  # a strict stream: a lone surrogate would fail
+    logs.configure("INFO", fmt, stream=stream)
+    try:
+        logs.log_event(logs.get_logger("t"), "taken", source=os.fsdecode(b"cccd_\xff\xfe.png"), inbox=Path("/srv/in"))
+        stream.flush()
+    finally:
+        logs.configure("ERROR", "text")
+    line = raw.getvalue().decode("utf-8").strip()
+    assert "cccd_\\xff\\xfe.png" in (json.loads(line)["source"] if fmt == "json" else line)

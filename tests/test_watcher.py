@@ -190,7 +190,7 @@ def test_deferred_and_held_entries_wait(tmp_path):
     assert tracker.ready(now=50.0) == [b, a]  # oldest change first
 
 
-def test_entries_that_vanish_are_forgotten_and_only_regular_files_and_folders_are_tracked(tmp_path):
+def test_entries_that_vanish_are_forgotten_and_links_and_pipes_are_offered_without_being_opened(tmp_path):
     tracker = StabilityTracker(RULES)
     scan = _write(tmp_path / "a.png", scan_bytes("Một"))
     tracker.see(scan, now=0.0)
@@ -200,7 +200,8 @@ def test_entries_that_vanish_are_forgotten_and_only_regular_files_and_folders_ar
     os.mkfifo(tmp_path / "pipe.png")  # opening a FIFO would block the daemon forever
     tracker.see(tmp_path / "link.png", now=0.0)
     tracker.see(tmp_path / "pipe.png", now=0.0)
-    assert len(tracker) == 0
+    # Offered once quiet (intake refuses them with the reason), never opened nor followed.
+    assert tracker.ready(now=RULES.quiet_seconds + 1) == [tmp_path / "link.png", tmp_path / "pipe.png"]
 
 
 # --- discovery with the real observers --------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.archive.originals import Archive
-from pipeline.errors import DossierError, UsageError
+from pipeline.errors import DossierError, UsageError, from_os_error, printable
 
 
 @dataclass(frozen=True)
@@ -23,25 +23,33 @@ class ExportedFile:
     path: Path  # where it was written
 
 
-def export_originals(archive: Archive, originals: list[tuple[str, str]], destination: Path) -> list[ExportedFile]:
-    """Write these (name in the dossier, SHA-256) originals to `destination`: a file, or a folder for several."""
-    targets = _targets(destination, [name for name, _ in originals])
+def export_originals(archive: Archive, originals: list[tuple[str, str]], destination: Path, *,
+                     folder: bool = False) -> list[ExportedFile]:
+    """Write these (name in the dossier, SHA-256) originals to `destination`: a file, or a folder for
+    several or when `folder` says so (`--to out/`: the folder is created if missing)."""
+    targets = _targets(destination, [name for name, _ in originals], folder=folder)
     exported: list[ExportedFile] = []
     try:
         for (name, sha256), target in zip(originals, targets):
             target.parent.mkdir(parents=True, exist_ok=True)
             archive.export(sha256, target)
             exported.append(ExportedFile(name, sha256, target))
-    except DossierError:
+    except (DossierError, OSError) as exc:
         for done in exported:  # all or nothing: a half export looks like a whole one
             done.path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # the destination refused: /proc, a read-only folder, a full disk
+            error = from_os_error(exc, path=printable(str(destination)))
+            error.message = f"cannot write the export there: {error.message}"
+            if error.code != "disk_full":
+                error.remedy = "choose another --to, a folder you can write to"
+            raise error from None
         raise
     return exported
 
 
-def _targets(destination: Path, names: list[str]) -> list[Path]:
+def _targets(destination: Path, names: list[str], *, folder: bool) -> list[Path]:
     """Where each original goes; refuses to overwrite anything."""
-    if len(names) == 1 and not destination.is_dir():
+    if len(names) == 1 and not folder and not destination.is_dir():
         if not destination.parent.is_dir():
             raise UsageError(f"the folder {destination.parent} does not exist", remedy="create it first")
         targets = [destination]

@@ -9,16 +9,38 @@ removed (and only after the database has recorded the batch).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.errors import ArchiveError, IncompleteFile, Stage
+from pipeline.errors import ArchiveError, IncompleteFile, Stage, TooLarge, UnsupportedFile, from_os_error
 
 CHUNK = 1 << 20
+MB = 1024 * 1024
+
+# What an entry is when it is not a regular file: said in the reason a batch fails with.
+_KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def kind_of(mode: int) -> str | None:
+    """What a non-regular file system entry is ("a symbolic link", ...); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+def refuse_unless_regular(mode: int, path: Path) -> None:
+    kind = kind_of(mode)
+    if kind is not None:
+        raise UnsupportedFile(f"{kind}, not a regular file: refused, nothing was read", stage=Stage.INTAKE,
+                              path=str(path), remedy="copy the scanned file itself; links are never followed"
+                              if stat.S_ISLNK(mode) else "drop scanned files only")
 
 
 @dataclass(frozen=True)
@@ -42,25 +64,50 @@ class Archive:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    def put(self, source: Path) -> ArchivedFile:
-        """Copy `source` into the archive and verify the copy; return its identity."""
-        before = source.stat()
+    def put(self, source: Path, *, max_bytes: int | None = None) -> ArchivedFile:
+        """Copy `source` into the archive and verify the copy; return its identity.
+
+        Only a regular file is read: the name is opened without following a link
+        (O_NOFOLLOW) and without waiting for a writer (O_NONBLOCK: a FIFO would
+        block), and what was opened must be the regular file that was looked at
+        (same device and inode), so nothing outside the given paths is ever read.
+        Copying stops once more than `max_bytes` were read (`limits.max_file_mb`).
+        """
+        looked = os.lstat(source)
+        refuse_unless_regular(looked.st_mode, source)
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
-        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="incoming-")
-        tmp = Path(tmp_name)
         try:
-            with source.open("rb") as src, os.fdopen(fd, "wb") as dst:
-                while chunk := src.read(CHUNK):
+            src = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # replaced by a link since it was looked at
+                refuse_unless_regular(stat.S_IFLNK, source)
+            raise
+        tmp = None
+        try:
+            opened = os.fstat(src)
+            refuse_unless_regular(opened.st_mode, source)
+            if (opened.st_dev, opened.st_ino) != (looked.st_dev, looked.st_ino):
+                raise IncompleteFile("the file was replaced while it was being opened", stage=Stage.INTAKE,
+                                     path=str(source), remedy="it will be taken again once it stays put")
+            fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="incoming-")
+            tmp = Path(tmp_name)
+            with os.fdopen(src, "rb", closefd=False) as reader, os.fdopen(fd, "wb") as dst:
+                while chunk := reader.read(CHUNK):
+                    size += len(chunk)
+                    if max_bytes is not None and size > max_bytes:
+                        raise TooLarge(
+                            f"the file is larger than limits.max_file_mb ({max_bytes / MB:g} MB): it was not archived",
+                            stage=Stage.INTAKE, path=str(source),
+                            remedy="split the scan into smaller files, or raise limits.max_file_mb and drop it again")
                     digest.update(chunk)
                     dst.write(chunk)
-                    size += len(chunk)
                 dst.flush()
                 os.fsync(dst.fileno())
-            after = source.stat()
-            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or size != after.st_size:
+            after = os.fstat(src)
+            if (after.st_size, after.st_mtime_ns) != (looked.st_size, looked.st_mtime_ns) or size != after.st_size:
                 raise IncompleteFile(
                     "the file changed while it was being archived",
                     stage=Stage.INTAKE, path=str(source),
@@ -82,8 +129,13 @@ class Archive:
                     remedy=f"check the disk holding {self.root}; the inbox file was left in place",
                 )
             return ArchivedFile(sha256=sha, size=size)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # the archive's disk, not the input: retried
+                raise from_os_error(exc, stage=Stage.INTAKE, path=str(self.root)) from None
+            raise
         finally:
-            if tmp.exists():
+            os.close(src)
+            if tmp is not None and tmp.exists():
                 tmp.unlink()
 
     def verify(self, sha256: str) -> bool:
@@ -98,13 +150,16 @@ class Archive:
             raise ArchiveError(f"the archived original {sha256} is missing or damaged",
                                remedy="restore the archive folder from backup")
         tmp = destination.with_name(destination.name + ".part")
-        shutil.copyfile(source, tmp)
-        if sha256_file(tmp) != sha256:
-            tmp.unlink()
-            raise ArchiveError(f"the copy written to {destination} does not match {sha256}",
-                               remedy="check the destination disk and try again")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, destination)
+        try:
+            shutil.copyfile(source, tmp)
+            if sha256_file(tmp) != sha256:
+                raise ArchiveError(f"the copy written to {destination} does not match {sha256}",
+                                   remedy="check the destination disk and try again")
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, destination)
+        except BaseException:  # a full disk, a refused folder, Ctrl-C: no half copy is left behind
+            tmp.unlink(missing_ok=True)
+            raise
         return destination
 
     @staticmethod

@@ -2,24 +2,31 @@
 
 No business logic lives here. Each module of this package registers a group
 of subcommands; exit codes are stable (see pipeline.errors.ExitCode).
+
+`main` is the one error boundary: whatever goes wrong ends as one line on
+stderr (`dossier: file: stage: reason (remedy)`) and a documented exit code;
+the traceback is printed only with `--debug`. A reader that goes away
+(`dossier search X | head -1`) ends the command quietly.
 """
 
 from __future__ import annotations
 
-import argparse
+import os
 import sys
+import traceback
 
 from pipeline import __version__, logs
 from pipeline.cli import admin, files, review, search
+from pipeline.cli.arguments import Parser, parse
 from pipeline.config import load_settings
-from pipeline.errors import DossierError, ExitCode
+from pipeline.errors import DossierError, ExitCode, as_dossier_error
 
 # Commands that run for a long time and report through the log.
 _LOGGING_COMMANDS = {"watch"}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser() -> Parser:
+    parser = Parser(
         prog="dossier",
         description="Digitize citizens' dossiers: OCR, classify, extract fields, file and search.",
     )
@@ -28,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="configuration file (env DOSSIER_CONFIG)")
     parser.add_argument("--db", metavar="URL",
                         help="database URL (env DOSSIER_DB_URL; default SQLite in the data dir)")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an error (to report a bug)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (files, search, admin, review):
         module.register(commands)
@@ -35,15 +43,61 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    _never_fail_on_names()
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
+        args = parse(build_parser(), argv)
         settings = load_settings(config=args.config, data_dir=args.data_dir, db_url=args.db)
         long_running = args.command in _LOGGING_COMMANDS
-        logs.configure(level=settings.logging.level if long_running else "ERROR", fmt=settings.logging.format)
+        logs.configure(level=settings.logging.level if long_running else "ERROR", fmt=settings.logging.format,
+                       tracebacks=long_running or debug)
         return int(args.handler(settings, args))
-    except DossierError as error:
-        print(f"dossier: {error.one_line()}", file=sys.stderr)
-        return int(error.exit_code)
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        return _pipe_closed()
     except KeyboardInterrupt:
-        print("dossier: interrupted", file=sys.stderr)
+        _say("interrupted")
         return int(ExitCode.INTERRUPTED)
+    except BaseException as exc:  # noqa: BLE001 - the boundary: every error ends here as one line
+        error = exc if isinstance(exc, DossierError) else as_dossier_error(exc)
+        if debug:
+            _say_traceback(exc)
+        elif error.exit_code == ExitCode.INTERNAL:
+            error.remedy = "a bug: run the command again with --debug and report what it prints"
+        _say(error.one_line())
+        return int(error.exit_code)
+
+
+def _say(line: str) -> None:
+    try:
+        print(f"dossier: {line}", file=sys.stderr, flush=True)
+    except OSError:  # stderr is gone too: the exit code still tells
+        pass
+
+
+def _say_traceback(exc: BaseException) -> None:
+    text = "".join(traceback.format_exception(exc))
+    try:
+        sys.stderr.write(logs.mask_ids(text))
+    except OSError:
+        pass
+
+
+def _pipe_closed() -> int:
+    """The reader went away: say nothing, and keep Python from failing on the final flush of stdout."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return int(ExitCode.PIPE_CLOSED)
+
+
+def _never_fail_on_names() -> None:
+    """A file name that is not UTF-8 is printed with its odd bytes escaped rather than failing the output."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):  # replaced by a test harness, or closed
+            pass

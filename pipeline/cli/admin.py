@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from pipeline.cli.arguments import whole_number
 from pipeline.cli.render import print_json
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
@@ -18,7 +19,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_watch)
 
     p = commands.add_parser("reprocess", help="run batches again from their archived originals")
-    p.add_argument("batch_ids", nargs="*", type=int, metavar="BATCH_ID")
+    p.add_argument("batch_ids", nargs="*", type=whole_number(1), metavar="BATCH_ID")
     p.add_argument("--failed", action="store_true", help="every failed batch")
     p.add_argument("--queue", action="store_true",
                    help="put them back in the queue for the daemon instead of processing them here")
@@ -43,6 +44,8 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> ExitCode:
           f"{report.count(BatchStatus.QUEUED)} waiting for a retry")
     for entry in report.not_taken:
         print(f"  not taken: {entry}")
+    for entry in report.left_alone:
+        print(f"  left alone: {entry}")
     return ExitCode.BATCH_FAILED if report.any_failed else ExitCode.OK
 
 
@@ -89,6 +92,8 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if stats.stale_claims:
         print(f"stale      {stats.stale_claims} claim(s) of a stopped worker: the running daemon requeues them")
     waiting = "unreadable" if stats.inbox_waiting is None else f"{stats.inbox_waiting} waiting to be taken"
+    if stats.inbox_empty_folders:
+        waiting += f", {stats.inbox_empty_folders} empty folder(s) left alone"
     print(f"inbox      {waiting}  ({settings.inbox_dir})")
     print(f"last hour  {stats.pages_per_minute:g} pages/min  ({stats.pages_last_hour} page(s), "
           f"{stats.batches_last_hour} batch(es) filed)")

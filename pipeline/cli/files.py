@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from pipeline.cli.arguments import whole_number
 from pipeline.cli.render import Progress, print_json
 from pipeline.cli.views import batch_view, document_view
 from pipeline.config import Settings
@@ -24,7 +26,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser("show", help="show one document")
-    p.add_argument("document_id", type=int, metavar="DOC_ID")
+    p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
     p.add_argument("--text", action="store_true", help="print the full text of every page")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_show)
@@ -57,7 +59,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.ingest import ingest_paths
 
     paths = [Path(p) for p in args.paths]
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]  # a dangling link is refused, not missing
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     with App.open(settings) as app, Progress(enabled=not args.json) as progress:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from pipeline.cli.arguments import MAX_LIMIT, whole_number
 from pipeline.cli.render import print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
@@ -13,18 +14,18 @@ from pipeline.office.app import App
 def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("review", help="list documents that need a human (uncertain type, missing or invalid field)")
     p.add_argument("--type", dest="doc_type", metavar="T", help="only documents of this type")
-    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=50, metavar="N")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_review)
 
     p = commands.add_parser("relabel", help="set a document's type by hand (fields are extracted again)")
-    p.add_argument("document_id", type=int, metavar="DOC_ID")
+    p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
     p.add_argument("--type", dest="doc_type", required=True, metavar="T", help="catalog id (see `dossier types`)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_relabel)
 
     p = commands.add_parser("set-field", help="set a document's field by hand: NAME=VALUE")
-    p.add_argument("document_id", type=int, metavar="DOC_ID")
+    p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
     p.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_set_field)
@@ -64,7 +65,7 @@ def cmd_relabel(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_set_field(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.operations.corrections import set_field
+    from pipeline.operations.corrections import set_fields
 
     pairs = []
     for item in args.assignments:
@@ -73,7 +74,7 @@ def cmd_set_field(settings: Settings, args: argparse.Namespace) -> ExitCode:
             raise UsageError(f"expected NAME=VALUE, got {item!r}", remedy='e.g. full_name="NGUYỄN VĂN AN"')
         pairs.append((name.strip(), value.strip()))
     with App.open(settings) as app:
-        corrections = [set_field(app.store, app.catalog, args.document_id, name, value) for name, value in pairs]
+        corrections = set_fields(app.store, app.catalog, args.document_id, pairs)
     return _render_corrections(corrections, args.json)
 
 

@@ -8,26 +8,13 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, whole_number
 from pipeline.cli.render import print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
 from pipeline.office.app import App
 
 BOLD, RESET = "\033[1m", "\033[0m"
-
-
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
-
-
-def _non_negative_int(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return number
 
 
 def _date(value: str) -> dt.date:
@@ -65,17 +52,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--until", type=_date, metavar="DATE", help="issued (with --filed: filed) on or before DATE")
     p.add_argument("--filed", action="store_true",
                    help="--since/--until compare the date the document was filed here (this computer's time zone)")
-    p.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="results to show (default 20)")
-    p.add_argument("--offset", type=_non_negative_int, default=0, metavar="N", help="skip the first N results")
+    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=20, metavar="N", help="results to show (default 20)")
+    p.add_argument("--offset", type=whole_number(0, MAX_OFFSET), default=0, metavar="N", help="skip the first N results")
     p.add_argument("--exact", action="store_true", help="no fuzzy fallback for names with OCR errors")
     p.add_argument("--json", action="store_true", help="print the results as JSON (for scripts)")
     p.set_defaults(handler=cmd_search)
 
     p = commands.add_parser("export", help="write a document's original file, verified against its SHA-256")
-    p.add_argument("document_id", type=int, metavar="DOC_ID", help="a document id from `dossier search`")
-    p.add_argument("--to", required=True, type=Path, metavar="PATH",
-                   help="a file or folder; a document read from several files of a folder dossier "
-                        "needs a folder (created if missing); existing files are never overwritten")
+    p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID", help="a document id from `dossier search`")
+    p.add_argument("--to", required=True, metavar="PATH",
+                   help="a file or folder (a trailing / means a folder, created if missing); a document read "
+                        "from several files of a folder dossier needs a folder; existing files are never overwritten")
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
     p.set_defaults(handler=cmd_export)
 
@@ -131,8 +118,12 @@ def highlight(text: str, spans: tuple[tuple[int, int], ...], *, bold: bool) -> s
 def cmd_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.export import export_document
 
+    if args.to.strip() in ("", "-"):
+        raise UsageError(f"--to {args.to!r} is not a file or folder name (export does not write to standard output)",
+                         remedy="give a file or folder, e.g. --to ~/Desktop/")
     with App.open(settings) as app:
-        exported = export_document(app, args.document_id, args.to)
+        exported = export_document(app, args.document_id, Path(args.to).expanduser(),
+                                   folder=args.to.endswith(os.sep))
     if args.json:
         print_json({"document_id": args.document_id,
                     "files": [{"name": f.name, "sha256": f.sha256, "path": str(f.path)} for f in exported]})

@@ -9,6 +9,7 @@ from pipeline.catalog import Catalog, load_catalog
 from pipeline.config import Settings
 from pipeline.search.index import SearchIndexer
 from pipeline.stages.engines.tesseract import OcrEngine, make_engine
+from pipeline.store.db import Timeouts
 from pipeline.store.repository import Store
 
 
@@ -28,7 +29,9 @@ class App:
         rather than at the first document.
         """
         catalog = load_catalog(settings.catalog_path)
-        store = Store(settings.db_url, indexer=SearchIndexer(catalog))
+        bounds = settings.store
+        store = Store(settings.db_url, indexer=SearchIndexer(catalog),
+                      timeouts=Timeouts(bounds.connect_timeout_seconds, bounds.statement_timeout_seconds))
         if check_schema:
             try:
                 store.check_schema()

@@ -26,9 +26,11 @@ from typing import Final
 from pipeline import logs
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
-from pipeline.errors import ConfigError, IncompleteFile, TransientError
+from pipeline.errors import ConfigError, IncompleteFile, Stage, TransientError, from_os_error
 from pipeline.office.app import App
 from pipeline.office.inbox import take
+from pipeline.office.intake import shown_name
+from pipeline.office.outage import Outage
 from pipeline.office.queue import JobQueue
 from pipeline.office.watcher import InboxWatcher
 from pipeline.office.worker import WorkerPool
@@ -46,7 +48,8 @@ class DaemonReport:
 
     taken: list[int] = field(default_factory=list)
     statuses: dict[int, str] = field(default_factory=dict)
-    not_taken: list[str] = field(default_factory=list)  # unreadable entries (`--once` gives up on them)
+    not_taken: list[str] = field(default_factory=list)  # unreadable, or the store or disk away (`--once` gives up)
+    left_alone: list[str] = field(default_factory=list)  # empty folders: not dossiers (yet), not failures
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses.values() if s == status)
@@ -64,6 +67,8 @@ class Daemon:
         self.tick = max(0.1, min(0.5, settings.inbox.quiet_seconds / 4))
         # Only counted in the signal handler: taking a lock there could deadlock the loop.
         self._signals = 0
+        # Taking entries pauses, all of them at once, while the store or the archive's disk is away.
+        self.intake = Outage("inbox intake", log)
 
     def run(self) -> DaemonReport:
         if not self.inbox.is_dir():
@@ -117,21 +122,24 @@ class Daemon:
               report: DaemonReport) -> None:
         maintenance_seconds = self.settings.inbox.rescan_seconds
         next_maintenance = time.monotonic() + maintenance_seconds
+        upkeep = Outage("queue upkeep", log)
         while not self._signals:
             now = time.monotonic()
             for path in watcher.poll(now):
-                if self._signals:
+                if self._signals or not self.intake.due():  # the store or disk is away: the entries wait
                     break
                 self._take(app, path, watcher, report)
             try:
-                pool.supervise(queue)
-                if now >= next_maintenance:
-                    next_maintenance = now + maintenance_seconds
+                pool.supervise(queue)  # the store is asked only when a worker died
+                if now >= next_maintenance and upkeep.due(now):
                     queue.release_dead_owners()  # an operator's ingest or reprocess that was killed
                     queue.release_expired()
+                    next_maintenance = now + maintenance_seconds
+                    upkeep.recovered()
             except TransientError as error:  # the store is away: the workers wait for it too
-                logs.log_event(log, "maintenance postponed", level=30, reason=error.one_line())
+                upkeep.failed(error)
             if self.once and not watcher.tracker.settling():
+                report.left_alone = [f"{shown_name(p.name)}: an empty folder" for p in watcher.tracker.empty_folders()]
                 pool.drain()
                 if not pool.running:
                     return
@@ -140,31 +148,35 @@ class Daemon:
     def _take(self, app: App, path: Path, watcher: InboxWatcher, report: DaemonReport) -> None:
         tracker = watcher.tracker
         later = time.monotonic() + self.settings.inbox.rescan_seconds
+        name = shown_name(path.name)
         try:
             result = take(app, path, inbox=self.inbox)
         except IncompleteFile:
             tracker.defer(path, time.monotonic())  # still being copied: a full quiet period again
             return
-        except TransientError as error:  # store or archive unavailable: nothing recorded, try again later
-            logs.log_event(log, "not taken yet", level=30, source=path.name, code=error.code,
-                           reason=error.one_line())
-            tracker.hold(path, later)
+        except TransientError as error:  # store, archive or disk unavailable: nothing recorded, try again later
+            self.intake.failed(error.with_context(path=name))
+            if self.once:  # the entry stays in the inbox for the next run: nothing is lost
+                tracker.forget(path)
+                report.not_taken.append(error.one_line())
             return
         except FileNotFoundError:
             tracker.forget(path)  # taken back by whoever dropped it
             return
         except OSError as exc:  # unreadable (permissions): it stays in the inbox and in the log
-            logs.log_event(log, "cannot read", level=40, source=path.name, reason=str(exc))
+            error = from_os_error(exc, stage=Stage.INTAKE, path=name)
+            logs.log_event(log, "cannot read", level=40, source=name, code=error.code, reason=error.one_line())
             if self.once:
                 tracker.forget(path)
-                report.not_taken.append(f"{path.name}: {exc}")
+                report.not_taken.append(error.one_line())
             else:
                 tracker.hold(path, later)
             return
         except Exception:  # a bug must not stop the office: the entry stays, the log says why
-            log.exception("cannot take %s", path.name)
+            log.exception("cannot take %s", name)
             tracker.hold(path, later)
             return
+        self.intake.recovered()
         tracker.forget(path)
         if not result.already_recorded:
             report.taken.append(result.batch_id)

@@ -30,9 +30,10 @@ from pipeline.office.intake import (
     dossier_files,
     file_signature,
     intake,
+    is_folder,
     is_ignored,
+    shown_name,
 )
-from pipeline.textnorm import nfc
 
 log = logs.get_logger("inbox")
 
@@ -50,9 +51,17 @@ def inbox_entries(root: Path, *, marker: str) -> list[Path]:
     return sorted(p for p in root.iterdir() if not is_ignored(p, marker=marker))
 
 
+def is_empty_folder(path: Path, *, marker: str) -> bool:
+    """A folder with no file and no marker: not a dossier (yet), left alone in the inbox."""
+    try:
+        return is_folder(path) and not (path / marker).exists() and not dossier_files(path, marker=marker)
+    except FileNotFoundError:  # removed while we looked
+        return False
+
+
 def source_name(inbox: Path, path: Path) -> str:
-    """How a batch names its inbox entry: the path relative to the inbox, NFC."""
-    return nfc(str(path.relative_to(inbox)))
+    """How a batch names its inbox entry: the path relative to the inbox, NFC, odd bytes escaped."""
+    return shown_name(str(path.relative_to(inbox)))
 
 
 def take(app: App, path: Path, *, inbox: Path) -> IntakeResult:
@@ -74,24 +83,24 @@ def take(app: App, path: Path, *, inbox: Path) -> IntakeResult:
                    reason=result.error.one_line() if result.error else None)
     if kept:
         logs.log_event(log, "left in the inbox: changed after it was archived", level=30, batch=result.batch_id,
-                       files=", ".join(str(p.relative_to(inbox)) for p in kept))
+                       files=", ".join(shown_name(str(p.relative_to(inbox))) for p in kept))
     return result
 
 
 def _snapshot(path: Path, *, marker: str) -> _Snapshot:
-    if path.is_dir():
+    if is_folder(path):
         files = dossier_files(path, marker=marker)
         changed = [path, *(Path(root, name) for root, dirs, names in os.walk(path) for name in [*dirs, *names])]
     else:
         files = changed = [path]
-    latest = max(p.stat().st_ctime for p in changed)
+    latest = max(p.lstat().st_ctime for p in changed)
     return _Snapshot({f: file_signature(f) for f in files}, dt.datetime.fromtimestamp(latest, dt.UTC))
 
 
 def _remove(path: Path, snapshot: _Snapshot, *, marker: str) -> list[Path]:
     """Delete the archived files that are unchanged; return those left in place."""
     kept = [file for file, signature in snapshot.files.items() if not _unlink_if(file, signature)]
-    if path.is_dir():
+    if is_folder(path):
         for root, dirs, names in os.walk(path, topdown=False):
             for name in names:
                 if name == marker or name.lower() in JUNK_NAMES:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.archive import formats
-from pipeline.errors import DossierError, NoContent, Stage
+from pipeline.archive.originals import MB
+from pipeline.errors import DossierError, InputError, NoContent, Stage, printable
 from pipeline.office.app import App
 from pipeline.store.repository import NewFile
 from pipeline.textnorm import nfc
@@ -38,9 +41,25 @@ Signature = tuple[int, int]  # size, mtime_ns
 
 
 def file_signature(path: Path) -> Signature:
-    """What changes when a file is written to: a file whose signature holds still has stopped arriving."""
-    st = path.stat()
+    """What changes when a file is written to: a file whose signature holds still has stopped arriving.
+
+    A link is looked at, never followed (its target is nobody's dossier).
+    """
+    st = path.lstat()
     return st.st_size, st.st_mtime_ns
+
+
+def shown_name(name: str) -> str:
+    """A file name as batches record it and operators read it: NFC, undecodable bytes escaped (`\\xff`)."""
+    return nfc(printable(name))
+
+
+def is_folder(path: Path) -> bool:
+    """A real folder (not one that is gone): a link to one is an entry to refuse, not a dossier to walk."""
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except FileNotFoundError:
+        return False
 
 
 def is_ignored(path: Path, *, marker: str) -> bool:
@@ -50,10 +69,21 @@ def is_ignored(path: Path, *, marker: str) -> bool:
 
 
 def dossier_files(folder: Path, *, marker: str) -> list[Path]:
-    """The files of a folder dossier, in a stable order (page order as scanners number them)."""
-    files = [p for p in folder.rglob("*") if p.is_file() and not any(
-        is_ignored(Path(part), marker=marker) for part in p.relative_to(folder).parts)]
-    return sorted(files, key=lambda p: nfc(str(p.relative_to(folder))).casefold())
+    """The files of a folder dossier, in a stable order (page order as scanners number them).
+
+    Every entry that is not a folder is one, links, pipes and devices included: intake
+    refuses those by name. A link to a folder is such an entry too, never walked into.
+    """
+    found = []
+    for root, dirs, names in os.walk(folder, onerror=_raise):
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        dirs[:] = [d for d in dirs if d not in links and not is_ignored(Path(d), marker=marker)]
+        found += [Path(root, name) for name in [*names, *links] if not is_ignored(Path(name), marker=marker)]
+    return sorted(found, key=lambda p: shown_name(str(p.relative_to(folder))).casefold())
+
+
+def _raise(error: OSError) -> None:
+    raise error  # an unreadable subfolder must not pass for an empty one
 
 
 def intake(app: App, path: Path, *, source: str, claim_owner: str | None = None,
@@ -66,22 +96,26 @@ def intake(app: App, path: Path, *, source: str, claim_owner: str | None = None,
     that stopped before removing it: it is returned, not recorded again.
     """
     marker = app.settings.inbox.folder_marker
-    kind = "folder" if path.is_dir() else "file"
+    kind = "folder" if is_folder(path) else "file"
     members = dossier_files(path, marker=marker) if kind == "folder" else [path]
-    source = nfc(source)
+    source = shown_name(source)
+    max_bytes = int(app.settings.limits.max_file_mb * MB)
 
     new_files: list[NewFile] = []
     failure: DossierError | None = None
     for member in members:
-        name = nfc(member.name if kind == "file" else str(member.relative_to(path)))
-        archived = app.archive.put(member)  # IncompleteFile / ArchiveError propagate: retry later
+        name = shown_name(member.name if kind == "file" else str(member.relative_to(path)))
+        shown = source if kind == "file" else f"{source}/{name}"
+        try:  # IncompleteFile, DiskFull, ArchiveError propagate: nothing is recorded, it is retried later
+            archived = app.archive.put(member, max_bytes=max_bytes)
+        except InputError as error:  # not a regular file, or too large: refused, nothing archived
+            failure = failure or _blamed(error, shown)
+            continue
         try:
             media_type = formats.media_type_of(app.archive.path_for(archived.sha256))
-        except DossierError as error:
+        except DossierError as error:  # kept in the archive, but not a document
             media_type = "application/octet-stream"
-            shown = source if kind == "file" else f"{source}/{name}"
-            failure = failure or error.with_context(stage=Stage.INTAKE, path=shown)
-            failure.path = shown
+            failure = failure or _blamed(error, shown)
         new_files.append(NewFile(name=name, sha256=archived.sha256, size=archived.size, media_type=media_type))
     if not new_files and failure is None:
         failure = NoContent("the folder holds no files", stage=Stage.INTAKE, path=source,
@@ -97,6 +131,12 @@ def intake(app: App, path: Path, *, source: str, claim_owner: str | None = None,
         failure=failure, claim_owner=claim_owner, lease_seconds=app.settings.queue.lease_seconds,
     )
     return IntakeResult(batch_id, source, status, duplicate_of, failure)
+
+
+def _blamed(error: DossierError, shown: str) -> DossierError:
+    """The error, said of the file as the operator named it (a folder dossier's member by its path in it)."""
+    error.stage, error.path = error.stage or Stage.INTAKE, shown
+    return error
 
 
 def dossier_sha256(files: list[NewFile]) -> str:

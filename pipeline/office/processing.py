@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pipeline import logs
 from pipeline.domain import DocumentResult, PageSource, PageText
-from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage
+from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage, from_os_error
 from pipeline.office.app import App
 from pipeline.office.queue import JobQueue
 from pipeline.stages import classify, extract, rasterize, read, review, split, training
@@ -107,6 +107,9 @@ def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
                             remedy="it will be retried; lower ocr.dpi or limits.max_page_pixels on small machines")
         return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
     except Exception as exc:  # a bug must fail the batch, not the daemon
+        if isinstance(exc, OSError) and exc.errno is not None:  # the machine refused (a full disk: retried)
+            error = from_os_error(exc, stage=clock.stage, path=where[-1])
+            return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
         log.exception("unexpected error in batch %s", batch_id)
         error = InternalError(f"internal error: {type(exc).__name__}: {exc}", stage=clock.stage, path=where[-1],
                               remedy="report it to the administrator; reprocess the batch once fixed")

@@ -99,13 +99,18 @@ class JobQueue:
         stop = threading.Event()
 
         def renew_until_stopped() -> None:
+            failing = False  # said once when renewals start failing, not at every renewal
             while not stop.wait(self.lease_seconds / RENEWALS_PER_LEASE):
                 try:
                     if not self.renew(batch_id, owner):
                         logs.log_event(log, "lease lost", level=30, batch=batch_id, owner=owner)
                         return
                 except StoreUnavailable as error:  # try again at the next renewal
-                    logs.log_event(log, "lease not renewed", level=30, batch=batch_id, reason=error.one_line())
+                    if not failing:
+                        logs.log_event(log, "lease not renewed", level=30, batch=batch_id, reason=error.one_line())
+                    failing = True
+                    continue
+                failing = False
 
         keeper = threading.Thread(target=renew_until_stopped, name=f"lease-{batch_id}", daemon=True)
         keeper.start()

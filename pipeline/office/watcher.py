@@ -12,7 +12,11 @@ with pauses, so an entry is taken only when
   `inbox.incomplete_seconds` and then fails with its reason.
 - a folder: it holds the marker file (`READY`) and nothing in it has changed
   for the quiet period, or, without a marker, nothing in it has changed for
-  `inbox.folder_quiet_seconds`. An empty folder without a marker is left alone.
+  `inbox.folder_quiet_seconds`. An empty folder without a marker is left alone
+  (it may still be filling): logged once, and not counted as waiting.
+- a link, a named pipe, a device or a socket: taken once quiet, never opened
+  nor followed, and recorded as a failed batch with the reason (only regular
+  files are dossiers; the same holds for the entries of a folder dossier).
 
 Discovery uses filesystem events (watchdog, recursive) for speed, a full
 rescan every `inbox.rescan_seconds` because events get lost (inotify queue
@@ -43,7 +47,7 @@ from watchdog.observers.polling import PollingObserver
 from pipeline import logs
 from pipeline.archive import formats
 from pipeline.config import InboxSettings
-from pipeline.office.inbox import inbox_entries
+from pipeline.office.inbox import inbox_entries, is_empty_folder
 from pipeline.office.intake import dossier_files, file_signature
 
 log = logs.get_logger("watcher")
@@ -60,10 +64,14 @@ _TIFF_DATA_TAGS: Final = ((273, 279), (324, 325))  # (StripOffsets, StripByteCou
 def looks_complete(path: Path) -> bool:
     """False while a file looks like a copy still in progress (its format's end is missing)."""
     try:
-        size = path.stat().st_size
+        looked = path.lstat()
+        if not stat.S_ISREG(looked.st_mode):
+            return True  # a link, a pipe, a device: never opened, refused at once with its reason
+        size = looked.st_size
         if size == 0:
             return False
-        with path.open("rb") as fh:
+        # Not following a link, not waiting for a writer: the entry may have been swapped since lstat.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as fh:
             head = fh.read(_HEAD_BYTES)
             fh.seek(max(0, size - _TAIL_BYTES))
             tail = fh.read()
@@ -159,6 +167,7 @@ class _Pending:
     changed_at: float  # monotonic time of the last change seen (signature or event)
     not_before: float = 0.0  # held back after it could not be taken (store down, unreadable)
     completeness: tuple[object, bool] | None = None  # (signature, looks complete) cached per signature
+    said_empty: bool = False  # an empty folder is logged once, not at every look
 
 
 @dataclass
@@ -177,10 +186,8 @@ class StabilityTracker:
     def see(self, path: Path, now: float) -> None:
         """Start tracking an entry, or notice that it changed."""
         try:
-            mode = path.lstat().st_mode
-            is_folder = stat.S_ISDIR(mode)
-            if not (is_folder or stat.S_ISREG(mode)):  # symlinks, FIFOs, sockets are never taken
-                return
+            # A link, FIFO, device or socket is an entry like a file: taken (never read), it fails with its reason.
+            is_folder = stat.S_ISDIR(path.lstat().st_mode)
             signature = _folder_signature(path) if is_folder else file_signature(path)
         except FileNotFoundError:
             self.forget(path)
@@ -189,7 +196,7 @@ class StabilityTracker:
         if pending is None or pending.is_folder != is_folder:
             self._pending[path] = _Pending(path, is_folder, signature, changed_at=now)
         elif pending.signature != signature:
-            pending.signature, pending.changed_at = signature, now
+            pending.signature, pending.changed_at, pending.said_empty = signature, now, False
 
     def touch(self, path: Path, now: float) -> None:
         """A filesystem event says the entry changed (mtimes on shares can be too coarse to show it)."""
@@ -212,8 +219,12 @@ class StabilityTracker:
 
     def settling(self) -> int:
         """How many entries will become ready by waiting (empty folders without a marker never do)."""
-        return sum(1 for p in self._pending.values()
-                   if not p.is_folder or (p.path / self.rules.folder_marker).exists() or self._members(p.path))
+        return len(self._pending) - len(self.empty_folders())
+
+    def empty_folders(self) -> list[Path]:
+        """Folders without files or marker: left in the inbox, waiting for files that may never come."""
+        return [p.path for p in self._pending.values()
+                if p.is_folder and is_empty_folder(p.path, marker=self.rules.folder_marker)]
 
     def ready(self, now: float) -> list[Path]:
         """Entries complete now, oldest change first; every pending entry is looked at again."""
@@ -234,8 +245,11 @@ class StabilityTracker:
                 needed = rules.quiet_seconds
             elif members:
                 needed = rules.folder_quiet_seconds
-            else:
-                return False  # an empty folder without a marker is not a dossier (yet)
+            else:  # an empty folder without a marker is not a dossier (yet): it may still be filling
+                if not pending.said_empty:
+                    pending.said_empty = True
+                    logs.log_event(log, "an empty folder: left alone until files arrive", source=pending.path.name)
+                return False
         else:
             members, needed = [pending.path], rules.quiet_seconds
         if quiet_for < needed:

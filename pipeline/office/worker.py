@@ -27,13 +27,13 @@ from pipeline import logs
 from pipeline.config import Settings
 from pipeline.errors import DossierError, StoreUnavailable
 from pipeline.office.app import App
+from pipeline.office.outage import MAX_DELAY_SECONDS, Outage
 from pipeline.office.processing import process_batch
 from pipeline.office.queue import JobQueue, owner_name
 
 log = logs.get_logger("worker")
 
 IDLE_POLL_SECONDS: Final = 1.0  # how soon an idle worker sees a batch another daemon queued
-STORE_BACKOFF_MAX_SECONDS: Final = 60.0
 RESTART_DELAY_MAX_SECONDS: Final = 60.0
 
 _spawn = multiprocessing.get_context("spawn")
@@ -44,7 +44,10 @@ def worker_main(settings: Settings, stop, drain, parent_pid: int) -> None:
 
     `stop`: finish the batch in hand and exit. `drain`: exit once nothing is
     due (`dossier watch --once`). A worker whose daemon died (kill -9) exits
-    after its batch rather than working unsupervised.
+    after its batch rather than working unsupervised. While the store is away
+    the worker waits for it with back-off (`Outage`); a batch it could not
+    settle because the store or its disk failed is given back the moment the
+    store answers again, not when its lease runs out.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the daemon decides
     # SIGTERM sent to every process of the service: finish the batch in hand, then exit. (Only a
@@ -53,20 +56,30 @@ def worker_main(settings: Settings, stop, drain, parent_pid: int) -> None:
     signal.signal(signal.SIGTERM, lambda signum, _frame: terminated.append(signum))
     logs.configure(settings.logging.level, settings.logging.format)
     owner = owner_name()
-    with App.open(settings) as app:
+    outage = Outage("claiming batches", log, {"owner": owner})
+
+    def running() -> bool:
+        return not stop.is_set() and not terminated and os.getppid() == parent_pid
+
+    def patient(draining: bool) -> bool:
+        """Still worth waiting for the store: `--once` gives up once the back-off is at its longest."""
+        return running() and not (draining and outage.delay >= MAX_DELAY_SECONDS)
+
+    app = _open_app(settings, outage, wait=stop.wait, keep_trying=lambda: patient(drain.is_set()))
+    if app is None:
+        return
+    with app:
         queue = JobQueue(app.store, settings.queue)
-        backoff = IDLE_POLL_SECONDS
-        while not stop.is_set() and not terminated and os.getppid() == parent_pid:
+        while running():
             draining = drain.is_set()  # read before claiming: work queued before the drain is still done
             try:
                 batch_id = queue.claim_next(owner, district=settings.office.district)
             except StoreUnavailable as error:
-                logs.log_event(log, "store unavailable", level=30, owner=owner, reason=error.one_line(),
-                               retry_in_s=backoff)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, STORE_BACKOFF_MAX_SECONDS)
+                stop.wait(outage.failed(error))
+                if not patient(draining):
+                    break
                 continue
-            backoff = IDLE_POLL_SECONDS
+            outage.recovered()
             if batch_id is None:
                 if draining:
                     break
@@ -75,8 +88,41 @@ def worker_main(settings: Settings, stop, drain, parent_pid: int) -> None:
             logs.log_event(log, "claimed", batch=batch_id, stage="queue", owner=owner)
             try:
                 process_batch(app, batch_id, owner=owner)
-            except DossierError as error:  # the store failed while settling: the lease expires, it is retried
-                logs.log_event(log, "batch left for retry", level=40, batch=batch_id, reason=error.one_line())
+            except DossierError as error:  # the store (or its disk) failed while the batch was being settled
+                _give_back(queue, batch_id, owner, error, outage, wait=stop.wait, keep_trying=running)
+
+
+def _open_app(settings: Settings, outage: Outage, *, wait, keep_trying) -> App | None:
+    """The worker's App, once the store answers (None: told to stop before it did)."""
+    while True:
+        try:
+            app = App.open(settings)
+        except StoreUnavailable as error:
+            wait(outage.failed(error))
+            if not keep_trying():
+                return None
+            continue
+        outage.recovered()
+        return app
+
+
+def _give_back(queue: JobQueue, batch_id: int, owner: str, error: DossierError, outage: Outage, *,
+               wait, keep_trying) -> None:
+    """Put the batch back in the queue as soon as the store answers again; the attempt does not count
+    (the store failed, not the batch). If this worker is stopped first, the daemon or the next start
+    releases the claim (its process is gone)."""
+    logs.log_event(log, "batch held until the store answers", level=30, batch=batch_id, reason=error.one_line())
+    while True:
+        wait(outage.failed(error))
+        try:
+            queue.release(owner, reason=f"given back after the store failed: {error.one_line()}")
+        except StoreUnavailable as again:
+            error = again
+            if keep_trying():
+                continue
+            return
+        outage.recovered()
+        return
 
 
 @dataclass

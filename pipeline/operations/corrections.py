@@ -57,33 +57,47 @@ def relabel(store: Store, catalog: Catalog, document_id: int, doc_type: str) -> 
         kept = {f.name for f in typed}
         found = [replace(f, source=EXTRACTED) for f in extract.extract(document.pages, catalog.get(doc_type))
                  if f.name not in kept]
-        return _revision(catalog, doc_type, OPERATOR, 1.0, typed + found, "relabel", "doc_type",
-                         document.doc_type, doc_type)
+        return _revision(catalog, doc_type, OPERATOR, 1.0, typed + found, "relabel",
+                         (("doc_type", document.doc_type, doc_type),))
 
     return _correction(store.revise_document(document_id, revise), document_id)
 
 
 def set_field(store: Store, catalog: Catalog, document_id: int, name: str, text: str) -> Correction:
     """Set one field by hand, normalised and validated like an extracted one."""
+    return set_fields(store, catalog, document_id, [(name, text)])[0]
+
+
+def set_fields(store: Store, catalog: Catalog, document_id: int, assignments: list[tuple[str, str]]) -> list[Correction]:
+    """Set fields by hand, all or nothing: every value is checked before any is stored, then all are
+    stored in one transaction (a wrong second value must not leave the first one saved)."""
+    typed = {name: (text, _typed_value(catalog, name, text)) for name, text in assignments}
+
+    def revise(document: DocumentState) -> DocumentRevision:
+        before = {f.name: f.value for f in document.fields}
+        fields = [f for f in document.fields if f.name not in typed] + [
+            ExtractedField(name, value, 1.0, None, {"typed": text}, source=OPERATOR) for name, (text, value) in typed.items()]
+        changes = tuple((name, before.get(name), value) for name, (_, value) in typed.items())
+        return _revision(catalog, document.doc_type, document.doc_type_source, document.doc_type_confidence,
+                         fields, "set_field", changes)
+
+    revision = store.revise_document(document_id, revise)
+    return [Correction(document_id, what, before, after, revision.review_reasons)
+            for what, before, after in revision.changes]
+
+
+def _typed_value(catalog: Catalog, name: str, text: str) -> str:
+    """An operator's value, normalised like an extracted one; a UsageError saying why when it is not valid."""
     if name not in catalog.fields:
         raise UsageError(f"unknown field {name!r}", remedy=f"fields: {', '.join(catalog.fields)}")
     try:
-        value = values.normalise(catalog.field(name).kind, text)
+        return values.normalise(catalog.field(name).kind, text)
     except values.InvalidValue as exc:
-        raise UsageError(str(exc), remedy=f"type the {name} as printed on the document") from None
-
-    def revise(document: DocumentState) -> DocumentRevision:
-        before = next((f.value for f in document.fields if f.name == name), None)
-        typed = ExtractedField(name, value, 1.0, None, {"typed": text}, source=OPERATOR)
-        fields = [f for f in document.fields if f.name != name] + [typed]
-        return _revision(catalog, document.doc_type, document.doc_type_source, document.doc_type_confidence,
-                         fields, "set_field", name, before, value)
-
-    return _correction(store.revise_document(document_id, revise), document_id)
+        raise UsageError(f"{name}: {exc}", remedy=f"type the {name} as printed on the document; nothing was changed") from None
 
 
 def _revision(catalog: Catalog, doc_type: str, type_source: str, confidence: float, fields: list[ExtractedField],
-              action: str, what: str, before: str | None, after: str) -> DocumentRevision:
+              action: str, changes: tuple[tuple[str, str | None, str], ...]) -> DocumentRevision:
     """The document after a correction: validated again, its review reasons recomputed."""
     checks = values.cross_check({f.name: f.value for f in fields})
     checked = []
@@ -96,12 +110,12 @@ def _revision(catalog: Catalog, doc_type: str, type_source: str, confidence: flo
         checked.append(replace(f, details=details))
     reasons = review_reasons(catalog, doc_type, confidence, [(f.name, f.details) for f in checked],
                              type_source=type_source)
-    return DocumentRevision(doc_type, type_source, confidence, checked, reasons, action, what, before, after,
-                            by=_operator())
+    return DocumentRevision(doc_type, type_source, confidence, checked, reasons, action, changes, by=_operator())
 
 
 def _correction(revision: DocumentRevision, document_id: int) -> Correction:
-    return Correction(document_id, revision.what, revision.before, revision.after, revision.review_reasons)
+    [(what, before, after)] = revision.changes
+    return Correction(document_id, what, before, after, revision.review_reasons)
 
 
 def operator_examples(store: Store) -> list[Example]:

@@ -8,9 +8,13 @@ from pipeline.archive.export import ExportedFile, export_originals
 from pipeline.office.app import App
 
 
-def export_document(app: App, document_id: int, destination: Path) -> list[ExportedFile]:
-    """The originals a document's pages were read from: one file, or the files of a folder dossier it spans."""
+def export_document(app: App, document_id: int, destination: Path, *, folder: bool = False) -> list[ExportedFile]:
+    """The originals a document's pages were read from: one file, or the files of a folder dossier it spans.
+
+    `folder`: `destination` is a folder even for one file (typed with a trailing slash).
+    """
     document = app.store.document(document_id)
     _, files = app.store.batch_files(document.batch_id)
     used = {page.batch_file_id for page in document.pages}
-    return export_originals(app.archive, [(f.name, f.sha256) for f in files if f.id in used], destination)
+    return export_originals(app.archive, [(f.name, f.sha256) for f in files if f.id in used], destination,
+                            folder=folder)

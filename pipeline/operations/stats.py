@@ -3,7 +3,8 @@
 Read-only, for one office (district) or the whole store. Queue depth per state, what is due now and what waits for a
 retry, claims whose worker is gone, throughput (pages per minute over the
 last hour, from the `done` events), failures grouped by reason code, and the
-entries still waiting in the inbox (files that are never picked up show here).
+entries still waiting in the inbox (files that are never picked up show here;
+empty folders, which the daemon leaves alone until files arrive, are counted apart).
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.office.inbox import inbox_entries
+from pipeline.office.inbox import inbox_entries, is_empty_folder
 from pipeline.store.repository import THROUGHPUT_WINDOW, QueueFigures, Store
 
 
 @dataclass(frozen=True)
 class Stats(QueueFigures):
     inbox_waiting: int | None = None  # None: the inbox folder cannot be read
+    inbox_empty_folders: int = 0  # left alone until files arrive: not waiting to be taken
 
     @property
     def pages_per_minute(self) -> float:
@@ -38,12 +40,16 @@ def collect(store: Store, *, district: str | None, inbox: Path, marker: str,
             now: dt.datetime | None = None) -> Stats:
     """The figures of `district`'s batches (None: every district) and of `inbox`."""
     figures = store.queue_figures(district=district, now=now)
+    waiting, empty = _inbox(inbox, marker)
     return Stats(**{f.name: getattr(figures, f.name) for f in dataclasses.fields(figures)},
-                 inbox_waiting=_inbox_waiting(inbox, marker))
+                 inbox_waiting=waiting, inbox_empty_folders=empty)
 
 
-def _inbox_waiting(inbox: Path, marker: str) -> int | None:
+def _inbox(inbox: Path, marker: str) -> tuple[int | None, int]:
+    """Entries waiting to be taken, and empty folders (None, 0: the inbox cannot be read)."""
     try:
-        return len(inbox_entries(inbox, marker=marker))
+        entries = inbox_entries(inbox, marker=marker)
+        empty = sum(is_empty_folder(entry, marker=marker) for entry in entries)
     except OSError:
-        return None
+        return None, 0
+    return len(entries) - empty, empty

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from sqlalchemy import Connection, delete, func, or_, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, DataError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -31,7 +31,7 @@ from pipeline.domain import (
     Word,
     issue_date_of,
 )
-from pipeline.errors import DossierError, NotFound, StoreError, StoreUnavailable, WorkerLost
+from pipeline.errors import DossierError, NotFound, StoreError, WorkerLost
 from pipeline.store import db, lifecycle
 from pipeline.store.models import (
     Batch,
@@ -90,9 +90,7 @@ class DocumentRevision:
     fields: list[ExtractedField]
     review_reasons: list[str]
     action: str  # relabel | set_field
-    what: str  # "doc_type" or the field's name
-    before: str | None
-    after: str
+    changes: tuple[tuple[str, str | None, str], ...]  # (what: "doc_type" or a field's name, before, after)
     by: str  # who made the correction
 
 
@@ -127,9 +125,11 @@ def lease_expired(now: dt.datetime) -> ColumnElement[bool]:
 
 
 class Store:
-    def __init__(self, url: str, *, indexer: DocumentIndexer | None = None) -> None:
+    def __init__(self, url: str, *, indexer: DocumentIndexer | None = None,
+                 timeouts: db.Timeouts = db.DEFAULT_TIMEOUTS) -> None:
         self.url = url
-        self.engine = db.make_engine(url)
+        self.timeouts = timeouts
+        self.engine = db.make_engine(url, timeouts)
         self.indexer = indexer
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -144,13 +144,18 @@ class Store:
 
         Returns how many documents were indexed again (None: the index was current).
         """
-        db.upgrade(self.engine)
-        if self.indexer is None or self._index_version() == self.indexer.version:
-            return None
-        with self.session(immediate=True) as session:
-            count = self.indexer.rebuild(session.connection())
-            session.merge(StoreMeta(key=SEARCH_INDEX_KEY, value=self.indexer.version))
-            return count
+        # Migrations and index rebuilds may rightly run long: their statements are not time-bounded.
+        maintenance = Store(self.url, indexer=self.indexer, timeouts=self.timeouts.unbounded())
+        try:
+            db.upgrade(maintenance.engine)
+            if self.indexer is None or maintenance._index_version() == self.indexer.version:
+                return None
+            with maintenance.session(immediate=True) as session:
+                count = self.indexer.rebuild(session.connection())
+                session.merge(StoreMeta(key=SEARCH_INDEX_KEY, value=self.indexer.version))
+                return count
+        finally:
+            maintenance.dispose()
 
     def check_schema(self) -> None:
         """Refuse to work on a store whose schema, or search index, is not this dossier's."""
@@ -182,9 +187,13 @@ class Store:
                     session.connection(execution_options={"sqlite_immediate": True})
                 yield session
         except OperationalError as exc:
-            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise StoreUnavailable(f"the store did not answer: {detail}",
-                                   remedy="it will be retried; check the database server or disk") from exc
+            raise db.unavailable(self.engine, exc) from exc
+        except (IntegrityError, ProgrammingError, DataError):
+            raise  # our own mistake, not the store's state: a bug to report
+        except DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+            detail = str(exc.orig or exc).strip().splitlines()[0]
+            raise StoreError(f"the store at {self.engine.url.render_as_string(hide_password=True)} is damaged: "
+                             f"{detail}", remedy="restore it from backup (see the admin guide)") from exc
 
     def _batch(self, session: Session, batch_id: int, *, for_update: bool = False) -> Batch:
         statement = select(Batch).where(Batch.id == batch_id)
@@ -442,9 +451,9 @@ class Store:
             document.issue_date = issue_date_of(revision.fields)
             session.flush()
             indexer.index(session, document)
-            lifecycle.record_event(session, revision.action, batch_id=document.batch_id, document_id=document.id,
-                                   detail=f"{revision.what}: {revision.before!r} → {revision.after!r} "
-                                          f"by {revision.by}")
+            for what, before, after in revision.changes:  # one event per value changed, all in one transaction
+                lifecycle.record_event(session, revision.action, batch_id=document.batch_id,
+                                       document_id=document.id, detail=f"{what}: {before!r} → {after!r} by {revision.by}")
             return revision
 
     def operator_labelled(self) -> list[tuple[str, str]]:
