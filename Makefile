@@ -9,12 +9,14 @@ DATA_DIR   ?= var
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core
 # Fonts of the independent evaluation set (bench/heldout): its own typefaces, not the samples'.
 BENCH_APT_PACKAGES := fonts-liberation2 fonts-freefont-ttf fonts-texgyre
+# A real browser, headless, for the test that renders `dossier report --html` (never needed to run dossier).
+TEST_APT_PACKAGES  := chromium
 BIN        := $(VENV)/bin
 DOSSIER    := $(BIN)/dossier --data-dir $(DATA_DIR)
 SAMPLES    := $(filter-out sample_scans/README.md sample_scans/EXPECTED.json,$(wildcard sample_scans/*))
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench samples install system-deps bench-deps apt-install clean
+.PHONY: run test bench samples install system-deps bench-deps test-deps apt-install clean
 
 run: install
 	$(DOSSIER) init
@@ -23,7 +25,7 @@ run: install
 	@echo '$$ dossier search "doan thi lan"      # the name ĐOÀN THỊ LAN, typed without diacritics'
 	@$(DOSSIER) search "doan thi lan"
 
-test: install
+test: install test-deps
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
@@ -46,6 +48,9 @@ system-deps:
 
 bench-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(BENCH_APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(TEST_APT_PACKAGES)"
 
 apt-install:
 	@missing=""; \

@@ -55,7 +55,7 @@ LEGAL_TEXT = ROOT.parent / "shared" / "corpus" / "vn-legal-text"
 SYLLABLES = ROOT / "pipeline" / "data" / "vie_syllables.txt"
 RESULTS = ROOT / "bench" / "results" / "search.md"
 PG_ADMIN_URL = os.environ.get("DOSSIER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PG_DATABASE = "dossier_search_bench"
+PG_DATABASE = "dossier_search_bench"  # --pg-database: engineers sharing a server each need their own
 CHUNK = 500  # documents per transaction while building
 DAMAGED_SHARE = 0.04  # documents whose printed name OCR damaged
 FOUR_WORD_NAMES = 0.3  # "Nguyễn Thị Ngọc Anh": two middle names
@@ -296,11 +296,12 @@ def _insert(store: Store, docs: list[Generated], start: dt.datetime) -> tuple[fl
         for d in docs:
             filed = start + dt.timedelta(minutes=5 * d.number)
             batches.append({"id": d.number, "source": f"bench/{d.number:07d}.pdf", "kind": "file",
-                            "district": d.district, "sha256": f"{d.number:064x}", "status": "done", "attempts": 1,
-                            "available_at": filed, "created_at": filed, "updated_at": filed})
+                            "office": d.district, "sha256": f"{d.number:064x}", "status": "done", "attempts": 1,
+                            "available_at": filed, "created_at": filed, "updated_at": filed,
+                            "received_at": filed})
             files.append({"id": d.number, "batch_id": d.number, "ordinal": 0, "name": f"{d.number:07d}.pdf",
                           "sha256": f"{d.number:064x}", "size": 1, "media_type": "application/pdf"})
-            documents.append({"id": d.number, "batch_id": d.number, "ordinal": 1, "district": d.district,
+            documents.append({"id": d.number, "batch_id": d.number, "ordinal": 1, "office": d.district,
                               "doc_type": d.doc_type, "doc_type_confidence": 0.9, "doc_type_source": "classifier",
                               "needs_review": False, "review_reasons": [], "page_count": len(d.pages),
                               "issue_date": d.issue_date, "filed_at": filed, "details": {}})
@@ -435,6 +436,9 @@ def report(command: str, stats: dict[str, BuildStats], measured: dict[str, Measu
             lambda s, m: f"{s.pages / max(s.index_seconds, 1e-9):,.0f}",
         "base tables bulk insert (pages/s)": lambda s, m: f"{s.pages / max(s.base_seconds, 1e-9):,.0f}",
         "search index size (MB)": lambda s, m: f"{s.index_bytes / 1e6:,.0f}",
+        "search index per page (bytes)": lambda s, m: f"{s.index_bytes / max(s.pages, 1):,.0f}",
+        "search index per million pages (GB; linear from this size when smaller)":
+            lambda s, m: f"{s.index_bytes / max(s.pages, 1) * 1e6 / 1e9:,.1f}",
         "whole store size (MB)": lambda s, m: f"{s.store_bytes / 1e6:,.0f}",
         "recall@10, name without diacritics (all 10 share the name, or the document is in them)":
             lambda s, m: f"{m.recall:.1%}",
@@ -475,7 +479,7 @@ def _pg_unreachable() -> str | None:
     return None
 
 
-def backend_url(backend: str, workdir: Path, fresh: bool) -> str:
+def backend_url(backend: str, workdir: Path, fresh: bool, pg_database: str = PG_DATABASE) -> str:
     if backend == "sqlite":
         path = workdir / "search-bench.sqlite3"
         if fresh:
@@ -485,10 +489,10 @@ def backend_url(backend: str, workdir: Path, fresh: bool) -> str:
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if fresh:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{pg_database}"'))
     admin.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{pg_database}"
 
 
 def main() -> int:
@@ -500,6 +504,7 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/dossier-search-bench"))
     parser.add_argument("--reuse", action="store_true", help="query the stores a previous run built in --workdir")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--pg-database", default=PG_DATABASE, help="database to build on the PostgreSQL server")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     command = "python bench/search_bench.py " + " ".join(sys.argv[1:])
@@ -511,7 +516,7 @@ def main() -> int:
         print(f"skipping PostgreSQL: {reason}", file=sys.stderr)
     for backend in backends:
         saved = args.workdir / f"{backend}-build.json"
-        url = backend_url(backend, args.workdir, fresh=not args.reuse)
+        url = backend_url(backend, args.workdir, fresh=not args.reuse, pg_database=args.pg_database)
         if args.reuse:
             data = json.loads(saved.read_text())
             stats[backend] = BuildStats(**data["stats"])

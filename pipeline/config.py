@@ -20,7 +20,12 @@ DEFAULT_CONFIG = PROJECT_CONFIGS / "default.toml"
 
 @dataclass(frozen=True)
 class OfficeSettings:
-    district: str = "Q1"
+    code: str = "Q1"  # one of configs/offices.toml
+
+    @property
+    def district(self) -> str:
+        """The office code by its first name: offices were districts until wards got their own (2025)."""
+        return self.code
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,12 @@ class StoreSettings:
     url: str = ""
     connect_timeout_seconds: float = 10.0
     statement_timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class CitySettings:
+    offices: str = "offices.toml"  # the city's offices, their hours and public holidays
+    procedures: str = "procedures.toml"  # the citywide catalog of procedures
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,7 @@ class Settings:
     config_path: Path
     office: OfficeSettings = field(default_factory=OfficeSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
+    city: CitySettings = field(default_factory=CitySettings)
     catalog: CatalogSettings = field(default_factory=CatalogSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
     limits: LimitSettings = field(default_factory=LimitSettings)
@@ -111,13 +123,23 @@ class Settings:
     def catalog_path(self) -> Path:
         return Path(self.catalog.path)
 
+    @property
+    def offices_path(self) -> Path:
+        return Path(self.city.offices)
+
+    @property
+    def procedures_path(self) -> Path:
+        return Path(self.city.procedures)
+
 
 # A bound longer than a day is no bound (and overflows some of the clocks it is handed to).
 MAX_TIMEOUT_SECONDS = 86_400
 _SECTIONS = {f.name: f.type for f in fields(Settings) if f.name not in ("data_dir", "config_path")}
 # Paths in a config file are relative to the file that names them: an office
 # file that leaves catalog.path alone still gets the catalog beside default.toml.
-_PATH_KEYS = (("catalog", "path"), ("inbox", "path"))
+_PATH_KEYS = (("catalog", "path"), ("inbox", "path"), ("city", "offices"), ("city", "procedures"))
+# Keys renamed since office files were first written: the old name keeps working.
+_RENAMED = {("office", "district"): "code"}
 
 
 def load_settings(
@@ -162,6 +184,13 @@ def read_toml(path: Path, *, missing_remedy: str) -> dict[str, Any]:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     data = read_toml(path, missing_remedy="pass an existing file with --config or DOSSIER_CONFIG")
+    for (section, old), new in _RENAMED.items():
+        table = data.get(section)
+        if isinstance(table, dict) and old in table:
+            if new in table:
+                raise ConfigError(f"[{section}] gives both {old} and {new}", path=str(path),
+                                  remedy=f"keep {new} ({old} is its former name)")
+            table[new] = table.pop(old)
     for section, key in _PATH_KEYS:
         value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
         if isinstance(value, str) and value:

@@ -148,6 +148,25 @@ class DocumentResult:
         return issue_date_of(self.fields)
 
 
+@dataclass(frozen=True)
+class DossierProcedure:
+    """Which procedure a dossier is for (configs/procedures.toml), how that was known, and what it lacks."""
+
+    procedure: str | None  # None: nothing said which
+    source: str | None = None  # operator | folder | documents
+    missing: tuple[str, ...] = ()  # required document types not among its documents: incomplete
+
+    def describe(self, *, filed: bool = True) -> str:
+        """One line for the event log: `birth_registration (folder); missing: citizen_id_card`; before
+        the documents are read (`filed` false) only what it was handed in for."""
+        if self.procedure is None:
+            return "no procedure named"
+        said = f"{self.procedure} ({self.source})"
+        if not filed:
+            return said
+        return f"{said}; " + (f"missing: {', '.join(self.missing)}" if self.missing else "complete")
+
+
 def issue_date_of(fields: list[ExtractedField]) -> dt.date | None:
     """The issue date among a document's fields (what `--since`/`--until` filter on)."""
     for f in fields:

@@ -203,6 +203,12 @@ class NotFound(DossierError):
     exit_code = ExitCode.NOT_FOUND
 
 
+class OtherOffice(NotFound):
+    """What was asked for is another office's: outside this command's scope, or kept in that office's archive."""
+
+    code = "other_office"
+
+
 class UsageError(DossierError):
     code = "usage"
     exit_code = ExitCode.USAGE

@@ -180,7 +180,7 @@ class TestRanking:
         results = search(ward.store, SearchQuery(text="079203001234"))
         hit = results.hits[0].as_json()
         assert set(hit) == {"document_id", "batch_id", "source", "doc_type", "doc_type_confidence", "fields",
-                            "pages", "snippet", "score"}
+                            "pages", "snippet", "score", "office"}
         assert hit["source"] == "an_card.pdf" and hit["pages"] == 1
         assert hit["fields"]["full_name"] == "NGUYỄN VĂN AN"
         assert "079203001234" in hit["snippet"]
@@ -313,12 +313,12 @@ class TestSafety:
 # --- keeping the index in step ---------------------------------------------------------------------
 
 def _index_rows(store: Store, document_ids: list[int]) -> int:
-    table, column = ("search_fts", "rowid") if store.dialect == "sqlite" else ("search_document", "document_id")
+    ids = ",".join(map(str, document_ids))
+    tables = ["search_document", "search_field"] + (["search_fts"] if store.dialect == "sqlite" else [])
     with store.engine.connect() as conn:
-        ids = ",".join(map(str, document_ids))
-        words = conn.scalar(text(f"SELECT count(*) FROM {table} WHERE {column} IN ({ids})"))
-        keys = conn.scalar(text(f"SELECT count(*) FROM search_field WHERE document_id IN ({ids})"))
-    return words + keys
+        return sum(conn.scalar(text(f"SELECT count(*) FROM {table} WHERE "
+                                    f"{'rowid' if table == 'search_fts' else 'document_id'} IN ({ids})"))
+                   for table in tables)
 
 
 class TestIndexMaintenance:
@@ -350,8 +350,7 @@ class TestIndexMaintenance:
         monkeypatch.setattr(search_index, "REBUILD_CHUNK", 3)  # several chunks
         store = fresh_ward.store
         with store.session() as session:
-            session.execute(text("DELETE FROM search_fts" if store.dialect == "sqlite" else
-                                 "DELETE FROM search_document"))
+            search_index.text_index(store.dialect).clear(session.connection())
             session.execute(text("DELETE FROM search_field"))
         assert fresh_ward.find("nguyen van an") == []
         with store.session() as session:
@@ -383,10 +382,10 @@ def test_upgrading_a_filled_store_indexes_its_documents(store_url):
                              "'done', 1, :now, :now, :now)"), {"sha": "e" * 64, "now": dt.datetime(2024, 1, 1)})
         session.execute(text("INSERT INTO batch_file (id, batch_id, ordinal, name, sha256, size, media_type) "
                              "VALUES (1, 1, 0, 'old.pdf', :sha, 1, 'application/pdf')"), {"sha": "e" * 64})
-        document = Document(id=1, batch_id=1, ordinal=1, district="Q1", doc_type="birth_certificate",
-                            doc_type_confidence=0.9, page_count=1, review_reasons=[], details={})
-        session.add(document)
-        session.flush()
+        session.execute(text("INSERT INTO document (id, batch_id, ordinal, district, doc_type, doc_type_confidence, "
+                             "doc_type_source, needs_review, review_reasons, page_count, filed_at, details) VALUES "
+                             "(1, 1, 1, 'Q1', 'birth_certificate', 0.9, 'classifier', false, '[]', 1, :now, '{}')"),
+                        {"now": dt.datetime(2024, 1, 1)})
         session.execute(text("INSERT INTO page (document_id, number, batch_file_id, file_page, text, confidence, "
                              "method, details, words) VALUES (1, 1, 1, 1, 'Họ, chữ đệm, tên: ĐỖ THỊ LAN', 90, "
                              "'ocr', '{}', '[]')"))

@@ -3,11 +3,15 @@
 import datetime as dt
 import unicodedata
 
+import pytest
+from conftest import indexed_store
+from sqlalchemy import text
+
 from pipeline.cli.search import highlight
 from pipeline.search.fuzzy import candidate_names, word_budget
 from pipeline.search.index import entry_for
 from pipeline.search.match import NO_ISSUE_DATE, TextMatch, issued_words
-from pipeline.search.postgres import MAX_POSITION, MAX_POSITIONS_PER_WORD, tsvector_literal
+from pipeline.search.sqlite import exact_words, folded_words, packed, word_pairs
 from pipeline.search.snippets import SNIPPET_CHARS, make_snippet
 from pipeline.search.terms import field_key, name_key, parse_date, query_words, words
 
@@ -112,23 +116,41 @@ class TestIndexRows:
         assert entry.exact == ["giấy", "khai", "sinh", "_", "đỗ", "thị", "lan", "_", "079203001234"]
         assert entry.folded[:3] == ["giay", "khai", "sinh"]
         assert entry.pairs[:4] == ["giay_khai", "khai_sinh", "_", "_"]  # no sequence across a page end
-        assert entry.exact_pairs[4] == "đỗ_thị"
+        assert entry.pairs[4] == "do_thi"
         assert entry.name_terms == {"do", "thi", "lan"}
         [name, number] = entry.fields
         assert (name.person, name.exact, name.key) == (True, "đỗ thị lan", "do thi lan")
         assert (number.person, number.exact) == (False, None)
         assert entry.meta == ["type__birth_certificate", "district__q1", "issued__2019", "issued__201903"]
 
-    def test_tsvectors_keep_positions_within_postgresql_limits(self):
-        assert tsvector_literal([["ha", "noi", "ha"], ["=hà", "=nội", "=hạ"]], ["ha_noi", "noi_ha", "ha"]) == \
-            "'ha':1,3 'noi':2 '=hà':1 '=nội':2 '=hạ':3 'ha_noi' 'noi_ha'"
-        repeated = tsvector_literal([["x"] * 300])
-        assert repeated.count(",") == MAX_POSITIONS_PER_WORD - 1
-        late = tsvector_literal([[f"w{i}" for i in range(MAX_POSITION + 10)]])
-        assert late.endswith(f"'w{MAX_POSITION + 9}':{MAX_POSITION}")
+    def test_the_stored_exact_words_give_back_every_column_sqlite_indexed(self):
+        """A contentless FTS5 row is deleted by giving it its words again: they must derive exactly."""
+        entry = entry_for(7, ["Giấy khai sinh\nHà Nội"], [("full_name", "ĐỖ THỊ LAN")], doc_type="birth_certificate",
+                          district="Q1", issue_date=None, person_fields={"full_name"})
+        kept = packed(entry.exact)
+        assert exact_words(kept).split() == entry.exact
+        assert folded_words(kept).split() == entry.folded
+        assert word_pairs(kept).split() == entry.pairs
+
+    @pytest.mark.postgres
+    def test_postgresql_derives_the_lexemes_python_would(self, pg_url):
+        """The GIN index's SQL function and pipeline.search.match must agree on every lexeme."""
+        store = indexed_store(pg_url)
+        store.init_schema()
+        entry = entry_for(7, ["Giấy khai sinh", "Hà Nội  Hà"], [("full_name", "ĐỖ THỊ LAN"), ("id_number", "0792")],
+                          doc_type="birth_certificate", district="Q1", issue_date=dt.date(2019, 3, 12),
+                          person_fields={"full_name"})
+        expected = ({w for w in entry.folded + entry.pairs if w != "_"} | {f"={w}" for w in entry.exact if w != "_"}
+                    | {f"#{w}" for w in entry.meta})
+        with store.engine.connect() as conn:
+            lexemes = conn.scalar(text("SELECT tsvector_to_array(dossier_search_lexemes(:f, :e, :m))"),
+                                  {"f": " " + " ".join(entry.folded) + " ", "e": " " + " ".join(entry.exact) + " ",
+                                   "m": " " + " ".join(entry.meta) + " "})
+        store.dispose()
+        assert set(lexemes) == expected
 
     def test_a_sequence_of_whole_words_is_found_as_its_pairs(self):
         whole = TextMatch(tuple(query_words("Nguyễn Văn An")), exact=True, sequence=True)
-        assert whole.by_pairs and whole.pairs() == ["nguyễn_văn", "văn_an"]
+        assert whole.by_pairs and whole.pairs() == ["nguyen_van", "van_an"]  # pairs are indexed folded only
         assert not TextMatch(tuple(query_words("nguyen van an*")), exact=False, sequence=True).by_pairs
         assert not TextMatch(tuple(query_words("nguyen van")), exact=False, sequence=False).by_pairs

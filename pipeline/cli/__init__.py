@@ -16,8 +16,9 @@ import sys
 import traceback
 
 from pipeline import __version__, logs
-from pipeline.cli import admin, files, review, search
+from pipeline.cli import admin, city, files, report, review, search
 from pipeline.cli.arguments import Parser, parse
+from pipeline.cli.render import with_office
 from pipeline.config import load_settings
 from pipeline.errors import DossierError, ExitCode, as_dossier_error
 
@@ -37,7 +38,7 @@ def build_parser() -> Parser:
                         help="database URL (env DOSSIER_DB_URL; default SQLite in the data dir)")
     parser.add_argument("--debug", action="store_true", help="print the traceback of an error (to report a bug)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (files, search, admin, review):
+    for module in (files, search, admin, review, report, city):
         module.register(commands)
     return parser
 
@@ -47,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
         args = parse(build_parser(), argv)
-        settings = load_settings(config=args.config, data_dir=args.data_dir, db_url=args.db)
+        settings = with_office(load_settings(config=args.config, data_dir=args.data_dir, db_url=args.db), args)
         long_running = args.command in _LOGGING_COMMANDS
         logs.configure(level=settings.logging.level if long_running else "ERROR", fmt=settings.logging.format,
                        tracebacks=long_running or debug)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from pipeline.cli.arguments import whole_number
-from pipeline.cli.render import print_json
+from pipeline.cli.render import add_office_options, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
 from pipeline.errors import ExitCode, UsageError
@@ -16,6 +16,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("watch", help="run the daemon: watch the inbox, file what arrives (until SIGTERM)")
     p.add_argument("--once", action="store_true",
                    help="take what is in the inbox, process the queue until nothing is due, then exit")
+    add_office_options(p, every_office=False)
     p.set_defaults(handler=cmd_watch)
 
     p = commands.add_parser("reprocess", help="run batches again from their archived originals")
@@ -24,12 +25,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--queue", action="store_true",
                    help="put them back in the queue for the daemon instead of processing them here")
     p.add_argument("--json", action="store_true")
+    add_office_options(p)
     p.set_defaults(handler=cmd_reprocess)
 
     p = commands.add_parser("stats", help="queue depth, pages per minute over the last hour, failures by reason")
-    p.add_argument("--all-districts", action="store_true",
-                   help="every district of a shared (citywide) store, not only this office's")
     p.add_argument("--json", action="store_true")
+    add_office_options(p)
     p.set_defaults(handler=cmd_stats)
 
 
@@ -55,10 +56,11 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if bool(args.batch_ids) == args.failed:
         raise UsageError("give batch ids or --failed (one of the two)",
                          remedy="find them with `dossier batches --status failed`")
+    scope = office_scope(settings, args)
     with App.open(settings) as app:
-        ids = (app.store.failed_batch_ids(district=settings.office.district) if args.failed
+        ids = (app.store.failed_batch_ids(district=scope) if args.failed
                else list(dict.fromkeys(args.batch_ids)))
-        results = reprocess(app, ids, queue_only=args.queue)
+        results = reprocess(app, ids, queue_only=args.queue, scope=scope)
     if args.json:
         print_json([{"batch_id": r.batch_id, "source": r.source, "status": r.status, "note": r.note or None,
                      "documents": list(r.document_ids)} for r in results])
@@ -75,13 +77,14 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
 def cmd_stats(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.stats import collect
 
+    scope = office_scope(settings, args)
     with App.open(settings) as app:
-        stats = collect(app.store, district=None if args.all_districts else settings.office.district,
-                        inbox=settings.inbox_dir, marker=settings.inbox.folder_marker)
+        stats = collect(app.store, district=scope, inbox=settings.inbox_dir, marker=settings.inbox.folder_marker,
+                        containers=app.procedures.folders)
     if args.json:
         print_json(stats.as_json())
         return ExitCode.OK
-    print(f"district   {'all' if args.all_districts else settings.office.district}")
+    print(f"office     {scope or 'all'}")
     # No row rests in received or archived (intake records both steps as events in its one transaction).
     shown = {s: n for s, n in stats.by_status.items() if n or s not in (BatchStatus.RECEIVED, BatchStatus.ARCHIVED)}
     print("queue      " + "  ".join(f"{status} {count}" for status, count in shown.items()))
@@ -101,4 +104,8 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> ExitCode:
         print("failures   (see `dossier batches --status failed`, fix, then `dossier reprocess --failed`)")
         for group in stats.failures:
             print(f"  {group.count:>5}  {group.code:<16} latest: {group.latest_reason}")
+    if stats.by_office:
+        print("by office  (`dossier report --all-offices` for time to searchable and the same-day share)")
+        for code, counts in stats.by_office.items():
+            print(f"  {code:<16} " + "  ".join(f"{status} {n}" for status, n in counts.items() if n))
     return ExitCode.OK

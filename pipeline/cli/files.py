@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from pipeline.cli.arguments import whole_number
-from pipeline.cli.render import Progress, print_json
+from pipeline.cli.render import Progress, add_office_options, office_scope, print_json
 from pipeline.cli.views import batch_view, document_view
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
@@ -18,22 +18,29 @@ from pipeline.office.app import App
 
 def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("init", help="create the data folders and the database schema (safe to repeat)")
+    add_office_options(p, every_office=False)
     p.set_defaults(handler=cmd_init)
 
     p = commands.add_parser("ingest", help="archive, OCR, classify and file the given files or folders")
     p.add_argument("paths", nargs="+", metavar="PATH", help="a file, or a folder holding one dossier")
+    p.add_argument("--procedure", metavar="ID",
+                   help="the procedure these dossiers are for (see `dossier procedures`); otherwise read from "
+                        "their receipt or application")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_office_options(p, every_office=False)
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser("show", help="show one document")
     p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
     p.add_argument("--text", action="store_true", help="print the full text of every page")
     p.add_argument("--json", action="store_true")
+    add_office_options(p)
     p.set_defaults(handler=cmd_show)
 
     p = commands.add_parser("batches", help="list batches (dropped files or folders) and their state")
     p.add_argument("--status", choices=[s.value for s in BatchStatus])
     p.add_argument("--json", action="store_true")
+    add_office_options(p)
     p.set_defaults(handler=cmd_batches)
 
     p = commands.add_parser("types", help="list the catalog of document types")
@@ -46,10 +53,11 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> ExitCode:
         folder.mkdir(parents=True, exist_ok=True)
     with App.open(settings, check_schema=False) as app:  # a broken catalog fails here, not at the first document
         reindexed = app.store.init_schema()
+        office = app.offices.get(settings.office.code)
     print(f"data dir   {settings.data_dir}")
     print(f"store      {app.store.engine.url.render_as_string(hide_password=True)}")
     print(f"inbox      {settings.inbox_dir}")
-    print(f"district   {settings.office.district}")
+    print(f"office     {office.code}  {office.name}")
     if reindexed:
         print(f"search     {reindexed} document(s) indexed again")
     return ExitCode.OK
@@ -63,7 +71,9 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     with App.open(settings) as app, Progress(enabled=not args.json) as progress:
-        report = ingest_paths(app, paths, on_progress=progress.update)
+        if args.procedure:
+            app.procedures.get(args.procedure)  # an unknown id is a usage error, before anything is archived
+        report = ingest_paths(app, paths, on_progress=progress.update, procedure=args.procedure)
     failed = report.failed
     if args.json:
         print_json({
@@ -87,13 +97,18 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.operations.scope import require_in_scope
+
     with App.open(settings) as app:
-        view = document_view(app.store.document(args.document_id))
+        document = app.store.document(args.document_id)
+        require_in_scope(document.office, office_scope(settings, args), what=f"document {args.document_id}",
+                         offices=app.offices)
+        view = document_view(document)
     if args.json:
         print_json(view)
         return ExitCode.OK
     print(f"Document #{view['document_id']}  {view['doc_type']} (confidence {view['doc_type_confidence']:.2f})")
-    print(f"  source   {view['source']}  (batch {view['batch_id']}, {view['pages']} page(s))")
+    print(f"  source   {view['source']}  (batch {view['batch_id']}, {view['pages']} page(s), office {view['office']})")
     if view["review_reasons"]:
         print(f"  review   {'; '.join(view['review_reasons'])}")
     for f in view["field_details"]:
@@ -106,17 +121,21 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 def cmd_batches(settings: Settings, args: argparse.Namespace) -> ExitCode:
     with App.open(settings) as app:
-        rows = [batch_view(b) for b in app.store.batches(status=args.status)]
+        rows = [batch_view(b) for b in app.store.batches(status=args.status, office=office_scope(settings, args))]
     if args.json:
         print_json(rows)
         return ExitCode.OK
     if not rows:
         print("no batches")
     for row in rows:
-        line = (f"#{row['batch_id']:<5} {row['status']:<10} attempts={row['attempts']}  "
+        line = (f"#{row['batch_id']:<5} {row['office']:<10} {row['status']:<10} attempts={row['attempts']}  "
                 f"{row['updated_at']}  {row['source']}")
         if row["status"] == BatchStatus.DUPLICATE:
             line += f"  (duplicate of batch {row['duplicate_of']})"
+        if row["first_copy"]:
+            line += f"  (received first by another office: batch {row['first_copy']})"
+        if row["procedure"]:
+            line += f"  [{row['procedure']}" + (" — incomplete]" if row["missing_documents"] else "]")
         print(line)
         if row["reason"]:
             print(f"       stage={row['stage']}  {row['reason']}")

@@ -2,10 +2,50 @@
 
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 from typing import Any
+
+
+def date_argument(value: str) -> dt.date:
+    """A date option (--since, --until): any spelling pipeline.dates reads, 2021-03-12 or 12/03/2021."""
+    from pipeline.dates import parse_date
+
+    if (day := parse_date(value)) is None:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2021-03-12 or 12/03/2021")
+    return day
+
+
+def add_office_options(parser: argparse.ArgumentParser, *, every_office: bool = True) -> None:
+    """`--office CODE` (alias `--district`) and, where a command can read every office, `--all-offices`:
+    the same options, with the same meaning, on every command that touches an office's dossiers."""
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument("--office", "--district", dest="office", metavar="CODE",
+                        help="work for this office (`dossier offices`); default: [office] code of the configuration")
+    if every_office:
+        choice.add_argument("--all-offices", "--all-districts", dest="all_offices", action="store_true",
+                            help="every office of a shared (citywide) store (admins)")
+
+
+def with_office(settings, args: argparse.Namespace):
+    """The settings of the office a command works for: `--office CODE` replaces the configured one."""
+    code = getattr(args, "office", None)
+    if not code:
+        return settings
+    from dataclasses import replace
+
+    from pipeline.offices import load_offices
+
+    load_offices(settings.offices_path).get(code)  # a code the city does not list: a usage error naming the file
+    return replace(settings, office=replace(settings.office, code=code))
+
+
+def office_scope(settings, args: argparse.Namespace) -> str | None:
+    """The office a command reads: this office (or `--office CODE`); None with `--all-offices`."""
+    return None if getattr(args, "all_offices", False) else settings.office.code
 
 
 def print_json(data: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from pipeline.cli.arguments import MAX_LIMIT, whole_number
-from pipeline.cli.render import print_json
+from pipeline.cli.render import add_office_options, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
 from pipeline.office.app import App
@@ -16,41 +16,52 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--type", dest="doc_type", metavar="T", help="only documents of this type")
     p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=50, metavar="N")
     p.add_argument("--json", action="store_true")
+    add_office_options(p)
     p.set_defaults(handler=cmd_review)
 
     p = commands.add_parser("relabel", help="set a document's type by hand (fields are extracted again)")
     p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
     p.add_argument("--type", dest="doc_type", required=True, metavar="T", help="catalog id (see `dossier types`)")
     p.add_argument("--json", action="store_true")
+    add_office_options(p)
     p.set_defaults(handler=cmd_relabel)
 
     p = commands.add_parser("set-field", help="set a document's field by hand: NAME=VALUE")
     p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
     p.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
     p.add_argument("--json", action="store_true")
+    add_office_options(p)
     p.set_defaults(handler=cmd_set_field)
 
     p = commands.add_parser("train", help="retrain the document classifier from the shipped examples and "
                                           "operators' relabels")
     p.add_argument("--json", action="store_true")
+    add_office_options(p)
     p.set_defaults(handler=cmd_train)
 
 
 def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
-    from pipeline.operations.corrections import documents_to_review
+    from pipeline.operations.corrections import documents_to_review, dossiers_to_complete
 
+    scope = office_scope(settings, args)
     with App.open(settings) as app:
-        rows = documents_to_review(app.store, doc_type=args.doc_type, limit=args.limit)
+        rows = documents_to_review(app.store, doc_type=args.doc_type, limit=args.limit, office=scope)
+        if not args.doc_type:
+            rows += dossiers_to_complete(app.store, app.procedures, office=scope, limit=args.limit)
     if args.json:
         print_json(rows)
         return ExitCode.OK
     if not rows:
         print("no documents need review")
     for row in rows:
-        guess = f" (best guess {row['best_guess']})" if row["best_guess"] else ""
-        name = row["fields"].get("full_name", "")
-        print(f"#{row['document_id']:<5} {row['doc_type']:<26} {row['doc_type_confidence']:.2f}{guess}  "
-              f"{name}  {row['source']}")
+        if row["kind"] == "dossier":
+            print(f"batch #{row['batch_id']:<5} {row['office']:<10} incomplete {row['procedure']:<18} "
+                  f"documents {', '.join(map(str, row['documents'])) or '-'}  {row['source']}")
+        else:
+            guess = f" (best guess {row['best_guess']})" if row["best_guess"] else ""
+            name = row["fields"].get("full_name", "")
+            print(f"#{row['document_id']:<5} {row['office']:<10} {row['doc_type']:<26} "
+                  f"{row['doc_type_confidence']:.2f}{guess}  {name}  {row['source']}")
         for reason in row["review_reasons"]:
             print(f"       - {reason}")
     return ExitCode.OK
@@ -60,7 +71,8 @@ def cmd_relabel(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.corrections import relabel
 
     with App.open(settings) as app:
-        correction = relabel(app.store, app.catalog, args.document_id, args.doc_type)
+        correction = relabel(app.store, app.catalog, args.document_id, args.doc_type, procedures=app.procedures,
+                             scope=office_scope(settings, args))
     return _render_corrections([correction], args.json)
 
 
@@ -74,7 +86,7 @@ def cmd_set_field(settings: Settings, args: argparse.Namespace) -> ExitCode:
             raise UsageError(f"expected NAME=VALUE, got {item!r}", remedy='e.g. full_name="NGUYỄN VĂN AN"')
         pairs.append((name.strip(), value.strip()))
     with App.open(settings) as app:
-        corrections = set_fields(app.store, app.catalog, args.document_id, pairs)
+        corrections = set_fields(app.store, app.catalog, args.document_id, pairs, scope=office_scope(settings, args))
     return _render_corrections(corrections, args.json)
 
 
@@ -99,7 +111,7 @@ def cmd_train(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.stages import training
 
     with App.open(settings) as app:
-        corrections = operator_examples(app.store)
+        corrections = operator_examples(app.store, office=office_scope(settings, args))
         model = training.fit(training.shipped_examples() + corrections, app.catalog)
         path = training.model_path(settings.models_dir)
         training.save(model, path)

@@ -19,7 +19,13 @@ def batch_view(batch: Batch) -> dict[str, Any]:
         "attempts": batch.attempts,
         "documents": [d.id for d in batch.documents],
         "duplicate_of": batch.duplicate_of,
-        "district": batch.district,
+        "first_copy": batch.first_copy,  # the batch of another office that received this content first
+        "office": batch.office,
+        "district": batch.office,  # its former name, kept for scripts
+        "received_at": batch.received_at.isoformat(timespec="seconds") if batch.received_at else None,
+        "procedure": batch.procedure,
+        "procedure_source": batch.procedure_source,
+        "missing_documents": list(batch.missing_documents or []),
         "created_at": batch.created_at.isoformat(timespec="seconds"),
         "updated_at": batch.updated_at.isoformat(timespec="seconds"),
     }
@@ -37,7 +43,8 @@ def document_view(document: Document) -> dict[str, Any]:
         "pages": len(document.pages),
         "snippet": make_snippet([p.text for p in document.pages[:1]], ()).text,
         "score": None,
-        "district": document.district,
+        "office": document.office,
+        "district": document.office,  # its former name, kept for scripts
         "needs_review": document.needs_review,
         "review_reasons": list(document.review_reasons),
         "page_texts": [p.text for p in document.pages],

@@ -1,4 +1,5 @@
-"""The application context one command or worker process runs with: settings, store, archive, catalog, engine."""
+"""The application context one command or worker process runs with: settings, store, archive, catalog,
+the city's offices and procedures, engine."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from dataclasses import dataclass, field
 from pipeline.archive.originals import Archive
 from pipeline.catalog import Catalog, load_catalog
 from pipeline.config import Settings
+from pipeline.errors import ConfigError
+from pipeline.offices import Offices, load_offices
+from pipeline.procedures import Procedures, load_procedures
 from pipeline.search.index import SearchIndexer
 from pipeline.stages.engines.tesseract import OcrEngine, make_engine
 from pipeline.store.db import Timeouts
@@ -19,16 +23,25 @@ class App:
     store: Store
     archive: Archive
     catalog: Catalog
+    offices: Offices
+    procedures: Procedures
     _engine: OcrEngine | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, settings: Settings, *, check_schema: bool = True) -> App:
         """Open the store (with the search indexer that keeps it in step) and the archive.
 
-        The catalog is read first: a broken catalog fails here, with its file named,
-        rather than at the first document.
+        The catalog, offices and procedures are read first: a broken file fails here,
+        named, rather than at the first document; so does an office code that the
+        city's list does not hold (its receipts would be filed where nobody looks).
         """
         catalog = load_catalog(settings.catalog_path)
+        offices = load_offices(settings.offices_path)
+        procedures = load_procedures(settings.procedures_path, catalog)
+        if settings.office.code not in offices:
+            raise ConfigError(f"office {settings.office.code!r} is not one of the city's offices ({offices.path})",
+                              path=str(settings.config_path),
+                              remedy="correct [office] code, or add the office to offices.toml")
         bounds = settings.store
         store = Store(settings.db_url, indexer=SearchIndexer(catalog),
                       timeouts=Timeouts(bounds.connect_timeout_seconds, bounds.statement_timeout_seconds))
@@ -38,7 +51,8 @@ class App:
             except BaseException:
                 store.dispose()
                 raise
-        return cls(settings=settings, store=store, archive=Archive(settings.archive_dir), catalog=catalog)
+        return cls(settings=settings, store=store, archive=Archive(settings.archive_dir), catalog=catalog,
+                   offices=offices, procedures=procedures)
 
     @property
     def engine(self) -> OcrEngine:

@@ -81,7 +81,8 @@ class Daemon:
         queue = JobQueue(app.store, self.settings.queue)
         pool = WorkerPool.for_settings(self.settings)
         # --once takes what is in the inbox when it starts: one scan, no events.
-        watcher = InboxWatcher(self.inbox, self.settings.inbox, rescan_seconds=math.inf if self.once else None)
+        watcher = InboxWatcher(self.inbox, self.settings.inbox, rescan_seconds=math.inf if self.once else None,
+                               containers=app.procedures.folders)
         report = DaemonReport()
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         released: list[int] = []

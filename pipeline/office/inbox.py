@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from pipeline.office.intake import (
     is_ignored,
     shown_name,
 )
+from pipeline.procedures import FROM_FOLDER
 
 log = logs.get_logger("inbox")
 
@@ -46,9 +48,21 @@ class _Snapshot:
     changed_at: dt.datetime  # latest ctime: when the entry last changed in any way
 
 
-def inbox_entries(root: Path, *, marker: str) -> list[Path]:
-    """The dossiers waiting in the inbox: its top-level files and folders, junk left out."""
-    return sorted(p for p in root.iterdir() if not is_ignored(p, marker=marker))
+def inbox_entries(root: Path, *, marker: str, containers: Collection[str] = ()) -> list[Path]:
+    """The dossiers waiting in the inbox: its top-level files and folders, junk left out.
+
+    A folder named in `containers` (a procedure's folder, configs/procedures.toml)
+    is not a dossier: each file or folder in it is one, of that procedure.
+    """
+    entries = []
+    for path in root.iterdir():
+        if is_ignored(path, marker=marker):
+            continue
+        if path.name in containers and path.is_dir():
+            entries += [p for p in path.iterdir() if not is_ignored(p, marker=marker)]
+        else:
+            entries.append(path)
+    return sorted(entries)
 
 
 def is_empty_folder(path: Path, *, marker: str) -> bool:
@@ -74,7 +88,9 @@ def take(app: App, path: Path, *, inbox: Path) -> IntakeResult:
     started = time.monotonic()
     source = source_name(inbox, path)
     snapshot = _snapshot(path, marker=app.settings.inbox.folder_marker)
-    result = intake(app, path, source=source, recorded_since=snapshot.changed_at)
+    procedure = app.procedures.by_folder(path.parent.name) if path.parent != inbox else None
+    result = intake(app, path, source=source, recorded_since=snapshot.changed_at,
+                    procedure=procedure.id if procedure else None, procedure_source=FROM_FOLDER)
     kept = _remove(path, snapshot, marker=app.settings.inbox.folder_marker)
     logs.log_event(log, "already recorded, removed" if result.already_recorded else "taken",
                    batch=result.batch_id, stage="intake", ms=int((time.monotonic() - started) * 1000),

@@ -87,13 +87,16 @@ def _raise(error: OSError) -> None:
 
 
 def intake(app: App, path: Path, *, source: str, claim_owner: str | None = None,
-           recorded_since: dt.datetime | None = None) -> IntakeResult:
-    """Archive and record one dossier. Raises only transient errors (retry later).
+           recorded_since: dt.datetime | None = None, procedure: str | None = None,
+           procedure_source: str | None = None) -> IntakeResult:
+    """Archive and record one dossier as a receipt of this office. Raises only transient errors (retry later).
 
     `claim_owner`: claim the new batch for that worker in the recording transaction.
-    `recorded_since`: when the entry last changed; a batch recorded since then
-    from the same source with the same content is this entry, recorded by a run
-    that stopped before removing it: it is returned, not recorded again.
+    `recorded_since`: when the entry last changed (so, when it finished arriving);
+    a batch of this office recorded since then from the same source with the same
+    content is this entry, recorded by a run that stopped before removing it: it
+    is returned, not recorded again. `procedure`: what the dossier is for, when
+    whoever handed it in said so (`procedure_source`: operator or folder).
     """
     marker = app.settings.inbox.folder_marker
     kind = "folder" if is_folder(path) else "file"
@@ -122,13 +125,15 @@ def intake(app: App, path: Path, *, source: str, claim_owner: str | None = None,
                             remedy="put the scanned pages in the folder, then the marker file")
 
     sha256 = dossier_sha256(new_files)
+    office = app.settings.office.code
     if recorded_since is not None:
-        earlier = app.store.find_recorded(source=source, sha256=sha256, since=recorded_since)
+        earlier = app.store.find_recorded(office=office, source=source, sha256=sha256, since=recorded_since)
         if earlier:
             return IntakeResult(earlier[0], source, earlier[1], already_recorded=True)
     batch_id, status, duplicate_of = app.store.record_batch(
-        source=source, kind=kind, district=app.settings.office.district, sha256=sha256, files=new_files,
+        source=source, kind=kind, district=office, sha256=sha256, files=new_files,
         failure=failure, claim_owner=claim_owner, lease_seconds=app.settings.queue.lease_seconds,
+        received_at=recorded_since, procedure=procedure, procedure_source=procedure_source,
     )
     return IntakeResult(batch_id, source, status, duplicate_of, failure)
 

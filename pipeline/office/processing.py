@@ -18,7 +18,7 @@ from pipeline.domain import DocumentResult, PageSource, PageText
 from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage, from_os_error
 from pipeline.office.app import App
 from pipeline.office.queue import JobQueue
-from pipeline.stages import classify, extract, rasterize, read, review, split, training
+from pipeline.stages import classify, extract, procedure, rasterize, read, review, split, training
 from pipeline.store.models import BatchFile
 
 log = logs.get_logger("processing")
@@ -94,8 +94,10 @@ def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
             model = training.current_model(app.settings.models_dir, app.catalog)
         corrections = app.store.operator_corrections(batch_id)  # reprocessing keeps what operators set
         documents = [_document(app, files, group, model, corrections, clock) for group in groups]
+        dossier = procedure.settle(app.procedures, batch.procedure, batch.procedure_source,
+                                   [(d.classification.doc_type, d.text) for d in documents])
         with clock(Stage.INDEX):
-            ids = app.store.file_documents(batch_id, documents, stage_ms=dict(clock.ms))
+            ids = app.store.file_documents(batch_id, documents, stage_ms=dict(clock.ms), procedure=dossier)
         logs.log_event(log, "filed", batch=batch_id, stage=Stage.INDEX, ms=clock.total_ms, source=batch.source,
                        documents=len(ids), pages=len(pages), **{f"{k}_ms": v for k, v in clock.ms.items()})
         return BatchOutcome(batch_id, batch.source, "done", tuple(ids))

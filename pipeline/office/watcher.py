@@ -280,11 +280,13 @@ _READ_ONLY_EVENTS: Final = frozenset({EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WR
 
 
 class _EntryEvents(FileSystemEventHandler):
-    """Hands the top-level inbox entry that any event touched to the daemon's loop."""
+    """Hands the inbox entry that any event touched to the daemon's loop: a top-level file or
+    folder, or one inside a procedure's folder (`containers`)."""
 
-    def __init__(self, root: Path, changed: stdlib_queue.SimpleQueue[Path]) -> None:
+    def __init__(self, root: Path, changed: stdlib_queue.SimpleQueue[Path], containers: frozenset[str]) -> None:
         self.root = root
         self.changed = changed
+        self.containers = containers
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in _READ_ONLY_EVENTS:
@@ -297,16 +299,21 @@ class _EntryEvents(FileSystemEventHandler):
                 parts = path.relative_to(self.root).parts
             except ValueError:
                 continue
-            if parts:
+            if parts and parts[0] in self.containers:
+                if len(parts) > 1:
+                    self.changed.put(self.root / parts[0] / parts[1])
+            elif parts:
                 self.changed.put(self.root / parts[0])
 
 
 class InboxWatcher:
     """Events + periodic rescan + stability rules: `poll()` returns the entries ready to be taken."""
 
-    def __init__(self, root: Path, rules: InboxSettings, *, rescan_seconds: float | None = None) -> None:
+    def __init__(self, root: Path, rules: InboxSettings, *, rescan_seconds: float | None = None,
+                 containers: frozenset[str] = frozenset()) -> None:
         self.root = root
         self.rules = rules
+        self.containers = containers  # procedures' folders: what is dropped in them is a dossier
         self.rescan_seconds = rules.rescan_seconds if rescan_seconds is None else rescan_seconds
         self.tracker = StabilityTracker(rules)
         self._changed: stdlib_queue.SimpleQueue[Path] = stdlib_queue.SimpleQueue()
@@ -314,7 +321,7 @@ class InboxWatcher:
         self._next_rescan = 0.0
 
     def start(self) -> None:
-        handler = _EntryEvents(self.root, self._changed)
+        handler = _EntryEvents(self.root, self._changed, self.containers)
         polling = self.rules.polling
         if not polling:
             try:
@@ -352,7 +359,7 @@ class InboxWatcher:
         """Look at every entry of the inbox: the safety net for events that never came."""
         self._next_rescan = now + self.rescan_seconds
         try:
-            for path in inbox_entries(self.root, marker=self.rules.folder_marker):
+            for path in inbox_entries(self.root, marker=self.rules.folder_marker, containers=self.containers):
                 if path not in self.tracker:
                     self.tracker.see(path, now)
         except OSError as exc:  # a share that went away: keep trying, lose nothing

@@ -16,7 +16,9 @@ from typing import Any
 from pipeline.catalog import Catalog
 from pipeline.domain import EXTRACTED, OPERATOR, ExtractedField
 from pipeline.errors import UsageError
-from pipeline.stages import extract
+from pipeline.operations.scope import require_in_scope
+from pipeline.procedures import Procedures
+from pipeline.stages import extract, procedure
 from pipeline.stages.extract import values
 from pipeline.stages.review import review_reasons
 from pipeline.stages.training import OPERATOR_WEIGHT, Example
@@ -32,9 +34,12 @@ class Correction:
     review_reasons: list[str]
 
 
-def documents_to_review(store: Store, *, doc_type: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-    """Documents waiting for a human, oldest first (they have waited longest)."""
+def documents_to_review(store: Store, *, doc_type: str | None = None, limit: int = 50,
+                        office: str | None = None) -> list[dict[str, Any]]:
+    """Documents waiting for a human, oldest first (they have waited longest); of `office` when given."""
     return [{
+        "kind": "document",
+        "office": d.office,
         "document_id": d.id,
         "batch_id": d.batch_id,
         "source": d.batch.source,
@@ -44,36 +49,69 @@ def documents_to_review(store: Store, *, doc_type: str | None = None, limit: int
         "review_reasons": list(d.review_reasons),
         "fields": {f.name: f.value for f in d.fields},
         "filed_at": d.filed_at.isoformat(timespec="seconds"),
-    } for d in store.documents_to_review(doc_type=doc_type, limit=limit)]
+    } for d in store.documents_to_review(doc_type=doc_type, limit=limit, office=office)]
 
 
-def relabel(store: Store, catalog: Catalog, document_id: int, doc_type: str) -> Correction:
-    """Set the type by hand; fields are extracted again for the new type (operators' values are kept)."""
+def dossiers_to_complete(store: Store, procedures: Procedures, *, office: str | None = None,
+                         limit: int = 50) -> list[dict[str, Any]]:
+    """Filed dossiers lacking a document their procedure requires, oldest first: the counter asks the
+    citizen for it, or an operator relabels a document that was misread."""
+    rows = []
+    for batch in store.incomplete_dossiers(office=office, limit=limit):
+        found = procedures.find(batch.procedure)
+        name = found.name_vi if found else batch.procedure
+        rows.append({
+            "kind": "dossier",
+            "office": batch.office,
+            "batch_id": batch.id,
+            "source": batch.source,
+            "procedure": batch.procedure,
+            "procedure_name": name,
+            "missing_documents": list(batch.missing_documents or []),
+            "documents": [d.id for d in batch.documents],
+            "review_reasons": [f"incomplete dossier for {name}: no {', '.join(batch.missing_documents or [])}"],
+            "filed_at": batch.updated_at.isoformat(timespec="seconds"),
+        })
+    return rows
+
+
+def relabel(store: Store, catalog: Catalog, document_id: int, doc_type: str, *,
+            procedures: Procedures | None = None, scope: str | None = None) -> Correction:
+    """Set the type by hand; fields are extracted again for the new type (operators' values are kept),
+    and the dossier's completeness is checked again against its procedure."""
     if doc_type not in catalog:
         raise UsageError(f"unknown document type {doc_type!r}", remedy="see `dossier types` for the catalog ids")
 
     def revise(document: DocumentState) -> DocumentRevision:
+        require_in_scope(document.office, scope, what=f"document {document_id}")
         typed = [f for f in document.fields if f.source == OPERATOR]
         kept = {f.name for f in typed}
         found = [replace(f, source=EXTRACTED) for f in extract.extract(document.pages, catalog.get(doc_type))
                  if f.name not in kept]
-        return _revision(catalog, doc_type, OPERATOR, 1.0, typed + found, "relabel",
-                         (("doc_type", document.doc_type, doc_type),))
+        revision = _revision(catalog, doc_type, OPERATOR, 1.0, typed + found, "relabel",
+                             (("doc_type", document.doc_type, doc_type),))
+        if procedures is None:
+            return revision
+        return replace(revision, dossier=procedure.recheck(procedures, document.dossier,
+                                                           [doc_type, *document.other_types]))
 
     return _correction(store.revise_document(document_id, revise), document_id)
 
 
-def set_field(store: Store, catalog: Catalog, document_id: int, name: str, text: str) -> Correction:
+def set_field(store: Store, catalog: Catalog, document_id: int, name: str, text: str, *,
+              scope: str | None = None) -> Correction:
     """Set one field by hand, normalised and validated like an extracted one."""
-    return set_fields(store, catalog, document_id, [(name, text)])[0]
+    return set_fields(store, catalog, document_id, [(name, text)], scope=scope)[0]
 
 
-def set_fields(store: Store, catalog: Catalog, document_id: int, assignments: list[tuple[str, str]]) -> list[Correction]:
+def set_fields(store: Store, catalog: Catalog, document_id: int, assignments: list[tuple[str, str]], *,
+               scope: str | None = None) -> list[Correction]:
     """Set fields by hand, all or nothing: every value is checked before any is stored, then all are
     stored in one transaction (a wrong second value must not leave the first one saved)."""
     typed = {name: (text, _typed_value(catalog, name, text)) for name, text in assignments}
 
     def revise(document: DocumentState) -> DocumentRevision:
+        require_in_scope(document.office, scope, what=f"document {document_id}")
         before = {f.name: f.value for f in document.fields}
         fields = [f for f in document.fields if f.name not in typed] + [
             ExtractedField(name, value, 1.0, None, {"typed": text}, source=OPERATOR) for name, (text, value) in typed.items()]
@@ -118,9 +156,10 @@ def _correction(revision: DocumentRevision, document_id: int) -> Correction:
     return Correction(document_id, what, before, after, revision.review_reasons)
 
 
-def operator_examples(store: Store) -> list[Example]:
-    """Documents whose type an operator set: real, misread documents to learn from."""
-    return [Example(text, doc_type, "operator", OPERATOR_WEIGHT) for text, doc_type in store.operator_labelled()]
+def operator_examples(store: Store, *, office: str | None = None) -> list[Example]:
+    """Documents whose type an operator set (of `office` when given): real, misread documents to learn from."""
+    return [Example(text, doc_type, "operator", OPERATOR_WEIGHT)
+            for text, doc_type in store.operator_labelled(office=office)]
 
 
 def _operator() -> str:

@@ -14,6 +14,7 @@ from pipeline.office.app import App
 from pipeline.office.intake import IntakeResult, intake
 from pipeline.office.processing import BatchOutcome, process_batch
 from pipeline.office.queue import owner_name
+from pipeline.procedures import FROM_OPERATOR
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,9 @@ class IngestReport:
         return rows
 
 
-def ingest_paths(app: App, paths: list[Path], *,
-                 on_progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
+def ingest_paths(app: App, paths: list[Path], *, on_progress: Callable[[str, int, int], None] | None = None,
+                 procedure: str | None = None) -> IngestReport:
+    """`procedure`: what every one of these dossiers is for, as the operator said (configs/procedures.toml)."""
     # Each batch is claimed for this process as it is recorded, and processed
     # before the next path is taken: a daemon sharing the store never takes
     # them, and no claim waits long enough for its lease to run out.
@@ -43,7 +45,8 @@ def ingest_paths(app: App, paths: list[Path], *,
         if on_progress:
             on_progress(str(path), n, len(paths))
         try:
-            item = intake(app, path, source=str(path), claim_owner=owner)
+            item = intake(app, path, source=str(path), claim_owner=owner, procedure=procedure,
+                          procedure_source=FROM_OPERATOR)
         except TransientError as error:
             not_taken.append(error.with_context(path=str(path)))
             continue

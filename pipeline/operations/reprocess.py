@@ -17,6 +17,7 @@ from pipeline.errors import Stage
 from pipeline.office.app import App
 from pipeline.office.processing import process_batch
 from pipeline.office.queue import JobQueue, owner_name
+from pipeline.operations.scope import originals_elsewhere, require_in_scope
 from pipeline.store.models import Batch
 
 REOPENABLE = (BatchStatus.FAILED, BatchStatus.DONE)
@@ -31,16 +32,23 @@ class Reprocessed:
     document_ids: tuple[int, ...] = ()
 
 
-def reprocess(app: App, batch_ids: list[int], *, queue_only: bool = False) -> list[Reprocessed]:
-    """Reprocess each batch (or queue it with `queue_only`); batches that cannot be are skipped with why."""
+def reprocess(app: App, batch_ids: list[int], *, queue_only: bool = False,
+              scope: str | None = None) -> list[Reprocessed]:
+    """Reprocess each batch (or queue it with `queue_only`); batches that cannot be are skipped with why.
+
+    Batches outside `scope` (an office; None: all) are refused. Another office's batch
+    is processed by that office, from its archive: `queue_only` hands it to that
+    office's daemon; processing it here is skipped with where to do it.
+    """
     batches = {}
     for batch_id in batch_ids:  # all or nothing: a mistyped id must not leave half the list done
         batches[batch_id] = app.store.batch_files(batch_id)
+        require_in_scope(batches[batch_id][0].office, scope, what=f"batch {batch_id}", offices=app.offices)
     queue = JobQueue(app.store, app.settings.queue)
     owner = owner_name()
     results = []
     for batch_id, (batch, files) in batches.items():
-        why_not = _why_not(app, batch, files)
+        why_not = _why_not(app, batch, files, queue_only)
         if why_not:
             results.append(Reprocessed(batch_id, batch.source, "skipped", why_not))
             continue
@@ -60,13 +68,17 @@ def reprocess(app: App, batch_ids: list[int], *, queue_only: bool = False) -> li
     return results
 
 
-def _why_not(app: App, batch: Batch, files) -> str:
+def _why_not(app: App, batch: Batch, files, queue_only: bool) -> str:
     if batch.status == BatchStatus.DUPLICATE:
         return f"a duplicate of batch {batch.duplicate_of}: reprocess that one"
     if batch.status in (BatchStatus.QUEUED, BatchStatus.PROCESSING):
         return f"already {batch.status}"
     if batch.status == BatchStatus.FAILED and batch.stage == Stage.INTAKE.value:
         return f"the file itself was refused at intake ({batch.reason}); drop a new scan instead"
+    elsewhere = originals_elsewhere(batch.office, app.settings.office.code, what=f"batch {batch.id}",
+                                    offices=app.offices, action="reprocess")
+    if elsewhere:  # queued, that office's daemon takes it; processed here, nothing could be read
+        return "" if queue_only else elsewhere.one_line()
     damaged = [f.name for f in files if not app.archive.verify(f.sha256)]
     if damaged:
         return (f"the archived original of {', '.join(damaged)} is missing or damaged; "

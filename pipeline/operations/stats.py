@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,18 +38,20 @@ class Stats(QueueFigures):
 
 
 def collect(store: Store, *, district: str | None, inbox: Path, marker: str,
-            now: dt.datetime | None = None) -> Stats:
-    """The figures of `district`'s batches (None: every district) and of `inbox`."""
+            now: dt.datetime | None = None, containers: Collection[str] = ()) -> Stats:
+    """The figures of office `district`'s batches (None: every office, office by office too) and of `inbox`
+    (`containers`: its procedures' folders)."""
     figures = store.queue_figures(district=district, now=now)
-    waiting, empty = _inbox(inbox, marker)
+    waiting, empty = _inbox(inbox, marker, containers)
     return Stats(**{f.name: getattr(figures, f.name) for f in dataclasses.fields(figures)},
                  inbox_waiting=waiting, inbox_empty_folders=empty)
 
 
-def _inbox(inbox: Path, marker: str) -> tuple[int | None, int]:
-    """Entries waiting to be taken, and empty folders (None, 0: the inbox cannot be read)."""
+def _inbox(inbox: Path, marker: str, containers: Collection[str]) -> tuple[int | None, int]:
+    """Entries waiting to be taken (`containers`: the procedures' folders, whose entries count), and
+    empty folders (None, 0: the inbox cannot be read)."""
     try:
-        entries = inbox_entries(inbox, marker=marker)
+        entries = inbox_entries(inbox, marker=marker, containers=containers)
         empty = sum(is_empty_folder(entry, marker=marker) for entry in entries)
     except OSError:
         return None, 0

@@ -5,8 +5,9 @@ relabels or corrects a document, so the index never lags behind what is
 filed. It writes three things: the document's words (the backend's word
 index), its field keys (`search_field`) and the words of its person names
 (`search_term`, the fuzzy vocabulary). Rows of deleted documents go with them
-(a trigger on SQLite, ON DELETE CASCADE elsewhere); `search_term` only holds
-words, never a document, and is allowed to remember words of deleted documents.
+(a trigger on SQLite, which needs the functions `attach` registers; ON DELETE
+CASCADE elsewhere); `search_term` only holds words, never a document, and is
+allowed to remember words of deleted documents.
 
 The index is derived data: `INDEX_VERSION` names its format, and `dossier init`
 rebuilds a store whose index has another (`SearchIndexer.rebuild`). Change it
@@ -18,18 +19,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.orm import Session
 
 from pipeline.catalog import Catalog
 from pipeline.search.match import BOUNDARY, FieldKeys, IndexEntry, meta_words
 from pipeline.search.postgres import PostgresTextIndex
-from pipeline.search.sqlite import SqliteTextIndex
+from pipeline.search.sqlite import SqliteTextIndex, register_functions
 from pipeline.search.terms import field_key, folded, name_key, words
 from pipeline.store.models import Document, Field, Page, SearchField, SearchTerm
 
 REBUILD_CHUNK = 500
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"  # 2: contentless FTS5, and words as text with lexemes indexed on PostgreSQL
 
 
 class SearchIndexer:
@@ -40,6 +41,13 @@ class SearchIndexer:
     def __init__(self, catalog: Catalog) -> None:
         # Person names (the catalog's fields of kind `name`) rank first and are matched fuzzily.
         self.person_fields = catalog.person_fields
+
+    @staticmethod
+    def attach(engine: Engine) -> None:
+        """What the index needs on every connection of the store's engine (SQLite: the functions that
+        derive a document's indexed words again, so that deleting a document deletes them)."""
+        if engine.dialect.name == "sqlite":
+            register_functions(engine)
 
     def index(self, session: Session, document: Document) -> None:
         """(Re)index one document from its pages, fields, type and dates as they are in this session."""
@@ -52,16 +60,18 @@ class SearchIndexer:
         """Index every filed document again; returns the count.
 
         Documents are read REBUILD_CHUNK at a time, in id order, so a large store is
-        never held in memory.
+        never held in memory. The word index is emptied first: its rows may have been
+        written by another version, whose words this one could not give back to delete them.
         """
+        text_index(connection.dialect.name).clear(connection)
         done, last = 0, 0
         while chunk := connection.execute(
-                select(Document.id, Document.doc_type, Document.district, Document.issue_date)
+                select(Document.id, Document.doc_type, Document.office, Document.issue_date)
                 .where(Document.id > last).order_by(Document.id).limit(REBUILD_CHUNK)).all():
             ids = [row.id for row in chunk]
             texts, fields = page_texts(connection, ids), field_values(connection, ids)
             write(connection, [entry_for(row.id, texts[row.id], fields[row.id], doc_type=row.doc_type,
-                                         district=row.district, issue_date=row.issue_date,
+                                         district=row.office, issue_date=row.issue_date,
                                          person_fields=self.person_fields) for row in chunk])
             done, last = done + len(chunk), ids[-1]
         return done

@@ -79,6 +79,17 @@ class FieldKeys:
     exact: str | None  # person names only: terms.name_key exact
 
 
+def pairs_of(words: list[str]) -> list[str]:
+    """Each word with the next, in order: the index words that sequences are found by."""
+    return [pair(a, b) for a, b in zip(words, words[1:])]
+
+
+def stored(words: list[str]) -> str:
+    """Words as the index stores them: separated and enclosed by one space, so that a word or a
+    sequence of words is found in them as " w " or " a b " (what PostgreSQL checks sequences with)."""
+    return f" {' '.join(words)} "
+
+
 @dataclass(frozen=True)
 class IndexEntry:
     """Everything the index holds about one document."""
@@ -91,11 +102,7 @@ class IndexEntry:
 
     @property
     def pairs(self) -> list[str]:
-        return [pair(a, b) for a, b in zip(self.folded, self.folded[1:])]
-
-    @property
-    def exact_pairs(self) -> list[str]:
-        return [pair(a, b) for a, b in zip(self.exact, self.exact[1:])]
+        return pairs_of(self.folded)
 
     @property
     def name_terms(self) -> set[str]:
@@ -131,9 +138,9 @@ class TextMatch:
         return self.sequence and len(self.words) > 1 and not any(w.prefix for w in self.words)
 
     def pairs(self) -> list[str]:
-        """The adjacent pairs of the typed words, in the form this match compares."""
-        forms = [w for w, _ in self.terms()]
-        return [pair(a, b) for a, b in zip(forms, forms[1:])]
+        """The adjacent pairs of the typed words, folded: the index keeps its pairs folded only (an
+        exact sequence is its folded pairs narrowed down by the exact words in sequence)."""
+        return pairs_of([w.folded for w in self.words])
 
 
 def count_up_to(connection: Connection, statement: Select, limit: int = COUNT_LIMIT) -> int:

@@ -1,60 +1,76 @@
-"""The word index on PostgreSQL: `search_document`, one tsvector per document, GIN-indexed.
+"""The word index on PostgreSQL: each document's words as text, and a GIN index over their lexemes.
 
-The tsvector is built here from pipeline.search.terms words, not by
-to_tsvector: PostgreSQL's parser would split words by the server's locale and
-recognise file paths, e-mails and numbers of its own, and the two backends
-must see the same words. It holds, apart by their spelling, what SQLite keeps
-in five FTS5 columns: folded words ("nguyen"), exact words marked with "="
-("=nguyễn"), adjacent pairs of both ("nguyen_van", "=nguyễn_văn": a sequence
-of common words is found as its rare pairs, TextMatch.by_pairs), all with
-positions, and filters as words marked with "#" (match.meta_words). One tsvector means one GIN scan per query: with
-words and filters in separate indexes PostgreSQL built and intersected two
-bitmaps of common words, ten times slower. Queries are tsquery literals of
-quoted words, so no query string is ever parsed as syntax. Rows go with their
-document (ON DELETE CASCADE). No extension is needed: an operator's database
-user may not be allowed to create one.
+`search_document` (migration 0004) keeps a document's folded words, exact
+words and filter words as space-separated text (`match.stored`). The GIN index
+is over `dossier_search_lexemes(folded, exact, meta)`, an SQL function of
+migration 0004 that derives the lexemes from them: folded words ("nguyen"),
+exact words marked "=" ("=nguyễn"), adjacent folded pairs ("nguyen_van": a
+sequence of common words is found by its rare pairs, TextMatch.by_pairs), and
+filters marked "#" (match.meta_words). One GIN scan answers a query's words
+and filters together; the lexemes are not stored anywhere else, and the words
+are plain text that PostgreSQL compresses: a third of the space a tsvector
+with positions per document took.
+
+The lexemes hold no positions. A sequence is found by its pairs (and exact
+words) in the index, then checked against the document's words themselves:
+" nguyen van an " in the folded text. Every match is also written as such
+checks of the words alone (`WordMatch`): when PostgreSQL walks the newest
+documents backwards (words most documents hold, see `newest`) it runs those,
+20 µs a row, and never the lexeme function, 2.5 ms a row. The tsquery is built of quoted
+lexemes and "&" / "|" only, and the text checks take the words as bound
+parameters, so no query string is ever parsed as syntax. The words are built
+by pipeline.search.terms, never by to_tsvector: PostgreSQL's parser would
+split words by the server's locale, and both backends must see the same
+words. Rows go with their document (ON DELETE CASCADE), and with them their
+index entries. No extension is needed: an office's database user may not be
+allowed to create one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import Column, Connection, Integer, MetaData, Select, Table, bindparam, cast, select
-from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR, insert
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY, insert
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal, replacement_traverse
 
-from pipeline.search.match import COUNT_LIMIT, IndexEntry, TextMatch, count_up_to
+from pipeline.search.match import COUNT_LIMIT, IndexEntry, TextMatch, count_up_to, stored
 from pipeline.store.models import Document
 
-# PostgreSQL keeps word positions up to this (later words still match, not as phrases)
-# and at most this many positions per word.
-MAX_POSITION = 16383
-MAX_POSITIONS_PER_WORD = 255
-EXACT = "="  # marks exact words and pairs: never part of a word (terms.py)
+EXACT = "="  # marks exact words: never part of a word (terms.py)
 FILTER = "#"  # marks filter words, so that no typed prefix ("type*") reaches them
+# Bitmaps of matching rows stay exact (not lossy, which would make PostgreSQL evaluate the
+# lexeme function on every row of a lossy page) up to a few million rows.
+SEARCH_WORK_MEM = "64MB"
 
 search_document = Table(
     "search_document", MetaData(),
     Column("document_id", Integer, primary_key=True),
-    Column("words", TSVECTOR),
+    Column("folded", Text),
+    Column("exact", Text),
+    Column("meta", Text),
 )
-
-
-def tsvector_literal(positioned: Iterable[Sequence[str]], present: Iterable[str] = ()) -> str:
-    """`'hà':1,7 'nội':2 'ha_noi'`: each word sequence with its positions, then words only present.
-
-    As PostgreSQL's tsvector input reads it. Sequences are parallel (the exact and
-    folded forms of the same words share positions).
-    """
-    positions: dict[str, list[int]] = {}
-    for words in positioned:
-        for number, word in enumerate(words, start=1):
-            seen = positions.setdefault(word, [])
-            if len(seen) < MAX_POSITIONS_PER_WORD:
-                seen.append(min(number, MAX_POSITION))
-    lexemes = [f"'{word}':{','.join(map(str, dict.fromkeys(at)))}" for word, at in positions.items()]
-    return " ".join(lexemes + [f"'{word}'" for word in dict.fromkeys(present) if word not in positions])
+_columns = search_document.c
+LEXEMES = func.dossier_search_lexemes(_columns.folded, _columns.exact, _columns.meta)
 
 
 class PostgresTextIndex:
@@ -63,25 +79,27 @@ class PostgresTextIndex:
 
     @staticmethod
     def begin(connection: Connection) -> None:
-        """Plan every search for its own words.
+        """Plan every search for its own words, and keep bitmaps exact.
 
         psycopg prepares a statement it has run five times, and PostgreSQL may then
         reuse a generic plan made without the words: measured, an ID number search
         went from 2 ms to a second, walking the whole table backwards.
         """
-        connection.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+        connection.exec_driver_sql(f"SET LOCAL plan_cache_mode = force_custom_plan; "
+                                   f"SET LOCAL work_mem = '{SEARCH_WORK_MEM}'")
 
     @staticmethod
     def matches(match: TextMatch) -> ColumnElement[bool]:
+        """The match in its two forms: through the GIN index (`WordMatch.indexed`), or row by row."""
         marker = EXACT if match.exact else ""
-        if match.by_pairs:
-            parts = ["(" + " <-> ".join(f"'{marker}{p}'" for p in match.pairs()) + ")"]
-        else:
-            words = [f"'{marker}{word}'" + (":*" if prefix else "") for word, prefix in match.terms()]
-            parts = ["(" + (" <-> " if match.sequence else " & ").join(words) + ")"]
+        lexemes = [f"'{p}'" for p in match.pairs()] if match.by_pairs else []
+        if not match.by_pairs or match.exact:
+            lexemes += [f"'{marker}{word}'" + (":*" if prefix else "") for word, prefix in match.terms()]
+        parts = ["(" + " & ".join(lexemes) + ")"]
         parts += ["(" + " | ".join(f"'{FILTER}{w}'" for w in group) + ")" for group in match.meta]
-        query = " & ".join(parts)
-        return search_document.c.words.op("@@")(cast(bindparam(None, query, unique=True), TSQUERY))
+        indexed = LEXEMES.op("@@")(cast(bindparam(None, " & ".join(parts), unique=True), TSQUERY))
+        words, sequence = _in_words(match)
+        return WordMatch(indexed, words, sequence)
 
     @classmethod
     def select_ids(cls, match: TextMatch, document_conditions: Sequence[ColumnElement[bool]]) -> Select:
@@ -102,7 +120,8 @@ class PostgresTextIndex:
         """
         column = statement.selected_columns[0]
         if count() > COUNT_LIMIT:
-            return list(connection.scalars(statement.order_by(column.desc()).limit(limit)))
+            walk = replacement_traverse(statement, {}, lambda e: e.row_by_row() if isinstance(e, WordMatch) else None)
+            return list(connection.scalars(walk.order_by(column.desc()).limit(limit)))
         with _through_indexes_only(connection):
             return list(connection.scalars(statement.order_by((column + 0).desc()).limit(limit)))  # `+ 0`: a sort
 
@@ -119,30 +138,86 @@ class PostgresTextIndex:
     @staticmethod
     def write(connection: Connection, entries: Sequence[IndexEntry]) -> None:
         statement = insert(search_document)
-        statement = statement.on_conflict_do_update(index_elements=[search_document.c.document_id],
-                                                    set_={"words": statement.excluded.words})
+        statement = statement.on_conflict_do_update(
+            index_elements=[search_document.c.document_id],
+            set_={name: statement.excluded[name] for name in ("folded", "exact", "meta")})
         connection.execute(statement, [
-            {"document_id": e.document_id,
-             "words": tsvector_literal([e.folded, _marked(EXACT, e.exact), e.pairs, _marked(EXACT, e.exact_pairs)],
-                                       _marked(FILTER, e.meta))}
-            for e in entries
-        ])
+            {"document_id": e.document_id, "folded": stored(e.folded), "exact": stored(e.exact),
+             "meta": stored(e.meta)} for e in entries])
+
+    @staticmethod
+    def clear(connection: Connection) -> None:
+        """Empty the word index (before a rebuild)."""
+        connection.execute(search_document.delete())
 
 
-def _marked(marker: str, words: Sequence[str]) -> list[str]:
-    return [marker + word for word in words]
+class WordMatch(ColumnElement[bool]):
+    """A word match in the two forms PostgreSQL runs it in.
+
+    Through the index (what it compiles to): the lexemes in the GIN index, and for a
+    sequence the check of the words in order, on the rows the index found. Row by row
+    (`row_by_row`, for walking the newest documents backwards): the words checked in
+    each row's text, never the lexeme function, which costs a row about 2.5 ms where
+    reading its words costs 20 µs. Each form holds only what it needs: checking every
+    word of every row the index found cost 40 times the index itself.
+    """
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("indexed", InternalTraversal.dp_clauseelement),
+                           ("words", InternalTraversal.dp_clauseelement),
+                           ("sequence", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, indexed: ColumnElement[bool], words: ColumnElement[bool],
+                 sequence: ColumnElement[bool] | None) -> None:
+        self.indexed, self.words = indexed, words
+        self.sequence = sequence if sequence is not None else true()
+
+    def row_by_row(self) -> ColumnElement[bool]:
+        return self.words
+
+
+@compiles(WordMatch)
+def _through_the_index(match: WordMatch, compiler, **kw) -> str:
+    return compiler.process(and_(match.indexed, match.sequence), **kw)
+
+
+def _in_words(match: TextMatch) -> tuple[ColumnElement[bool], ColumnElement[bool] | None]:
+    """The match as conditions on the stored words (" w " for a word, " a b c " for a sequence), and the
+    sequence check alone (None: no sequence). A pair is present exactly when its two words are next to
+    each other, so these say what the lexemes say; a sequence is decided only here."""
+    words = _columns.exact if match.exact else _columns.folded
+    terms = match.terms()
+    sequence = None
+    if match.sequence and len(terms) > 1:
+        if any(prefix for _, prefix in terms):  # "nguyen van a*": a pattern (words are letters and digits)
+            pattern = " " + " ".join(w + ("[^ ]*" if prefix else "") for w, prefix in terms) + " "
+            sequence = words.op("~")(bindparam(None, pattern, unique=True))
+        else:
+            sequence = _holds(words, stored([w for w, _ in terms]))
+        conditions = [sequence]
+    else:
+        conditions = [_holds(words, f" {w}" if prefix else f" {w} ") for w, prefix in terms]
+    for group in match.meta:  # meta comes first: a short text, in the row itself
+        conditions.insert(0, or_(*(_holds(_columns.meta, f" {w} ") for w in group)))
+    return and_(*conditions), sequence
+
+
+def _holds(column, piece: str) -> ColumnElement[bool]:
+    return func.strpos(column, bindparam(None, piece, unique=True)) > 0
 
 
 @contextmanager
 def _through_indexes_only(connection: Connection) -> Iterator[None]:
     """Bitmap scans of the indexes, nothing else, for this statement.
 
-    The planner does not know that testing a row's tsvector means reading it out
-    of TOAST: it scans the table (or its primary key) rather than the GIN index,
-    measured 400 ms against 15 ms for three common words and a --type filter.
+    Left to itself the planner may scan the table (or its primary key) rather than
+    the GIN index, measured 400 ms against 15 ms for three common words and a --type
+    filter.
     """
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
     try:
         yield
     finally:
         connection.exec_driver_sql("RESET enable_seqscan; RESET enable_indexscan")
+

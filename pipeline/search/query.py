@@ -82,12 +82,14 @@ class SearchHit:
     snippet: str
     score: float
     highlights: tuple[tuple[int, int], ...] = ()  # spans of matched words in `snippet`
+    office: str = ""  # the office that filed it
 
     def as_json(self) -> dict[str, Any]:
         return {
             "document_id": self.document_id, "batch_id": self.batch_id, "source": self.source,
             "doc_type": self.doc_type, "doc_type_confidence": self.doc_type_confidence,
             "fields": self.fields, "pages": self.pages, "snippet": self.snippet, "score": self.score,
+            "office": self.office,
         }
 
 
@@ -314,8 +316,8 @@ class _Search:
             return []
         ids = [document_id for document_id, _ in page]
         documents = {row.id: row for row in self.connection.execute(
-            select(Document.id, Document.batch_id, Document.doc_type, Document.doc_type_confidence, Batch.source)
-            .join(Batch, Batch.id == Document.batch_id).where(Document.id.in_(ids)))}
+            select(Document.id, Document.batch_id, Document.doc_type, Document.doc_type_confidence, Batch.source,
+                   Document.office).join(Batch, Batch.id == Document.batch_id).where(Document.id.in_(ids)))}
         fields = {i: dict(pairs) for i, pairs in field_values(self.connection, ids).items()}
         texts = page_texts(self.connection, ids)
         hits = []
@@ -324,7 +326,7 @@ class _Search:
             snippet = self._snippet(texts[document_id], tier)
             hits.append(SearchHit(document_id, row.batch_id, row.source, row.doc_type, row.doc_type_confidence,
                                   fields[document_id], len(texts[document_id]), snippet.text, tier.score,
-                                  snippet.spans))
+                                  snippet.spans, row.office))
         return hits
 
     def _snippet(self, page_texts: list[str], tier: _Tier) -> Snippet:

@@ -1,30 +1,48 @@
-"""The word index on SQLite: an FTS5 table keyed by document id.
+"""The word index on SQLite: a contentless FTS5 table keyed by document id.
 
-`search_fts` (created by migration 0002) has five columns of pre-tokenized
+`search_fts` (created by migration 0004) has four columns of pre-tokenized
 words: `exact` (diacritics kept), `folded` (pipeline.textnorm.fold), `pairs`
-and `exact_pairs` (adjacent words joined by "_", which makes sequences of
-common words cheap: see TextMatch.by_pairs) and `meta` (type, district and
-issue month as words, which makes filters cheap: see match.meta_words). FTS5's own `remove_diacritics` is off:
-it does not fold đ, so folding happens in Python, the one place for it. A
-trigger on `document` deletes a document's row, so documents replaced on
-reprocess leave nothing behind.
+(adjacent folded words joined by "_", which makes sequences of common words
+cheap: see TextMatch.by_pairs) and `meta` (type, office and issue month as
+words, which makes filters cheap: see match.meta_words). FTS5's own
+`remove_diacritics` is off: it does not fold đ, so folding happens in Python,
+the one place for it.
+
+The table is contentless: FTS5 keeps its postings but no copy of the words (a
+copy was two thirds of the index). Deleting a row from such a table means
+giving it back the words it was given, so `search_document` keeps each
+document's exact words (zlib-compressed: less than half the size) and filter
+words, and the columns are derived from them again by functions registered
+on every connection of the application (`register_functions`). A trigger on
+`document` uses them:
+a document deleted anywhere (reprocessing refiles a batch's documents, a batch
+deleted by hand) leaves nothing in the index, and a connection without the
+functions cannot delete a document at all rather than leave its words behind.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Connection, Select, bindparam, column, delete, literal_column, select, table
+from sqlalchemy import Connection, Engine, Select, bindparam, column, event, literal_column, select, table, text
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Join
 
-from pipeline.search.match import IndexEntry, TextMatch, count_up_to
+from pipeline.search.match import IndexEntry, TextMatch, count_up_to, pairs_of, stored
+from pipeline.search.terms import folded
 from pipeline.store.models import Document
 
-COLUMNS = ("exact", "folded", "pairs", "exact_pairs", "meta")
-search_fts = table("search_fts", *(column(name) for name in ("rowid", *COLUMNS)))
+search_fts = table("search_fts", column("rowid"))
+search_document = table("search_document", column("document_id"), column("words"), column("meta"))
+
+# The FTS5 rows of the documents whose stored words are selected, for inserting or deleting
+# (migration 0004's trigger does the same): every column comes from the stored words through
+# the registered functions, one way for both.
+_FTS_ROWS = ("SELECT {command} document_id, dossier_search_exact(words), dossier_search_folded(words), "
+             "dossier_search_pairs(words), meta FROM search_document WHERE document_id IN ({ids})")
 
 
 class DrivingJoin(Join):
@@ -47,6 +65,34 @@ def _quoted(word: str) -> str:
     return f'"{word}"'  # words are letters and digits (terms.py): no quote to escape
 
 
+def packed(exact: list[str]) -> bytes:
+    """A document's exact words as search_document keeps them."""
+    return zlib.compress(stored(exact).encode())
+
+
+def exact_words(words: bytes) -> str:
+    """The exact column of a document, from its stored words."""
+    return zlib.decompress(words).decode()
+
+
+def folded_words(words: bytes) -> str:
+    """The folded column of a document, from its stored words."""
+    return stored(folded(exact_words(words).split()))
+
+
+def word_pairs(words: bytes) -> str:
+    """The pairs column of a document, from its stored words."""
+    return stored(pairs_of(folded(exact_words(words).split())))
+
+
+def register_functions(engine: Engine) -> None:
+    """Give every connection of `engine` the functions that derive a document's FTS5 columns."""
+    @event.listens_for(engine, "connect")
+    def _functions(dbapi_connection, _record) -> None:
+        for name, derive in (("exact", exact_words), ("folded", folded_words), ("pairs", word_pairs)):
+            dbapi_connection.create_function(f"dossier_search_{name}", 1, derive, deterministic=True)
+
+
 class SqliteTextIndex:
     document_id = search_fts.c.rowid
     insert = staticmethod(insert)
@@ -59,8 +105,9 @@ class SqliteTextIndex:
     def matches(match: TextMatch) -> ColumnElement[bool]:
         """`search_fts MATCH 'folded : ("w1" AND "w2")'`: every word quoted, so never syntax."""
         if match.by_pairs:
-            column = "exact_pairs" if match.exact else "pairs"
-            expression = f"{column} : ({' + '.join(map(_quoted, match.pairs()))})"
+            expression = f"pairs : ({' + '.join(map(_quoted, match.pairs()))})"
+            if match.exact:  # the folded pairs narrow it down, the exact words in sequence decide
+                expression += f" AND exact : ({' + '.join(_quoted(w) for w, _ in match.terms())})"
         else:
             words = [_quoted(word) + ("*" if prefix else "") for word, prefix in match.terms()]
             expression = f"{match.column} : ({(' + ' if match.sequence else ' AND ').join(words)})"
@@ -93,7 +140,18 @@ class SqliteTextIndex:
 
     @staticmethod
     def write(connection: Connection, entries: Sequence[IndexEntry]) -> None:
-        connection.execute(delete(search_fts).where(search_fts.c.rowid.in_([e.document_id for e in entries])))
-        connection.execute(search_fts.insert(), [
-            {"rowid": e.document_id, **{name: " ".join(getattr(e, name)) for name in COLUMNS}} for e in entries
-        ])
+        """Replace the rows of these documents: the old words out of FTS5 (given back), the new ones in."""
+        ids = ",".join(str(int(e.document_id)) for e in entries)
+        connection.execute(text("INSERT INTO search_fts (search_fts, rowid, exact, folded, pairs, meta) "
+                                + _FTS_ROWS.format(command="'delete',", ids=ids)))
+        connection.execute(text(f"DELETE FROM search_document WHERE document_id IN ({ids})"))
+        connection.execute(search_document.insert(), [
+            {"document_id": e.document_id, "words": packed(e.exact), "meta": stored(e.meta)} for e in entries])
+        connection.execute(text("INSERT INTO search_fts (rowid, exact, folded, pairs, meta) "
+                                + _FTS_ROWS.format(command="", ids=ids)))
+
+    @staticmethod
+    def clear(connection: Connection) -> None:
+        """Empty the word index (before a rebuild)."""
+        connection.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
+        connection.execute(text("DELETE FROM search_document"))

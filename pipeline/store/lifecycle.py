@@ -20,7 +20,7 @@ import socket
 from sqlalchemy.orm import Session
 
 from pipeline import __version__
-from pipeline.domain import BatchStatus
+from pipeline.domain import BatchStatus, DossierProcedure
 from pipeline.errors import DossierError
 from pipeline.store.models import Batch, Event, utcnow
 
@@ -32,11 +32,16 @@ def program() -> str:
     return f"{PROGRAM} pid {os.getpid()}"
 
 
-def record_event(session: Session, action: str, outcome: str = "ok", *, batch_id: int | None = None,
+def record_event(session: Session, action: str, outcome: str = "ok", *, batch: Batch,
                  document_id: int | None = None, detail: str | None = None, duration_ms: int | None = None,
-                 pages: int | None = None) -> None:
-    session.add(Event(action=action, outcome=outcome, batch_id=batch_id, document_id=document_id,
-                      detail=detail, duration_ms=duration_ms, pages=pages, program=program()))
+                 pages: int | None = None, at: dt.datetime | None = None) -> None:
+    """An event of `batch`, carrying its office (the office's figures are counted from its events).
+
+    `at`: when it happened, if not now (a dossier was received when it finished arriving).
+    """
+    session.add(Event(action=action, outcome=outcome, office=batch.office, batch_id=batch.id,
+                      document_id=document_id, detail=detail, duration_ms=duration_ms, pages=pages,
+                      program=program(), at=at or utcnow()))
 
 
 def queue(session: Session, batch: Batch, *, action: str, outcome: str = "ok", delay_seconds: float = 0.0,
@@ -44,7 +49,7 @@ def queue(session: Session, batch: Batch, *, action: str, outcome: str = "ok", d
     """Into the queue, unclaimed: any worker may take the batch `delay_seconds` from now."""
     batch.status, batch.available_at = BatchStatus.QUEUED, utcnow() + dt.timedelta(seconds=delay_seconds)
     batch.lease_owner = batch.lease_expires_at = None
-    record_event(session, action, outcome, batch_id=batch.id, detail=detail)
+    record_event(session, action, outcome, batch=batch, detail=detail)
 
 
 def claim(session: Session, batch: Batch, *, owner: str, lease_seconds: float, attempts: int) -> None:
@@ -52,7 +57,7 @@ def claim(session: Session, batch: Batch, *, owner: str, lease_seconds: float, a
     batch.status, batch.stage, batch.attempts = BatchStatus.PROCESSING, None, attempts
     batch.lease_owner = owner
     batch.lease_expires_at = utcnow() + dt.timedelta(seconds=lease_seconds)
-    record_event(session, "processing", "info", batch_id=batch.id, detail=f"attempt {attempts} by {owner}")
+    record_event(session, "processing", "info", batch=batch, detail=f"attempt {attempts} by {owner}")
 
 
 def retry(session: Session, batch: Batch, error: DossierError, *, delay_seconds: float) -> None:
@@ -67,19 +72,39 @@ def fail(session: Session, batch: Batch, error: DossierError) -> None:
     batch.status = BatchStatus.FAILED
     _keep_reason(batch, error)
     batch.lease_owner = batch.lease_expires_at = None
-    record_event(session, "failed", "error", batch_id=batch.id, detail=error.one_line())
+    record_event(session, "failed", "error", batch=batch, detail=error.one_line())
 
 
 def finish(session: Session, batch: Batch, *, detail: str, duration_ms: int, pages: int) -> None:
     """Filed: nothing about a past failure remains on the batch (its events keep the history)."""
     batch.status, batch.stage, batch.reason, batch.error_code = BatchStatus.DONE, None, None, None
     batch.lease_owner = batch.lease_expires_at = None
-    record_event(session, "done", batch_id=batch.id, detail=detail, duration_ms=duration_ms, pages=pages)
+    record_event(session, "done", batch=batch, detail=detail, duration_ms=duration_ms, pages=pages)
 
 
 def mark_duplicate(session: Session, batch: Batch, original: Batch) -> None:
     batch.status, batch.duplicate_of = BatchStatus.DUPLICATE, original.id
-    record_event(session, "duplicate", "info", batch_id=batch.id, detail=f"same content as batch {original.id}")
+    record_event(session, "duplicate", "info", batch=batch, detail=f"same content as batch {original.id}")
+
+
+def receive(session: Session, batch: Batch, files: list[tuple[str, str, int]]) -> None:
+    """A dossier received (at its arrival time) and its originals archived; the procedure it was
+    handed in for, if whoever handed it in said."""
+    record_event(session, "received", batch=batch, detail=batch.source, at=batch.received_at)
+    for name, sha256, size in files:
+        record_event(session, "archived", batch=batch, detail=f"{name} sha256={sha256} size={size}")
+    if batch.procedure:
+        record_event(session, "procedure", "info", batch=batch,
+                     detail=DossierProcedure(batch.procedure, batch.procedure_source).describe(filed=False))
+
+
+def settle_procedure(session: Session, batch: Batch, found: DossierProcedure) -> None:
+    """The dossier's procedure and the documents it lacks (none: complete), recorded when it changes."""
+    missing = list(found.missing) or None
+    if (batch.procedure, batch.procedure_source, batch.missing_documents) == (found.procedure, found.source, missing):
+        return
+    batch.procedure, batch.procedure_source, batch.missing_documents = found.procedure, found.source, missing
+    record_event(session, "procedure", "info", batch=batch, detail=found.describe())
 
 
 def enter_stage(batch: Batch, stage: str) -> None:

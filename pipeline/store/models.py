@@ -25,7 +25,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, synonym
 
 
 def utcnow() -> dt.datetime:
@@ -65,14 +65,21 @@ class Base(DeclarativeBase):
 
 
 class Batch(Base):
-    """One dropped file or folder: one citizen's dossier."""
+    """One dropped file or folder: one citizen's dossier, as one office received it.
+
+    The same file received by two offices is two batches, one in each office: an
+    office's receipts are its own. `duplicate_of` points at this office's earlier
+    batch of the same content (this one is not processed again); `first_copy` at the
+    batch of another office that received the same content first (this one is
+    processed and filed in its own office all the same).
+    """
 
     __tablename__ = "batch"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(Text)  # as dropped (relative to the inbox) or as given to ingest
     kind: Mapped[str] = mapped_column(String(8))  # file | folder
-    district: Mapped[str] = mapped_column(String(32), index=True)
+    office: Mapped[str] = mapped_column(String(32), index=True)  # configs/offices.toml code
     sha256: Mapped[str] = mapped_column(String(64), index=True)  # identity of the whole dossier
     status: Mapped[str] = mapped_column(String(16))
     stage: Mapped[str | None] = mapped_column(String(16))  # current stage, or where it failed
@@ -80,6 +87,14 @@ class Batch(Base):
     error_code: Mapped[str | None] = mapped_column(String(32))  # machine-readable reason
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("batch.id"))
+    first_copy: Mapped[int | None] = mapped_column(Integer)  # a batch id (no foreign key: see revision 0004)
+    # When it finished arriving (the inbox entry's last change, or when `ingest` was given it):
+    # where "time from drop to searchable" starts. Null only on rows older than revision 0004.
+    received_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    procedure: Mapped[str | None] = mapped_column(String(64))  # configs/procedures.toml id
+    procedure_source: Mapped[str | None] = mapped_column(String(16))  # operator | folder | documents
+    # Document types its procedure requires that the filed dossier lacks: incomplete when not empty.
+    missing_documents: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     # queue
     available_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_owner: Mapped[str | None] = mapped_column(String(128))
@@ -94,8 +109,13 @@ class Batch(Base):
         back_populates="batch", order_by="Document.ordinal", cascade="all, delete-orphan"
     )
 
+    district = synonym("office")  # the column's name until wards had offices of their own (revision 0004)
+
     # Ids are shown to users and written on paper: SQLite must never reuse one (PostgreSQL never does).
-    __table_args__ = (Index("ix_batch_status_available", "status", "available_at"), {"sqlite_autoincrement": True})
+    __table_args__ = (Index("ix_batch_status_available", "status", "available_at"),
+                      Index("ix_batch_office_sha256", "office", "sha256"),
+                      Index("ix_batch_office_received_at", "office", "received_at"),
+                      {"sqlite_autoincrement": True})
 
 
 class BatchFile(Base):
@@ -124,7 +144,7 @@ class Document(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id", ondelete="CASCADE"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer)
-    district: Mapped[str] = mapped_column(String(32), index=True)
+    office: Mapped[str] = mapped_column(String(32), index=True)  # its batch's
     doc_type: Mapped[str] = mapped_column(String(64), index=True)
     doc_type_confidence: Mapped[float] = mapped_column(Float)
     doc_type_source: Mapped[str] = mapped_column(String(16), default="classifier")  # classifier | operator
@@ -142,6 +162,8 @@ class Document(Base):
     fields: Mapped[list[Field]] = relationship(
         back_populates="document", order_by="Field.id", cascade="all, delete-orphan"
     )
+
+    district = synonym("office")  # the column's name before revision 0004
 
     # Reprocessing deletes and refiles documents: a new document must never get an old one's id.
     __table_args__ = (UniqueConstraint("batch_id", "ordinal"), {"sqlite_autoincrement": True})
@@ -188,6 +210,7 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    office: Mapped[str | None] = mapped_column(String(32))  # its batch's (null only for events of no batch)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id", ondelete="SET NULL"), index=True)
     document_id: Mapped[int | None] = mapped_column(Integer, index=True)  # documents are replaced on reprocess
     action: Mapped[str] = mapped_column(String(32))
@@ -196,6 +219,8 @@ class Event(Base):
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     pages: Mapped[int | None] = mapped_column(Integer)  # pages processed, for throughput stats
     program: Mapped[str] = mapped_column(String(128))  # dossier version, host, pid
+
+    __table_args__ = (Index("ix_event_office_action_at", "office", "action", "at"),)
 
 
 class OcrCacheEntry(Base):
@@ -215,8 +240,10 @@ class OcrCacheEntry(Base):
 # Derived from documents and fields by pipeline.search.index, in the transaction
 # that files or corrects a document (the store calls the indexer it is given);
 # rebuilt from them by `dossier init` whenever the index format changes
-# (StoreMeta.search_index). The word index itself is backend-specific (FTS5
-# table / tsvector table) and is created by migration 0002, not declared here.
+# (StoreMeta.search_index). The word index itself is backend-specific (a
+# contentless FTS5 table and the words it was given on SQLite, the documents'
+# words with a GIN index over their lexemes on PostgreSQL) and is created by
+# migration 0004, not declared here.
 
 
 class SearchField(Base):

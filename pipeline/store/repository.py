@@ -10,12 +10,13 @@ transaction that changes a document, without the store knowing how it indexes.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import Connection, delete, func, or_, select
+from sqlalchemy import Connection, Engine, delete, func, or_, select
 from sqlalchemy.exc import DatabaseError, DataError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
@@ -24,6 +25,7 @@ from pipeline.domain import (
     OPERATOR,
     BatchStatus,
     DocumentResult,
+    DossierProcedure,
     ExtractedField,
     OcrResult,
     OperatorCorrection,
@@ -54,6 +56,8 @@ class DocumentIndexer(Protocol):
 
     version: str  # the index format: a store holding another is rebuilt by `dossier init`
 
+    def attach(self, engine: Engine) -> None: ...
+
     def index(self, session: Session, document: Document) -> None: ...
 
     def rebuild(self, connection: Connection) -> int: ...
@@ -78,6 +82,9 @@ class DocumentState:
     doc_type_confidence: float
     pages: list[PageText]
     fields: list[ExtractedField]
+    office: str = ""
+    dossier: DossierProcedure | None = None  # its batch's procedure as filed
+    other_types: tuple[str, ...] = ()  # the types of the other documents of its batch
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,7 @@ class DocumentRevision:
     action: str  # relabel | set_field
     changes: tuple[tuple[str, str | None, str], ...]  # (what: "doc_type" or a field's name, before, after)
     by: str  # who made the correction
+    dossier: DossierProcedure | None = None  # the batch's procedure after the correction (None: unchanged)
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,31 @@ class QueueFigures:
     pages_last_hour: int
     batches_last_hour: int
     failures: list[FailureGroup] = field(default_factory=list)
+    by_office: dict[str, dict[str, int]] = field(default_factory=dict)  # office → status → batches
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One batch as the citywide report counts it (`dossier report`)."""
+
+    batch_id: int
+    office: str
+    procedure: str | None
+    status: str
+    received_at: dt.datetime  # when it finished arriving
+    searchable_at: dt.datetime | None  # its first `done` event: filed and indexed in that transaction
+    missing: tuple[str, ...]  # required document types it lacks (filed but incomplete when any)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What waits for a human in one office and procedure: documents to review, incomplete dossiers."""
+
+    office: str
+    procedure: str | None
+    documents: int
+    dossiers: int
+    oldest: dt.datetime | None  # when the longest-waiting of them was filed
 
 
 THROUGHPUT_WINDOW = dt.timedelta(hours=1)
@@ -131,6 +164,8 @@ class Store:
         self.timeouts = timeouts
         self.engine = db.make_engine(url, timeouts)
         self.indexer = indexer
+        if indexer is not None:
+            indexer.attach(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -206,31 +241,39 @@ class Store:
 
     def record_batch(self, *, source: str, kind: str, district: str, sha256: str, files: list[NewFile],
                      failure: DossierError | None = None, claim_owner: str | None = None,
-                     lease_seconds: float = 0.0) -> tuple[int, str, int | None]:
-        """Record an archived dossier: queued, a duplicate of a filed one, or failed at intake.
+                     lease_seconds: float = 0.0, received_at: dt.datetime | None = None,
+                     procedure: str | None = None, procedure_source: str | None = None) -> tuple[int, str, int | None]:
+        """Record an archived dossier as a receipt of office `district`: queued, a duplicate of one
+        this office already has, or failed at intake.
 
-        With `claim_owner`, a queued batch is claimed for that owner in the same
-        transaction (`dossier ingest` processes its own batches: no daemon sharing
-        the store may take them meanwhile); it is still reported as queued.
-        Returns (batch id, status, id of the batch it duplicates).
+        Content is deduplicated within the office: another office's copy is that
+        office's receipt, and this one is processed and filed here all the same,
+        linked to the first copy in the city (`first_copy`). With `claim_owner`, a
+        queued batch is claimed for that owner in the same transaction (`dossier
+        ingest` processes its own batches: no daemon sharing the store may take them
+        meanwhile); it is still reported as queued. `received_at`: when the dossier
+        finished arriving (default now). Returns (batch id, status, id of the batch it duplicates).
         """
         with self.session(immediate=True) as session:
-            original = None
+            original = first_copy = None
             if failure is None:
-                original = session.scalar(
-                    select(Batch).where(Batch.sha256 == sha256,
-                                        Batch.status.in_([BatchStatus.DONE, BatchStatus.QUEUED,
-                                                          BatchStatus.PROCESSING]))
-                    .order_by(Batch.id).limit(1))
-            batch = Batch(source=source, kind=kind, district=district, sha256=sha256, status=BatchStatus.RECEIVED,
+                holding = Batch.status.in_([BatchStatus.DONE, BatchStatus.QUEUED, BatchStatus.PROCESSING])
+                original = session.scalar(select(Batch).where(Batch.office == district, Batch.sha256 == sha256,
+                                                              holding).order_by(Batch.id).limit(1))
+                if original is None:
+                    first_copy = session.scalar(select(func.min(Batch.id)).where(
+                        Batch.sha256 == sha256, Batch.office != district, holding))
+            batch = Batch(source=source, kind=kind, office=district, sha256=sha256, status=BatchStatus.RECEIVED,
+                          received_at=received_at or utcnow(), first_copy=first_copy, procedure=procedure,
+                          procedure_source=procedure_source if procedure else None,
                           files=[BatchFile(ordinal=i, name=f.name, sha256=f.sha256, size=f.size,
                                            media_type=f.media_type) for i, f in enumerate(files)])
             session.add(batch)
             session.flush()
-            lifecycle.record_event(session, "received", batch_id=batch.id, detail=source)
-            for f in files:
-                lifecycle.record_event(session, "archived", batch_id=batch.id,
-                                       detail=f"{f.name} sha256={f.sha256} size={f.size}")
+            lifecycle.receive(session, batch, [(f.name, f.sha256, f.size) for f in files])
+            if first_copy:
+                lifecycle.record_event(session, "first_copy", "info", batch=batch,
+                                       detail=f"same content as batch {first_copy} of another office")
             if failure:
                 lifecycle.fail(session, batch, failure)
             elif original:
@@ -242,15 +285,18 @@ class Store:
             status = BatchStatus.QUEUED if batch.status == BatchStatus.PROCESSING else batch.status
             return batch.id, status, batch.duplicate_of
 
-    def find_recorded(self, *, source: str, sha256: str, since: dt.datetime) -> tuple[int, str] | None:
-        """(id, status) of a batch recorded at or after `since` from this source with this content.
+    def find_recorded(self, *, office: str, source: str, sha256: str,
+                      since: dt.datetime) -> tuple[int, str] | None:
+        """(id, status) of a batch of `office` recorded at or after `since` from this source with this content.
 
         An inbox entry that outlived a crash between the commit and its removal
-        is recognised by this: it changed last before its batch was recorded.
+        is recognised by this: it changed last before its batch was recorded. Only
+        this office's: the same file dropped into another office's inbox at the
+        same time is that office's receipt, not this one's.
         """
         with self.session() as session:
             row = session.execute(select(Batch.id, Batch.status).where(
-                Batch.source == source, Batch.sha256 == sha256, Batch.created_at >= since)
+                Batch.office == office, Batch.source == source, Batch.sha256 == sha256, Batch.created_at >= since)
                 .order_by(Batch.id).limit(1)).first()
             return (row.id, row.status) if row else None
 
@@ -260,7 +306,7 @@ class Store:
         """Claim the next batch that is due (of `district` only, when given), or None."""
         now = utcnow()
         due = (Batch.status == BatchStatus.QUEUED, Batch.available_at <= now,
-               *([Batch.district == district] if district is not None else []))
+               *([Batch.office == district] if district is not None else []))
         # A plain read first: idle workers must not take SQLite's write lock every second.
         with self.session() as session:
             if session.scalar(select(Batch.id).where(*due).limit(1)) is None:
@@ -284,7 +330,7 @@ class Store:
             if batch is None or batch.status not in from_statuses:
                 return None
             previous = batch.status
-            lifecycle.record_event(session, "reprocess", "info", batch_id=batch_id,
+            lifecycle.record_event(session, "reprocess", "info", batch=batch,
                                    detail=f"was {previous}" + (f": {batch.reason}" if batch.reason else ""))
             if claim_owner:
                 lifecycle.claim(session, batch, owner=claim_owner, lease_seconds=lease_seconds, attempts=1)
@@ -351,8 +397,11 @@ class Store:
             lifecycle.enter_stage(self._batch(session, batch_id), stage)
 
     def file_documents(self, batch_id: int, documents: list[DocumentResult], *,
-                       stage_ms: dict[str, int]) -> list[int]:
-        """Replace the batch's documents with these (reprocessing never adds copies) and mark it done."""
+                       stage_ms: dict[str, int], procedure: DossierProcedure | None = None) -> list[int]:
+        """Replace the batch's documents with these (reprocessing never adds copies) and mark it done.
+
+        `procedure`: what the dossier was found to be for and to lack (recorded with it).
+        """
         indexer = self._require_indexer()
         with self.session(immediate=True) as session:
             batch = session.get(Batch, batch_id, options=[selectinload(Batch.files)])
@@ -361,7 +410,7 @@ class Store:
             ids = []
             for ordinal, result in enumerate(documents, start=1):
                 document = Document(
-                    batch_id=batch_id, ordinal=ordinal, district=batch.district,
+                    batch_id=batch_id, ordinal=ordinal, office=batch.office,
                     doc_type=result.classification.doc_type,
                     doc_type_confidence=result.classification.confidence,
                     doc_type_source=result.classification.source,
@@ -380,13 +429,15 @@ class Store:
                 session.flush()
                 indexer.index(session, document)
                 ids.append(document.id)
-                lifecycle.record_event(session, "filed", batch_id=batch_id, document_id=document.id,
+                lifecycle.record_event(session, "filed", batch=batch, document_id=document.id,
                                        detail=f"{result.classification.doc_type} "
                                               f"({result.classification.confidence:.2f})")
             pages = sum(len(d.pages) for d in documents)
             for stage, ms in stage_ms.items():
-                lifecycle.record_event(session, stage, batch_id=batch_id, duration_ms=ms,
+                lifecycle.record_event(session, stage, batch=batch, duration_ms=ms,
                                        pages=pages if stage == "ocr" else None)
+            if procedure is not None:
+                lifecycle.settle_procedure(session, batch, procedure)
             lifecycle.finish(session, batch, detail=f"{len(ids)} document(s), {pages} page(s)",
                              duration_ms=sum(stage_ms.values()), pages=pages)
             return ids
@@ -440,9 +491,15 @@ class Store:
                                                                     selectinload(Document.pages)])
             if document is None:
                 raise NotFound(f"document {document_id} does not exist", remedy="find documents with `dossier review`")
+            batch = document.batch
+            others = session.scalars(select(Document.doc_type).where(
+                Document.batch_id == batch.id, Document.id != document.id).order_by(Document.ordinal)).all()
             state = DocumentState(document.id, document.batch_id, document.doc_type, document.doc_type_source,
                                   document.doc_type_confidence, [_page_text(p) for p in document.pages],
-                                  [_extracted(f) for f in document.fields])
+                                  [_extracted(f) for f in document.fields], office=batch.office,
+                                  dossier=DossierProcedure(batch.procedure, batch.procedure_source,
+                                                           tuple(batch.missing_documents or ())),
+                                  other_types=tuple(others))
             revision = revise(state)
             document.doc_type, document.doc_type_source = revision.doc_type, revision.doc_type_source
             document.doc_type_confidence = revision.doc_type_confidence
@@ -452,15 +509,19 @@ class Store:
             session.flush()
             indexer.index(session, document)
             for what, before, after in revision.changes:  # one event per value changed, all in one transaction
-                lifecycle.record_event(session, revision.action, batch_id=document.batch_id,
-                                       document_id=document.id, detail=f"{what}: {before!r} → {after!r} by {revision.by}")
+                lifecycle.record_event(session, revision.action, batch=batch, document_id=document.id,
+                                       detail=f"{what}: {before!r} → {after!r} by {revision.by}")
+            if revision.dossier is not None:
+                lifecycle.settle_procedure(session, batch, revision.dossier)
             return revision
 
-    def operator_labelled(self) -> list[tuple[str, str]]:
-        """(text, type) of every document whose type an operator set: real, misread documents to learn from."""
+    def operator_labelled(self, *, office: str | None = None) -> list[tuple[str, str]]:
+        """(text, type) of every document (of `office`, when given) whose type an operator set:
+        real, misread documents to learn from."""
         with self.session() as session:
             query = (select(Document).options(selectinload(Document.pages))
-                     .where(Document.doc_type_source == OPERATOR).order_by(Document.id))
+                     .where(Document.doc_type_source == OPERATOR, *_of_office(office, Document.office))
+                     .order_by(Document.id))
             return [("\n\n".join(p.text for p in d.pages), d.doc_type) for d in session.scalars(query)]
 
     # --- OCR cache --------------------------------------------------------------
@@ -481,12 +542,14 @@ class Store:
 
     # --- reading ----------------------------------------------------------------
 
-    def batches(self, status: str | None = None) -> list[Batch]:
-        """Batches with their documents, oldest first (detached rows)."""
+    def batches(self, status: str | None = None, *, office: str | None = None) -> list[Batch]:
+        """Batches with their documents, oldest first (detached rows); of `office` only, when given."""
         with self.session() as session:
             query = select(Batch).options(selectinload(Batch.documents)).order_by(Batch.id)
             if status:
                 query = query.where(Batch.status == status)
+            if office is not None:
+                query = query.where(Batch.office == office)
             rows = list(session.scalars(query))
             session.expunge_all()
             return rows
@@ -496,10 +559,11 @@ class Store:
         with self.session() as session:
             return dict(session.execute(select(Batch.id, Batch.status).where(Batch.id.in_(batch_ids))).all())
 
-    def failed_batch_ids(self, *, district: str) -> list[int]:
+    def failed_batch_ids(self, *, district: str | None) -> list[int]:
+        """Failed batches of office `district` (None: of every office)."""
         with self.session() as session:
             return list(session.scalars(select(Batch.id).where(
-                Batch.status == BatchStatus.FAILED, Batch.district == district).order_by(Batch.id)))
+                Batch.status == BatchStatus.FAILED, *_of_office(district)).order_by(Batch.id)))
 
     def document(self, document_id: int) -> Document:
         with self.session() as session:
@@ -511,11 +575,15 @@ class Store:
             session.expunge_all()
             return document
 
-    def documents_to_review(self, *, doc_type: str | None = None, limit: int = 50) -> list[Document]:
-        """Documents waiting for a human, oldest first (they have waited longest); detached rows."""
+    def documents_to_review(self, *, doc_type: str | None = None, limit: int = 50,
+                            office: str | None = None) -> list[Document]:
+        """Documents waiting for a human, oldest first (they have waited longest); detached rows.
+
+        Of `office` only, when given."""
         with self.session() as session:
             query = (select(Document).options(selectinload(Document.batch), selectinload(Document.fields))
-                     .where(Document.needs_review.is_(True)).order_by(Document.filed_at, Document.id).limit(limit))
+                     .where(Document.needs_review.is_(True), *_of_office(office, Document.office))
+                     .order_by(Document.filed_at, Document.id).limit(limit))
             if doc_type:
                 query = query.where(Document.doc_type == doc_type)
             rows = list(session.scalars(query))
@@ -525,7 +593,7 @@ class Store:
     def queue_figures(self, *, district: str | None, now: dt.datetime | None = None) -> QueueFigures:
         """How `district`'s batches stand (None: every district's)."""
         now = now or utcnow()
-        office = [Batch.district == district] if district is not None else []
+        office = _of_office(district)
         queued = Batch.status == BatchStatus.QUEUED
         with self.session() as session:
             counts = dict(session.execute(select(Batch.status, func.count()).where(*office)
@@ -540,11 +608,16 @@ class Store:
                 select(func.coalesce(func.sum(Event.pages), 0), func.count()).join(Batch, Event.batch_id == Batch.id)
                 .where(*office, Event.action == "done", Event.at >= now - THROUGHPUT_WINDOW)).one()
             failures = self._failures(session, office)
+            by_office: dict[str, dict[str, int]] = {}
+            if district is None:
+                for code, status, count in session.execute(select(Batch.office, Batch.status, func.count())
+                                                           .group_by(Batch.office, Batch.status)):
+                    by_office.setdefault(code, {})[status] = count
         return QueueFigures(
             by_status={status.value: counts.get(status, 0) for status in BatchStatus},
             due_now=due_now, waiting_retry=waiting, next_retry_at=as_utc(next_retry),
             oldest_due_at=as_utc(oldest_due), stale_claims=stale, pages_last_hour=int(pages),
-            batches_last_hour=batches, failures=failures,
+            batches_last_hour=batches, failures=failures, by_office=dict(sorted(by_office.items())),
         )
 
     @staticmethod
@@ -555,6 +628,64 @@ class Store:
         reasons = dict(session.execute(select(Batch.id, Batch.reason)
                                        .where(Batch.id.in_([g[2] for g in groups]))).all())
         return [FailureGroup(code or "unknown", count, reasons.get(latest) or "") for code, count, latest in groups]
+
+
+    # --- citywide figures (`dossier report`) -----------------------------------
+
+    def receipts(self, *, office: str | None, since: dt.datetime, until: dt.datetime) -> list[Receipt]:
+        """Every batch of `office` (None: every office) that arrived in [since, until), with when it
+        became searchable; what the report's flow figures are counted from."""
+        first_done = (select(Event.batch_id, func.min(Event.at).label("at")).where(Event.action == "done")
+                      .group_by(Event.batch_id).subquery())
+        arrived = func.coalesce(Batch.received_at, Batch.created_at)
+        with self.session() as session:
+            rows = session.execute(
+                select(Batch.id, Batch.office, Batch.procedure, Batch.status, arrived, first_done.c.at,
+                       Batch.missing_documents)
+                .outerjoin(first_done, first_done.c.batch_id == Batch.id)
+                .where(*_of_office(office), arrived >= since, arrived < until).order_by(Batch.id)).all()
+        return [Receipt(batch_id, code, procedure, status, as_utc(received), as_utc(searchable),
+                        tuple(missing or ())) for batch_id, code, procedure, status, received, searchable, missing
+                in rows]
+
+    def waiting(self, *, office: str | None) -> list[Waiting]:
+        """What waits for a human now, per office and procedure, however long ago it arrived."""
+        with self.session() as session:
+            documents = session.execute(
+                select(Batch.office, Batch.procedure, func.count(), func.min(Document.filed_at))
+                .join(Batch, Batch.id == Document.batch_id)
+                .where(Document.needs_review.is_(True), *_of_office(office))
+                .group_by(Batch.office, Batch.procedure)).all()
+            incomplete = session.execute(
+                select(Batch.office, Batch.procedure, Batch.missing_documents, Batch.updated_at)
+                .where(Batch.status == BatchStatus.DONE, Batch.missing_documents.is_not(None),
+                       *_of_office(office))).all()
+        counts: dict[tuple[str, str | None], Counter] = defaultdict(Counter)
+        oldest: dict[tuple[str, str | None], dt.datetime] = {}
+        rows = [(code, procedure, count, 0, filed) for code, procedure, count, filed in documents]
+        rows += [(code, procedure, 0, 1, filed) for code, procedure, missing, filed in incomplete if missing]
+        for code, procedure, waiting_documents, waiting_dossiers, since in rows:
+            key = (code, procedure)
+            counts[key].update(documents=waiting_documents, dossiers=waiting_dossiers)
+            if since is not None:
+                oldest[key] = min(oldest.get(key, as_utc(since)), as_utc(since))
+        return [Waiting(*key, counts[key]["documents"], counts[key]["dossiers"], oldest.get(key))
+                for key in sorted(counts, key=lambda k: (k[0], k[1] or ""))]
+
+    def incomplete_dossiers(self, *, office: str | None, limit: int = 50) -> list[Batch]:
+        """Filed dossiers lacking a document their procedure requires, oldest first (detached rows)."""
+        with self.session() as session:
+            rows = list(session.scalars(
+                select(Batch).options(selectinload(Batch.documents))
+                .where(Batch.status == BatchStatus.DONE, Batch.missing_documents.is_not(None), *_of_office(office))
+                .order_by(Batch.updated_at, Batch.id).limit(limit)))
+            session.expunge_all()
+            return [b for b in rows if b.missing_documents]
+
+
+def _of_office(office: str | None, column=Batch.office) -> list[ColumnElement[bool]]:
+    """The condition that scopes a query to one office (none: every office)."""
+    return [column == office] if office is not None else []
 
 
 def _field_row(found: ExtractedField) -> Field:

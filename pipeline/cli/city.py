@@ -1,0 +1,55 @@
+"""The city's lists: offices (configs/offices.toml) and procedures (configs/procedures.toml)."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipeline.cli.render import print_json
+from pipeline.config import Settings
+from pipeline.errors import ExitCode
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("offices", help="list the city's offices, their kind and office hours")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_offices)
+
+    p = commands.add_parser("procedures", help="list the citywide procedures and the documents each requires")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_procedures)
+
+
+def cmd_offices(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.offices import WEEKDAYS, load_offices
+
+    offices = load_offices(settings.offices_path)  # no store needed: it works before `dossier init`
+    rows = [{"code": o.code, "name": o.name, "kind": o.kind.value, "legacy": o.legacy,
+             "opens": f"{o.hours.opens:%H:%M}", "closes": f"{o.hours.closes:%H:%M}",
+             "working_days": [WEEKDAYS[d] for d in sorted(o.hours.working_days)]} for o in offices]
+    if args.json:
+        print_json(rows)
+        return ExitCode.OK
+    for row in rows:
+        note = "  (former district office)" if row["legacy"] else ""
+        here = "  ← this office" if row["code"] == settings.office.code else ""
+        print(f"{row['code']:<18} {row['kind']:<9} {row['opens']}-{row['closes']} {','.join(row['working_days'])}  "
+              f"{row['name']}{note}{here}")
+    return ExitCode.OK
+
+
+def cmd_procedures(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.catalog import load_catalog
+    from pipeline.procedures import load_procedures
+
+    procedures = load_procedures(settings.procedures_path, load_catalog(settings.catalog_path))
+    rows = [{"id": p.id, "name_vi": p.name_vi, "same_day": p.same_day, "requires": list(p.requires),
+             "folder": p.folder} for p in procedures]
+    if args.json:
+        print_json(rows)
+        return ExitCode.OK
+    for row in rows:
+        timing = "same day" if row["same_day"] else "        "
+        folder = f"  inbox/{row['folder']}/" if row["folder"] else ""
+        print(f"{row['id']:<32} {timing}  {row['name_vi']}{folder}")
+        print(f"{'':<32}           requires: {', '.join(row['requires']) or '(nothing in particular)'}")
+    return ExitCode.OK
