@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _say(line: str) -> None:
     try:
-        print(f"dossier: {line}", file=sys.stderr, flush=True)
+        print(f"dossier: {logs.mask_ids(line)}", file=sys.stderr, flush=True)
     except OSError:  # stderr is gone too: the exit code still tells
         pass
 
