@@ -23,14 +23,16 @@ from pipeline import __version__
 from pipeline.domain import BatchStatus, DossierProcedure
 from pipeline.errors import DossierError
 from pipeline.logs import mask_ids
+from pipeline.roles import os_account
+from pipeline.store import audit
 from pipeline.store.models import Batch, Event, utcnow
 
 PROGRAM = f"dossier {__version__} {socket.gethostname()}"[:100]
 
 
 def program() -> str:
-    """Which program did it: version, host and process, as events record it."""
-    return f"{PROGRAM} pid {os.getpid()}"
+    """Which program did it: version, host, process and OS account, as events record it."""
+    return f"{PROGRAM} pid {os.getpid()} user {os_account()}"[:128]
 
 
 def record_event(session: Session, action: str, outcome: str = "ok", *, batch: Batch,
@@ -40,9 +42,9 @@ def record_event(session: Session, action: str, outcome: str = "ok", *, batch: B
 
     `at`: when it happened, if not now (a dossier was received when it finished arriving).
     """
-    session.add(Event(action=action, outcome=outcome, office=batch.office, batch_id=batch.id,
-                      document_id=document_id, detail=detail, duration_ms=duration_ms, pages=pages,
-                      program=program(), at=at or utcnow()))
+    audit.add(session, Event(action=action, outcome=outcome, office=batch.office, batch_id=batch.id,
+                             document_id=document_id, detail=detail, duration_ms=duration_ms, pages=pages,
+                             program=program(), at=at or utcnow()))
 
 
 def queue(session: Session, batch: Batch, *, action: str, outcome: str = "ok", delay_seconds: float = 0.0,
