@@ -9,6 +9,7 @@ import threading
 import uuid
 
 import pytest
+from alembic import command
 from conftest import PG_ADMIN_URL, SAMPLES, Dossier, _pg_admin_engine, event_log_unguarded, indexed_store
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -277,3 +278,17 @@ def test_error_lines_and_batches_mask_id_numbers_in_any_grouping(office, tmp_pat
     assert operator("ingest", str(empty)).code == ExitCode.BATCH_FAILED
     listing = operator("batches", "--status", "failed")
     assert listing.code == 0 and MASKED in listing.out and ID_NUMBER not in listing.out
+
+
+def test_revision_0005_downgrades_to_0004_and_upgrades_again(store):
+    from test_migrations import _at_revision
+
+    _record(store, 1)
+    _at_revision(store, "0004", action=command.downgrade)
+    with store.engine.begin() as conn:  # the log is plain again: no triggers, no chain columns
+        conn.execute(text("UPDATE event SET detail = detail"))
+    _at_revision(store, "head")
+    events = _events(store)
+    assert len(events) == 3 and all(e.hash for e in events) and store.verify_chain().intact
+    with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM event"))
