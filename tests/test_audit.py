@@ -9,7 +9,7 @@ import threading
 import uuid
 
 import pytest
-from alembic import command
+from alembic import command as alembic_command
 from conftest import PG_ADMIN_URL, SAMPLES, Dossier, _pg_admin_engine, event_log_unguarded, indexed_store
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -284,7 +284,7 @@ def test_revision_0005_downgrades_to_0004_and_upgrades_again(store):
     from test_migrations import _at_revision
 
     _record(store, 1)
-    _at_revision(store, "0004", action=command.downgrade)
+    _at_revision(store, "0004", action=alembic_command.downgrade)
     with store.engine.begin() as conn:  # the log is plain again: no triggers, no chain columns
         conn.execute(text("UPDATE event SET detail = detail"))
     _at_revision(store, "head")
