@@ -42,7 +42,7 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> ExitCode:
     scope = office_scope(settings, args)
     with App.open(settings) as app:
         if args.verify:
-            return _render_verdict(audit.verify(app, office=scope), args.json)
+            return _render_verdict(audit.verify(app), args.json)
         since = (dt.datetime.combine(args.since, dt.time()).astimezone().astimezone(dt.UTC)
                  if args.since else None)
         query = audit.AuditQuery(since=since, user=args.user, actions=tuple(args.action) or audit.AUDITED,

@@ -51,7 +51,8 @@ def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
             rows += dossiers_to_complete(app.store, app.procedures, office=scope, limit=args.limit)
         shown = [row["document_id"] for row in rows if row["kind"] == "document"]
         shown += [i for row in rows if row["kind"] == "dossier" for i in row["documents"]]
-        audit.record(app, "review", office=scope, detail=f"{len(rows)} listed; {audit.listed(shown)}")
+        audit.record(app, "review", office=settings.office.code,
+                     detail=f"{'all offices: ' if scope is None else ''}{len(rows)} listed; {audit.listed(shown)}")
     if args.json:
         print_json(rows)
         return ExitCode.OK

@@ -66,16 +66,16 @@ def audit_events(app: App, query: AuditQuery) -> list[dict[str, Any]]:
     """The events meeting `query`, oldest first, as `audit --json` shows them; the look is recorded too."""
     rows = app.store.events(since=query.since, actor=query.user, actions=query.actions,
                             document_id=query.document_id, office=query.office, limit=query.limit)
-    record(app, "audit", office=query.office, document_id=query.document_id,
+    record(app, "audit", office=app.settings.office.code, document_id=query.document_id,
            detail=f"{query.describe()}; {len(rows)} event(s)")
     return [event_view(e) for e in rows]
 
 
-def verify(app: App, *, office: str | None) -> ChainVerdict:
+def verify(app: App) -> ChainVerdict:
     """Check every link of the event log; the check is recorded after it (it is not part of what it checked)."""
     verdict = app.store.verify_chain()
     outcome = "intact" if verdict.intact else f"broken at event {verdict.broken.event_id}"
-    record(app, "audit", office=office, detail=f"verify: {verdict.events} event(s), {outcome}")
+    record(app, "audit", office=app.settings.office.code, detail=f"verify: {verdict.events} event(s), {outcome}")
     return verdict
 
 
