@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Settings
+from pipeline.errors import ConfigError
 from pipeline.i18n import _
 
 OPERATOR, ADMIN = "operator", "admin"
@@ -64,6 +65,10 @@ def operator_name(settings: Settings, environ: dict[str, str] | None = None) -> 
 def identify(settings: Settings, environ: dict[str, str] | None = None) -> Identity:
     """This process's account, name, role and whether it sees ID numbers in clear."""
     roles = settings.roles
+    for role in (roles.default, *roles.reveal_ids):
+        if role not in ROLES:
+            raise ConfigError(f"[roles] names an unknown role {role!r}", path=str(settings.config_path),
+                              remedy=_("roles are {roles}").format(roles=", ".join(ROLES)))
     account = os_account()
     admin = (account in roles.admin_users or bool(_os_groups() & set(roles.admin_groups))
              or (roles.data_owner_is_admin and _owns(settings.data_dir)))

@@ -292,3 +292,19 @@ def test_revision_0005_downgrades_to_0004_and_upgrades_again(store):
     assert len(events) == 3 and all(e.hash for e in events) and store.verify_chain().intact
     with pytest.raises(DBAPIError, match="append-only"), store.engine.begin() as conn:
         conn.execute(text("DELETE FROM event"))
+
+
+def test_the_daemon_records_its_operator_too(office):
+    inbox = office.data_dir / "inbox"
+    (inbox / "again.png").write_bytes(ID_CARD.read_bytes())  # a duplicate: recorded, not read again
+    result = office("watch", "--once", env={"DOSSIER_OPERATOR": "dossier-daemon"}, timeout=300)
+    assert result.code == 0, result.err
+    [received] = _audit(office, "--action", "received", "--user", "dossier-daemon")
+    assert received["detail"] == "again.png" and "user " in received["program"]
+
+
+def test_an_unknown_role_in_the_configuration_exits_4(tmp_path):
+    config = tmp_path / "office.toml"
+    config.write_text('[roles]\ndefault = "boss"\n', encoding="utf-8")
+    result = Dossier(data_dir=tmp_path / "data", config=config)("types")
+    assert result.code == ExitCode.CONFIG and "unknown role 'boss'" in result.err
