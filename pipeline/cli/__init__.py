@@ -7,6 +7,11 @@ of subcommands; exit codes are stable (see pipeline.errors.ExitCode).
 stderr (`dossier: file: stage: reason (remedy)`) and a documented exit code;
 the traceback is printed only with `--debug`. A reader that goes away
 (`dossier search X | head -1`) ends the command quietly.
+
+It is also where a command meets its caller's role (`pipeline.roles`): a command
+beyond it exits 7 before anything is opened, and what the command prints passes
+through `MaskingStream` (ID numbers masked) unless the role sees them or
+`--reveal` was given and recorded. Standard error is always masked.
 """
 
 from __future__ import annotations
