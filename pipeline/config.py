@@ -89,6 +89,22 @@ class LoggingSettings:
 
 
 @dataclass(frozen=True)
+class UiSettings:
+    operator: str = ""  # who sits at this account, for the audit log (env DOSSIER_OPERATOR); empty: the OS account
+
+
+@dataclass(frozen=True)
+class RolesSettings:
+    """Who is an admin (pipeline/roles.py); everyone else has the `default` role."""
+
+    admin_users: list[str] = field(default_factory=lambda: ["root", "dossier"])
+    admin_groups: list[str] = field(default_factory=lambda: ["dossier-admin"])
+    data_owner_is_admin: bool = True  # the account owning the data folder (it ran `dossier init`)
+    default: str = "operator"
+    reveal_ids: list[str] = field(default_factory=lambda: ["admin"])  # roles that see ID numbers in clear
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     config_path: Path
@@ -101,6 +117,8 @@ class Settings:
     inbox: InboxSettings = field(default_factory=InboxSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+    roles: RolesSettings = field(default_factory=RolesSettings)
 
     # --- derived locations ------------------------------------------------
     @property
@@ -222,6 +240,8 @@ def _build(section: str, current: Any, values: Any, source: Path) -> Any:
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{section}.{key} must be {expected.__name__}, not {value!r}", path=str(source))
+        if expected is list and not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{section}.{key} must be a list of names, not {value!r}", path=str(source))
         if key.endswith("timeout_seconds") and not 0 < value <= MAX_TIMEOUT_SECONDS:
             raise ConfigError(f"{section}.{key} must be more than 0 and at most {MAX_TIMEOUT_SECONDS} seconds, "
                               f"not {value!r}", path=str(source), remedy="every call to a program or the store "

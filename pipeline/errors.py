@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     CONFIG = 4  # the configuration or catalog is invalid, or a tool it needs is not installed
     STORE = 5  # the database is unreachable, did not answer in time, or its schema is not current
     SYSTEM = 6  # the machine refused: disk full, a file or folder that cannot be read or written, out of memory
+    FORBIDDEN = 7  # the command is beyond the role of the account running it ([roles] in the configuration)
     INTERNAL = 70  # a bug (EX_SOFTWARE): `--debug` shows the traceback to report
     INTERRUPTED = 130  # stopped by Ctrl-C / SIGTERM
     PIPE_CLOSED = 141  # the reader of the output went away (`| head`): 128 + SIGPIPE, as other tools
@@ -212,6 +213,13 @@ class OtherOffice(NotFound):
 class UsageError(DossierError):
     code = "usage"
     exit_code = ExitCode.USAGE
+
+
+class RoleRequired(DossierError):
+    """A command beyond the role of the account running it (pipeline.roles)."""
+
+    code = "forbidden"
+    exit_code = ExitCode.FORBIDDEN
 
 
 class SystemFailure(DossierError):

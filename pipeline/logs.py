@@ -15,14 +15,60 @@ import sys
 
 from pipeline.errors import printable
 
-# 12-digit CCCD and 9-digit CMND, standing alone (not inside a longer number).
-_ID_NUMBER = re.compile(r"(?<!\d)(\d{3})(\d{6}|\d{3})(\d{3})(?!\d)")
+# Personal ID numbers: the 12-digit CCCD and the 9-digit CMND, written in any grouping
+# (079219001234, 079 219 001 234, 079.219.001.234, 079-219-001-234, 0792 1900 1234).
+# A number is a run of digit groups joined by one separator each; a run that touches a
+# Latin letter at either end is part of a word or a hexadecimal hash (sha256=...), not an ID.
+_DIGIT_RUN = re.compile(r"\d+(?:[ .\-\u00a0]\d+)*")
+_GROUP = re.compile(r"\d+")
+_ID_LENGTHS = (12, 9)  # a 12-digit number is never masked as a 9-digit one and 3 digits left over
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 def mask_ids(text: str) -> str:
-    """079219001234 → 079******234: enough to tell records apart, not to identify anyone."""
-    return _ID_NUMBER.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    """079219001234 → 079******234, also written 079 219 001 234 or 079.219.001.234: enough to tell
+    records apart, not to identify anyone. The one masking function: logs, tracebacks, error
+    messages, stored failure reasons and what commands print all go through it."""
+    if not any(c.isdigit() for c in text):
+        return text
+    return _DIGIT_RUN.sub(lambda m: _mask_run(text, m), text)
+
+
+def _mask_run(text: str, run: re.Match) -> str:
+    groups = [(g.start() + run.start(), g.end() + run.start()) for g in _GROUP.finditer(run.group())]
+    if run.start() > 0 and _is_latin_letter(text[run.start() - 1]):
+        groups = groups[1:]  # the first group belongs to a word (or a hash) before it
+    if groups and run.end() < len(text) and _is_latin_letter(text[run.end()]):
+        groups = groups[:-1]
+    pieces, at, i = [], run.start(), 0
+    while i < len(groups):
+        end = _id_ending_at(groups, i)
+        if end is None:
+            i += 1
+            continue
+        start, stop = groups[i][0], groups[end][1]
+        digits = "".join(c for c in text[start:stop] if c.isdigit())
+        pieces += [text[at:start], digits[:3] + "*" * (len(digits) - 6) + digits[-3:]]
+        at, i = stop, end + 1
+    pieces.append(text[at:run.end()])
+    return "".join(pieces)
+
+
+def _id_ending_at(groups: list[tuple[int, int]], first: int) -> int | None:
+    """The last group of an ID number that starts at group `first`, or None."""
+    for length in _ID_LENGTHS:
+        total = 0
+        for last in range(first, len(groups)):
+            total += groups[last][1] - groups[last][0]
+            if total == length:
+                return last
+            if total > length:
+                break
+    return None
+
+
+def _is_latin_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
 
 
 def _text_value(value: object) -> str:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,3 +147,31 @@ def store(store_url: str):
 
 def expected_samples() -> dict:
     return json.loads((SAMPLES / "EXPECTED.json").read_text(encoding="utf-8"))
+
+
+@contextmanager
+def event_log_unguarded(store) -> Iterator[None]:
+    """Tests only: lift the append-only triggers of the event log (revision 0005), then put them back.
+
+    What a test needs to backdate events, delete a batch, or play an intruder who tampers
+    with the log; the hash chain still tells (`dossier audit --verify`).
+    """
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:
+        if store.dialect == "sqlite":
+            triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                         "AND tbl_name = 'event'")).all()
+            for name, _ in triggers:
+                conn.execute(text(f"DROP TRIGGER {name}"))
+        else:
+            conn.execute(text("ALTER TABLE event DISABLE TRIGGER USER"))
+    try:
+        yield
+    finally:
+        with store.engine.begin() as conn:
+            if store.dialect == "sqlite":
+                for _, sql in triggers:
+                    conn.execute(text(sql))
+            else:
+                conn.execute(text("ALTER TABLE event ENABLE TRIGGER USER"))

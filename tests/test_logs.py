@@ -31,12 +31,22 @@ def captured():
     ("CMND 025123456 cấp 2010", "CMND 025***456 cấp 2010"),
     ("cccd_079219001234.png", "cccd_079******234.png"),
     ("số 079219001234, 025123456", "số 079******234, 025***456"),
+    # in any grouping, as people and OCR write them
+    ("CCCD 079 190 864 632", "CCCD 079******632"),
+    ("CCCD 079.190.864.632", "CCCD 079******632"),
+    ("CCCD 079-190-864-632.", "CCCD 079******632."),
+    ("0791 9086 4632", "079******632"),
+    ("CMND 025 123 456 cấp 12/03/2010", "CMND 025***456 cấp 12/03/2010"),
+    ("số 12 079 190 864 632", "số 12 079******632"),  # a number before it does not hide it
+    ("079190864632 cấp ngày 12 03 2020", "079******632 cấp ngày 12 03 2020"),  # nor a date after it
 ])
 def test_id_numbers_are_masked(text, masked):
     assert logs.mask_ids(text) == masked
 
 
-@pytest.mark.parametrize("text", ["batch=123456", "0901234567", "ms=12345678901", "ID 0792190012345"])
+@pytest.mark.parametrize("text", ["batch=123456", "0901234567", "ms=12345678901", "ID 0792190012345",
+                                  "0901 234 567", "2026-11-26T03:32:07", "ngày 11 08 1990",
+                                  "sha256=ab079190864632ff0a"])  # a hash is no ID number
 def test_other_numbers_are_left_alone(text):
     assert logs.mask_ids(text) == text
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import event_log_unguarded
 from daemon_support import record
 from sqlalchemy import update
 
@@ -31,7 +32,7 @@ def test_stats_show_queue_depth_stuck_claims_throughput_and_failures(store, tmp_
     for batch_id, pages in zip(ids[:3], (3, 2, 7)):
         queue.claim_next("w")
         store.file_documents(batch_id, [_pages(pages)], stage_ms={"ocr": 100})
-    with store.session() as session:
+    with event_log_unguarded(store), store.session() as session:  # backdated: the log is append-only otherwise
         session.execute(update(Event).where(Event.batch_id == ids[2]).values(at=utcnow() - dt.timedelta(hours=2)))
     # failed: two corrupt, one encrypted
     for batch_id, error in ((ids[3], CorruptFile("bad", stage=Stage.RASTERIZE, path="3.pdf")),

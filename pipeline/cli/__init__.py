@@ -7,6 +7,11 @@ of subcommands; exit codes are stable (see pipeline.errors.ExitCode).
 stderr (`dossier: file: stage: reason (remedy)`) and a documented exit code;
 the traceback is printed only with `--debug`. A reader that goes away
 (`dossier search X | head -1`) ends the command quietly.
+
+It is also where a command meets its caller's role (`pipeline.roles`): a command
+beyond it exits 7 before anything is opened, and what the command prints passes
+through `MaskingStream` (ID numbers masked) unless the role sees them or
+`--reveal` was given and recorded. Standard error is always masked.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import os
 import sys
 import traceback
 
-from pipeline import __version__, logs
-from pipeline.cli import admin, city, files, report, review, search
+from pipeline import __version__, logs, roles
+from pipeline.cli import admin, audit, city, files, report, review, search
 from pipeline.cli.arguments import Parser, parse
-from pipeline.cli.render import with_office
+from pipeline.cli.render import MaskingStream, with_office
 from pipeline.config import load_settings
-from pipeline.errors import DossierError, ExitCode, as_dossier_error
+from pipeline.errors import DossierError, ExitCode, RoleRequired, as_dossier_error
+from pipeline.i18n import _
 
 # Commands that run for a long time and report through the log.
 _LOGGING_COMMANDS = {"watch"}
@@ -38,20 +44,41 @@ def build_parser() -> Parser:
                         help="database URL (env DOSSIER_DB_URL; default SQLite in the data dir)")
     parser.add_argument("--debug", action="store_true", help="print the traceback of an error (to report a bug)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (files, search, admin, review, report, city):
+    for module in (files, search, admin, review, report, city, audit):
         module.register(commands)
+    for name, command in commands.choices.items():
+        if name in _REVEALING_COMMANDS:
+            command.add_argument("--reveal", action="store_true",
+                                 help=_("show personal ID numbers in clear (recorded in the audit log)"))
     return parser
+
+
+# Commands that print citizens' data: ID numbers are masked in what they print unless the role
+# sees them ([roles] reveal_ids) or --reveal is given.
+_REVEALING_COMMANDS = {"search", "show", "export", "review", "relabel", "set-field", "batches", "stats",
+                       "ingest", "reprocess", "audit", "report"}
 
 
 def main(argv: list[str] | None = None) -> int:
     _never_fail_on_names()
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    streams = sys.stdout, sys.stderr
+    sys.stderr = MaskingStream(sys.stderr)  # error lines and --debug tracebacks never show an ID number
     try:
         args = parse(build_parser(), argv)
         settings = with_office(load_settings(config=args.config, data_dir=args.data_dir, db_url=args.db), args)
         long_running = args.command in _LOGGING_COMMANDS
         logs.configure(level=settings.logging.level if long_running else "ERROR", fmt=settings.logging.format,
                        tracebacks=long_running or debug)
+        identity = roles.identify(settings)
+        if why := roles.refusal(identity, args.command):
+            raise RoleRequired(why, remedy=_("ask an admin, or see [roles] in the configuration"))
+        if getattr(args, "reveal", False):
+            from pipeline.operations.audit import record_reveal
+
+            record_reveal(settings, args.command)
+        elif not identity.reveal:
+            sys.stdout = MaskingStream(sys.stdout)
         return int(args.handler(settings, args))
     except SystemExit:
         raise
@@ -68,11 +95,13 @@ def main(argv: list[str] | None = None) -> int:
             error.remedy = "a bug: run the command again with --debug and report what it prints"
         _say(error.one_line())
         return int(error.exit_code)
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
 def _say(line: str) -> None:
     try:
-        print(f"dossier: {line}", file=sys.stderr, flush=True)
+        print(f"dossier: {logs.mask_ids(line)}", file=sys.stderr, flush=True)
     except OSError:  # stderr is gone too: the exit code still tells
         pass
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from pipeline.errors import ExitCode, UsageError, printable
+from pipeline.logs import mask_ids
 
 # Ids and offsets are 64-bit integers in both stores; larger ones cannot exist.
 MAX_ID = 2**63 - 1
@@ -31,7 +32,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the command's help, and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        print(mask_ids(f"{self.prog}: {message} (see `{self.prog} --help`)"), file=sys.stderr)
         raise SystemExit(int(ExitCode.USAGE))
 
 

@@ -97,6 +97,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.operations import audit
     from pipeline.operations.scope import require_in_scope
 
     with App.open(settings) as app:
@@ -104,6 +105,8 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
         require_in_scope(document.office, office_scope(settings, args), what=f"document {args.document_id}",
                          offices=app.offices)
         view = document_view(document)
+        audit.record(app, "show", office=document.office, batch_id=document.batch_id, document_id=document.id,
+                     detail="with its text" if args.text or args.json else None)
     if args.json:
         print_json(view)
         return ExitCode.OK

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from pipeline.logs import mask_ids
+
 
 def date_argument(value: str) -> dt.date:
     """A date option (--since, --until): any spelling pipeline.dates reads, 2021-03-12 or 12/03/2021."""
@@ -49,8 +51,40 @@ def office_scope(settings, args: argparse.Namespace) -> str | None:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    """`--json` output; ID numbers masked in its strings when what is printed is masked (the JSON stays valid)."""
+    out = sys.stdout
+    if isinstance(out, MaskingStream):
+        data, out = masked_values(data), out.unmasked
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def masked_values(data: Any) -> Any:
+    """`data` with the ID numbers in its strings masked (keys and numbers left as they are)."""
+    if isinstance(data, str):
+        return mask_ids(data)
+    if isinstance(data, dict):
+        return {key: masked_values(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [masked_values(value) for value in data]
+    return data
+
+
+class MaskingStream:
+    """A text stream that masks personal ID numbers in whatever is written to it (pipeline.logs.mask_ids).
+
+    What a command prints goes through one while its role may not see ID numbers in
+    clear; standard error always does. Everything else is the stream's own."""
+
+    def __init__(self, stream) -> None:
+        self.unmasked = stream
+
+    def write(self, text: str) -> int:
+        self.unmasked.write(mask_ids(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.unmasked, name)
 
 
 class Progress:

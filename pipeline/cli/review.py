@@ -41,6 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.operations import audit
     from pipeline.operations.corrections import documents_to_review, dossiers_to_complete
 
     scope = office_scope(settings, args)
@@ -48,6 +49,10 @@ def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
         rows = documents_to_review(app.store, doc_type=args.doc_type, limit=args.limit, office=scope)
         if not args.doc_type:
             rows += dossiers_to_complete(app.store, app.procedures, office=scope, limit=args.limit)
+        shown = [row["document_id"] for row in rows if row["kind"] == "document"]
+        shown += [i for row in rows if row["kind"] == "dossier" for i in row["documents"]]
+        audit.record(app, "review", office=settings.office.code,
+                     detail=f"{'all offices: ' if scope is None else ''}{len(rows)} listed; {audit.listed(shown)}")
     if args.json:
         print_json(rows)
         return ExitCode.OK

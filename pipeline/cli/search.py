@@ -61,6 +61,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_search(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.operations import audit
     from pipeline.search import SearchQuery, search
 
     fields = {}
@@ -74,6 +75,11 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> ExitCode:
                         limit=args.limit, offset=args.offset, fuzzy_below=0 if args.exact else SearchQuery.fuzzy_below)
     with App.open(settings) as app:
         results = search(app.store, query)
+        audit.record(app, "search", office=settings.office.code, detail=audit.search_detail(
+            args.query, {"type": args.doc_type, **{f"field {k}": v for k, v in fields.items()},
+                         "since": args.since, "until": args.until, "filed": args.filed, "offset": args.offset,
+                         "offices": "all" if query.district is None else None},
+            results.total, [h.document_id for h in results.hits]))
     if args.json:
         print_json({"total": results.total, "total_exact": not results.total_capped, "fuzzy": results.fuzzy,
                     "results": [h.as_json() for h in results.hits]})

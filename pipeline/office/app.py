@@ -11,6 +11,7 @@ from pipeline.config import Settings
 from pipeline.errors import ConfigError
 from pipeline.offices import Offices, load_offices
 from pipeline.procedures import Procedures, load_procedures
+from pipeline.roles import operator_name
 from pipeline.search.index import SearchIndexer
 from pipeline.stages.engines.tesseract import OcrEngine, make_engine
 from pipeline.store.db import Timeouts
@@ -44,7 +45,8 @@ class App:
                               remedy="correct [office] code, or add the office to offices.toml")
         bounds = settings.store
         store = Store(settings.db_url, indexer=SearchIndexer(catalog),
-                      timeouts=Timeouts(bounds.connect_timeout_seconds, bounds.statement_timeout_seconds))
+                      timeouts=Timeouts(bounds.connect_timeout_seconds, bounds.statement_timeout_seconds),
+                      actor=operator_name(settings))
         if check_schema:
             try:
                 store.check_schema()

@@ -1,7 +1,8 @@
 """Corrections: what operators see to review, and what they set by hand.
 
 `relabel` and `set_field` change a document in one transaction of the store
-that also re-indexes it and records the event (who, what, before, after); the
+that also re-indexes it and records the event (what, before, after; who: the
+store's actor, `pipeline.roles.operator_name`); the
 document is validated again and its review reasons recomputed by the same rule
 as at filing (`stages.review`). Relabelled documents are the operators'
 labelled examples that `dossier train` learns from (`operator_examples`).
@@ -9,7 +10,6 @@ labelled examples that `dossier train` learns from (`operator_examples`).
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -148,7 +148,7 @@ def _revision(catalog: Catalog, doc_type: str, type_source: str, confidence: flo
         checked.append(replace(f, details=details))
     reasons = review_reasons(catalog, doc_type, confidence, [(f.name, f.details) for f in checked],
                              type_source=type_source)
-    return DocumentRevision(doc_type, type_source, confidence, checked, reasons, action, changes, by=_operator())
+    return DocumentRevision(doc_type, type_source, confidence, checked, reasons, action, changes)
 
 
 def _correction(revision: DocumentRevision, document_id: int) -> Correction:
@@ -161,9 +161,3 @@ def operator_examples(store: Store, *, office: str | None = None) -> list[Exampl
     return [Example(text, doc_type, "operator", OPERATOR_WEIGHT)
             for text, doc_type in store.operator_labelled(office=office)]
 
-
-def _operator() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (a service account without one)
-        return "unknown"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pipeline.archive.export import ExportedFile, export_originals
 from pipeline.office.app import App
+from pipeline.operations import audit
 from pipeline.operations.scope import require_in_scope, require_originals_here
 
 
@@ -23,5 +24,8 @@ def export_document(app: App, document_id: int, destination: Path, *, scope: str
                            action="export")
     _, files = app.store.batch_files(document.batch_id)
     used = {page.batch_file_id for page in document.pages}
-    return export_originals(app.archive, [(f.name, f.sha256) for f in files if f.id in used], destination,
-                            folder=folder)
+    originals = [(f.name, f.sha256) for f in files if f.id in used]
+    # Recorded before anything is written: an export that fails halfway was still attempted by someone.
+    audit.record(app, "export", office=document.office, batch_id=document.batch_id, document_id=document_id,
+                 detail=f"to {destination}: {', '.join(name for name, _ in originals)}")
+    return export_originals(app.archive, originals, destination, folder=folder)

@@ -22,14 +22,17 @@ from sqlalchemy.orm import Session
 from pipeline import __version__
 from pipeline.domain import BatchStatus, DossierProcedure
 from pipeline.errors import DossierError
+from pipeline.logs import mask_ids
+from pipeline.roles import os_account
+from pipeline.store import audit
 from pipeline.store.models import Batch, Event, utcnow
 
 PROGRAM = f"dossier {__version__} {socket.gethostname()}"[:100]
 
 
 def program() -> str:
-    """Which program did it: version, host and process, as events record it."""
-    return f"{PROGRAM} pid {os.getpid()}"
+    """Which program did it: version, host, process and OS account, as events record it."""
+    return f"{PROGRAM} pid {os.getpid()} user {os_account()}"[:128]
 
 
 def record_event(session: Session, action: str, outcome: str = "ok", *, batch: Batch,
@@ -39,9 +42,9 @@ def record_event(session: Session, action: str, outcome: str = "ok", *, batch: B
 
     `at`: when it happened, if not now (a dossier was received when it finished arriving).
     """
-    session.add(Event(action=action, outcome=outcome, office=batch.office, batch_id=batch.id,
-                      document_id=document_id, detail=detail, duration_ms=duration_ms, pages=pages,
-                      program=program(), at=at or utcnow()))
+    audit.add(session, Event(action=action, outcome=outcome, office=batch.office, batch_id=batch.id,
+                             document_id=document_id, detail=detail, duration_ms=duration_ms, pages=pages,
+                             program=program(), at=at or utcnow()))
 
 
 def queue(session: Session, batch: Batch, *, action: str, outcome: str = "ok", delay_seconds: float = 0.0,
@@ -64,7 +67,7 @@ def retry(session: Session, batch: Batch, error: DossierError, *, delay_seconds:
     """A transient failure: back in the queue after a delay, the reason kept for the admin."""
     _keep_reason(batch, error)
     queue(session, batch, action="retry", outcome="retry", delay_seconds=delay_seconds,
-          detail=f"{error.one_line()}; next attempt in {delay_seconds:.0f} s")
+          detail=f"{reason_of(error)}; next attempt in {delay_seconds:.0f} s")
 
 
 def fail(session: Session, batch: Batch, error: DossierError) -> None:
@@ -72,7 +75,7 @@ def fail(session: Session, batch: Batch, error: DossierError) -> None:
     batch.status = BatchStatus.FAILED
     _keep_reason(batch, error)
     batch.lease_owner = batch.lease_expires_at = None
-    record_event(session, "failed", "error", batch=batch, detail=error.one_line())
+    record_event(session, "failed", "error", batch=batch, detail=reason_of(error))
 
 
 def finish(session: Session, batch: Batch, *, detail: str, duration_ms: int, pages: int) -> None:
@@ -112,6 +115,12 @@ def enter_stage(batch: Batch, stage: str) -> None:
     batch.status, batch.stage = BatchStatus.PROCESSING, stage
 
 
+def reason_of(error: DossierError) -> str:
+    """A failure's reason as stored and shown (`batches`, `stats`, events): its one line, ID numbers
+    masked (a file name often carries one; the batch's source keeps the name itself)."""
+    return mask_ids(error.one_line())
+
+
 def _keep_reason(batch: Batch, error: DossierError) -> None:
     batch.stage = error.stage.value if error.stage else batch.stage
-    batch.reason, batch.error_code = error.one_line(), error.code
+    batch.reason, batch.error_code = reason_of(error), error.code

@@ -204,13 +204,21 @@ class Field(Base):
 
 
 class Event(Base):
-    """What happened to which batch or document, when, by which program, and how it ended."""
+    """What happened to which batch or document, when, by whom, by which program, and how it ended.
+
+    Append-only and hash-chained (`pipeline.store.audit`; triggers of revision 0005
+    refuse UPDATE and DELETE). Reads are events too (`search`, `show`, `export`...).
+    """
 
     __tablename__ = "event"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    office: Mapped[str | None] = mapped_column(String(32))  # its batch's (null only for events of no batch)
+    # Its batch's; for a read, the office the command worked for (null: every office, or before revision 0004).
+    office: Mapped[str | None] = mapped_column(String(32))
+    # ondelete="SET NULL" is the declaration of revision 0001, kept: setting it would be an UPDATE, which the
+    # append-only triggers refuse, so a batch that has events (every batch) cannot be deleted. Batches are
+    # never deleted: the archive and this log are the canonical record.
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batch.id", ondelete="SET NULL"), index=True)
     document_id: Mapped[int | None] = mapped_column(Integer, index=True)  # documents are replaced on reprocess
     action: Mapped[str] = mapped_column(String(32))
@@ -218,7 +226,12 @@ class Event(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
     pages: Mapped[int | None] = mapped_column(Integer)  # pages processed, for throughput stats
-    program: Mapped[str] = mapped_column(String(128))  # dossier version, host, pid
+    program: Mapped[str] = mapped_column(String(128))  # dossier version, host, pid, OS account
+    # Who: the operator name configured ([ui] operator, DOSSIER_OPERATOR) or the OS account running the
+    # command or daemon. Null on events recorded before revision 0005.
+    actor: Mapped[str | None] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))  # the hash of the event before it (id order)
+    hash: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of its canonical form (pipeline.store.audit)
 
     __table_args__ = (Index("ix_event_office_action_at", "office", "action", "at"),)
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine, delete, func, or_, select
+from sqlalchemy import Connection, Engine, delete, func, literal, or_, select
 from sqlalchemy.exc import DatabaseError, DataError, IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
@@ -34,7 +34,8 @@ from pipeline.domain import (
     issue_date_of,
 )
 from pipeline.errors import DossierError, NotFound, StoreError, WorkerLost
-from pipeline.store import db, lifecycle
+from pipeline.roles import os_account
+from pipeline.store import audit, db, lifecycle
 from pipeline.store.models import (
     Batch,
     BatchFile,
@@ -98,7 +99,6 @@ class DocumentRevision:
     review_reasons: list[str]
     action: str  # relabel | set_field
     changes: tuple[tuple[str, str | None, str], ...]  # (what: "doc_type" or a field's name, before, after)
-    by: str  # who made the correction
     dossier: DossierProcedure | None = None  # the batch's procedure after the correction (None: unchanged)
 
 
@@ -159,9 +159,10 @@ def lease_expired(now: dt.datetime) -> ColumnElement[bool]:
 
 class Store:
     def __init__(self, url: str, *, indexer: DocumentIndexer | None = None,
-                 timeouts: db.Timeouts = db.DEFAULT_TIMEOUTS) -> None:
+                 timeouts: db.Timeouts = db.DEFAULT_TIMEOUTS, actor: str | None = None) -> None:
         self.url = url
         self.timeouts = timeouts
+        self.actor = actor or os_account()  # who the events this store records name
         self.engine = db.make_engine(url, timeouts)
         self.indexer = indexer
         if indexer is not None:
@@ -180,7 +181,7 @@ class Store:
         Returns how many documents were indexed again (None: the index was current).
         """
         # Migrations and index rebuilds may rightly run long: their statements are not time-bounded.
-        maintenance = Store(self.url, indexer=self.indexer, timeouts=self.timeouts.unbounded())
+        maintenance = Store(self.url, indexer=self.indexer, timeouts=self.timeouts.unbounded(), actor=self.actor)
         try:
             db.upgrade(maintenance.engine)
             if self.indexer is None or maintenance._index_version() == self.indexer.version:
@@ -215,12 +216,17 @@ class Store:
         processes share a SQLite file: WAL mode refuses to turn a read into a
         write once another writer has committed ("database is locked" at once,
         without waiting for the busy timeout).
+
+        The events the transaction recorded are linked to the event chain just
+        before it commits (`audit.link_pending`).
         """
         try:
             with self._sessions() as session, session.begin():
+                session.info["immediate"] = immediate
                 if immediate and self.dialect == "sqlite":
                     session.connection(execution_options={"sqlite_immediate": True})
                 yield session
+                audit.link_pending(session, actor=self.actor)
         except OperationalError as exc:
             raise db.unavailable(self.engine, exc) from exc
         except (IntegrityError, ProgrammingError, DataError):
@@ -510,7 +516,7 @@ class Store:
             indexer.index(session, document)
             for what, before, after in revision.changes:  # one event per value changed, all in one transaction
                 lifecycle.record_event(session, revision.action, batch=batch, document_id=document.id,
-                                       detail=f"{what}: {before!r} → {after!r} by {revision.by}")
+                                       detail=f"{what}: {before!r} → {after!r}")
             if revision.dossier is not None:
                 lifecycle.settle_procedure(session, batch, revision.dossier)
             return revision
@@ -629,6 +635,46 @@ class Store:
                                        .where(Batch.id.in_([g[2] for g in groups]))).all())
         return [FailureGroup(code or "unknown", count, reasons.get(latest) or "") for code, count, latest in groups]
 
+
+    # --- audit (`dossier audit`) -------------------------------------------------
+
+    def record_audit(self, action: str, *, office: str | None, batch_id: int | None = None,
+                     document_id: int | None = None, detail: str | None = None) -> None:
+        """A read or an admin's act (search, show, export, review, reveal, audit): who, when, what."""
+        with self.session(immediate=True) as session:
+            audit.add(session, Event(action=action, outcome="info", office=office, batch_id=batch_id,
+                                     document_id=document_id, detail=detail, program=lifecycle.program(),
+                                     at=utcnow()))
+
+    def events(self, *, since: dt.datetime | None = None, actor: str | None = None,
+               actions: Sequence[str] = (), document_id: int | None = None, office: str | None = None,
+               limit: int | None = None) -> list[Event]:
+        """Events, oldest first (detached rows), meeting every filter given. `document_id` also finds the
+        searches and reviews that listed the document (their detail names it `#ID`)."""
+        query = select(Event).order_by(Event.id)
+        if since is not None:
+            query = query.where(Event.at >= since)
+        if actor is not None:
+            query = query.where(Event.actor == actor)
+        if actions:
+            query = query.where(Event.action.in_(list(actions)))
+        if document_id is not None:
+            listed = (literal(" ") + func.coalesce(Event.detail, "") + literal(" ")).like(f"% #{document_id} %")
+            query = query.where(or_(Event.document_id == document_id, listed))
+        if office is not None:
+            query = query.where(Event.office == office)
+        if limit is not None:
+            query = query.order_by(None).order_by(Event.id.desc()).limit(limit)
+        with self.session() as session:
+            rows = list(session.scalars(query))
+            session.expunge_all()
+        return sorted(rows, key=lambda e: e.id)
+
+    def verify_chain(self) -> audit.ChainVerdict:
+        """Walk the whole event log in id order and check every link (`dossier audit --verify`)."""
+        with self.session() as session:
+            rows = session.scalars(select(Event).order_by(Event.id).execution_options(yield_per=1000))
+            return audit.verify_rows(rows)
 
     # --- citywide figures (`dossier report`) -----------------------------------
 
