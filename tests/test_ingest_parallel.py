@@ -174,3 +174,21 @@ def test_the_progress_bar_counts_pages_and_stays_on_screen(office, tmp_path):
     last = screen.rstrip("\r\n").rsplit("\r", 1)[-1]
     assert "4/4" in last, screen  # the finished bar is left on screen
     assert any(name in screen for name in ("ba-trang.pdf", "don-01.png")), screen
+
+
+def test_an_error_in_a_page_reader_comes_back_typed_with_its_stage_and_file(tmp_path):
+    config = write_config(tmp_path / "office.toml", {"ocr": {"timeout_seconds": 0.01}})
+    office = Dossier(data_dir=tmp_path / "data", config=config)
+    assert office("init").code == 0
+    pdf = tmp_path / "ho-so-cham.pdf"
+    pdf.write_bytes(pdf_bytes(*(f"Trang {n} hồ sơ số {5100 + n} của công dân phường Bến Nghé quận Một"
+                                for n in range(1, 4))))
+    result = office("ingest", "--json", str(pdf))
+    assert result.code == 1, result.err
+    [failed] = result.json()["failed"]
+    assert (failed["stage"], failed["code"], failed["source"]) == ("ocr", "ocr_timeout", str(pdf)), failed
+    store = _store(office)
+    with store.session() as session:
+        [status] = session.scalars(select(Batch.status)).all()
+    store.dispose()
+    assert status == "queued"  # a timeout is retried later (by the daemon), never left processing
