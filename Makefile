@@ -35,6 +35,7 @@ bench: install bench-deps
 	$(BIN)/python bench/eval_classify.py
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/daemon_bench.py
+	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/soak.py
 
 samples: install

@@ -124,6 +124,11 @@ def configure(level: str = "INFO", fmt: str = "text", stream=None, *, tracebacks
     root.propagate = False
 
 
+def current_level() -> str:
+    """The level this process logs at, for the child processes it starts (they log alike)."""
+    return logging.getLevelName(logging.getLogger("dossier").getEffectiveLevel())
+
+
 def get_logger(name: str) -> logging.Logger:
     return logging.getLogger(f"dossier.{name}")
 

@@ -73,7 +73,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
     with App.open(settings) as app, Progress(enabled=not args.json) as progress:
         if args.procedure:
             app.procedures.get(args.procedure)  # an unknown id is a usage error, before anything is archived
-        report = ingest_paths(app, paths, on_progress=progress.update, procedure=args.procedure)
+        report = ingest_paths(app, paths, procedure=args.procedure,
+                              on_progress=lambda p: progress.update(p.done, p.total, p.name))
     failed = report.failed
     if args.json:
         print_json({

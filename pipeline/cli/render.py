@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from pipeline.i18n import _
 from pipeline.logs import mask_ids
 
 
@@ -87,27 +89,48 @@ class MaskingStream:
         return getattr(self.unmasked, name)
 
 
-class Progress:
-    """A progress bar on stderr when it is a terminal; silent otherwise."""
+def _terminal_size() -> tuple[int, int]:
+    """Columns and lines of the terminal on stderr; 80 x 24 where it does not say (a terminal of size 0 x 0,
+    on which tqdm would draw nothing)."""
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+        columns, lines = size.columns, size.lines
+    except OSError:
+        columns = lines = 0
+    if columns <= 0:
+        columns = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 80
+    return max(40, columns), lines if lines > 0 else 24
 
-    def __init__(self, enabled: bool = True, unit: str = "batch") -> None:
+
+class Progress:
+    """A progress bar on stderr when it is a terminal, left on screen at the end; silent otherwise.
+
+    `dossier ingest` counts pages (the total grows as dossiers are recorded) and shows the file
+    whose page was read last.
+    """
+
+    def __init__(self, enabled: bool = True, unit: str | None = None, description: str | None = None) -> None:
         self.enabled = enabled and sys.stderr.isatty()
-        self.unit = unit
+        self.unit = unit if unit is not None else _("page")
+        self.description = description if description is not None else _("reading")
         self._bar = None
 
     def __enter__(self) -> Progress:
         return self
 
-    def update(self, label: str, done: int, total: int) -> None:
+    def update(self, done: int, total: int, label: str = "") -> None:
         if not self.enabled:
             return
         if self._bar is None:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, unit=self.unit, file=sys.stderr, leave=False)
+            columns, lines = _terminal_size()
+            self._bar = tqdm(total=total, unit=self.unit, desc=self.description, file=sys.stderr,
+                             leave=True, ncols=columns, nrows=lines)
         self._bar.total = total
         self._bar.n = done
-        self._bar.set_postfix_str(Path(label).name[:40] if label else "")
+        if label:
+            self._bar.set_postfix_str(Path(label).name[:40], refresh=False)
         self._bar.refresh()
 
     def __exit__(self, *exc: object) -> None:

@@ -6,6 +6,7 @@ inbox.py       taking a ready entry: intake, then removal from the inbox after t
 intake.py      a file or folder → archived originals and a recorded batch
 queue.py       claims and leases on the batches in the database
 processing.py  one claimed batch through the stages, filed or failed
-worker.py      the worker processes and their supervision
+pages.py       page-reader processes: the pages of one batch read on every core, in order
+worker.py      the worker processes and their supervision (the daemon's pool, `dossier ingest`'s workers)
 daemon.py      `dossier watch`: all of the above, until stopped
 """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -17,11 +17,15 @@ from pipeline import logs
 from pipeline.domain import DocumentResult, PageSource, PageText
 from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage, from_os_error
 from pipeline.office.app import App
+from pipeline.office.pages import PageReaders
 from pipeline.office.queue import JobQueue
 from pipeline.stages import classify, extract, procedure, rasterize, read, review, split, training
 from pipeline.store.models import BatchFile
 
 log = logs.get_logger("processing")
+
+# Hears of each page once read: the page and the name of its file (as the operator knows it).
+PageHeard = Callable[[PageText, str], None]
 
 # A page with fewer word characters than this is treated as blank.
 MIN_TEXT_CHARS = 8
@@ -74,19 +78,25 @@ class _Cache:
         self._store.cache_put(key, result)
 
 
-def process_batch(app: App, batch_id: int, *, owner: str) -> BatchOutcome:
-    """Process a batch that `owner` has claimed from the queue, renewing the claim while it works."""
+def process_batch(app: App, batch_id: int, *, owner: str, readers: PageReaders | None = None,
+                  on_page: PageHeard | None = None) -> BatchOutcome:
+    """Process a batch that `owner` has claimed from the queue, renewing the claim while it works.
+
+    `readers`: page-reader processes to read its pages in parallel (`dossier ingest`); `on_page(page,
+    file name)` hears of every page once read, in order (the progress bar).
+    """
     with JobQueue(app.store, app.settings.queue).lease_kept(batch_id, owner):
-        return _process_claimed(app, batch_id)
+        return _process_claimed(app, batch_id, readers, on_page)
 
 
-def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
+def _process_claimed(app: App, batch_id: int, readers: PageReaders | None = None,
+                     on_page: PageHeard | None = None) -> BatchOutcome:
     batch, files = app.store.batch_files(batch_id)  # attempts already counts this one (the claim)
     clock = StageClock()
     where = [batch.source]  # the file an error is blamed on: a folder dossier's member while it is read
     try:
         app.store.set_stage(batch_id, Stage.RASTERIZE.value)
-        pages = _read_files(app, batch, files, clock, where)
+        pages = _read_files(app, batch, files, clock, where, readers=readers, on_page=on_page)
         app.store.set_stage(batch_id, Stage.CLASSIFY.value)
         with clock(Stage.SPLIT):
             groups = split.split(pages, app.catalog)
@@ -118,29 +128,60 @@ def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
         return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
 
 
-def _read_files(app: App, batch, files: list[BatchFile], clock: StageClock, where: list[str]) -> list[PageText]:
-    """Every page of every original, read; `where` names the file being read, for errors."""
-    pages: list[PageText] = []
+def _read_files(app: App, batch, files: list[BatchFile], clock: StageClock, where: list[str], *,
+                readers: PageReaders | None = None, on_page: PageHeard | None = None) -> list[PageText]:
+    """Every page of every original, read in order; `where` names the file being read, for errors.
+
+    With `readers` of more than one process, pages are rendered here one at a time and read by
+    them in parallel (`pipeline.office.pages`); otherwise each page is read here after its rendering.
+    """
     cache = _Cache(app)
-    for batch_file in files:
-        where.append(batch.source if batch.kind == "file" else f"{batch.source}/{batch_file.name}")
-        if not app.archive.path_for(batch_file.sha256).is_file():  # not the input's fault: retried
-            raise ArchiveError(f"the archived original {batch_file.sha256} is not in {app.archive.root}",
-                               stage=Stage.RASTERIZE, remedy="restore the archive folder from backup; "
-                               "daemons of one district must share one data folder")
-        sources = _rasterize(app, batch_file)
-        while True:
-            with clock(Stage.RASTERIZE):
-                source = next(sources, None)
-            if source is None:
-                break
+
+    def rasterized() -> Iterator[tuple[PageSource, str]]:
+        for batch_file in files:
+            name = batch.source if batch.kind == "file" else f"{batch.source}/{batch_file.name}"
+            where.append(name)
+            if not app.archive.path_for(batch_file.sha256).is_file():  # not the input's fault: retried
+                raise ArchiveError(f"the archived original {batch_file.sha256} is not in {app.archive.root}",
+                                   stage=Stage.RASTERIZE, remedy="restore the archive folder from backup; "
+                                   "daemons of one district must share one data folder")
+            sources = _rasterize(app, batch_file)
+            while True:
+                with clock(Stage.RASTERIZE):
+                    source = next(sources, None)
+                clock.stage = Stage.OCR
+                if source is None:
+                    break
+                yield source, name
+            where.pop()
+
+    heard = on_page or (lambda _page, _name: None)
+    pages: list[PageText] = []
+    if readers is not None and readers.parallel:
+        mark, rendering_before = time.monotonic(), clock.ms[Stage.RASTERIZE.value]
+        try:
+            pages.extend(readers.read_in_order(
+                rasterized(), read_here=lambda source: _read(app, source, cache),
+                cached=lambda source: _cached(app, source, cache), keep=cache.put, on_page=heard,
+                blame=where.append))
+        finally:  # the time spent rendering is the rasterize stage's, the rest waiting for the readers
+            clock.ms[Stage.OCR.value] += _ms_since(mark) - (clock.ms[Stage.RASTERIZE.value] - rendering_before)
+    else:
+        for source, name in rasterized():
             with clock(Stage.OCR):
                 pages.append(_read(app, source, cache))
-        where.pop()
+            heard(pages[-1], name)
     if sum(sum(ch.isalnum() for ch in p.text) for p in pages) < MIN_TEXT_CHARS:
         raise NoContent("no text found on any page", stage=Stage.OCR,
                         remedy="check the scan: blank page, scanner lid open, or a photo without a document")
     return pages
+
+
+def _cached(app: App, source: PageSource, cache: _Cache) -> bool:
+    """Whether the OCR cache already holds this page's reading (then it is read here, without OCR)."""
+    key = read.cache_key(source.image, engine=app.engine, languages=app.settings.ocr.languages, dpi=source.dpi,
+                         max_pixels=app.settings.limits.max_page_pixels)
+    return cache.get(key) is not None
 
 
 def _document(app: App, files: list[BatchFile], group: list[PageText], model, corrections,

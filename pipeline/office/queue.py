@@ -78,6 +78,10 @@ class JobQueue:
         """
         return self.store.claim_next(owner, lease_seconds=self.lease_seconds, district=district)
 
+    def claim(self, batch_id: int, owner: str) -> bool:
+        """Claim this very batch if it is queued (`dossier ingest` taking up one it recorded before)."""
+        return self.store.claim(batch_id, owner, lease_seconds=self.lease_seconds)
+
     def reopen(self, batch_id: int, *, from_statuses: tuple[str, ...],
                claim_owner: str | None = None) -> str | None:
         """Start a batch over (reprocess): claimed by `claim_owner` at once, or queued for the daemon.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from pipeline.config import Settings
 from pipeline.errors import DossierError, StoreUnavailable
 from pipeline.office.app import App
 from pipeline.office.outage import MAX_DELAY_SECONDS, Outage
+from pipeline.office.pages import PageReaders, sigint_ignored
 from pipeline.office.processing import process_batch
 from pipeline.office.queue import JobQueue, owner_name
 
@@ -207,3 +209,101 @@ class WorkerPool:
             except StoreUnavailable as error:  # released at the next start instead (its process is gone)
                 logs.log_event(log, "claims not released", level=30, pid=process.pid, reason=error.one_line())
         return released
+
+
+# --- `dossier ingest`: workers fed by the command ---------------------------------
+
+
+def ingest_worker_main(settings: Settings, owner: str, tasks, events, parent_pid: int, page_readers: int,
+                       log_level: str) -> None:
+    """Body of one `dossier ingest` worker: process the batches the command hands it, until told there are none.
+
+    The batches stay claimed by the command (`owner`): if it is interrupted it gives
+    them back itself, and a daemon sees them as held by a living process meanwhile.
+    Events go back to the command: ("page", page number, file name, pid) for each page
+    read, ("outcome", outcome) for each batch, ("raised", batch id, error) when the
+    store failed while a batch was settled.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the command decides
+    signal.signal(signal.SIGTERM, _exit_now)
+    logs.configure(log_level, settings.logging.format, tracebacks=False)  # as the command logs
+    _exit_when_orphaned(parent_pid)
+    with App.open(settings) as app, PageReaders(settings, page_readers) as readers:
+        while (batch_id := tasks.get()) is not None:
+            def heard(page, name: str) -> None:
+                events.put(("page", page.file_page, name, os.getpid()))
+
+            try:
+                outcome = process_batch(app, batch_id, owner=owner, readers=readers, on_page=heard)
+            except DossierError as error:
+                events.put(("raised", batch_id, error))
+                continue
+            events.put(("outcome", outcome))
+
+
+def _exit_now(signum: int, _frame) -> None:
+    raise SystemExit(128 + signum)  # unwinds: open transactions roll back, page readers are stopped
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(IDLE_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="orphan-check", daemon=True).start()
+
+
+@dataclass
+class IngestWorkers:
+    """Worker processes for `dossier ingest`, fed batch ids by the command that claimed them."""
+
+    settings: Settings
+    size: int
+    owner: str
+    page_readers: int = 1
+    _tasks: object = field(default_factory=_spawn.Queue)
+    events: object = field(default_factory=_spawn.Queue)
+    _processes: list[SpawnProcess] = field(default_factory=list)
+
+    def start(self) -> None:
+        with sigint_ignored():  # inherited through exec: a Ctrl-C while they start is the command's alone
+            for _ in range(self.size):
+                process = _spawn.Process(target=ingest_worker_main, name="dossier-ingest-worker", daemon=False,
+                                         args=(self.settings, self.owner, self._tasks, self.events, os.getpid(),
+                                               self.page_readers, logs.current_level()))
+                process.start()
+                self._processes.append(process)
+
+    def give(self, batch_id: int) -> None:
+        self._tasks.put(batch_id)
+
+    def no_more(self) -> None:
+        for _ in self._processes:
+            self._tasks.put(None)
+
+    @property
+    def running(self) -> int:
+        return sum(process.is_alive() for process in self._processes)
+
+    def died(self) -> list[tuple[int, int]]:
+        """(pid, exit code) of the workers that ended other than when told there was nothing left."""
+        return [(p.pid, p.exitcode) for p in self._processes if not p.is_alive() and p.exitcode not in (0, None)]
+
+    def stop(self, grace: float) -> None:
+        """Stop now: SIGTERM (a worker ends between two Python steps), then SIGKILL after `grace` seconds."""
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+        deadline = time.monotonic() + grace
+        for process in self._processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+    def join(self) -> None:
+        for process in self._processes:
+            process.join()
+        for channel in (self._tasks, self.events):
+            channel.cancel_join_thread()  # nothing left to read: do not wait on a reader that is gone

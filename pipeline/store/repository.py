@@ -325,6 +325,16 @@ class Store:
             lifecycle.claim(session, batch, owner=owner, lease_seconds=lease_seconds, attempts=batch.attempts + 1)
             return batch.id
 
+    def claim(self, batch_id: int, owner: str, *, lease_seconds: float) -> bool:
+        """Claim this batch if it is queued (whether due or not); False when it is not queued."""
+        with self.session(immediate=True) as session:
+            batch = session.scalar(select(Batch).where(Batch.id == batch_id, Batch.status == BatchStatus.QUEUED)
+                                   .with_for_update(skip_locked=True))
+            if batch is None:
+                return False
+            lifecycle.claim(session, batch, owner=owner, lease_seconds=lease_seconds, attempts=batch.attempts + 1)
+            return True
+
     def reopen(self, batch_id: int, *, from_statuses: Sequence[str], claim_owner: str | None,
                lease_seconds: float) -> str | None:
         """Start a batch over (reprocess): claimed by `claim_owner` at once, or queued for the daemon.
