@@ -89,6 +89,16 @@ class LoggingSettings:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    group: str = ""  # the office group given read access to the data folder; empty: the owner only
+
+
+@dataclass(frozen=True)
+class VerifySettings:
+    every_days: float = 7.0  # the daemon re-hashes the archive this often; 0: never
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     config_path: Path
@@ -101,6 +111,8 @@ class Settings:
     inbox: InboxSettings = field(default_factory=InboxSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    verify: VerifySettings = field(default_factory=VerifySettings)
 
     # --- derived locations ------------------------------------------------
     @property

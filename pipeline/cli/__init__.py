@@ -15,7 +15,7 @@ import os
 import sys
 import traceback
 
-from pipeline import __version__, logs
+from pipeline import __version__, logs, privacy
 from pipeline.cli import admin, city, files, report, review, search
 from pipeline.cli.arguments import Parser, parse
 from pipeline.cli.render import with_office
@@ -44,6 +44,7 @@ def build_parser() -> Parser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    privacy.private_umask()  # before anything is created: the store, the archive, exports, the workers' files
     _never_fail_on_names()
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:

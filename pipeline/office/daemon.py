@@ -34,6 +34,7 @@ from pipeline.office.outage import Outage
 from pipeline.office.queue import JobQueue
 from pipeline.office.watcher import InboxWatcher
 from pipeline.office.worker import WorkerPool
+from pipeline.privacy import make_private_dir
 
 log = logs.get_logger("daemon")
 
@@ -186,7 +187,7 @@ class Daemon:
 @contextmanager
 def _single_daemon(data_dir: Path) -> Iterator[None]:
     """One daemon per data folder: a second one would race the first for the same inbox entries."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     with (data_dir / LOCK_NAME).open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
