@@ -12,8 +12,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,21 @@ def refuse_unless_regular(mode: int, path: Path) -> None:
         raise UnsupportedFile(f"{kind}, not a regular file: refused, nothing was read", stage=Stage.INTAKE,
                               path=str(path), remedy="copy the scanned file itself; links are never followed"
                               if stat.S_ISLNK(mode) else "drop scanned files only")
+
+
+@dataclass(frozen=True)
+class Fixity:
+    """What re-hashing one archived original found: `ok`, `damaged` or `missing`, and why."""
+
+    sha256: str
+    path: Path
+    state: str
+    size: int
+    reason: str
+
+
+_HEX2 = re.compile(r"[0-9a-f]{2}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -143,6 +160,56 @@ class Archive:
         """Fixity check: the archived copy still hashes to its name."""
         path = self.path_for(sha256)
         return path.is_file() and self._matches(path, sha256)
+
+    def check(self, sha256: str) -> Fixity:
+        """Re-hash the archived copy of `sha256` (streamed), opened without following a link."""
+        path = self.path_for(sha256)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return Fixity(sha256, path, "missing", 0, "no file")
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return Fixity(sha256, path, "damaged", 0, "a symbolic link in place of the original")
+            return Fixity(sha256, path, "damaged", 0, f"cannot be read: {exc.strerror}")
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            if kind := kind_of(os.fstat(fd).st_mode):
+                return Fixity(sha256, path, "damaged", 0, f"{kind} in place of the original")
+            with os.fdopen(fd, "rb", closefd=False) as reader:
+                while chunk := reader.read(CHUNK):
+                    digest.update(chunk)
+                    size += len(chunk)
+        except OSError as exc:  # a failing disk: EIO
+            return Fixity(sha256, path, "damaged", size, f"cannot be read: {exc.strerror}")
+        finally:
+            os.close(fd)
+        if digest.hexdigest() != sha256:
+            return Fixity(sha256, path, "damaged", size, f"its content now hashes to {digest.hexdigest()}")
+        return Fixity(sha256, path, "ok", size, "")
+
+    def stored(self) -> Iterator[tuple[str | None, Path]]:
+        """Every entry the archive holds, as (SHA-256 its place names, path); None for an entry out of place.
+
+        The temporary folder of copies in progress is not part of it; links are listed, never followed.
+        """
+        if not self.root.is_dir():
+            return
+        for first in sorted(os.scandir(self.root), key=lambda e: e.name):
+            if first.name == "tmp" and first.is_dir(follow_symlinks=False):
+                continue
+            if not (first.is_dir(follow_symlinks=False) and _HEX2.fullmatch(first.name)):
+                yield None, Path(first.path)
+                continue
+            for second in sorted(os.scandir(first.path), key=lambda e: e.name):
+                if not (second.is_dir(follow_symlinks=False) and _HEX2.fullmatch(second.name)):
+                    yield None, Path(second.path)
+                    continue
+                for entry in sorted(os.scandir(second.path), key=lambda e: e.name):
+                    name = entry.name
+                    placed = _SHA256.fullmatch(name) and name[:2] == first.name and name[2:4] == second.name
+                    yield (name if placed else None), Path(entry.path)
 
     def export(self, sha256: str, destination: Path) -> Path:
         """Write the original to `destination`, verified against its SHA-256; never overwrite, never follow a link.

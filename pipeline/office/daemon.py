@@ -16,8 +16,9 @@ import fcntl
 import math
 import os
 import signal
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,10 +61,17 @@ class DaemonReport:
         return self.count(BatchStatus.FAILED) > 0 or bool(self.not_taken)
 
 
+# Upkeep that may take long (re-hashing the archive: `pipeline.operations.verify`), given by the command that
+# starts the daemon. Called again and again beside the inbox; it decides itself whether it is due, and
+# returns soon once the callable it is given says the daemon is stopping.
+Chore = Callable[[App, Callable[[], bool]], None]
+
+
 class Daemon:
-    def __init__(self, settings: Settings, *, once: bool = False) -> None:
+    def __init__(self, settings: Settings, *, once: bool = False, chores: Sequence[Chore] = ()) -> None:
         self.settings = settings
         self.once = once
+        self.chores = chores
         self.inbox = settings.inbox_dir
         self.tick = max(0.1, min(0.5, settings.inbox.quiet_seconds / 4))
         # Only counted in the signal handler: taking a lock there could deadlock the loop.
@@ -87,6 +95,7 @@ class Daemon:
         report = DaemonReport()
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         released: list[int] = []
+        chores = _Chores(app, self.chores, every=self.settings.inbox.rescan_seconds)
         try:
             self._recover(app, queue)
             logs.log_event(log, "started", inbox=self.inbox, workers=pool.size, once=self.once or None,
@@ -94,11 +103,13 @@ class Daemon:
             pool.start()
             if not self.once:
                 watcher.start()
+                chores.start()
             self._loop(app, queue, pool, watcher, report)
         finally:
             if self._signals:
                 logs.log_event(log, "stopping", grace_s=self.settings.queue.shutdown_seconds)
             watcher.stop()
+            chores.stop()
             released = pool.stop(queue, grace=self.settings.queue.shutdown_seconds,
                                  hurry=lambda: self._signals > 1)
             report.statuses = _statuses(app, report.taken)
@@ -182,6 +193,33 @@ class Daemon:
         tracker.forget(path)
         if not result.already_recorded:
             report.taken.append(result.batch_id)
+
+
+class _Chores(threading.Thread):
+    """The chores, one after the other, every `every` seconds, in a thread: the inbox is never kept waiting."""
+
+    def __init__(self, app: App, chores: Sequence[Chore], *, every: float) -> None:
+        super().__init__(name="dossier-chores", daemon=True)
+        self.app, self.chores, self.every = app, chores, every
+        self._stopping = threading.Event()
+        self.outage = Outage("scheduled checks", log)
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            for chore in self.chores:
+                try:
+                    chore(self.app, self._stopping.is_set)
+                    self.outage.recovered()
+                except TransientError as error:  # the store is away: tried again at the next round
+                    self.outage.failed(error)
+                except Exception:  # a bug must not stop the office: the log says why
+                    log.exception("a scheduled check failed")
+            self._stopping.wait(self.every)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.is_alive():
+            self.join()
 
 
 @contextmanager
