@@ -16,6 +16,7 @@ from conftest import SAMPLES, Dossier
 from pipeline.privacy import readable_by_others
 
 SCAN = SAMPLES / "giay_chung_nhan_ket_hon_huynh_minh_viet_do_thi_ngan.pdf"  # a text layer: filed in a second
+BIRTH = SAMPLES / "giay_khai_sinh_nguyen_duc_kien.pdf"
 
 
 @pytest.fixture
@@ -37,13 +38,18 @@ def test_nothing_under_the_data_folder_nor_an_export_is_readable_by_others(usual
     [document_id] = ingested.json()["filed"][0]["documents"]
     exported = dossier("export", str(document_id), "--to", f"{tmp_path / 'exports'}/")  # made
     assert exported.code == 0, exported.err
+    (tmp_path / "data" / "inbox" / "from_the_counter.pdf").write_bytes(BIRTH.read_bytes())
+    watched = dossier("watch", "--once")  # the daemon and its worker processes
+    assert watched.code == 0 and "1 filed" in watched.out, watched.err + watched.out
+    assert dossier("verify").code == 0
 
     data = tmp_path / "data"
     assert readable_by_others(data) == []
     assert readable_by_others(tmp_path / "exports") == []
     assert mode(data) == 0o750 and mode(data / "dossier.sqlite3") == 0o640
-    [original] = [p for p in (data / "archive").rglob("*") if p.is_file() and p.parent.name != "tmp"]
-    assert mode(original) == 0o440  # read-only, and for the office group only
+    originals = [p for p in (data / "archive").rglob("*") if p.is_file() and p.parent.name != "tmp"]
+    assert len(originals) == 2 and {mode(p) for p in originals} == {0o440}  # read-only, for the office group only
+    assert mode(data / "verify.json") == 0o640
     assert {mode(p) for p in (data / "archive").rglob("*") if p.is_dir()} == {0o750}
     [copy] = (tmp_path / "exports").iterdir()
     assert mode(copy) == 0o640 and mode(tmp_path / "exports") == 0o750

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli.render import add_office_options, office_scope, print_json
+from pipeline.cli.render import add_office_options, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode
 from pipeline.i18n import _
@@ -15,7 +15,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("verify", help=_("re-hash every archived original: report damaged, missing and "
                                              "orphan files (exit 1 when any)"))
     p.add_argument("--json", action="store_true")
-    add_office_options(p)
+    # No --all-offices: another office's originals are in its own archive, on its own machine.
+    add_office_options(p, every_office=False)
     p.set_defaults(handler=cmd_verify)
 
     p = commands.add_parser("backup", help=_("write a consistent copy of the store and the archive, with a "
@@ -35,7 +36,7 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.verify import run_verify
 
     with App.open(settings) as app:
-        report = run_verify(app, office=office_scope(settings, args))
+        report = run_verify(app, office=settings.office.code)
     if args.json:
         print_json(report.as_json())
     else:
