@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import corpus_file, indexed_store
+from conftest import SAMPLES, corpus_file, indexed_store
 
 from pipeline.archive.export import export_originals
 from pipeline.archive.originals import Archive
@@ -90,7 +90,7 @@ def test_a_damaged_archive_copy_is_refused_and_nothing_is_left_behind(tmp_path):
 
 def test_export_never_writes_through_a_link_nor_over_an_existing_file(dossier, tmp_path):
     """`--to X` with `X.part` a link to another file: refused, the other file untouched (it was overwritten once)."""
-    scan = Path(__file__).resolve().parent.parent / "sample_scans" / "giay_chung_nhan_ket_hon_huynh_minh_viet_do_thi_ngan.pdf"
+    scan = SAMPLES / "giay_chung_nhan_ket_hon_huynh_minh_viet_do_thi_ngan.pdf"
     ingested = dossier("ingest", str(scan), "--json")
     assert ingested.code == 0, ingested.err
     [document_id] = ingested.json()["filed"][0]["documents"]

@@ -69,13 +69,15 @@ def _targets(destination: Path, names: list[str], *, folder: bool) -> list[Path]
 
 
 def _refuse_links_between(destination: Path, folder: Path) -> None:
-    """The folders a folder dossier's files go into, below `--to`, are real folders: a link there is never followed."""
+    """The folders a folder dossier's files go into, below `--to`, are real folders: a link is never followed."""
+    if folder == destination or destination not in folder.parents:
+        return
     here = destination
-    for part in folder.relative_to(destination).parts if folder != destination and destination in folder.parents else ():
+    for part in folder.relative_to(destination).parts:
         here = here / part
         if here.is_symlink():
-            raise UsageError(_("{path} is a link: export never writes through a link").format(path=printable(str(here))),
-                             remedy=_("remove it, or choose another --to"))
+            raise UsageError(_("{path} is a link: export never writes through a link")
+                             .format(path=printable(str(here))), remedy=_("remove it, or choose another --to"))
 
 
 def _safe_parts(name: str) -> tuple[str, ...]:

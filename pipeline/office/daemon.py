@@ -27,7 +27,8 @@ from typing import Final
 from pipeline import logs
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
-from pipeline.errors import ConfigError, IncompleteFile, Stage, TransientError, from_os_error
+from pipeline.errors import (ConfigError, ExitCode, IncompleteFile, Stage, TransientError, as_dossier_error,
+                             from_os_error)
 from pipeline.office.app import App
 from pipeline.office.inbox import take
 from pipeline.office.intake import shown_name
@@ -206,14 +207,15 @@ class _Chores(threading.Thread):
 
     def run(self) -> None:
         while not self._stopping.is_set():
-            for chore in self.chores:
+            for chore in self.chores if self.outage.due() else ():
                 try:
                     chore(self.app, self._stopping.is_set)
                     self.outage.recovered()
-                except TransientError as error:  # the store is away: tried again at the next round
-                    self.outage.failed(error)
-                except Exception:  # a bug must not stop the office: the log says why
-                    log.exception("a scheduled check failed")
+                except Exception as exc:  # noqa: BLE001 - the store away, a full disk, a bug: never the office's end
+                    error = as_dossier_error(exc)
+                    if error.exit_code == ExitCode.INTERNAL and not self.outage.down:
+                        log.exception("a scheduled check failed")  # a bug: its traceback, once
+                    self.outage.failed(error)  # said once, tried again with back-off
             self._stopping.wait(self.every)
 
     def stop(self) -> None:

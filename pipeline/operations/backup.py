@@ -28,6 +28,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -179,7 +180,7 @@ def _pg_snapshot(app: App, dump: Path) -> tuple[dict[str, str], str]:
             recorded = {sha256: office for sha256, office in connection.execute(text(_RECORDED))}
             # The snapshot lives as long as this transaction: pg_dump runs inside it.
             _run_pg_tool(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={dump}",
-                          "--no-password"], engine.url)
+                          "--no-password"], engine.url, connect_timeout=app.settings.store.connect_timeout_seconds)
     os.chmod(dump, FILE_MODE)
     return recorded, dump_version
 
@@ -275,10 +276,13 @@ def _pg_tool_version(tool: str) -> str:
     return match.group(1)
 
 
-def _run_pg_tool(command: list[str], url: URL) -> None:
-    """Run pg_dump/pg_restore against the store's database; the password (if any) in the environment only."""
+def _run_pg_tool(command: list[str], url: URL, *, connect_timeout: float) -> None:
+    """Run pg_dump/pg_restore against the store's database; the password (if any) in the environment only.
+
+    Connecting is bounded (store.connect_timeout_seconds); the dump or restore itself may rightly take long.
+    """
     target = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    env = {**os.environ}
+    env = {**os.environ, "PGCONNECT_TIMEOUT": str(max(2, math.ceil(connect_timeout)))}
     if url.password:
         env["PGPASSWORD"] = str(url.password)
     result = subprocess.run([*command, f"--dbname={target}"], capture_output=True, text=True, env=env)
@@ -294,7 +298,7 @@ def _run_pg_tool(command: list[str], url: URL) -> None:
 def restore(settings: Settings, source: Path) -> RestoreReport:
     """Restore the backup in `source` into the (empty) data folder and store of `settings`, then verify."""
     info = _read_info(source)
-    entries = _check_manifest(source)
+    entries = _check_manifest(source, store=SQLITE_COPY if info["backend"] == "sqlite" else PG_DUMP)
     backend = info["backend"]
     url = db.database_url(settings.db_url)
     configured = url.get_backend_name()
@@ -325,7 +329,8 @@ def restore(settings: Settings, source: Path) -> RestoreReport:
                 raise ToolMissing(_("pg_restore {client} cannot read a dump of pg_dump {dumped}").format(
                     client=restore_version, dumped=dumped), remedy=_("install the postgresql-client of the server"))
             _run_pg_tool(["pg_restore", "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
-                          "--no-password", str(source / PG_DUMP)], url)
+                          "--no-password", str(source / PG_DUMP)], url,
+                         connect_timeout=settings.store.connect_timeout_seconds)
         make_private_dir(settings.inbox_dir)
         with App.open(settings, check_schema=False) as app:
             app.store.init_schema()  # a backup of an older dossier: migrated as `dossier init` would
@@ -352,7 +357,7 @@ def _read_info(source: Path) -> dict:
     return info
 
 
-def _check_manifest(source: Path) -> dict[str, str]:
+def _check_manifest(source: Path, store: str | None = None) -> dict[str, str]:
     """Every file the manifest lists, present and intact (never through a link): relative path → SHA-256."""
     try:
         lines = (source / MANIFEST).read_text(encoding="utf-8").splitlines()
@@ -376,8 +381,9 @@ def _check_manifest(source: Path) -> dict[str, str]:
             continue
         if actual != sha256:
             wrong.append(_("{name} (damaged)").format(name=name))
-    if INFO not in entries:
-        wrong.append(_("{info} (not in the manifest)").format(info=INFO))
+    for needed in (INFO, *([store] if store else [])):
+        if needed not in entries:
+            wrong.append(_("{name} (not in the manifest)").format(name=needed))
     if wrong:
         raise ArchiveError(_("the backup does not match its manifest: {files}").format(files=", ".join(wrong[:10])
                            + (f" … +{len(wrong) - 10}" if len(wrong) > 10 else "")), path=printable(str(source)),

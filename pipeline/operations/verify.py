@@ -31,7 +31,7 @@ from typing import Final
 
 from pipeline import logs
 from pipeline.archive.originals import Archive
-from pipeline.errors import printable
+from pipeline.errors import from_os_error, printable
 from pipeline.i18n import _
 from pipeline.office.app import App
 from pipeline.privacy import FILE_MODE
@@ -161,32 +161,48 @@ def remember(data_dir: Path, report: FixityReport) -> None:
         raise
 
 
-def due(data_dir: Path, every_days: float, now: dt.datetime | None = None) -> bool:
+def due(data_dir: Path, every_days: float, now: dt.datetime | None = None,
+        last_here: dt.datetime | None = None) -> bool:
+    """Whether `every_days` have passed since the last run (the state file's, or `last_here`, the later)."""
     if every_days <= 0:
         return False
-    last = last_run(data_dir)
+    last = max((t for t in (last_run(data_dir), last_here) if t is not None), default=None)
     return last is None or (now or utcnow()) - last >= dt.timedelta(days=every_days)
 
 
-def scheduled_verify(app: App, stopping: Callable[[], bool]) -> None:
-    """The daemon's chore: verify when `verify.every_days` have passed since the last run, and log the result."""
-    settings = app.settings
-    if not due(settings.data_dir, settings.verify.every_days):
-        return
-    started = time.monotonic()
-    logs.log_event(log, "fixity check started", archive=settings.archive_dir)
-    report = verify_archive(app.store, app.archive, office=settings.office.code, stopping=stopping)
-    if report.interrupted:  # stopped with the daemon: the next start runs it again
-        logs.log_event(log, "fixity check interrupted", checked=report.checked)
-        return
-    remember(settings.data_dir, report)
-    level = logging.INFO if report.ok else logging.ERROR
-    for problem in report.problems[:_LOGGED_PROBLEMS]:
-        logs.log_event(log, f"archive {problem.kind}", level=level, path=printable(str(problem.path)),
-                       batch=problem.batch_id, name=problem.name, reason=problem.reason or None)
-    logs.log_event(log, "fixity checked", level=level, ok=report.ok, checked=report.checked, **report.counts(),
-                   in_flight=report.in_flight or None, ms=int((time.monotonic() - started) * 1000),
-                   next_in_days=settings.verify.every_days)
+class ScheduledVerify:
+    """The daemon's chore: verify when `verify.every_days` have passed since the last run, and log the result.
+
+    The run is remembered in the state file and in memory too: a data folder whose disk is full (the state
+    file cannot be written) is not re-hashed again and again.
+    """
+
+    def __init__(self) -> None:
+        self.last_here: dt.datetime | None = None
+
+    def __call__(self, app: App, stopping: Callable[[], bool]) -> None:
+        settings = app.settings
+        if not due(settings.data_dir, settings.verify.every_days, last_here=self.last_here):
+            return
+        started = time.monotonic()
+        logs.log_event(log, "fixity check started", archive=settings.archive_dir)
+        report = verify_archive(app.store, app.archive, office=settings.office.code, stopping=stopping)
+        if report.interrupted:  # stopped with the daemon: the next start runs it again
+            logs.log_event(log, "fixity check interrupted", checked=report.checked)
+            return
+        self.last_here = report.finished_at
+        level = logging.INFO if report.ok else logging.ERROR
+        for problem in report.problems[:_LOGGED_PROBLEMS]:
+            logs.log_event(log, f"archive {problem.kind}", level=level, path=printable(str(problem.path)),
+                           batch=problem.batch_id, name=problem.name, reason=problem.reason or None)
+        logs.log_event(log, "fixity checked", level=level, ok=report.ok, checked=report.checked,
+                       **report.counts(), in_flight=report.in_flight or None,
+                       ms=int((time.monotonic() - started) * 1000), next_in_days=settings.verify.every_days)
+        try:
+            remember(settings.data_dir, report)
+        except OSError as exc:  # a full disk: the result is in the log; the next run is counted from memory
+            logs.log_event(log, "fixity check not remembered", level=logging.WARNING,
+                           reason=from_os_error(exc, path=str(settings.data_dir / STATE_FILE)).one_line())
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
