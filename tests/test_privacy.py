@@ -108,3 +108,21 @@ def test_an_office_group_gets_the_data_folder_through_setgid_folders(usual_umask
     unknown.write_text('[privacy]\ngroup = "no-such-group-dossier"\n', encoding="utf-8")
     refused = Dossier(data_dir=tmp_path / "other", config=unknown)("init")
     assert refused.code == 4 and "no-such-group-dossier" in refused.err
+
+
+def test_repair_never_follows_a_link_out_of_the_data_folder(tmp_path):
+    from pipeline.privacy import repair
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not dossier's")
+    os.chmod(outside, 0o644)
+    data = tmp_path / "data"
+    (data / "archive").mkdir(parents=True)
+    os.chmod(data, 0o755)
+    (data / "archive" / "link").symlink_to(outside)
+    (data / "elsewhere").symlink_to(tmp_path)
+    before = mode(tmp_path)
+    changes = repair(data)
+    assert [c.path for c in changes] == [data, data / "archive"]
+    assert mode(outside) == 0o644 and mode(tmp_path) == before  # untouched
+    assert repair(data) == []  # repaired once: nothing left
