@@ -9,8 +9,9 @@ DATA_DIR   ?= var
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core
 # Fonts of the independent evaluation set (bench/heldout): its own typefaces, not the samples'.
 BENCH_APT_PACKAGES := fonts-liberation2 fonts-freefont-ttf fonts-texgyre
-# A real browser, headless, for the test that renders `dossier report --html` (never needed to run dossier).
-TEST_APT_PACKAGES  := chromium
+# A real browser, headless, for the test that renders `dossier report --html` (never needed to run dossier);
+# the PostgreSQL client tools (pg_dump, pg_restore) for the backup round trip on PostgreSQL.
+TEST_APT_PACKAGES  := chromium postgresql-client
 BIN        := $(VENV)/bin
 DOSSIER    := $(BIN)/dossier --data-dir $(DATA_DIR)
 SAMPLES    := $(filter-out sample_scans/README.md sample_scans/EXPECTED.json,$(wildcard sample_scans/*))

@@ -102,6 +102,13 @@ class RolesSettings:
     data_owner_is_admin: bool = True  # the account owning the data folder (it ran `dossier init`)
     default: str = "operator"
     reveal_ids: list[str] = field(default_factory=lambda: ["admin"])  # roles that see ID numbers in clear
+class PrivacySettings:
+    group: str = ""  # the office group given read access to the data folder; empty: the owner only
+
+
+@dataclass(frozen=True)
+class VerifySettings:
+    every_days: float = 7.0  # the daemon re-hashes the archive this often; 0: never
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,8 @@ class Settings:
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     roles: RolesSettings = field(default_factory=RolesSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    verify: VerifySettings = field(default_factory=VerifySettings)
 
     # --- derived locations ------------------------------------------------
     @property

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import corpus_file, indexed_store
+from conftest import SAMPLES, corpus_file, indexed_store
 
 from pipeline.archive.export import export_originals
 from pipeline.archive.originals import Archive
@@ -86,3 +86,47 @@ def test_a_damaged_archive_copy_is_refused_and_nothing_is_left_behind(tmp_path):
     with pytest.raises(ArchiveError, match="missing or damaged"):
         folder.export(tmp_path / "out")
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []  # page1.jpg was taken back
+
+
+def test_export_never_writes_through_a_link_nor_over_an_existing_file(dossier, tmp_path):
+    """`--to X` with `X.part` a link to another file: refused, the other file untouched (it was overwritten once)."""
+    scan = SAMPLES / "giay_chung_nhan_ket_hon_huynh_minh_viet_do_thi_ngan.pdf"
+    ingested = dossier("ingest", str(scan), "--json")
+    assert ingested.code == 0, ingested.err
+    [document_id] = ingested.json()["filed"][0]["documents"]
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone else's file")
+
+    (out / "copy.pdf.part").symlink_to(victim)
+    through_part = dossier("export", str(document_id), "--to", str(out / "copy.pdf"))
+    assert through_part.code == 2 and "copy.pdf.part is in the way" in through_part.err
+    assert victim.read_text() == "someone else's file"
+    assert not (out / "copy.pdf").exists() and (out / "copy.pdf.part").is_symlink()  # theirs: left as it was
+
+    (out / "linked.pdf").symlink_to(victim)  # the target itself a link: not followed, not replaced
+    through_link = dossier("export", str(document_id), "--to", str(out / "linked.pdf"))
+    assert through_link.code == 2 and "would overwrite" in through_link.err
+    (out / "dangling.pdf").symlink_to(tmp_path / "nowhere.pdf")  # a link to nothing yet: still not written through
+    dangling = dossier("export", str(document_id), "--to", str(out / "dangling.pdf"))
+    assert dangling.code == 2 and not (tmp_path / "nowhere.pdf").exists()
+    assert victim.read_text() == "someone else's file"
+
+    fine = dossier("export", str(document_id), "--to", str(out / "fine.pdf"))
+    assert fine.code == 0, fine.err
+    assert (out / "fine.pdf").read_bytes() == scan.read_bytes() and not (out / "fine.pdf.part").exists()
+    assert os.stat(out / "fine.pdf").st_mode & 0o777 == 0o640
+    existing = dossier("export", str(document_id), "--to", str(out / "fine.pdf"))
+    assert existing.code == 2 and "would overwrite" in existing.err
+
+
+def test_a_folder_dossier_is_never_exported_through_a_linked_subfolder(tmp_path):
+    folder = FolderDossier(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "scans").symlink_to(elsewhere)
+    with pytest.raises(UsageError, match="is a link"):
+        folder.export(tmp_path / "out")
+    assert list(elsewhere.iterdir()) == [] and not (tmp_path / "out" / "page1.jpg").exists()

@@ -9,11 +9,14 @@ their names in the dossier, into a folder.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.archive.originals import Archive
 from pipeline.errors import DossierError, UsageError, from_os_error, printable
+from pipeline.i18n import _
+from pipeline.privacy import make_private_dir
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,8 @@ def export_originals(archive: Archive, originals: list[tuple[str, str]], destina
     exported: list[ExportedFile] = []
     try:
         for (name, sha256), target in zip(originals, targets):
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _refuse_links_between(destination, target.parent)
+            make_private_dir(target.parent)
             archive.export(sha256, target)
             exported.append(ExportedFile(name, sha256, target))
     except (DossierError, OSError) as exc:
@@ -58,10 +62,22 @@ def _targets(destination: Path, names: list[str], *, folder: bool) -> list[Path]
             raise UsageError(f"this document has {len(names)} original files: --to must be a folder, "
                              f"and {destination} is a file", remedy="give a folder (it is created if missing)")
         targets = [destination.joinpath(*_safe_parts(name)) for name in names]
-    taken = [str(t) for t in targets if t.exists()]
+    taken = [str(t) for t in targets if os.path.lexists(t)]  # a link, even one pointing nowhere, is taken
     if taken:
         raise UsageError(f"would overwrite {', '.join(taken)}", remedy="choose another --to or move the file away")
     return targets
+
+
+def _refuse_links_between(destination: Path, folder: Path) -> None:
+    """The folders a folder dossier's files go into, below `--to`, are real folders: a link is never followed."""
+    if folder == destination or destination not in folder.parents:
+        return
+    here = destination
+    for part in folder.relative_to(destination).parts:
+        here = here / part
+        if here.is_symlink():
+            raise UsageError(_("{path} is a link: export never writes through a link")
+                             .format(path=printable(str(here))), remedy=_("remove it, or choose another --to"))
 
 
 def _safe_parts(name: str) -> tuple[str, ...]:

@@ -20,8 +20,8 @@ import os
 import sys
 import traceback
 
-from pipeline import __version__, logs, roles
-from pipeline.cli import admin, audit, city, files, report, review, search
+from pipeline import __version__, logs, privacy, roles
+from pipeline.cli import admin, audit, city, files, integrity, report, review, search
 from pipeline.cli.arguments import Parser, parse
 from pipeline.cli.render import MaskingStream, with_office
 from pipeline.config import load_settings
@@ -44,7 +44,7 @@ def build_parser() -> Parser:
                         help="database URL (env DOSSIER_DB_URL; default SQLite in the data dir)")
     parser.add_argument("--debug", action="store_true", help="print the traceback of an error (to report a bug)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (files, search, admin, review, report, city, audit):
+    for module in (files, search, admin, review, report, city, audit, integrity):
         module.register(commands)
     for name, command in commands.choices.items():
         if name in _REVEALING_COMMANDS:
@@ -60,6 +60,7 @@ _REVEALING_COMMANDS = {"search", "show", "export", "review", "relabel", "set-fie
 
 
 def main(argv: list[str] | None = None) -> int:
+    privacy.private_umask()  # before anything is created: the store, the archive, exports, the workers' files
     _never_fail_on_names()
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     streams = sys.stdout, sys.stderr

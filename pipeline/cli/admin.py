@@ -36,8 +36,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def cmd_watch(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.office.daemon import Daemon
+    from pipeline.operations.verify import ScheduledVerify
 
-    report = Daemon(settings, once=args.once).run()
+    report = Daemon(settings, once=args.once, chores=[ScheduledVerify()]).run()
     if not args.once:
         return ExitCode.OK
     print(f"{len(report.taken)} taken from the inbox: {report.count(BatchStatus.DONE)} filed, "

@@ -13,7 +13,10 @@ from pipeline.cli.views import batch_view, document_view
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
 from pipeline.errors import ExitCode, UsageError
+from pipeline.i18n import _
 from pipeline.office.app import App
+
+_SHOWN_REPAIRS = 20  # init lists this many repaired entries, then counts the rest
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -49,17 +52,30 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.privacy import group_id, make_private_dir, repair
+
+    group_id(settings.privacy.group)  # an unknown group is said before anything is made
     for folder in (settings.data_dir, settings.archive_dir, settings.inbox_dir):
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_dir(folder)
     with App.open(settings, check_schema=False) as app:  # a broken catalog fails here, not at the first document
         reindexed = app.store.init_schema()
         office = app.offices.get(settings.office.code)
+    # After the store: its file (SQLite, -wal, -shm) is among what is checked. An existing folder made
+    # before dossier kept its files private (or under another umask) is repaired, and the change said.
+    repaired = repair(settings.data_dir, group=settings.privacy.group, inbox=settings.inbox_dir)
     print(f"data dir   {settings.data_dir}")
     print(f"store      {app.store.engine.url.render_as_string(hide_password=True)}")
     print(f"inbox      {settings.inbox_dir}")
     print(f"office     {office.code}  {office.name}")
     if reindexed:
         print(f"search     {reindexed} document(s) indexed again")
+    if repaired:
+        print(_("modes      {count} file(s) and folder(s) made private (no access for other accounts):")
+              .format(count=len(repaired)))
+        for change in repaired[:_SHOWN_REPAIRS]:
+            print(f"           {change.describe(settings.data_dir)}")
+        if len(repaired) > _SHOWN_REPAIRS:
+            print("           " + _("... and {count} more").format(count=len(repaired) - _SHOWN_REPAIRS))
     return ExitCode.OK
 
 

@@ -16,8 +16,9 @@ import fcntl
 import math
 import os
 import signal
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,8 @@ from typing import Final
 from pipeline import logs
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
-from pipeline.errors import ConfigError, IncompleteFile, Stage, TransientError, from_os_error
+from pipeline.errors import (ConfigError, ExitCode, IncompleteFile, Stage, TransientError, as_dossier_error,
+                             from_os_error)
 from pipeline.office.app import App
 from pipeline.office.inbox import take
 from pipeline.office.intake import shown_name
@@ -34,6 +36,7 @@ from pipeline.office.outage import Outage
 from pipeline.office.queue import JobQueue
 from pipeline.office.watcher import InboxWatcher
 from pipeline.office.worker import WorkerPool
+from pipeline.privacy import make_private_dir
 
 log = logs.get_logger("daemon")
 
@@ -59,10 +62,17 @@ class DaemonReport:
         return self.count(BatchStatus.FAILED) > 0 or bool(self.not_taken)
 
 
+# Upkeep that may take long (re-hashing the archive: `pipeline.operations.verify`), given by the command that
+# starts the daemon. Called again and again beside the inbox; it decides itself whether it is due, and
+# returns soon once the callable it is given says the daemon is stopping.
+Chore = Callable[[App, Callable[[], bool]], None]
+
+
 class Daemon:
-    def __init__(self, settings: Settings, *, once: bool = False) -> None:
+    def __init__(self, settings: Settings, *, once: bool = False, chores: Sequence[Chore] = ()) -> None:
         self.settings = settings
         self.once = once
+        self.chores = chores
         self.inbox = settings.inbox_dir
         self.tick = max(0.1, min(0.5, settings.inbox.quiet_seconds / 4))
         # Only counted in the signal handler: taking a lock there could deadlock the loop.
@@ -86,6 +96,7 @@ class Daemon:
         report = DaemonReport()
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         released: list[int] = []
+        chores = _Chores(app, self.chores, every=self.settings.inbox.rescan_seconds)
         try:
             self._recover(app, queue)
             logs.log_event(log, "started", inbox=self.inbox, workers=pool.size, once=self.once or None,
@@ -93,11 +104,13 @@ class Daemon:
             pool.start()
             if not self.once:
                 watcher.start()
+                chores.start()
             self._loop(app, queue, pool, watcher, report)
         finally:
             if self._signals:
                 logs.log_event(log, "stopping", grace_s=self.settings.queue.shutdown_seconds)
             watcher.stop()
+            chores.stop()
             released = pool.stop(queue, grace=self.settings.queue.shutdown_seconds,
                                  hurry=lambda: self._signals > 1)
             report.statuses = _statuses(app, report.taken)
@@ -183,10 +196,38 @@ class Daemon:
             report.taken.append(result.batch_id)
 
 
+class _Chores(threading.Thread):
+    """The chores, one after the other, every `every` seconds, in a thread: the inbox is never kept waiting."""
+
+    def __init__(self, app: App, chores: Sequence[Chore], *, every: float) -> None:
+        super().__init__(name="dossier-chores", daemon=True)
+        self.app, self.chores, self.every = app, chores, every
+        self._stopping = threading.Event()
+        self.outage = Outage("scheduled checks", log)
+
+    def run(self) -> None:
+        while not self._stopping.is_set():
+            for chore in self.chores if self.outage.due() else ():
+                try:
+                    chore(self.app, self._stopping.is_set)
+                    self.outage.recovered()
+                except Exception as exc:  # noqa: BLE001 - the store away, a full disk, a bug: never the office's end
+                    error = as_dossier_error(exc)
+                    if error.exit_code == ExitCode.INTERNAL and not self.outage.down:
+                        log.exception("a scheduled check failed")  # a bug: its traceback, once
+                    self.outage.failed(error)  # said once, tried again with back-off
+            self._stopping.wait(self.every)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.is_alive():
+            self.join()
+
+
 @contextmanager
 def _single_daemon(data_dir: Path) -> Iterator[None]:
     """One daemon per data folder: a second one would race the first for the same inbox entries."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     with (data_dir / LOCK_NAME).open("a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -32,6 +32,7 @@ from pipeline.office.outage import MAX_DELAY_SECONDS, Outage
 from pipeline.office.pages import PageReaders, sigint_ignored
 from pipeline.office.processing import process_batch
 from pipeline.office.queue import JobQueue, owner_name
+from pipeline.privacy import private_umask
 
 log = logs.get_logger("worker")
 
@@ -51,6 +52,7 @@ def worker_main(settings: Settings, stop, drain, parent_pid: int) -> None:
     settle because the store or its disk failed is given back the moment the
     store answers again, not when its lease runs out.
     """
+    private_umask()  # inherited from the daemon already; said again for a worker started any other way
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the daemon decides
     # SIGTERM sent to every process of the service: finish the batch in hand, then exit. (Only a
     # flag: setting `stop` from a signal handler could deadlock on its lock.)

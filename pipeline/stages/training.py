@@ -35,6 +35,7 @@ from typing import Any
 
 from pipeline.catalog import Catalog
 from pipeline.errors import ConfigError
+from pipeline.privacy import FILE_MODE, make_private_dir
 from pipeline.stages.classify import FEATURES, RULE_ONLY_WEIGHTS, evidence, feature_rows, softmax_scores
 from pipeline.textnorm import fold
 
@@ -211,8 +212,9 @@ def save(model: TrainedModel, path: Path) -> None:
     """Written to a temporary file and renamed: workers loading it never see half a model."""
     import joblib
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".classifier-", suffix=".tmp")
+    os.fchmod(fd, FILE_MODE)  # the office group's workers read it; nobody else
     os.close(fd)
     try:
         joblib.dump({"pipeline": model.pipeline, "weights": model.weights, "info": model.info}, tmp)
@@ -244,7 +246,7 @@ _loaded: dict[Path, tuple[float, TrainedModel | None]] = {}
 
 @contextlib.contextmanager
 def _lock(path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -408,6 +408,28 @@ class Store:
             session.expunge(batch)
             return batch, list(batch.files)
 
+    # --- fixity -------------------------------------------------------------------
+
+    def recorded_originals(self, *, office: str | None) -> dict[str, tuple[int, str]]:
+        """Every archived original recorded for `office` (None: every office): SHA-256 → (batch, name) of
+        the first batch that holds it, to name the file when it is damaged or missing."""
+        found: dict[str, tuple[int, str]] = {}
+        with self.session() as session:
+            rows = session.execute(select(BatchFile.sha256, BatchFile.batch_id, BatchFile.name).join(Batch)
+                                   .where(*_of_office(office)).order_by(BatchFile.id))
+            for sha256, batch_id, name in rows:
+                found.setdefault(sha256, (batch_id, name))
+        return found
+
+    def recorded_anywhere(self, sha256s: Sequence[str]) -> set[str]:
+        """Which of these SHA-256 any office recorded (an original no batch names is an orphan)."""
+        found: set[str] = set()
+        with self.session() as session:
+            for start in range(0, len(sha256s), 500):
+                chunk = list(sha256s[start:start + 500])
+                found.update(session.scalars(select(BatchFile.sha256).where(BatchFile.sha256.in_(chunk)).distinct()))
+        return found
+
     def set_stage(self, batch_id: int, stage: str) -> None:
         with self.session(immediate=True) as session:
             lifecycle.enter_stage(self._batch(session, batch_id), stage)
