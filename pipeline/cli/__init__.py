@@ -16,7 +16,7 @@ import sys
 import traceback
 
 from pipeline import __version__, logs
-from pipeline.cli import admin, city, files, report, review, search
+from pipeline.cli import admin, city, files, pages, report, review, search, status
 from pipeline.cli.arguments import Parser, parse
 from pipeline.cli.render import with_office
 from pipeline.config import load_settings
@@ -38,7 +38,7 @@ def build_parser() -> Parser:
                         help="database URL (env DOSSIER_DB_URL; default SQLite in the data dir)")
     parser.add_argument("--debug", action="store_true", help="print the traceback of an error (to report a bug)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (files, search, admin, review, report, city):
+    for module in (files, search, admin, review, report, city, pages, status):
         module.register(commands)
     return parser
 

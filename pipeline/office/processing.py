@@ -74,20 +74,47 @@ class _Cache:
         self._store.cache_put(key, result)
 
 
-def process_batch(app: App, batch_id: int, *, owner: str) -> BatchOutcome:
-    """Process a batch that `owner` has claimed from the queue, renewing the claim while it works."""
+class Progress:
+    """What a daemon's worker is on, written to its status row (`dossier status`): batch, stage, page N of M.
+
+    Advisory: a store that fails to take it costs nothing but a stale line in `dossier status`.
+    """
+
+    def __init__(self, app: App, owner: str, *, enabled: bool) -> None:
+        self.store, self.owner, self.enabled = app.store, owner, enabled
+
+    def __call__(self, **progress: object) -> None:
+        if not self.enabled:
+            return
+        try:
+            self.store.heartbeat(self.owner, **progress)
+        except DossierError:
+            pass
+
+
+def process_batch(app: App, batch_id: int, *, owner: str, report_progress: bool = False) -> BatchOutcome:
+    """Process a batch that `owner` has claimed from the queue, renewing the claim while it works.
+
+    `report_progress`: write the batch and page being read to `owner`'s status row (daemon workers)."""
+    progress = Progress(app, owner, enabled=report_progress)
     with JobQueue(app.store, app.settings.queue).lease_kept(batch_id, owner):
-        return _process_claimed(app, batch_id)
+        try:
+            return _process_claimed(app, batch_id, progress)
+        finally:
+            progress(batch_id=None, source=None, stage=None, page=None, pages=None)
 
 
-def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
+def _process_claimed(app: App, batch_id: int, progress: Progress) -> BatchOutcome:
     batch, files = app.store.batch_files(batch_id)  # attempts already counts this one (the claim)
     clock = StageClock()
     where = [batch.source]  # the file an error is blamed on: a folder dossier's member while it is read
     try:
         app.store.set_stage(batch_id, Stage.RASTERIZE.value)
-        pages = _read_files(app, batch, files, clock, where)
+        progress(batch_id=batch_id, source=batch.source, stage=Stage.RASTERIZE.value, page=None,
+                 pages=_page_count(app, files) if progress.enabled else None)
+        pages = _read_files(app, batch, files, clock, where, progress)
         app.store.set_stage(batch_id, Stage.CLASSIFY.value)
+        progress(stage=Stage.CLASSIFY.value, page=None)
         with clock(Stage.SPLIT):
             groups = split.split(pages, app.catalog)
         with clock(Stage.CLASSIFY):
@@ -118,7 +145,17 @@ def _process_claimed(app: App, batch_id: int) -> BatchOutcome:
         return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
 
 
-def _read_files(app: App, batch, files: list[BatchFile], clock: StageClock, where: list[str]) -> list[PageText]:
+def _page_count(app: App, files: list[BatchFile]) -> int | None:
+    """How many pages the batch has (None: not known before reading it, e.g. a damaged file)."""
+    try:
+        return sum(rasterize.page_count(app.archive.path_for(f.sha256), f.media_type, limits=app.settings.limits)
+                   for f in files)
+    except (DossierError, OSError):
+        return None
+
+
+def _read_files(app: App, batch, files: list[BatchFile], clock: StageClock, where: list[str],
+                progress: Progress) -> list[PageText]:
     """Every page of every original, read; `where` names the file being read, for errors."""
     pages: list[PageText] = []
     cache = _Cache(app)
@@ -134,6 +171,7 @@ def _read_files(app: App, batch, files: list[BatchFile], clock: StageClock, wher
                 source = next(sources, None)
             if source is None:
                 break
+            progress(stage=Stage.OCR.value, page=len(pages) + 1)
             with clock(Stage.OCR):
                 pages.append(_read(app, source, cache))
         where.pop()

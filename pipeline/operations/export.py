@@ -25,3 +25,13 @@ def export_document(app: App, document_id: int, destination: Path, *, scope: str
     used = {page.batch_file_id for page in document.pages}
     return export_originals(app.archive, [(f.name, f.sha256) for f in files if f.id in used], destination,
                             folder=folder)
+
+
+def export_batch(app: App, batch_id: int, destination: Path, *, scope: str | None) -> list[ExportedFile]:
+    """Every original of a batch, into the folder `destination` (created if missing): a failed batch's
+    scan, to fix it (remove a password, rescan a page) and drop it again."""
+    batch, files = app.store.batch_files(batch_id)
+    what = f"batch {batch_id}"
+    require_in_scope(batch.office, scope, what=what, offices=app.offices)
+    require_originals_here(batch.office, app.settings.office.code, what=what, offices=app.offices, action="export")
+    return export_originals(app.archive, [(f.name, f.sha256) for f in files], destination, folder=True)
