@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 import time
 
@@ -19,7 +20,8 @@ WATCH_SECONDS = 2.0
 
 def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("status", help=_("is the daemon running, and what is each worker doing"))
-    p.add_argument("--watch", action="store_true", help=_("refresh every 2 seconds until Ctrl-C"))
+    p.add_argument("--watch", action="store_true",
+                   help=_("refresh every 2 seconds until Ctrl-C (with --json: one JSON object a line)"))
     p.add_argument("--json", action="store_true")
     add_office_options(p)
     p.set_defaults(handler=cmd_status)
@@ -39,7 +41,9 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> ExitCode:
     with App.open(settings) as app:
         while True:
             status = collect(app, office=scope)
-            if args.json:
+            if args.json and args.watch:  # one object a line (JSON Lines): a script reads each refresh
+                print(json.dumps(status.as_json(), ensure_ascii=False))
+            elif args.json:
                 print_json(status.as_json())
             else:
                 if args.watch and sys.stdout.isatty():
@@ -49,8 +53,8 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> ExitCode:
                 return ExitCode.OK
             sys.stdout.flush()
             time.sleep(WATCH_SECONDS)
-            if not sys.stdout.isatty():
-                print()
+            if not args.json and not sys.stdout.isatty():
+                print()  # refreshes written to a file or pipe stay apart
 
 
 def _render_status(status) -> None:
