@@ -109,3 +109,16 @@ def test_status_watch_refreshes_one_json_object_a_line(dossier):
         finally:
             watching.terminate()
     assert first["running"] is False and second["at"] >= first["at"]
+
+
+def test_status_rows_work_alike_on_both_stores(store):
+    """The status rows are in the store so that a citywide PostgreSQL store shows every machine's daemons."""
+    store.announce("host-a/100", role="worker", office="Q1", version="0.1.0")
+    store.announce("host-a/100", role="worker", office="Q1", version="0.1.0")  # a restart with the same pid
+    store.heartbeat("host-a/100", batch_id=7, source="a.pdf", stage="ocr", page=3, pages=9)
+    store.heartbeat("nobody/1", page=1)  # a process that never announced itself (an operator's ingest): ignored
+    [row] = store.processes(office="Q1")
+    assert (row.owner, row.host, row.pid, row.batch_id, row.page, row.pages) == ("host-a/100", "host-a", 100, 7, 3, 9)
+    assert store.processes(office="Q3") == []
+    store.forget_process("host-a/100")
+    assert store.processes(office=None) == []

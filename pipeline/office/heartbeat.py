@@ -17,6 +17,7 @@ from pipeline.office.queue import owner_name
 log = logs.get_logger("daemon")
 
 HEARTBEAT_SECONDS: Final = 10.0  # how often daemons and workers say in the store that they are alive
+RETRY_SECONDS: Final = 60.0  # after a heartbeat the store did not take
 
 
 class Heartbeat:
@@ -36,15 +37,18 @@ class Heartbeat:
     def beat(self, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
         if now >= self.next_at:
-            self.next_at = now + HEARTBEAT_SECONDS
-            self._quietly(lambda: self.store.heartbeat(self.owner))
+            written = self._quietly(lambda: self.store.heartbeat(self.owner))
+            # A store that is away is not asked again soon: each try may wait for its connect timeout.
+            self.next_at = now + (HEARTBEAT_SECONDS if written else RETRY_SECONDS)
 
     def stop(self) -> None:
         self._quietly(lambda: self.store.forget_process(self.owner))
 
     @staticmethod
-    def _quietly(write) -> None:
+    def _quietly(write) -> bool:
         try:
             write()
         except DossierError as error:
             logs.log_event(log, "status not written", level=20, reason=error.one_line())
+            return False
+        return True

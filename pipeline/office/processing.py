@@ -89,7 +89,7 @@ class Progress:
         try:
             self.store.heartbeat(self.owner, **progress)
         except DossierError:
-            pass
+            self.enabled = False  # the store is away: not asked again at every page of this batch
 
 
 def process_batch(app: App, batch_id: int, *, owner: str, report_progress: bool = False) -> BatchOutcome:

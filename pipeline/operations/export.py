@@ -16,9 +16,10 @@ def export_document(app: App, document_id: int, destination: Path, *, scope: str
     Only this office's: another office's originals are in its own archive. `folder`: `destination`
     is a folder even for one file (typed with a trailing slash).
     """
-    document = app.store.document(document_id)
+    from pipeline.operations.pages import find_document
+
+    document = find_document(app, document_id, scope=scope)  # a superseded one: the line names its successor
     what = f"document {document_id}"
-    require_in_scope(document.office, scope, what=what, offices=app.offices)
     require_originals_here(document.office, app.settings.office.code, what=what, offices=app.offices,
                            action="export")
     _, files = app.store.batch_files(document.batch_id)
