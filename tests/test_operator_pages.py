@@ -112,6 +112,8 @@ def test_a_reprocessed_batch_keeps_its_document_ids_and_a_superseded_one_points_
     assert gone.code == 3
     assert "no longer exists" in gone.err and "now in document D5" in gone.err and "dossier show 5" in gone.err
     assert dossier("show", "5").code == 0
+    exported = dossier("export", "2", "--to", str(tmp_path / "old.pdf"))
+    assert exported.code == 3 and "now in document D5" in exported.err
 
 
 def test_reprocessing_keeps_ids_on_both_stores_when_the_pages_match(store):
@@ -157,6 +159,8 @@ def test_a_failed_batch_is_dismissed_out_of_reprocess_failed_and_its_original_ex
     twice = dossier("dismiss", "1", "--reason", "again")
     assert twice.code == 2 and "only a failed batch" in twice.err
     assert dossier("dismiss", "B1").code == 2  # --reason is required
+    taken_up = dossier("reprocess", "B1", "--json")  # named by id, a dismissed batch is processed again
+    assert taken_up.json()[0]["status"] == "failed"
 
 
 def test_a_relabelled_document_shows_no_best_guess_equal_to_its_type_and_review_shows_name_and_title(dossier):

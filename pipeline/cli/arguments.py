@@ -57,11 +57,10 @@ def record_id(prefix: str) -> Callable[[str], int]:
         text = value.strip()
         if text[:1].upper() == prefix and text[1:2].isdigit():
             text = text[1:]
-        try:
-            return number(text)
-        except argparse.ArgumentTypeError:
-            raise argparse.ArgumentTypeError(_("'{value}' is not a {kind} id like {prefix}12 or 12").format(
-                value=printable(value), kind=_(_KINDS[prefix]), prefix=prefix)) from None
+        if text.isascii() and text.isdigit():
+            return number(text)  # out of range: the whole-number message says the range
+        raise argparse.ArgumentTypeError(_("'{value}' is not a {kind} id like {prefix}12 or 12").format(
+            value=printable(value), kind=_(_KINDS[prefix]), prefix=prefix))
 
     parse.__name__ = f"{_KINDS[prefix]} id"
     return parse
