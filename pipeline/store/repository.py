@@ -466,8 +466,9 @@ class Store:
                 .options(selectinload(Document.pages), selectinload(Document.fields)))}
             wanted = [tuple((file_ids[p.file_ordinal], p.file_page) for p in result.pages) for result in documents]
             kept = {key: previous.pop(key) for key in map(_span, wanted) if key in previous}
-            gone = list(previous.values())
-            for document in gone:
+            # What superseded documents held, read before they go.
+            gone = [(d.id, [(p.batch_file_id, p.file_page) for p in d.pages]) for d in previous.values()]
+            for document in previous.values():
                 session.delete(document)
             for n, document in enumerate(kept.values(), start=1):  # out of the way of the new ordinals
                 document.ordinal = -n
@@ -482,7 +483,6 @@ class Store:
                 document.needs_review, document.review_reasons = bool(result.review_reasons), list(result.review_reasons)
                 document.page_count, document.issue_date = len(result.pages), result.issue_date
                 document.details = {"classification": result.classification.evidence}
-                document.filed_at = utcnow()
                 document.pages = [
                     Page(number=n, batch_file_id=file_id, file_page=file_page, text=p.text,
                          confidence=round(p.confidence, 2), method=p.method, details=p.details,
@@ -499,13 +499,11 @@ class Store:
                                        detail=f"{result.classification.doc_type} "
                                               f"({result.classification.confidence:.2f})"
                                               + (" (same id as before)" if _span(pages) in kept else ""))
-            for document in gone:
-                first = (document.pages[0].batch_file_id, document.pages[0].file_page) if document.pages else None
-                successor = by_page.get(first)
-                session.merge(SupersededDocument(
-                    document_id=document.id, batch_id=batch_id, office=batch.office, successor_id=successor,
-                    pages=describe_pages(names, [(p.batch_file_id, p.file_page) for p in document.pages])))
-                lifecycle.record_event(session, "superseded", "info", batch=batch, document_id=document.id,
+            for document_id, held in gone:
+                successor = by_page.get(held[0]) if held else None
+                session.merge(SupersededDocument(document_id=document_id, batch_id=batch_id, office=batch.office,
+                                                 successor_id=successor, pages=describe_pages(names, held)))
+                lifecycle.record_event(session, "superseded", "info", batch=batch, document_id=document_id,
                                        detail=f"its pages are now in document {successor}" if successor
                                        else "its pages are in no document any more")
             pages = sum(len(d.pages) for d in documents)
