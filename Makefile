@@ -6,7 +6,8 @@
 PYTHON     ?= python3
 VENV       ?= .venv
 DATA_DIR   ?= var
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core
+# qpdf: the command a password-protected PDF's failure tells the operator to run (keeps its text layer).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils fonts-dejavu-core qpdf
 # Fonts of the independent evaluation set (bench/heldout): its own typefaces, not the samples'.
 BENCH_APT_PACKAGES := fonts-liberation2 fonts-freefont-ttf fonts-texgyre
 # A real browser, headless, for the test that renders `dossier report --html` (never needed to run dossier);

@@ -24,6 +24,7 @@ class BatchStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     DUPLICATE = "duplicate"
+    DISMISSED = "dismissed"  # failed, and an operator said it will not be fixed (original kept)
 
 
 @dataclass

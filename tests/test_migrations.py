@@ -6,7 +6,7 @@ import datetime as dt
 
 from alembic import command
 from conftest import indexed_store
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from pipeline.search import SearchQuery, search
 from pipeline.store import db
@@ -90,6 +90,28 @@ def test_revision_0004_downgrades_to_0003_and_upgrades_again(store_url):
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT id, district FROM batch ORDER BY id")).all() == [(1, "Q3"), (2, "Q1")]
         assert conn.scalar(text("SELECT district FROM document")) == "Q3"
+    store.init_schema()
+    assert [hit.document_id for hit in search(store, SearchQuery(text="đỗ thị lan")).hits] == [1]
+    store.dispose()
+
+
+def test_revision_0006_adds_superseded_documents_and_worker_status_and_downgrades(store_url):
+    store = indexed_store(store_url)
+    _at_revision(store, "0003")
+    _fill_revision_0003(store)
+    store.init_schema()  # to the newest revision: 0006 adds two empty tables beside the data
+    assert db.current_revision(store.engine) == db.head_revision() == "0006"
+    with store.engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM superseded_document")) == 0
+        assert conn.scalar(text("SELECT count(*) FROM worker_status")) == 0
+        assert conn.scalar(text("SELECT value FROM field")) == "ĐỖ THỊ LAN"
+    store.announce("host/1", role="daemon", office="Q1", version="0.1.0")
+
+    _at_revision(store, "0004", command.downgrade)
+    with store.engine.connect() as conn:
+        assert conn.scalar(text("SELECT office FROM document")) == "Q3"  # revision 0004's data kept
+        assert "worker_status" not in inspect(conn).get_table_names()
+        assert "superseded_document" not in inspect(conn).get_table_names()
     store.init_schema()
     assert [hit.document_id for hit in search(store, SearchQuery(text="đỗ thị lan")).hits] == [1]
     store.dispose()

@@ -28,7 +28,7 @@ def test_a_batch_failed_by_a_config_limit_is_filed_after_the_fix(office, tmp_pat
     o.cli.config = write_config(tmp_path / "fixed.toml", ONE_WORKER)  # the admin raises the limit again
     result = o.cli("reprocess", "--failed")
     assert result.code == 0, result.out + result.err
-    assert f"#{failed['batch_id']}" in result.out and "done" in result.out
+    assert f"B{failed['batch_id']}" in result.out and "done" in result.out
     [filed] = o.batches()
     assert filed["status"] == "done" and filed["reason"] is None and len(filed["documents"]) >= 1
     assert sum(len(p) for p in o.inbox.iterdir()) == 0

@@ -138,12 +138,13 @@ class TestCommands:
         assert dossier("relabel", "999", "--type", "notice").code == ExitCode.NOT_FOUND
         assert dossier("relabel", doc_id, "--type", "nonsense").code == ExitCode.USAGE
 
-        # Reprocessing replaces the batch's documents: what operators set survives it.
+        # Reprocessing files the batch's documents again: what operators set survives it, and the
+        # document found again on the same page keeps its id (issue 15).
         reprocessed = dossier("reprocess", str(listed[0]["batch_id"]))
         assert reprocessed.code == 0, reprocessed.out + reprocessed.err
         [batch] = dossier("batches", "--json").json()
         [new_id] = batch["documents"]
-        assert new_id != int(doc_id)
+        assert new_id == int(doc_id)
         again = dossier("show", str(new_id), "--json").json()
         assert again["doc_type"] == "notice" and again["fields"]["issue_date"] == "2024-03-12"
 

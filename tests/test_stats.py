@@ -34,6 +34,8 @@ def test_stats_show_queue_depth_stuck_claims_throughput_and_failures(store, tmp_
         store.file_documents(batch_id, [_pages(pages)], stage_ms={"ocr": 100})
     with event_log_unguarded(store), store.session() as session:  # backdated: the log is append-only otherwise
         session.execute(update(Event).where(Event.batch_id == ids[2]).values(at=utcnow() - dt.timedelta(hours=2)))
+        # one of the two filed within the hour was filed half an hour ago: not in the last 5 minutes
+        session.execute(update(Event).where(Event.batch_id == ids[1]).values(at=utcnow() - dt.timedelta(minutes=30)))
     # failed: two corrupt, one encrypted
     for batch_id, error in ((ids[3], CorruptFile("bad", stage=Stage.RASTERIZE, path="3.pdf")),
                             (ids[4], EncryptedFile("locked", stage=Stage.RASTERIZE, path="4.pdf")),
@@ -55,10 +57,12 @@ def test_stats_show_queue_depth_stuck_claims_throughput_and_failures(store, tmp_
     stats = collect(store, district="Q1", inbox=inbox, marker="READY")
 
     assert stats.by_status == {"received": 0, "archived": 0, "queued": 1, "processing": 1, "done": 3,
-                               "failed": 3, "duplicate": 0}
+                               "failed": 3, "duplicate": 0, "dismissed": 0}
     assert (stats.due_now, stats.waiting_retry, stats.stale_claims) == (0, 1, 1)
     assert stats.next_retry_at > utcnow() + dt.timedelta(minutes=9)
     assert (stats.pages_last_hour, stats.batches_last_hour, stats.pages_per_minute) == (5, 2, round(5 / 60, 2))
+    assert (stats.pages_last_5_minutes, stats.batches_last_5_minutes) == (3, 1)
+    assert stats.pages_per_minute_last_5_minutes == round(3 / 5, 2)  # the busy last minutes, not diluted
     assert [(g.code, g.count) for g in stats.failures] == [("corrupt", 2), ("encrypted", 1)]
     assert stats.failures[0].latest_reason == "5.pdf: rasterize: worse"
     assert stats.inbox_waiting == 1  # junk and partial copies are not waiting dossiers
@@ -72,3 +76,4 @@ def test_stats_on_the_command_line(dossier):
     assert "queue      queued 0  processing 0  done 0" in text.out and "inbox      1 waiting" in text.out
     data = dossier("stats", "--json").json()
     assert data["by_status"]["queued"] == 0 and data["inbox_waiting"] == 1 and data["pages_per_minute"] == 0
+    assert data["pages_per_minute_last_5_minutes"] == 0 and "last 5 min " in text.out and "last hour " in text.out

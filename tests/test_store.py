@@ -59,7 +59,12 @@ def test_filing_again_replaces_the_batch_documents(store_url):
     batch_id, _, _ = store.record_batch(source="ks.pdf", kind="file", district="Q1", sha256="a" * 64,
                                         files=[_file()])
     [first_id] = store.file_documents(batch_id, [_document("LÊ THỊ HÀ")], stage_ms={})
-    [doc_id] = store.file_documents(batch_id, [_document("NGUYỄN VĂN AN")], stage_ms={})
+    [same_id] = store.file_documents(batch_id, [_document("NGUYỄN VĂN AN")], stage_ms={})
+    assert same_id == first_id  # the same pages: the same document, read again (issue 15)
+    assert [f.value for f in store.document(same_id).fields] == ["NGUYỄN VĂN AN"]
+    two_pages = _document("NGUYỄN VĂN AN")
+    two_pages.pages.append(PageText(0, 2, "trang 2", 90.0, "ocr"))
+    [doc_id] = store.file_documents(batch_id, [two_pages], stage_ms={})
     [row] = batch_rows(store)
     assert row["documents"] == [doc_id]
     assert doc_id > first_id  # an id an operator noted never comes back as another document

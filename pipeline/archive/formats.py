@@ -83,7 +83,7 @@ def media_type_of(path: Path) -> str:
     if media_type is None:
         raise UnsupportedFile(
             f"not a PDF or image file ({_describe(head)})", stage=Stage.INTAKE, path=str(path),
-            remedy="drop PDF, TIFF, JPEG, PNG, BMP, WebP or HEIC scans only",
+            remedy="drop PDF, TIFF, JPEG, PNG, BMP, WebP, GIF or HEIC scans only",
         )
     return media_type
 

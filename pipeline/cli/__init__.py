@@ -21,7 +21,7 @@ import sys
 import traceback
 
 from pipeline import __version__, logs, privacy, roles
-from pipeline.cli import admin, audit, city, files, integrity, report, review, search
+from pipeline.cli import admin, audit, city, files, integrity, pages, report, review, search, status
 from pipeline.cli.arguments import Parser, parse
 from pipeline.cli.render import MaskingStream, with_office
 from pipeline.config import load_settings
@@ -44,7 +44,7 @@ def build_parser() -> Parser:
                         help="database URL (env DOSSIER_DB_URL; default SQLite in the data dir)")
     parser.add_argument("--debug", action="store_true", help="print the traceback of an error (to report a bug)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (files, search, admin, review, report, city, audit, integrity):
+    for module in (files, search, admin, review, report, city, pages, status, audit, integrity):
         module.register(commands)
     for name, command in commands.choices.items():
         if name in _REVEALING_COMMANDS:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from pipeline.cli.arguments import whole_number
+from pipeline.cli.arguments import batch_id
 from pipeline.cli.render import add_office_options, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
 from pipeline.errors import ExitCode, UsageError
+from pipeline.i18n import _
 from pipeline.office.app import App
 
 
@@ -20,7 +22,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_watch)
 
     p = commands.add_parser("reprocess", help="run batches again from their archived originals")
-    p.add_argument("batch_ids", nargs="*", type=whole_number(1), metavar="BATCH_ID")
+    p.add_argument("batch_ids", nargs="*", type=batch_id, metavar="BATCH_ID")
     p.add_argument("--failed", action="store_true", help="every failed batch")
     p.add_argument("--queue", action="store_true",
                    help="put them back in the queue for the daemon instead of processing them here")
@@ -28,7 +30,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_office_options(p)
     p.set_defaults(handler=cmd_reprocess)
 
-    p = commands.add_parser("stats", help="queue depth, pages per minute over the last hour, failures by reason")
+    p = commands.add_parser("stats", help="queue depth, pages per minute over the last 5 minutes and the last hour, "
+                                         "failures by reason")
     p.add_argument("--json", action="store_true")
     add_office_options(p)
     p.set_defaults(handler=cmd_stats)
@@ -53,6 +56,7 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.reprocess import reprocess
+    from pipeline.operations.status import daemon_running
 
     if bool(args.batch_ids) == args.failed:
         raise UsageError("give batch ids or --failed (one of the two)",
@@ -62,6 +66,12 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
         ids = (app.store.failed_batch_ids(district=scope) if args.failed
                else list(dict.fromkeys(args.batch_ids)))
         results = reprocess(app, ids, queue_only=args.queue, scope=scope)
+        idle = args.queue and any(r.status == "queued" for r in results) and not daemon_running(
+            app, office=settings.office.code)
+    if idle:  # queued for nobody: said on stderr, so that --json output stays what scripts read
+        print("dossier: " + _("warning: no daemon is running for office {office}: the queued batches wait until "
+                              "one starts (systemctl start dossier, or dossier watch)").format(
+            office=settings.office.code), file=sys.stderr)
     if args.json:
         print_json([{"batch_id": r.batch_id, "source": r.source, "status": r.status, "note": r.note or None,
                      "documents": list(r.document_ids)} for r in results])
@@ -70,7 +80,7 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
             print("nothing to reprocess")
         for r in results:
             detail = f"{len(r.document_ids)} document(s)" if r.status == "done" else r.note
-            print(f"#{r.batch_id:<5} {r.status:<8} {r.source}" + (f"  {detail}" if detail else ""))
+            print(f"B{r.batch_id:<5} {r.status:<8} {r.source}" + (f"  {detail}" if detail else ""))
     wanted = "queued" if args.queue else "done"
     return ExitCode.OK if all(r.status == wanted for r in results) else ExitCode.BATCH_FAILED
 
@@ -99,8 +109,11 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if stats.inbox_empty_folders:
         waiting += f", {stats.inbox_empty_folders} empty folder(s) left alone"
     print(f"inbox      {waiting}  ({settings.inbox_dir})")
-    print(f"last hour  {stats.pages_per_minute:g} pages/min  ({stats.pages_last_hour} page(s), "
-          f"{stats.batches_last_hour} batch(es) filed)")
+    print(_("last 5 min {rate:g} pages/min  ({pages} page(s), {batches} batch(es) filed)").format(
+        rate=stats.pages_per_minute_last_5_minutes, pages=stats.pages_last_5_minutes,
+        batches=stats.batches_last_5_minutes))
+    print(_("last hour  {rate:g} pages/min  ({pages} page(s), {batches} batch(es) filed)").format(
+        rate=stats.pages_per_minute, pages=stats.pages_last_hour, batches=stats.batches_last_hour))
     if stats.failures:
         print("failures   (see `dossier batches --status failed`, fix, then `dossier reprocess --failed`)")
         for group in stats.failures:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from pipeline.errors import ExitCode, UsageError, printable
+from pipeline.i18n import _
 from pipeline.logs import mask_ids
 
 # Ids and offsets are 64-bit integers in both stores; larger ones cannot exist.
@@ -47,6 +48,28 @@ def whole_number(low: int, high: int = MAX_ID) -> Callable[[str], int]:
 
     parse.__name__ = "number"  # argparse names the type in its message
     return parse
+
+
+def record_id(prefix: str) -> Callable[[str], int]:
+    """An argparse type for a batch (`B12`) or document (`D34`) id: as shown, or the plain number."""
+    number = whole_number(1)
+
+    def parse(value: str) -> int:
+        text = value.strip()
+        if text[:1].upper() == prefix and text[1:2].isdigit():
+            text = text[1:]
+        if text.isascii() and text.isdigit():
+            return number(text)  # out of range: the whole-number message says the range
+        raise argparse.ArgumentTypeError(_("'{value}' is not a {kind} id like {prefix}12 or 12").format(
+            value=printable(value), kind=_(_KINDS[prefix]), prefix=prefix))
+
+    parse.__name__ = f"{_KINDS[prefix]} id"
+    return parse
+
+
+_KINDS = {"B": "batch", "D": "document"}
+document_id = record_id("D")
+batch_id = record_id("B")
 
 
 def check_text(args: argparse.Namespace) -> None:

@@ -7,11 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.cli.arguments import whole_number
+from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, document_id, whole_number
 from pipeline.cli.render import Progress, add_office_options, office_scope, print_json
 from pipeline.cli.views import batch_view, document_view
 from pipeline.config import Settings
-from pipeline.domain import BatchStatus
+from pipeline.domain import OPERATOR, BatchStatus
 from pipeline.errors import ExitCode, UsageError
 from pipeline.i18n import _
 from pipeline.office.app import App
@@ -34,7 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser("show", help="show one document")
-    p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
+    p.add_argument("document_id", type=document_id, metavar="DOC_ID")
     p.add_argument("--text", action="store_true", help="print the full text of every page")
     p.add_argument("--json", action="store_true")
     add_office_options(p)
@@ -42,6 +42,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser("batches", help="list batches (dropped files or folders) and their state")
     p.add_argument("--status", choices=[s.value for s in BatchStatus])
+    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=50, metavar="N",
+                   help=_("batches to show (default 50)"))
+    p.add_argument("--offset", type=whole_number(0, MAX_OFFSET), default=0, metavar="N",
+                   help=_("skip the first N batches"))
     p.add_argument("--json", action="store_true")
     add_office_options(p)
     p.set_defaults(handler=cmd_batches)
@@ -49,6 +53,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser("types", help="list the catalog of document types")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_types)
+
+
+# How a batch processed by `ingest` ended, said as the batch's status (`dossier batches`).
+_AS_BATCH_STATUS = {"retry": BatchStatus.QUEUED.value}
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> ExitCode:
@@ -92,9 +100,11 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
         report = ingest_paths(app, paths, procedure=args.procedure,
                               on_progress=lambda p: progress.update(p.done, p.total, p.name))
     failed = report.failed
+    ended = {o.batch_id: _AS_BATCH_STATUS.get(o.status, o.status) for o in report.outcomes}
     if args.json:
         print_json({
-            "batches": [{"batch_id": i.batch_id, "source": i.source, "status": i.status,
+            # How each batch ended here (done, failed, queued for a retry), not how intake left it.
+            "batches": [{"batch_id": i.batch_id, "source": i.source, "status": ended.get(i.batch_id, i.status),
                          "duplicate_of": i.duplicate_of} for i in report.intakes],
             "filed": [{"batch_id": o.batch_id, "source": o.source, "documents": list(o.document_ids)}
                       for o in report.outcomes if o.status == "done"],
@@ -107,7 +117,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
         print(f"{len(filed)} batch(es) filed ({sum(len(o.document_ids) for o in filed)} document(s)), "
               f"{len(duplicates)} duplicate(s), {len(failed)} failed")
         for item in duplicates:
-            print(f"  duplicate: {item.source} (same content as batch {item.duplicate_of})")
+            print("  " + _("duplicate: {source} (same content as batch B{batch})").format(
+                source=item.source, batch=item.duplicate_of))
         for _source, error in failed:
             print(f"  FAILED {error.one_line()}", file=sys.stderr)
     return ExitCode.BATCH_FAILED if failed else ExitCode.OK
@@ -115,24 +126,33 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations import audit
-    from pipeline.operations.scope import require_in_scope
+    from pipeline.operations.pages import find_document, origins
 
     with App.open(settings) as app:
-        document = app.store.document(args.document_id)
-        require_in_scope(document.office, office_scope(settings, args), what=f"document {args.document_id}",
-                         offices=app.offices)
+        document = find_document(app, args.document_id, scope=office_scope(settings, args))
+        _batch, files = app.store.batch_files(document.batch_id)
         view = document_view(document)
         audit.record(app, "show", office=document.office, batch_id=document.batch_id, document_id=document.id,
                      detail="with its text" if args.text or args.json else None)
+        view["origin"] = [o.as_json() for o in origins(document, files)]
+        shown_origin = [_("from file {file}, page {pages}").format(file=o.file, pages=o.span) if len(o.pages) == 1
+                        else _("from file {file}, pages {pages}").format(file=o.file, pages=o.span)
+                        for o in origins(document, files)]
     if args.json:
         print_json(view)
         return ExitCode.OK
-    print(f"Document #{view['document_id']}  {view['doc_type']} (confidence {view['doc_type_confidence']:.2f})")
-    print(f"  source   {view['source']}  (batch {view['batch_id']}, {view['pages']} page(s), office {view['office']})")
+    print(_("Document D{id}  {type} (confidence {confidence:.2f})").format(
+        id=view["document_id"], type=view["doc_type"], confidence=view["doc_type_confidence"]))
+    print(f"  source   {view['source']}  (batch B{view['batch_id']}, {view['pages']} page(s), office {view['office']})")
+    for line in shown_origin:
+        print(f"  pages    {line}")
     if view["review_reasons"]:
         print(f"  review   {'; '.join(view['review_reasons'])}")
     for f in view["field_details"]:
-        print(f"  {f['name']:<16} {f['value']}  (confidence {f['confidence']:.2f}, page {f['page']})")
+        where = (_("set by hand") if f["source"] == OPERATOR
+                 else _("confidence {confidence:.2f}").format(confidence=f["confidence"])
+                 + (_(", page {page}").format(page=f["page"]) if f["page"] is not None else ""))
+        print(f"  {f['name']:<16} {f['value']}  ({where})")
     if args.text:
         for number, text in enumerate(view["page_texts"], start=1):
             print(f"\n--- page {number} ---\n{text}")
@@ -140,25 +160,32 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
 
 def cmd_batches(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    scope = office_scope(settings, args)
     with App.open(settings) as app:
-        rows = [batch_view(b) for b in app.store.batches(status=args.status, office=office_scope(settings, args))]
+        rows = [batch_view(b) for b in app.store.batches(status=args.status, office=scope, limit=args.limit,
+                                                         offset=args.offset)]
+        total = app.store.count_batches(args.status, office=scope)
     if args.json:
         print_json(rows)
         return ExitCode.OK
     if not rows:
-        print("no batches")
+        print(_("no batches") if not total else _("no batches past --offset {offset}").format(offset=args.offset))
     for row in rows:
-        line = (f"#{row['batch_id']:<5} {row['office']:<10} {row['status']:<10} attempts={row['attempts']}  "
+        line = (f"B{row['batch_id']:<5} {row['office']:<10} {row['status']:<10} attempts={row['attempts']}  "
                 f"{row['updated_at']}  {row['source']}")
         if row["status"] == BatchStatus.DUPLICATE:
-            line += f"  (duplicate of batch {row['duplicate_of']})"
+            line += "  " + _("(duplicate of batch B{batch})").format(batch=row["duplicate_of"])
         if row["first_copy"]:
-            line += f"  (received first by another office: batch {row['first_copy']})"
+            line += "  " + _("(received first by another office: batch B{batch})").format(batch=row["first_copy"])
         if row["procedure"]:
             line += f"  [{row['procedure']}" + (" — incomplete]" if row["missing_documents"] else "]")
         print(line)
         if row["reason"]:
             print(f"       stage={row['stage']}  {row['reason']}")
+    last = args.offset + len(rows)
+    if rows and (args.offset or last < total):
+        print(_("showing {first}-{last} of {total}").format(first=args.offset + 1, last=last, total=total)
+              + ("; " + _("more: --offset {offset}").format(offset=last) if last < total else ""))
     return ExitCode.OK
 
 

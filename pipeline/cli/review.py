@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli.arguments import MAX_LIMIT, whole_number
+from pipeline.cli.arguments import MAX_LIMIT, document_id, whole_number
 from pipeline.cli.render import add_office_options, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
+from pipeline.i18n import _
 from pipeline.office.app import App
 
 
@@ -20,14 +21,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_review)
 
     p = commands.add_parser("relabel", help="set a document's type by hand (fields are extracted again)")
-    p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
+    p.add_argument("document_id", type=document_id, metavar="DOC_ID")
     p.add_argument("--type", dest="doc_type", required=True, metavar="T", help="catalog id (see `dossier types`)")
     p.add_argument("--json", action="store_true")
     add_office_options(p)
     p.set_defaults(handler=cmd_relabel)
 
     p = commands.add_parser("set-field", help="set a document's field by hand: NAME=VALUE")
-    p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID")
+    p.add_argument("document_id", type=document_id, metavar="DOC_ID")
     p.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
     p.add_argument("--json", action="store_true")
     add_office_options(p)
@@ -60,13 +61,14 @@ def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
         print("no documents need review")
     for row in rows:
         if row["kind"] == "dossier":
-            print(f"batch #{row['batch_id']:<5} {row['office']:<10} incomplete {row['procedure']:<18} "
+            print(f"B{row['batch_id']:<5} {row['office']:<10} incomplete {row['procedure']:<18} "
                   f"documents {', '.join(map(str, row['documents'])) or '-'}  {row['source']}")
         else:
-            guess = f" (best guess {row['best_guess']})" if row["best_guess"] else ""
-            name = row["fields"].get("full_name", "")
-            print(f"#{row['document_id']:<5} {row['office']:<10} {row['doc_type']:<26} "
-                  f"{row['doc_type_confidence']:.2f}{guess}  {name}  {row['source']}")
+            guess = " " + _("(best guess {type})").format(type=row["best_guess"]) if row["best_guess"] else ""
+            print(f"D{row['document_id']:<5} {row['office']:<10} {row['doc_type']:<26} "
+                  f"{row['doc_type_confidence']:.2f}{guess}  {row['name'] or '-'}  {row['source']}")
+            if row["title"]:
+                print("       " + _("title: {title}").format(title=row["title"]))
         for reason in row["review_reasons"]:
             print(f"       - {reason}")
     return ExitCode.OK
@@ -102,7 +104,7 @@ def _render_corrections(corrections, as_json: bool) -> ExitCode:
                     for c in corrections])
         return ExitCode.OK
     for c in corrections:
-        print(f"#{c.document_id} {c.what}: {c.before or '(none)'} → {c.after}")
+        print(f"D{c.document_id} {c.what}: {c.before or '(none)'} → {c.after}")
     last = corrections[-1]
     if last.review_reasons:
         print("still needs review: " + "; ".join(last.review_reasons))

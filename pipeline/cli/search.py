@@ -7,10 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, whole_number
+from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, batch_id, document_id, whole_number
 from pipeline.cli.render import add_office_options, date_argument, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
+from pipeline.i18n import _
 from pipeline.office.app import App
 
 BOLD, RESET = "\033[1m", "\033[0m"
@@ -50,11 +51,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_office_options(p)
     p.set_defaults(handler=cmd_search)
 
-    p = commands.add_parser("export", help="write a document's original file, verified against its SHA-256")
-    p.add_argument("document_id", type=whole_number(1), metavar="DOC_ID", help="a document id from `dossier search`")
+    p = commands.add_parser("export", help="write a document's original file, verified against its SHA-256; "
+                                           "with --pages only its own pages, as a searchable PDF")
+    p.add_argument("document_id", type=document_id, metavar="DOC_ID", nargs="?",
+                   help="a document id from `dossier search` (D34 or 34)")
     p.add_argument("--to", required=True, metavar="PATH",
                    help="a file or folder (a trailing / means a folder, created if missing); a document read "
                         "from several files of a folder dossier needs a folder; existing files are never overwritten")
+    p.add_argument("--pages", action="store_true",
+                   help=_("only the document's own pages, as a PDF (--to FILE.pdf) whose invisible text layer "
+                          "holds the words read: searchable in any PDF reader"))
+    p.add_argument("--batch", type=batch_id, metavar="BATCH_ID",
+                   help=_("instead of a document: every original of this batch (a failed one too), into --to DIR"))
     p.add_argument("--json", action="store_true", help="print what was written as JSON")
     add_office_options(p)
     p.set_defaults(handler=cmd_export)
@@ -96,7 +104,7 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> ExitCode:
         name = hit.fields.get("full_name", "")
         ident = hit.fields.get("id_number", "")
         office = f"{hit.office:<10} " if getattr(args, "all_offices", False) else ""  # else: all this office's
-        print(f"#{hit.document_id:<6} {office}{hit.doc_type:<26} {name:<28} {ident:<12}  {hit.source}")
+        print(f"D{hit.document_id:<6} {office}{hit.doc_type:<26} {name:<28} {ident:<12}  {hit.source}")
         if hit.snippet:
             print(f"        {highlight(hit.snippet, hit.highlights, bold=bold)}")
     if results.total_capped or last < results.total:
@@ -121,6 +129,15 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if args.to.strip() in ("", "-"):
         raise UsageError(f"--to {args.to!r} is not a file or folder name (export does not write to standard output)",
                          remedy="give a file or folder, e.g. --to ~/Desktop/")
+    if (args.batch is None) == (args.document_id is None):
+        raise UsageError(_("give a document id or --batch BATCH_ID (one of the two)"),
+                         remedy=_("dossier export D34 --to FILE, or dossier export --batch B12 --to DIR"))
+    if args.batch is not None and args.pages:
+        raise UsageError(_("--pages exports a document's pages: give a document id, not --batch"))
+    if args.pages:
+        return _export_pages(settings, args)
+    if args.batch is not None:
+        return _export_batch(settings, args)
     with App.open(settings) as app:
         exported = export_document(app, args.document_id, Path(args.to).expanduser(),
                                    scope=office_scope(settings, args), folder=args.to.endswith(os.sep))
@@ -130,4 +147,33 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
         return ExitCode.OK
     for f in exported:
         print(f"wrote {f.path}  (original {f.name}, SHA-256 {f.sha256} verified)")
+    return ExitCode.OK
+
+
+def _export_pages(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.operations.pages import export_pages_pdf
+
+    destination = Path(args.to).expanduser()
+    with App.open(settings) as app:
+        count = export_pages_pdf(app, args.document_id, destination, scope=office_scope(settings, args))
+    if args.json:
+        print_json({"document_id": args.document_id, "pages": count, "path": str(destination)})
+        return ExitCode.OK
+    print(_("wrote {path}  ({count} page(s) of D{id}, with the text read as a searchable layer)").format(
+        path=destination, count=count, id=args.document_id))
+    return ExitCode.OK
+
+
+def _export_batch(settings: Settings, args: argparse.Namespace) -> ExitCode:
+    from pipeline.operations.export import export_batch
+
+    with App.open(settings) as app:
+        exported = export_batch(app, args.batch, Path(args.to).expanduser(), scope=office_scope(settings, args))
+    if args.json:
+        print_json({"batch_id": args.batch,
+                    "files": [{"name": f.name, "sha256": f.sha256, "path": str(f.path)} for f in exported]})
+        return ExitCode.OK
+    for f in exported:
+        print(_("wrote {path}  (original {name} of B{batch}, SHA-256 {sha256} verified)").format(
+            path=f.path, name=f.name, batch=args.batch, sha256=f.sha256))
     return ExitCode.OK

@@ -51,6 +51,6 @@ def document_view(document: Document) -> dict[str, Any]:
         # How each page was read: text layer or OCR, preprocessing steps, orientation.
         "page_details": [{"page": p.number, "method": p.method, "confidence": p.confidence, **p.details}
                          for p in document.pages],
-        "field_details": [{"name": f.name, "value": f.value, "confidence": f.confidence, "page": f.page}
-                          for f in document.fields],
+        "field_details": [{"name": f.name, "value": f.value, "confidence": f.confidence, "page": f.page,
+                           "source": f.source} for f in document.fields],
     }

@@ -12,6 +12,7 @@ due, and exits.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import math
 import os
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from pipeline import logs
+from pipeline import __version__, logs
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
 from pipeline.errors import (ConfigError, ExitCode, IncompleteFile, Stage, TransientError, as_dossier_error,
@@ -33,6 +34,7 @@ from pipeline.office.app import App
 from pipeline.office.inbox import take
 from pipeline.office.intake import shown_name
 from pipeline.office.outage import Outage
+from pipeline.office.heartbeat import Heartbeat
 from pipeline.office.queue import JobQueue
 from pipeline.office.watcher import InboxWatcher
 from pipeline.office.worker import WorkerPool
@@ -97,15 +99,17 @@ class Daemon:
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         released: list[int] = []
         chores = _Chores(app, self.chores, every=self.settings.inbox.rescan_seconds)
+        heartbeat = Heartbeat(app, role="daemon")
         try:
             self._recover(app, queue)
+            heartbeat.start()
             logs.log_event(log, "started", inbox=self.inbox, workers=pool.size, once=self.once or None,
                            store=app.store.engine.url.render_as_string(hide_password=True), pid=os.getpid())
             pool.start()
             if not self.once:
                 watcher.start()
                 chores.start()
-            self._loop(app, queue, pool, watcher, report)
+            self._loop(app, queue, pool, watcher, report, heartbeat)
         finally:
             if self._signals:
                 logs.log_event(log, "stopping", grace_s=self.settings.queue.shutdown_seconds)
@@ -114,6 +118,7 @@ class Daemon:
             released = pool.stop(queue, grace=self.settings.queue.shutdown_seconds,
                                  hurry=lambda: self._signals > 1)
             report.statuses = _statuses(app, report.taken)
+            heartbeat.stop()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
             logs.log_event(log, "stopped", taken=len(report.taken), requeued=len(released) or None)
@@ -133,7 +138,7 @@ class Daemon:
                 leftover.unlink(missing_ok=True)
 
     def _loop(self, app: App, queue: JobQueue, pool: WorkerPool, watcher: InboxWatcher,
-              report: DaemonReport) -> None:
+              report: DaemonReport, heartbeat: Heartbeat | None = None) -> None:
         maintenance_seconds = self.settings.inbox.rescan_seconds
         next_maintenance = time.monotonic() + maintenance_seconds
         upkeep = Outage("queue upkeep", log)
@@ -152,6 +157,8 @@ class Daemon:
                     upkeep.recovered()
             except TransientError as error:  # the store is away: the workers wait for it too
                 upkeep.failed(error)
+            if heartbeat:
+                heartbeat.beat(now)
             if self.once and not watcher.tracker.settling():
                 report.left_alone = [f"{shown_name(p.name)}: an empty folder" for p in watcher.tracker.empty_folders()]
                 pool.drain()
@@ -240,7 +247,9 @@ def _single_daemon(data_dir: Path) -> Iterator[None]:
             logs.log_event(log, "inbox lock unavailable", level=30, reason=str(exc))
         handle.seek(0)
         handle.truncate()
-        handle.write(f"pid {os.getpid()}\n")
+        # Read by `dossier status` on this machine (one "key value" a line).
+        handle.write(f"pid {os.getpid()}\nsince {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}\n"
+                     f"version {__version__}\n")
         handle.flush()
         yield
 

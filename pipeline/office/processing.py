@@ -78,26 +78,52 @@ class _Cache:
         self._store.cache_put(key, result)
 
 
+class Progress:
+    """What a daemon's worker is on, written to its status row (`dossier status`): batch, stage, page N of M.
+
+    Advisory: a store that fails to take it costs nothing but a stale line in `dossier status`.
+    """
+
+    def __init__(self, app: App, owner: str, *, enabled: bool) -> None:
+        self.store, self.owner, self.enabled = app.store, owner, enabled
+
+    def __call__(self, **progress: object) -> None:
+        if not self.enabled:
+            return
+        try:
+            self.store.heartbeat(self.owner, **progress)
+        except DossierError:
+            self.enabled = False  # the store is away: not asked again at every page of this batch
+
+
 def process_batch(app: App, batch_id: int, *, owner: str, readers: PageReaders | None = None,
-                  on_page: PageHeard | None = None) -> BatchOutcome:
+                  on_page: PageHeard | None = None, report_progress: bool = False) -> BatchOutcome:
     """Process a batch that `owner` has claimed from the queue, renewing the claim while it works.
 
     `readers`: page-reader processes to read its pages in parallel (`dossier ingest`); `on_page(page,
-    file name)` hears of every page once read, in order (the progress bar).
+    file name)` hears of every page once read, in order (the progress bar); `report_progress`: write
+    the batch and page being read to `owner`'s status row (daemon workers, `dossier status`).
     """
+    progress = Progress(app, owner, enabled=report_progress)
     with JobQueue(app.store, app.settings.queue).lease_kept(batch_id, owner):
-        return _process_claimed(app, batch_id, readers, on_page)
+        try:
+            return _process_claimed(app, batch_id, progress, readers, on_page)
+        finally:
+            progress(batch_id=None, source=None, stage=None, page=None, pages=None)
 
 
-def _process_claimed(app: App, batch_id: int, readers: PageReaders | None = None,
+def _process_claimed(app: App, batch_id: int, progress: Progress, readers: PageReaders | None = None,
                      on_page: PageHeard | None = None) -> BatchOutcome:
     batch, files = app.store.batch_files(batch_id)  # attempts already counts this one (the claim)
     clock = StageClock()
     where = [batch.source]  # the file an error is blamed on: a folder dossier's member while it is read
     try:
         app.store.set_stage(batch_id, Stage.RASTERIZE.value)
-        pages = _read_files(app, batch, files, clock, where, readers=readers, on_page=on_page)
+        progress(batch_id=batch_id, source=batch.source, stage=Stage.RASTERIZE.value, page=None,
+                 pages=_page_count(app, files) if progress.enabled else None)
+        pages = _read_files(app, batch, files, clock, where, progress, readers=readers, on_page=on_page)
         app.store.set_stage(batch_id, Stage.CLASSIFY.value)
+        progress(stage=Stage.CLASSIFY.value, page=None)
         with clock(Stage.SPLIT):
             groups = split.split(pages, app.catalog)
         with clock(Stage.CLASSIFY):
@@ -128,8 +154,18 @@ def _process_claimed(app: App, batch_id: int, readers: PageReaders | None = None
         return _settle(app, batch_id, batch.source, batch.attempts, error, clock.total_ms)
 
 
-def _read_files(app: App, batch, files: list[BatchFile], clock: StageClock, where: list[str], *,
-                readers: PageReaders | None = None, on_page: PageHeard | None = None) -> list[PageText]:
+def _page_count(app: App, files: list[BatchFile]) -> int | None:
+    """How many pages the batch has (None: not known before reading it, e.g. a damaged file)."""
+    try:
+        return sum(rasterize.page_count(app.archive.path_for(f.sha256), f.media_type, limits=app.settings.limits)
+                   for f in files)
+    except (DossierError, OSError):
+        return None
+
+
+def _read_files(app: App, batch, files: list[BatchFile], clock: StageClock, where: list[str],
+                progress: Progress, *, readers: PageReaders | None = None,
+                on_page: PageHeard | None = None) -> list[PageText]:
     """Every page of every original, read in order; `where` names the file being read, for errors.
 
     With `readers` of more than one process, pages are rendered here one at a time and read by
@@ -155,8 +191,13 @@ def _read_files(app: App, batch, files: list[BatchFile], clock: StageClock, wher
                 yield source, name
             where.pop()
 
-    heard = on_page or (lambda _page, _name: None)
     pages: list[PageText] = []
+
+    def heard(page: PageText, name: str) -> None:
+        progress(stage=Stage.OCR.value, page=len(pages))
+        if on_page is not None:
+            on_page(page, name)
+
     if readers is not None and readers.parallel:
         mark, rendering_before = time.monotonic(), clock.ms[Stage.RASTERIZE.value]
         try:

@@ -28,6 +28,7 @@ from pipeline import logs
 from pipeline.config import Settings
 from pipeline.errors import DossierError, StoreUnavailable
 from pipeline.office.app import App
+from pipeline.office.heartbeat import Heartbeat
 from pipeline.office.outage import MAX_DELAY_SECONDS, Outage
 from pipeline.office.pages import PageReaders, sigint_ignored
 from pipeline.office.processing import process_batch
@@ -74,26 +75,40 @@ def worker_main(settings: Settings, stop, drain, parent_pid: int) -> None:
         return
     with app:
         queue = JobQueue(app.store, settings.queue)
-        while running():
-            draining = drain.is_set()  # read before claiming: work queued before the drain is still done
-            try:
-                batch_id = queue.claim_next(owner, district=settings.office.district)
-            except StoreUnavailable as error:
-                stop.wait(outage.failed(error))
-                if not patient(draining):
-                    break
-                continue
-            outage.recovered()
-            if batch_id is None:
-                if draining:
-                    break
-                stop.wait(IDLE_POLL_SECONDS)
-                continue
-            logs.log_event(log, "claimed", batch=batch_id, stage="queue", owner=owner)
-            try:
-                process_batch(app, batch_id, owner=owner)
-            except DossierError as error:  # the store (or its disk) failed while the batch was being settled
-                _give_back(queue, batch_id, owner, error, outage, wait=stop.wait, keep_trying=running)
+        heartbeat = Heartbeat(app, role="worker")
+        heartbeat.start()
+        try:
+            _work(app, queue, settings, owner, outage, heartbeat, running=running, patient=patient, stop=stop,
+                  drain=drain)
+        finally:
+            heartbeat.stop()
+
+
+def _work(app: App, queue: JobQueue, settings: Settings, owner: str, outage: Outage, heartbeat: Heartbeat, *,
+          running, patient,
+          stop, drain) -> None:
+    """Claim and process batches until told to stop."""
+    while running():
+        heartbeat.beat()
+        draining = drain.is_set()  # read before claiming: work queued before the drain is still done
+        try:
+            batch_id = queue.claim_next(owner, district=settings.office.district)
+        except StoreUnavailable as error:
+            stop.wait(outage.failed(error))
+            if not patient(draining):
+                break
+            continue
+        outage.recovered()
+        if batch_id is None:
+            if draining:
+                break
+            stop.wait(IDLE_POLL_SECONDS)
+            continue
+        logs.log_event(log, "claimed", batch=batch_id, stage="queue", owner=owner)
+        try:
+            process_batch(app, batch_id, owner=owner, report_progress=True)
+        except DossierError as error:  # the store (or its disk) failed while the batch was being settled
+            _give_back(queue, batch_id, owner, error, outage, wait=stop.wait, keep_trying=running)
 
 
 def _open_app(settings: Settings, outage: Outage, *, wait, keep_trying) -> App | None:

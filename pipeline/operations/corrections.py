@@ -45,11 +45,28 @@ def documents_to_review(store: Store, *, doc_type: str | None = None, limit: int
         "source": d.batch.source,
         "doc_type": d.doc_type,
         "doc_type_confidence": d.doc_type_confidence,
-        "best_guess": (d.details.get("classification") or {}).get("best_guess"),
+        "best_guess": _best_guess(d),
+        "name": _person_name(d.fields),
+        "title": (d.details.get("classification") or {}).get("title"),  # as printed on the document
         "review_reasons": list(d.review_reasons),
         "fields": {f.name: f.value for f in d.fields},
         "filed_at": d.filed_at.isoformat(timespec="seconds"),
     } for d in store.documents_to_review(doc_type=doc_type, limit=limit, office=office)]
+
+
+def _best_guess(document) -> str | None:
+    """The classifier's best guess for a document it could not type, while it still says something:
+    not once an operator chose the type, nor when it is the type the document has."""
+    guess = (document.details.get("classification") or {}).get("best_guess")
+    if document.doc_type_source == OPERATOR or guess == document.doc_type:
+        return None
+    return guess
+
+
+def _person_name(fields) -> str | None:
+    """Whose document it is: the full name, else the first other name read (a spouse, a parent)."""
+    names = {f.name: f.value for f in fields}
+    return names.get("full_name") or next((v for k, v in names.items() if k.endswith("_name") and v), None)
 
 
 def dossiers_to_complete(store: Store, procedures: Procedures, *, office: str | None = None,

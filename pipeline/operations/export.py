@@ -17,9 +17,10 @@ def export_document(app: App, document_id: int, destination: Path, *, scope: str
     Only this office's: another office's originals are in its own archive. `folder`: `destination`
     is a folder even for one file (typed with a trailing slash).
     """
-    document = app.store.document(document_id)
+    from pipeline.operations.pages import find_document
+
+    document = find_document(app, document_id, scope=scope)  # a superseded one: the line names its successor
     what = f"document {document_id}"
-    require_in_scope(document.office, scope, what=what, offices=app.offices)
     require_originals_here(document.office, app.settings.office.code, what=what, offices=app.offices,
                            action="export")
     _, files = app.store.batch_files(document.batch_id)
@@ -29,3 +30,16 @@ def export_document(app: App, document_id: int, destination: Path, *, scope: str
     audit.record(app, "export", office=document.office, batch_id=document.batch_id, document_id=document_id,
                  detail=f"to {destination}: {', '.join(name for name, _ in originals)}")
     return export_originals(app.archive, originals, destination, folder=folder)
+
+
+def export_batch(app: App, batch_id: int, destination: Path, *, scope: str | None) -> list[ExportedFile]:
+    """Every original of a batch, into the folder `destination` (created if missing): a failed batch's
+    scan, to fix it (remove a password, rescan a page) and drop it again."""
+    batch, files = app.store.batch_files(batch_id)
+    what = f"batch {batch_id}"
+    require_in_scope(batch.office, scope, what=what, offices=app.offices)
+    require_originals_here(batch.office, app.settings.office.code, what=what, offices=app.offices, action="export")
+    originals = [(f.name, f.sha256) for f in files]
+    audit.record(app, "export", office=batch.office, batch_id=batch_id,
+                 detail=f"to {destination}: {', '.join(name for name, _ in originals)}")
+    return export_originals(app.archive, originals, destination, folder=True)

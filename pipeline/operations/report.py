@@ -171,7 +171,7 @@ def figures_of(receipts: Iterable[Receipt], offices: Offices) -> Figures:
         if r.status == BatchStatus.DONE:
             counts["filed"] += 1
             counts["incomplete"] += bool(r.missing)
-        elif r.status == BatchStatus.FAILED:
+        elif r.status in (BatchStatus.FAILED, BatchStatus.DISMISSED):  # dismissed: failed, and given up on
             counts["failed"] += 1
         elif r.status in PENDING:
             counts["pending"] += 1

@@ -20,7 +20,7 @@ from pipeline.office.queue import JobQueue, owner_name
 from pipeline.operations.scope import originals_elsewhere, require_in_scope
 from pipeline.store.models import Batch
 
-REOPENABLE = (BatchStatus.FAILED, BatchStatus.DONE)
+REOPENABLE = (BatchStatus.FAILED, BatchStatus.DONE, BatchStatus.DISMISSED)  # dismissed: named by id only
 
 
 @dataclass(frozen=True)

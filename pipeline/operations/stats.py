@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.office.inbox import inbox_entries, is_empty_folder
-from pipeline.store.repository import THROUGHPUT_WINDOW, QueueFigures, Store
+from pipeline.store.repository import RECENT_WINDOW, THROUGHPUT_WINDOW, QueueFigures, Store
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,14 @@ class Stats(QueueFigures):
     def pages_per_minute(self) -> float:
         return round(self.pages_last_hour / (THROUGHPUT_WINDOW.total_seconds() / 60), 2)
 
+    @property
+    def pages_per_minute_last_5_minutes(self) -> float:
+        return round(self.pages_last_5_minutes / (RECENT_WINDOW.total_seconds() / 60), 2)
+
     def as_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["pages_per_minute"] = self.pages_per_minute
+        data["pages_per_minute_last_5_minutes"] = self.pages_per_minute_last_5_minutes
         for key in ("next_retry_at", "oldest_due_at"):
             data[key] = data[key].isoformat(timespec="seconds") if data[key] else None
         return data

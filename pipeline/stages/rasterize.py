@@ -58,6 +58,39 @@ def iter_pages(path: Path, media_type: str, *, file_ordinal: int, dpi: int, limi
         yield from _image_pages(path, file_ordinal=file_ordinal, limits=limits, wanted=pages)
 
 
+def page_count(path: Path, media_type: str, *, limits: LimitSettings) -> int:
+    """How many pages a file has, without rendering any (a progress display's "of M")."""
+    if media_type == formats.PDF:
+        return len(poppler.page_infos(path, limits))
+    _register_heif()
+    try:
+        with Image.open(path) as image:
+            return getattr(image, "n_frames", 1)
+    except _DECODE_ERRORS as exc:
+        raise CorruptFile(f"the image cannot be decoded ({exc or type(exc).__name__})", stage=Stage.RASTERIZE,
+                          remedy=RESCAN) from None
+
+
+def page_image(path: Path, media_type: str, number: int, *, dpi: int, limits: LimitSettings,
+               as_read: bool = False) -> tuple[Image.Image, int]:
+    """Page `number` (1-based) of an original as the pipeline rasterized it: the same size, so that
+    stored word boxes land on it, and (image, its dpi). Images keep their colours unless `as_read`
+    (8-bit grayscale, what the reader was handed); PDF pages are rendered as for OCR."""
+    if media_type == formats.PDF:
+        infos = {info.number: info for info in poppler.page_infos(path, limits)}
+        if number not in infos:
+            raise NoContent(f"the PDF has no page {number} (it has {len(infos)})", stage=Stage.RASTERIZE,
+                            remedy="give a page number of the document")
+        images = poppler.image_coverage(path, [infos[number]], limits)
+        render_dpi, _ = _render_plan(images.get(number, infos[number]), dpi, limits)
+        return poppler.render_page(path, number, render_dpi, limits), render_dpi
+    for found, frame, source in _decoded_frames(path, limits, {number}):
+        if found == number:
+            image = preprocess.grayscale(frame)[0] if as_read else frame
+            return image, source["dpi"]
+    raise NoContent(f"the image has no page {number}", stage=Stage.RASTERIZE, remedy="give a page number of the document")
+
+
 # --- PDF ---------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@
     intake ─┬→ queued ⇄ processing → done
             ├→ duplicate                 ↘ failed ─(reprocess)→ queued | processing
             └→ failed                     (retry: back to queued with a delay)
+                 failed ─(dismiss)→ dismissed ─(reprocess BATCH)→ queued | processing
 
 A transition sets every column that belongs to the new state together (status,
 stage, reason, error code, lease) so that no two places can disagree on what,
@@ -83,6 +84,12 @@ def finish(session: Session, batch: Batch, *, detail: str, duration_ms: int, pag
     batch.status, batch.stage, batch.reason, batch.error_code = BatchStatus.DONE, None, None, None
     batch.lease_owner = batch.lease_expires_at = None
     record_event(session, "done", batch=batch, detail=detail, duration_ms=duration_ms, pages=pages)
+
+
+def dismiss(session: Session, batch: Batch, *, reason: str) -> None:
+    """A failed batch an operator gave up on: out of `reprocess --failed`, its reason and original kept."""
+    batch.status = BatchStatus.DISMISSED
+    record_event(session, "dismissed", "info", batch=batch, detail=reason)
 
 
 def mark_duplicate(session: Session, batch: Batch, original: Batch) -> None:

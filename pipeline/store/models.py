@@ -292,3 +292,44 @@ class StoreMeta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SupersededDocument(Base):
+    """A document that reprocessing its batch did not find again, and the one that holds its pages now.
+
+    Documents found again (same source file, same pages) keep their id; only those whose pages
+    were split differently end here, so that an id written on paper still leads somewhere.
+    """
+
+    __tablename__ = "superseded_document"
+
+    document_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(Integer, index=True)
+    office: Mapped[str] = mapped_column(String(32))
+    successor_id: Mapped[int | None] = mapped_column(Integer)  # the document holding its first page now
+    pages: Mapped[str] = mapped_column(Text)  # where it came from, for humans: "scan.pdf p. 2-3"
+    superseded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WorkerStatus(Base):
+    """What one running daemon or worker process is doing (`dossier status`); its heartbeat.
+
+    In the store, not in a file of the data folder: the daemons of a citywide store run on
+    other machines than the admin who asks. A row whose `seen_at` is old is a process that died.
+    """
+
+    __tablename__ = "worker_status"
+
+    owner: Mapped[str] = mapped_column(String(128), primary_key=True)  # host/pid, as claims name it
+    role: Mapped[str] = mapped_column(String(16))  # daemon | worker
+    office: Mapped[str] = mapped_column(String(32))
+    host: Mapped[str] = mapped_column(String(128))
+    pid: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str | None] = mapped_column(String(16))
+    page: Mapped[int | None] = mapped_column(Integer)  # the page being read, 1-based over the batch
+    pages: Mapped[int | None] = mapped_column(Integer)  # pages of the batch (None: not counted yet)

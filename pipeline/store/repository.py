@@ -33,7 +33,7 @@ from pipeline.domain import (
     Word,
     issue_date_of,
 )
-from pipeline.errors import DossierError, NotFound, StoreError, WorkerLost
+from pipeline.errors import DossierError, NotFound, StoreError, UsageError, WorkerLost
 from pipeline.roles import os_account
 from pipeline.store import audit, db, lifecycle
 from pipeline.store.models import (
@@ -45,6 +45,8 @@ from pipeline.store.models import (
     OcrCacheEntry,
     Page,
     StoreMeta,
+    SupersededDocument,
+    WorkerStatus,
     as_utc,
     utcnow,
 )
@@ -123,6 +125,9 @@ class QueueFigures:
     batches_last_hour: int
     failures: list[FailureGroup] = field(default_factory=list)
     by_office: dict[str, dict[str, int]] = field(default_factory=dict)  # office → status → batches
+    # The last few minutes apart: right after a busy minute the hourly average says little.
+    pages_last_5_minutes: int = 0
+    batches_last_5_minutes: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,7 @@ class Waiting:
 
 
 THROUGHPUT_WINDOW = dt.timedelta(hours=1)
+RECENT_WINDOW = dt.timedelta(minutes=5)
 
 
 def lease_expired(now: dt.datetime) -> ColumnElement[bool]:
@@ -398,6 +404,51 @@ class Store:
                 released.append((batch.id, stage, None))
         return released
 
+    # --- what the processes are doing (`dossier status`) --------------------------
+
+    def announce(self, owner: str, *, role: str, office: str, version: str) -> None:
+        """A daemon or worker process starts: its row, replacing any left by an earlier process of that name."""
+        host, _, pid = owner.rpartition("/")
+        now = utcnow()
+        with self.session(immediate=True) as session:
+            session.merge(WorkerStatus(owner=owner, role=role, office=office, host=host or "?",
+                                       pid=int(pid) if pid.isdigit() else 0, version=version[:32],
+                                       started_at=now, seen_at=now))
+
+    def heartbeat(self, owner: str, **progress: object) -> None:
+        """The process is alive; with `progress` (batch_id, source, stage, page, pages), what it is on.
+        Nothing happens for a process that did not announce itself (an operator's `ingest`)."""
+        with self.session(immediate=True) as session:
+            row = session.get(WorkerStatus, owner)
+            if row is None:
+                return
+            row.seen_at = utcnow()
+            for name, value in progress.items():
+                setattr(row, name, value)
+
+    def forget_process(self, owner: str) -> None:
+        with self.session(immediate=True) as session:
+            session.execute(delete(WorkerStatus).where(WorkerStatus.owner == owner))
+
+    def processes(self, *, office: str | None) -> list[WorkerStatus]:
+        """The daemons and workers that announced themselves (of `office`, when given), daemons first."""
+        with self.session() as session:
+            rows = list(session.scalars(select(WorkerStatus).where(*_of_office(office, WorkerStatus.office))
+                                        .order_by(WorkerStatus.role, WorkerStatus.started_at, WorkerStatus.owner)))
+            session.expunge_all()
+            return rows
+
+    def last_event(self, action: str, *, office: str | None) -> tuple[Event, str] | None:
+        """The latest event `action` (done, failed) of `office`'s batches, with the batch's source."""
+        with self.session() as session:
+            row = session.execute(select(Event, Batch.source).join(Batch, Event.batch_id == Batch.id)
+                                  .where(Event.action == action, *_of_office(office))
+                                  .order_by(Event.at.desc(), Event.id.desc()).limit(1)).first()
+            if row is None:
+                return None
+            session.expunge_all()
+            return row[0], row[1]
+
     # --- processing -------------------------------------------------------------
 
     def batch_files(self, batch_id: int) -> tuple[Batch, list[BatchFile]]:
@@ -438,38 +489,61 @@ class Store:
                        stage_ms: dict[str, int], procedure: DossierProcedure | None = None) -> list[int]:
         """Replace the batch's documents with these (reprocessing never adds copies) and mark it done.
 
-        `procedure`: what the dossier was found to be for and to lack (recorded with it).
+        A document found again (the same source file and page range as before) keeps its id: ids
+        are written on paper. One that is not found again is recorded as superseded by the new
+        document holding its first page (`superseded`). `procedure`: what the dossier was found to
+        be for and to lack (recorded with it).
         """
         indexer = self._require_indexer()
         with self.session(immediate=True) as session:
             batch = session.get(Batch, batch_id, options=[selectinload(Batch.files)])
             file_ids = {f.ordinal: f.id for f in batch.files}
-            session.execute(delete(Document).where(Document.batch_id == batch_id))
-            ids = []
-            for ordinal, result in enumerate(documents, start=1):
-                document = Document(
-                    batch_id=batch_id, ordinal=ordinal, office=batch.office,
-                    doc_type=result.classification.doc_type,
-                    doc_type_confidence=result.classification.confidence,
-                    doc_type_source=result.classification.source,
-                    needs_review=bool(result.review_reasons), review_reasons=list(result.review_reasons),
-                    page_count=len(result.pages), issue_date=result.issue_date,
-                    details={"classification": result.classification.evidence},
-                )
+            names = {f.id: f.name for f in batch.files}
+            previous = {page_range(d.pages): d for d in session.scalars(
+                select(Document).where(Document.batch_id == batch_id)
+                .options(selectinload(Document.pages), selectinload(Document.fields)))}
+            wanted = [tuple((file_ids[p.file_ordinal], p.file_page) for p in result.pages) for result in documents]
+            kept = {key: previous.pop(key) for key in map(_span, wanted) if key in previous}
+            # What superseded documents held, read before they go.
+            gone = [(d.id, [(p.batch_file_id, p.file_page) for p in d.pages]) for d in previous.values()]
+            for document in previous.values():
+                session.delete(document)
+            for n, document in enumerate(kept.values(), start=1):  # out of the way of the new ordinals
+                document.ordinal = -n
+            session.flush()
+            ids, by_page = [], {}
+            for ordinal, (result, pages) in enumerate(zip(documents, wanted), start=1):
+                document = kept.get(_span(pages)) or Document(batch_id=batch_id, office=batch.office)
+                document.ordinal = ordinal
+                document.doc_type = result.classification.doc_type
+                document.doc_type_confidence = result.classification.confidence
+                document.doc_type_source = result.classification.source
+                document.needs_review, document.review_reasons = bool(result.review_reasons), list(result.review_reasons)
+                document.page_count, document.issue_date = len(result.pages), result.issue_date
+                document.details = {"classification": result.classification.evidence}
                 document.pages = [
-                    Page(number=n, batch_file_id=file_ids[p.file_ordinal], file_page=p.file_page, text=p.text,
+                    Page(number=n, batch_file_id=file_id, file_page=file_page, text=p.text,
                          confidence=round(p.confidence, 2), method=p.method, details=p.details,
                          words=[w.as_row() for w in p.words])
-                    for n, p in enumerate(result.pages, start=1)
+                    for n, (p, (file_id, file_page)) in enumerate(zip(result.pages, pages), start=1)
                 ]
                 document.fields = [_field_row(f) for f in result.fields]
                 session.add(document)
                 session.flush()
                 indexer.index(session, document)
                 ids.append(document.id)
+                by_page.update(dict.fromkeys(pages, document.id))
                 lifecycle.record_event(session, "filed", batch=batch, document_id=document.id,
                                        detail=f"{result.classification.doc_type} "
-                                              f"({result.classification.confidence:.2f})")
+                                              f"({result.classification.confidence:.2f})"
+                                              + (" (same id as before)" if _span(pages) in kept else ""))
+            for document_id, held in gone:
+                successor = by_page.get(held[0]) if held else None
+                session.merge(SupersededDocument(document_id=document_id, batch_id=batch_id, office=batch.office,
+                                                 successor_id=successor, pages=describe_pages(names, held)))
+                lifecycle.record_event(session, "superseded", "info", batch=batch, document_id=document_id,
+                                       detail=f"its pages are now in document {successor}" if successor
+                                       else "its pages are in no document any more")
             pages = sum(len(d.pages) for d in documents)
             for stage, ms in stage_ms.items():
                 lifecycle.record_event(session, stage, batch=batch, duration_ms=ms,
@@ -479,6 +553,36 @@ class Store:
             lifecycle.finish(session, batch, detail=f"{len(ids)} document(s), {pages} page(s)",
                              duration_ms=sum(stage_ms.values()), pages=pages)
             return ids
+
+    def superseded(self, document_id: int) -> SupersededDocument | None:
+        """What became of a document that reprocessing did not find again (None: it was never superseded).
+
+        Follows the chain: the successor named is one that exists now, when any does."""
+        with self.session() as session:
+            row = session.get(SupersededDocument, document_id)
+            if row is None:
+                return None
+            seen = {document_id}
+            while row.successor_id is not None and row.successor_id not in seen:
+                later = session.get(SupersededDocument, row.successor_id)
+                if later is None:
+                    break
+                seen.add(later.document_id)
+                row.successor_id = later.successor_id  # detached below: never written back
+            session.expunge_all()
+            return row
+
+    def dismiss_batch(self, batch_id: int, *, reason: str) -> Batch:
+        """A failed batch an operator gave up on (recorded with the reason); refused for any other state."""
+        with self.session(immediate=True) as session:
+            batch = self._batch(session, batch_id, for_update=True)
+            if batch.status != BatchStatus.FAILED:
+                raise UsageError(f"batch {batch_id} is {batch.status}: only a failed batch can be dismissed",
+                                 remedy="list failed batches with `dossier batches --status failed`")
+            lifecycle.dismiss(session, batch, reason=reason)
+            session.flush()
+            session.expunge(batch)
+            return batch
 
     def operator_corrections(self, batch_id: int) -> dict[tuple[int, int], OperatorCorrection]:
         """Operators' corrections of a batch's documents, keyed by (file ordinal, page) of each first page.
@@ -580,10 +684,13 @@ class Store:
 
     # --- reading ----------------------------------------------------------------
 
-    def batches(self, status: str | None = None, *, office: str | None = None) -> list[Batch]:
-        """Batches with their documents, oldest first (detached rows); of `office` only, when given."""
+    def batches(self, status: str | None = None, *, office: str | None = None, limit: int | None = None,
+                offset: int = 0) -> list[Batch]:
+        """Batches with their documents, oldest first (detached rows); of `office` only, when given;
+        `limit` of them after skipping `offset`."""
         with self.session() as session:
-            query = select(Batch).options(selectinload(Batch.documents)).order_by(Batch.id)
+            query = (select(Batch).options(selectinload(Batch.documents)).order_by(Batch.id)
+                     .offset(offset).limit(limit))
             if status:
                 query = query.where(Batch.status == status)
             if office is not None:
@@ -591,6 +698,11 @@ class Store:
             rows = list(session.scalars(query))
             session.expunge_all()
             return rows
+
+    def count_batches(self, status: str | None = None, *, office: str | None = None) -> int:
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(Batch).where(
+                *([Batch.status == status] if status else []), *_of_office(office)))
 
     def batch_statuses(self, batch_ids: Sequence[int]) -> dict[int, str]:
         """Where these batches stand now."""
@@ -645,6 +757,9 @@ class Store:
             pages, batches = session.execute(
                 select(func.coalesce(func.sum(Event.pages), 0), func.count()).join(Batch, Event.batch_id == Batch.id)
                 .where(*office, Event.action == "done", Event.at >= now - THROUGHPUT_WINDOW)).one()
+            recent_pages, recent_batches = session.execute(
+                select(func.coalesce(func.sum(Event.pages), 0), func.count()).join(Batch, Event.batch_id == Batch.id)
+                .where(*office, Event.action == "done", Event.at >= now - RECENT_WINDOW)).one()
             failures = self._failures(session, office)
             by_office: dict[str, dict[str, int]] = {}
             if district is None:
@@ -656,6 +771,7 @@ class Store:
             due_now=due_now, waiting_retry=waiting, next_retry_at=as_utc(next_retry),
             oldest_due_at=as_utc(oldest_due), stale_claims=stale, pages_last_hour=int(pages),
             batches_last_hour=batches, failures=failures, by_office=dict(sorted(by_office.items())),
+            pages_last_5_minutes=int(recent_pages), batches_last_5_minutes=recent_batches,
         )
 
     @staticmethod
@@ -759,6 +875,25 @@ class Store:
                 .order_by(Batch.updated_at, Batch.id).limit(limit)))
             session.expunge_all()
             return [b for b in rows if b.missing_documents]
+
+
+def _span(pages: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """What identifies a document across reprocessing: its first and last page, (file id, page) each."""
+    return (pages[0], pages[-1]) if pages else None
+
+
+def page_range(pages: Sequence[Page]) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    return _span([(p.batch_file_id, p.file_page) for p in pages])
+
+
+def describe_pages(names: dict[int, str], pages: Sequence[tuple[int, int]]) -> str:
+    """"scan.pdf p. 2-3": which pages of which original file(s), for humans and the event log."""
+    parts: list[str] = []
+    for file_id in dict.fromkeys(f for f, _ in pages):
+        numbers = [n for f, n in pages if f == file_id]
+        span = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
+        parts.append(f"{names.get(file_id, '?')} p. {span}")
+    return ", ".join(parts)
 
 
 def _of_office(office: str | None, column=Batch.office) -> list[ColumnElement[bool]]:
