@@ -21,6 +21,7 @@ DEFAULT_CONFIG = PROJECT_CONFIGS / "default.toml"
 @dataclass(frozen=True)
 class OfficeSettings:
     code: str = "Q1"  # one of configs/offices.toml
+    timezone: str = "Asia/Ho_Chi_Minh"  # human output shows times in it (`--json` stays UTC)
 
     @property
     def district(self) -> str:
@@ -83,6 +84,11 @@ class QueueSettings:
 
 
 @dataclass(frozen=True)
+class UiSettings:
+    language: str = ""  # "vi" or "en"; empty: from LC_ALL / LC_MESSAGES / LANG (Vietnamese when unset)
+
+
+@dataclass(frozen=True)
 class LoggingSettings:
     format: str = "text"
     level: str = "INFO"
@@ -101,6 +107,7 @@ class Settings:
     inbox: InboxSettings = field(default_factory=InboxSettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
 
     # --- derived locations ------------------------------------------------
     @property
@@ -226,5 +233,24 @@ def _build(section: str, current: Any, values: Any, source: Path) -> Any:
             raise ConfigError(f"{section}.{key} must be more than 0 and at most {MAX_TIMEOUT_SECONDS} seconds, "
                               f"not {value!r}", path=str(source), remedy="every call to a program or the store "
                               "is bounded in time: give the bound")
+        _check_value(section, key, value, source)
         changes[key] = value
     return replace(current, **changes)
+
+
+UI_LANGUAGES = ("vi", "en")
+
+
+def _check_value(section: str, key: str, value: Any, source: Path) -> None:
+    """Values a later command would trip on, refused where they are written."""
+    if (section, key) == ("ui", "language") and value not in ("", *UI_LANGUAGES):
+        raise ConfigError(f"ui.language must be one of {', '.join(UI_LANGUAGES)}, not {value!r}", path=str(source),
+                          remedy='"vi" (Vietnamese) or "en" (English); leave it out to follow LANG')
+    if (section, key) == ("office", "timezone"):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"office.timezone {value!r} is not a time zone", path=str(source),
+                              remedy='an IANA name such as "Asia/Ho_Chi_Minh"') from None

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NoReturn
 
 from pipeline.errors import ExitCode, UsageError, printable
+from pipeline.i18n import N_, _
+from pipeline.textnorm import fold, unknown_value
 
 # Ids and offsets are 64-bit integers in both stores; larger ones cannot exist.
 MAX_ID = 2**63 - 1
@@ -27,12 +29,60 @@ MAX_OFFSET = 1_000_000
 FILE_NAME_ARGUMENTS = frozenset({"paths"})
 
 
+# Options of `dossier` itself, accepted anywhere on the line (`dossier search lan --data-dir var`):
+# those taking a value, and flags.
+GLOBAL_VALUE_OPTIONS = ("--data-dir", "--config", "--db")
+GLOBAL_FLAGS = ("--debug",)
+
+# argparse's own messages (usage, "options", "the following arguments are required", ...) look up
+# the module's `_`: ours translates them, through the same catalog (see ARGPARSE_MESSAGES).
+argparse._ = _  # type: ignore[attr-defined]
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming the command's help, and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        print(_("{prog}: {message} (see `{prog} --help`)").format(prog=self.prog, message=message), file=sys.stderr)
         raise SystemExit(int(ExitCode.USAGE))
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """`argv` with dossier's own options moved before the command, wherever they were typed.
+
+    `dossier search lan --data-dir var` means what `dossier --data-dir var search lan`
+    means. Nothing after `--` moves: from there on, words are the command's (a query).
+    """
+    hoisted: list[str] = []
+    rest: list[str] = []
+    words = iter(enumerate(argv))
+    for index, word in words:
+        if word == "--":
+            rest += argv[index:]
+            break
+        name = word.split("=", 1)[0]
+        if word in GLOBAL_FLAGS:
+            hoisted.append(word)
+        elif name in GLOBAL_VALUE_OPTIONS and "=" in word:
+            hoisted.append(word)
+        elif word in GLOBAL_VALUE_OPTIONS:
+            following = next(words, None)
+            hoisted += [word] if following is None else [word, following[1]]
+        else:
+            rest.append(word)
+    return hoisted + rest
+
+
+def global_option(argv: list[str], name: str) -> str | None:
+    """The value of a global option in a hoisted `argv` (`--config FILE` or `--config=FILE`), if given."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == name and index + 1 < len(argv):
+            return argv[index + 1]
+        if word.startswith(name + "="):
+            return word.split("=", 1)[1]
+    return None
 
 
 def whole_number(low: int, high: int = MAX_ID) -> Callable[[str], int]:
@@ -41,10 +91,43 @@ def whole_number(low: int, high: int = MAX_ID) -> Callable[[str], int]:
     def parse(value: str) -> int:
         text = value.strip()
         if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-            raise argparse.ArgumentTypeError(f"'{printable(value)}' is not a whole number from {low} to {high}")
+            raise argparse.ArgumentTypeError(_("'{value}' is not a whole number from {low} to {high}").format(
+                value=printable(value), low=low, high=high))
         return int(text)
 
     parse.__name__ = "number"  # argparse names the type in its message
+    return parse
+
+
+def pick(value: str, valid: Iterable[str], *, option: str, listed_by: str | None = None) -> str:
+    """`value` as one of `valid` (case and accents ignored), or a UsageError naming the closest ones.
+
+    An unknown filter value must not quietly find nothing: `--type nosuch` is a typo to fix.
+    """
+    choices = list(valid)
+    key = fold(value.strip())
+    for choice in choices:
+        if fold(choice) == key:
+            return choice
+    raise UsageError(unknown_value_message(value, choices, option=option),
+                     remedy=_("see `{command}`").format(command=listed_by) if listed_by else
+                     _("one of: {choices}").format(choices=", ".join(choices)))
+
+
+def unknown_value_message(value: str, choices: list[str], *, option: str) -> str:
+    return unknown_value(value, choices, what=option)
+
+
+def choice_of(option: str, choices: list[str]) -> Callable[[str], str]:
+    """An argparse type: one of `choices`, case and accents ignored; a typo gets the closest ones."""
+
+    def parse(value: str) -> str:
+        try:
+            return pick(value, choices, option=option)
+        except UsageError as exc:
+            raise argparse.ArgumentTypeError(f"{exc.message} ({exc.remedy})") from None
+
+    parse.__name__ = option.lstrip("-")
     return parse
 
 
@@ -55,8 +138,9 @@ def check_text(args: argparse.Namespace) -> None:
             continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and not _is_utf8(item):
-                raise UsageError(f"{_shown_name(name)} '{printable(item)}' is not valid UTF-8 text",
-                                 remedy="type it in a UTF-8 terminal (LANG=vi_VN.UTF-8 or C.UTF-8)")
+                raise UsageError(_("{name} '{value}' is not valid UTF-8 text").format(
+                    name=_shown_name(name), value=printable(item)),
+                    remedy=_("type it in a UTF-8 terminal (LANG=vi_VN.UTF-8 or C.UTF-8)"))
 
 
 def _shown_name(dest: str) -> str:
@@ -82,9 +166,25 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None) -> argparse.N
     only `--long` words argparse does not know stay errors, being mistyped options.
     """
     args, unknown = parser.parse_known_args(argv)
-    if unknown and getattr(args, "command", None) == "search" and not any(w.startswith("--") for w in unknown):
-        args.query = " ".join(w for w in (args.query, *unknown) if w)
+    if unknown and getattr(args, "command", None) == "search":
+        words = [w for w in unknown if w != "--"]
+        if any(w.startswith("--") for w in words) and "--" not in unknown:
+            parser.error(_("unrecognized arguments: {words}").format(words=printable(" ".join(unknown))))
+        args.query = " ".join(w for w in (args.query, *words) if w)
     elif unknown:
-        parser.error(f"unrecognized arguments: {printable(' '.join(unknown))}")
+        parser.error(_("unrecognized arguments: {words}").format(words=printable(" ".join(unknown))))
     check_text(args)
     return args
+
+
+# argparse's own messages, marked here so that `make messages` puts them in the catalog.
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("show program's version number and exit"), N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"), N_("expected one argument"),
+    N_("expected at least one argument"), N_("expected at most one argument"),
+    N_("invalid %(type)s value: %(value)r"), N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"), N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("ignored explicit argument %r"), N_("unexpected option string: %s"),
+)
