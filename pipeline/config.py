@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.i18n import _
 
 PROJECT_CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 DEFAULT_CONFIG = PROJECT_CONFIGS / "default.toml"
@@ -169,8 +170,8 @@ def load_settings(
     )
     for section, values in data.items():
         if section not in _SECTIONS:
-            raise ConfigError(f"unknown section [{section}]", path=str(config_path),
-                              remedy=f"known sections: {', '.join(sorted(_SECTIONS))}")
+            raise ConfigError(_("unknown section [{section}]").format(section=section), path=str(config_path),
+                              remedy=_("known sections: {names}").format(names=", ".join(sorted(_SECTIONS))))
         settings = replace(settings, **{section: _build(section, getattr(settings, section), values, config_path)})
     url = db_url or env.get("DOSSIER_DB_URL")
     if url:
@@ -184,19 +185,20 @@ def read_toml(path: Path, *, missing_remedy: str) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError("file not found", path=str(path), remedy=missing_remedy) from None
+        raise ConfigError(_("file not found"), path=str(path), remedy=missing_remedy) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+        raise ConfigError(_("invalid TOML: {error}").format(error=exc), path=str(path)) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    data = read_toml(path, missing_remedy="pass an existing file with --config or DOSSIER_CONFIG")
+    data = read_toml(path, missing_remedy=_("pass an existing file with --config or DOSSIER_CONFIG"))
     for (section, old), new in _RENAMED.items():
         table = data.get(section)
         if isinstance(table, dict) and old in table:
             if new in table:
-                raise ConfigError(f"[{section}] gives both {old} and {new}", path=str(path),
-                                  remedy=f"keep {new} ({old} is its former name)")
+                raise ConfigError(_("[{section}] gives both {old} and {new}").format(section=section, old=old, new=new),
+                                  path=str(path), remedy=_("keep {new} ({old} is its former name)").format(
+                                      new=new, old=old))
             table[new] = table.pop(old)
     for section, key in _PATH_KEYS:
         value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
@@ -217,22 +219,24 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 def _build(section: str, current: Any, values: Any, source: Path) -> Any:
     if not isinstance(values, dict) or not is_dataclass(current):
-        raise ConfigError(f"[{section}] must be a table", path=str(source))
+        raise ConfigError(_("[{section}] must be a table").format(section=section), path=str(source))
     known = {f.name: f for f in fields(current)}
     changes = {}
     for key, value in values.items():
         if key not in known:
-            raise ConfigError(f"unknown key {section}.{key}", path=str(source),
-                              remedy=f"known keys in [{section}]: {', '.join(sorted(known))}")
+            raise ConfigError(_("unknown key {section}.{key}").format(section=section, key=key), path=str(source),
+                              remedy=_("known keys in [{section}]: {keys}").format(
+                                  section=section, keys=", ".join(sorted(known))))
         expected = type(getattr(current, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(f"{section}.{key} must be {expected.__name__}, not {value!r}", path=str(source))
+            raise ConfigError(_("{section}.{key} must be {kind}, not {value!r}").format(
+                section=section, key=key, kind=expected.__name__, value=value), path=str(source))
         if key.endswith("timeout_seconds") and not 0 < value <= MAX_TIMEOUT_SECONDS:
-            raise ConfigError(f"{section}.{key} must be more than 0 and at most {MAX_TIMEOUT_SECONDS} seconds, "
-                              f"not {value!r}", path=str(source), remedy="every call to a program or the store "
-                              "is bounded in time: give the bound")
+            raise ConfigError(_("{section}.{key} must be more than 0 and at most {most} seconds, not {value!r}").format(
+                section=section, key=key, most=MAX_TIMEOUT_SECONDS, value=value), path=str(source),
+                remedy=_("every call to a program or the store is bounded in time: give the bound"))
         _check_value(section, key, value, source)
         changes[key] = value
     return replace(current, **changes)
@@ -244,13 +248,14 @@ UI_LANGUAGES = ("vi", "en")
 def _check_value(section: str, key: str, value: Any, source: Path) -> None:
     """Values a later command would trip on, refused where they are written."""
     if (section, key) == ("ui", "language") and value not in ("", *UI_LANGUAGES):
-        raise ConfigError(f"ui.language must be one of {', '.join(UI_LANGUAGES)}, not {value!r}", path=str(source),
-                          remedy='"vi" (Vietnamese) or "en" (English); leave it out to follow LANG')
+        raise ConfigError(_("ui.language must be one of {languages}, not {value!r}").format(
+            languages=", ".join(UI_LANGUAGES), value=value), path=str(source),
+            remedy=_('"vi" (Vietnamese) or "en" (English); leave it out to follow LANG'))
     if (section, key) == ("office", "timezone"):
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"office.timezone {value!r} is not a time zone", path=str(source),
-                              remedy='an IANA name such as "Asia/Ho_Chi_Minh"') from None
+            raise ConfigError(_("office.timezone {value!r} is not a time zone").format(value=value), path=str(source),
+                              remedy=_('an IANA name such as "Asia/Ho_Chi_Minh"')) from None

@@ -33,6 +33,10 @@ FILE_NAME_ARGUMENTS = frozenset({"paths"})
 # those taking a value, and flags.
 GLOBAL_VALUE_OPTIONS = ("--data-dir", "--config", "--db")
 GLOBAL_FLAGS = ("--debug",)
+# Options of the commands that every command reading dossiers takes: typed before the command
+# (`dossier --json search lan`), they are moved after it.
+COMMAND_VALUE_OPTIONS = ("--office", "--district")
+COMMAND_FLAGS = ("--json", "--all-offices", "--all-districts")
 
 # argparse's own messages (usage, "options", "the following arguments are required", ...) look up
 # the module's `_`: ours translates them, through the same catalog (see ARGPARSE_MESSAGES).
@@ -51,7 +55,8 @@ def hoist_global_options(argv: list[str]) -> list[str]:
     """`argv` with dossier's own options moved before the command, wherever they were typed.
 
     `dossier search lan --data-dir var` means what `dossier --data-dir var search lan`
-    means. Nothing after `--` moves: from there on, words are the command's (a query).
+    means, and `dossier --json search lan` what `dossier search lan --json` means.
+    Nothing after `--` moves: from there on, words are the command's (a query).
     """
     hoisted: list[str] = []
     rest: list[str] = []
@@ -70,7 +75,26 @@ def hoist_global_options(argv: list[str]) -> list[str]:
             hoisted += [word] if following is None else [word, following[1]]
         else:
             rest.append(word)
-    return hoisted + rest
+    return hoisted + _after_command(rest)
+
+
+def _after_command(words: list[str]) -> list[str]:
+    """`words` (dossier's own options already first) with command options typed before the command moved after it."""
+    moved: list[str] = []
+    index = 0
+    while index < len(words) and words[index].startswith("-") and words[index] != "--":
+        word = words[index]
+        name = word.split("=", 1)[0]
+        takes_value = (name in GLOBAL_VALUE_OPTIONS or name in COMMAND_VALUE_OPTIONS) and "=" not in word
+        width = 2 if takes_value else 1
+        if word in COMMAND_FLAGS or name in COMMAND_VALUE_OPTIONS:
+            moved += words[index:index + width]
+            del words[index:index + width]
+            continue
+        index += width
+    if index >= len(words):  # no command: argparse says so
+        return words + moved
+    return words[:index + 1] + moved + words[index + 1:]
 
 
 def global_option(argv: list[str], name: str) -> str | None:

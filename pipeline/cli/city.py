@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli.render import print_json
+from pipeline.cli.render import Names, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode
 from pipeline.i18n import N_, _
@@ -50,7 +50,9 @@ def cmd_procedures(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.catalog import load_catalog
     from pipeline.procedures import load_procedures
 
-    procedures = load_procedures(settings.procedures_path, load_catalog(settings.catalog_path))
+    catalog = load_catalog(settings.catalog_path)
+    procedures = load_procedures(settings.procedures_path, catalog)
+    names = Names(catalog)
     rows = [{"id": p.id, "name_vi": p.name_vi, "same_day": p.same_day, "requires": list(p.requires),
              "folder": p.folder} for p in procedures]
     if args.json:
@@ -62,5 +64,5 @@ def cmd_procedures(settings: Settings, args: argparse.Namespace) -> ExitCode:
         folder = f"  inbox/{row['folder']}/" if row["folder"] else ""
         print(f"{row['id']:<32} {timing}  {row['name_vi']}{folder}")
         print(f"{'':<32} {'':<10}  " + _("requires: {types}").format(
-            types=", ".join(row["requires"]) or _("(nothing in particular)")))
+            types=", ".join(map(names.short_type, row["requires"])) or _("(nothing in particular)")))
     return ExitCode.OK

@@ -122,10 +122,11 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
     print("  " + label(_("source"), 9) + _("{source}  (batch {batch}, {pages} page(s), office {office})").format(
         source=view["source"], batch=view["batch_id"], pages=view["pages"], office=view["office"]))
     if view["review_reasons"]:
-        print("  " + label(_("review"), 9) + "; ".join(view["review_reasons"]))
+        print("  " + label(_("review"), 9) + "; ".join(map(names.reason, view["review_reasons"])))
+    width = max(17, 2 + max((len(names.field(f["name"])) for f in view["field_details"]), default=0))
     for f in view["field_details"]:
-        print("  " + label(names.field(f["name"]), 17) + _("{value}  (confidence {confidence:.2f}, page {page})").format(
-            value=f["value"], confidence=f["confidence"], page=f["page"]))
+        print("  " + label(names.field(f["name"]), width) + _("{value}  (confidence {confidence:.2f}, page {page})")
+              .format(value=names.value(f["name"], f["value"]), confidence=f["confidence"], page=f["page"]))
     if args.text:
         for number, text in enumerate(view["page_texts"], start=1):
             print("\n" + _("--- page {number} ---").format(number=number) + f"\n{text}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -89,10 +90,40 @@ class Names:
         except KeyError:
             return type_id
 
+    def short_type(self, type_id: str) -> str:
+        """The type's first name in a table column ("Căn cước công dân", not "... / Thẻ căn cước (bản sao)")."""
+        return self.doc_type(type_id).split(" / ")[0]
+
     def field(self, name: str) -> str:
         if not in_vietnamese():
             return name
         return self.catalog.field_names_vi.get(name, name)
+
+    def value(self, name: str, value: str) -> str:
+        """A field's value as shown: dates day first (stored ISO)."""
+        field = self.catalog.fields.get(name)
+        if field is not None and field.kind == "date" and _ISO_DAY.fullmatch(value or ""):
+            return day_text(value)
+        return value
+
+    def reason(self, reason: str) -> str:
+        """A review reason, recorded in English when the document was read, in the operator's language."""
+        if match := _UNCERTAIN.fullmatch(reason):
+            return _("type uncertain (confidence {confidence})").format(confidence=match.group(1))
+        if match := _MISSING.fullmatch(reason):
+            names = ", ".join(self.field(n.strip()) for n in match.group(1).split(","))
+            return _("required field(s) missing: {fields}").format(fields=names)
+        if match := _INVALID.fullmatch(reason):
+            return _("{field} failed validation: {problems}").format(field=self.field(match.group(1)),
+                                                                      problems=match.group(2))
+        return reason
+
+
+# The review reasons stages/review.py records (in English, in the store).
+_UNCERTAIN = re.compile(r"type uncertain \(confidence ([\d.]+)\)")
+_MISSING = re.compile(r"required field\(s\) missing: (.+)")
+_INVALID = re.compile(r"(\w+) failed validation: (.+)")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def add_office_options(parser: argparse.ArgumentParser, *, every_office: bool = True) -> None:

@@ -147,30 +147,32 @@ def print_text(report: Report) -> None:
     where = report.scope or _("all offices")
     print(_("Dossiers that arrived from {since} to {until} ({where})").format(
         since=day_text(report.since), until=day_text(report.until), where=where))
-    office, received, filed, failed, pending = _("office"), _("received"), _("filed"), _("failed"), _("pending")
-    dup, incomplete, median, p95, same_day = _("dup."), _("incompl."), _("median"), _("p95"), _("same day")
-    header = (f"{'#':>3} {office:<24} {received:>8} {filed:>6} {failed:>6} {pending:>7} "
-              f"{dup:>5} {incomplete:>8} {median:>8} {p95:>8} {same_day:>8}  " + _("waiting (oldest)"))
-    print(header)
+    # Each figure column is as wide as its heading in this language, at least its usual width.
+    headings = [_("received"), _("filed"), _("failed"), _("pending"), _("dup."), _("incompl."), _("median"), _("p95"),
+                _("same day")]
+    widths = [max(len(h), w) for h, w in zip(headings, (8, 6, 6, 7, 5, 8, 8, 8, 8), strict=True)]
+    office = _("office")
+    print(f"{'#':>3} {office:<24} " + " ".join(f"{h:>{w}}" for h, w in zip(headings, widths, strict=True))
+          + "  " + _("waiting (oldest)"))
+
+    def row(label: str, f: Figures) -> str:
+        cells = (f.received, f.filed, f.failed, f.pending, f.duplicates, f.incomplete, duration_text(f.median_seconds),
+                 duration_text(f.p95_seconds), share_text(f.same_day_share))
+        return f"{label[:24]:<24} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
+
     for rank, o in enumerate(report.offices, start=1):
-        print(f"{rank:>3} {_row(o.office, o.figures)}  {waiting_text(o.backlog)}")
+        print(f"{rank:>3} {row(o.office, o.figures)}  {waiting_text(o.backlog)}")
         for p in o.procedures:
             procedure = p.procedure or _("(none named)")
-            print(f"    {_row('  ' + procedure, p.figures)}  {waiting_text(p.backlog)}")
+            print(f"    {row('  ' + procedure, p.figures)}  {waiting_text(p.backlog)}")
     if len(report.offices) > 1:
         city = _("city")
-        print(f"    {_row(city, report.city)}  {waiting_text(report.city_backlog)}")
+        print(f"    {row(city, report.city)}  {waiting_text(report.city_backlog)}")
     if report.city_periods:
         print()
         print(_("by {period}").format(period=_(PERIOD_NAMES.get(report.by.value, report.by.value))))
         for period in report.city_periods:
-            print(f"    {_row(day_text(period.start), period.figures)}")
-
-
-def _row(label: str, f: Figures) -> str:
-    return (f"{label[:24]:<24} {f.received:>8} {f.filed:>6} {f.failed:>6} {f.pending:>7} {f.duplicates:>5} "
-            f"{f.incomplete:>8} {duration_text(f.median_seconds):>8} {duration_text(f.p95_seconds):>8} "
-            f"{share_text(f.same_day_share):>8}")
+            print(f"    {row(day_text(period.start), period.figures)}")
 
 
 def waiting_text(backlog: Backlog) -> str:

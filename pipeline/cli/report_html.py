@@ -13,7 +13,7 @@ from html import escape
 
 from pipeline.cli.render import day_text
 from pipeline.cli.report import PERIOD_NAMES, duration_text, figures_json, share_text, waiting_text
-from pipeline.i18n import _
+from pipeline.i18n import _, current_language
 from pipeline.operations.report import Figures, OfficeReport, PeriodRow, Report
 
 STYLE = """
@@ -49,7 +49,7 @@ def render(report: Report) -> str:
                 _("Offices, ranked")]
     generated_label, same_day, to_searchable, by_period, ranked = (escape(h) for h in headings)
     return "\n".join([
-        "<!DOCTYPE html>", '<html lang="vi">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{current_language()}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)} {since} – {until}</title>", f"<style>{STYLE}</style>", "</head>",
         "<body>",

@@ -8,7 +8,7 @@ from pipeline.cli.arguments import MAX_LIMIT, pick, whole_number
 from pipeline.cli.render import Names, add_office_options, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
-from pipeline.i18n import _
+from pipeline.i18n import _, in_vietnamese
 from pipeline.office.app import App
 
 
@@ -64,14 +64,18 @@ def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
             print(_("batch #{batch} {office} incomplete {procedure} documents {documents}  {source}").format(
                 batch=f"{row['batch_id']:<5}", office=f"{row['office']:<10}", procedure=f"{row['procedure']:<18}",
                 documents=", ".join(map(str, row["documents"])) or "-", source=row["source"]))
+            missing = ", ".join(names.short_type(t) for t in row["missing_documents"])
+            print("       - " + _("incomplete dossier for {procedure}: no {documents}").format(
+                procedure=row["procedure_name"], documents=missing))
+            continue
         else:
             guess = (" " + _("(best guess {type})").format(type=names.doc_type(row["best_guess"]))
                      if row["best_guess"] else "")
             name = row["fields"].get("full_name", "")
-            print(f"#{row['document_id']:<5} {row['office']:<10} {names.doc_type(row['doc_type'])[:26]:<26} "
+            print(f"#{row['document_id']:<5} {row['office']:<10} {names.short_type(row['doc_type']):<26} "
                   f"{row['doc_type_confidence']:.2f}{guess}  {name}  {row['source']}")
         for reason in row["review_reasons"]:
-            print(f"       - {reason}")
+            print(f"       - {names.reason(reason)}")
     return ExitCode.OK
 
 
@@ -82,7 +86,7 @@ def cmd_relabel(settings: Settings, args: argparse.Namespace) -> ExitCode:
         doc_type = pick(args.doc_type, app.catalog.ids, option="--type", listed_by="dossier types")
         correction = relabel(app.store, app.catalog, args.document_id, doc_type, procedures=app.procedures,
                              scope=office_scope(settings, args))
-    return _render_corrections([correction], args.json)
+    return _render_corrections([correction], args.json, Names(app.catalog))
 
 
 def cmd_set_field(settings: Settings, args: argparse.Namespace) -> ExitCode:
@@ -98,21 +102,27 @@ def cmd_set_field(settings: Settings, args: argparse.Namespace) -> ExitCode:
     with App.open(settings) as app:
         pairs = [(pick(name, app.catalog.fields, option=_("field")), value) for name, value in pairs]
         corrections = set_fields(app.store, app.catalog, args.document_id, pairs, scope=office_scope(settings, args))
-    return _render_corrections(corrections, args.json)
+    return _render_corrections(corrections, args.json, Names(app.catalog))
 
 
-def _render_corrections(corrections, as_json: bool) -> ExitCode:
+def _render_corrections(corrections, as_json: bool, names: Names) -> ExitCode:
     if as_json:
         print_json([{"document_id": c.document_id, "changed": c.what, "before": c.before, "after": c.after,
                      "needs_review": bool(c.review_reasons), "review_reasons": c.review_reasons}
                     for c in corrections])
         return ExitCode.OK
     for c in corrections:
-        before = c.before or _("(none)")
-        print(f"#{c.document_id} {c.what}: {before} → {c.after}")
+        if c.what == "doc_type":  # the type's name in Vietnamese, its id in English (as before)
+            what, before, after = (c.what if not in_vietnamese() else _("type"),
+                                   names.doc_type(c.before) if c.before else None, names.doc_type(c.after))
+        else:
+            what, before, after = names.field(c.what), c.before and names.value(c.what, c.before), \
+                names.value(c.what, c.after)
+        before = before or _("(none)")
+        print(f"#{c.document_id} {what}: {before} → {after}")
     last = corrections[-1]
     if last.review_reasons:
-        print(_("still needs review: {reasons}").format(reasons="; ".join(last.review_reasons)))
+        print(_("still needs review: {reasons}").format(reasons="; ".join(map(names.reason, last.review_reasons))))
     else:
         print(_("no longer needs review"))
     return ExitCode.OK

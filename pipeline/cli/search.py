@@ -95,11 +95,12 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> ExitCode:
     last = args.offset + len(results.hits)
     print(_("{count} document(s), showing {first}-{last}").format(count=count, first=args.offset + 1, last=last)
           + (_("; names within two OCR errors included") if results.fuzzy else ""))
+    type_width = max(26, *(len(names.short_type(hit.doc_type)) + 1 for hit in results.hits))
     for hit in results.hits:
         name = hit.fields.get("full_name", "")
         ident = hit.fields.get("id_number", "")
         office = f"{hit.office:<10} " if getattr(args, "all_offices", False) else ""  # else: all this office's
-        print(f"#{hit.document_id:<6} {office}{names.doc_type(hit.doc_type)[:26]:<26} {name:<28} {ident:<12}  "
+        print(f"#{hit.document_id:<6} {office}{names.short_type(hit.doc_type):<{type_width}} {name:<28} {ident:<12}  "
               f"{hit.source}")
         if hit.snippet:
             print(f"        {highlight(hit.snippet, hit.highlights, bold=bold)}")
