@@ -347,3 +347,14 @@ def test_command_options_before_the_command(run):
     result = run("en", "--json", "--office", "q1", "search", "kien")
     assert result.code == 0, result.err
     assert result.out.lstrip().startswith("{") and '"total": 1' in result.out
+
+
+@pytest.mark.parametrize("typed", ["giay_khai_sinh", "Giấy khai sinh", "giấy khai sinh", "Birth certificate",
+                                   "BIRTH-CERTIFICATE"])
+def test_a_type_by_its_vietnamese_or_english_name(run, typed):
+    assert "1 document(s)" in run("en", "search", "--type", typed).out
+
+
+def test_a_misspelt_vietnamese_type_name_gets_the_id(run):
+    result = run("vi", "search", "--type", "giay khai sin")
+    assert result.code == 2 and "birth_certificate?" in result.err

@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from pipeline.errors import ExitCode, UsageError, printable
 from pipeline.i18n import N_, _
-from pipeline.textnorm import fold, unknown_value
+from pipeline.textnorm import closest, fold, unknown_value
 
 # Ids and offsets are 64-bit integers in both stores; larger ones cannot exist.
 MAX_ID = 2**63 - 1
@@ -136,6 +136,24 @@ def pick(value: str, valid: Iterable[str], *, option: str, listed_by: str | None
     raise UsageError(unknown_value_message(value, choices, option=option),
                      remedy=_("see `{command}`").format(command=listed_by) if listed_by else
                      _("one of: {choices}").format(choices=", ".join(choices)))
+
+
+def pick_type(value: str, catalog) -> str:
+    """A catalog type by its id or by one of its names, Vietnamese or English, accents, case and `_` ignored
+    (`giay khai sinh`, `Giấy khai sinh`, `BIRTH_CERTIFICATE`: birth_certificate); else a usage error."""
+    names = {_squashed(name): doc_type.id for doc_type in catalog.types
+             for name in (doc_type.id, *doc_type.name_vi.split(" / "), doc_type.name_en)}
+    if (key := _squashed(value)) in names:
+        return names[key]
+    near = list(dict.fromkeys(names[name] for name in closest(key, names)))
+    message = (_("unknown {what} '{value}': did you mean {choices}?").format(
+        what="--type", value=printable(value), choices=_(" or ").join(near)) if near
+        else _("unknown {what} '{value}'").format(what="--type", value=printable(value)))
+    raise UsageError(message, remedy=_("see `{command}`").format(command="dossier types"))
+
+
+def _squashed(text: str) -> str:
+    return " ".join(fold(text).replace("_", " ").replace("-", " ").split())
 
 
 def unknown_value_message(value: str, choices: list[str], *, option: str) -> str:

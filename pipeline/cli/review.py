@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli.arguments import MAX_LIMIT, pick, whole_number
+from pipeline.cli.arguments import MAX_LIMIT, pick, pick_type, whole_number
 from pipeline.cli.render import Names, add_office_options, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
@@ -49,7 +49,7 @@ def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
     scope = office_scope(settings, args)
     with App.open(settings) as app:
         names = Names(app.catalog)
-        doc_type = (pick(args.doc_type, app.catalog.ids, option="--type", listed_by="dossier types")
+        doc_type = (pick_type(args.doc_type, app.catalog)
                     if args.doc_type else None)
         rows = documents_to_review(app.store, doc_type=doc_type, limit=args.limit, office=scope)
         if not doc_type:
@@ -83,7 +83,7 @@ def cmd_relabel(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.corrections import relabel
 
     with App.open(settings) as app:
-        doc_type = pick(args.doc_type, app.catalog.ids, option="--type", listed_by="dossier types")
+        doc_type = pick_type(args.doc_type, app.catalog)
         correction = relabel(app.store, app.catalog, args.document_id, doc_type, procedures=app.procedures,
                              scope=office_scope(settings, args))
     return _render_corrections([correction], args.json, Names(app.catalog))

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, pick, whole_number
+from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, pick, pick_type, whole_number
 from pipeline.cli.render import Names, add_office_options, date_argument, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
@@ -67,7 +67,7 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
     with App.open(settings) as app:
         names = Names(app.catalog)
-        doc_type = (pick(args.doc_type, app.catalog.ids, option="--type", listed_by="dossier types")
+        doc_type = (pick_type(args.doc_type, app.catalog)
                     if args.doc_type else None)
         fields = {}
         for item in args.field:
