@@ -1,7 +1,7 @@
 # dossier: two commands set up a fresh Debian machine.
 #   make run    install what is missing, ingest sample_scans/ into ./var, show a search
 #   make test   install what is missing, run the test suite
-# Other targets: make bench, make samples, make clean.
+# Other targets: make bench, make samples, make messages, make clean.
 
 PYTHON     ?= python3
 VENV       ?= .venv
@@ -14,17 +14,20 @@ BENCH_APT_PACKAGES := fonts-liberation2 fonts-freefont-ttf fonts-texgyre
 # the PostgreSQL client tools (pg_dump, pg_restore) for the backup round trip on PostgreSQL.
 TEST_APT_PACKAGES  := chromium postgresql-client
 BIN        := $(VENV)/bin
-DOSSIER    := $(BIN)/dossier --data-dir $(DATA_DIR)
+# dossier speaks Vietnamese unless the locale says English: `make run` shows it in Vietnamese
+# whatever this shell's LANG (`make run UI_LOCALE=en_US.UTF-8` for English).
+UI_LOCALE  ?= vi_VN.UTF-8
+DOSSIER    := LC_ALL= LC_MESSAGES=$(UI_LOCALE) $(BIN)/dossier --data-dir $(DATA_DIR)
 SAMPLES    := $(filter-out sample_scans/README.md sample_scans/EXPECTED.json,$(wildcard sample_scans/*))
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench samples install system-deps bench-deps test-deps apt-install clean
+.PHONY: run test bench samples messages install system-deps bench-deps test-deps apt-install clean
 
 run: install
 	$(DOSSIER) init
 	$(DOSSIER) ingest $(SAMPLES)
 	@echo
-	@echo '$$ dossier search "doan thi lan"      # the name ĐOÀN THỊ LAN, typed without diacritics'
+	@echo '$$ dossier search "doan thi lan"      # tên ĐOÀN THỊ LAN, gõ không dấu'
 	@$(DOSSIER) search "doan thi lan"
 
 test: install test-deps
@@ -42,6 +45,17 @@ bench: install bench-deps
 
 samples: install
 	$(BIN)/python tools/make_sample_scans.py --out sample_scans
+
+# The Vietnamese catalog: extract every _() / N_() message into pipeline/locale/dossier.pot, merge it
+# into vi/LC_MESSAGES/dossier.po (translate the new entries there: msgstr ""), and compile the .mo that
+# dossier reads. Both .po and .mo are committed; a test checks that the .mo is the .po compiled and that
+# no message of the code lacks a translation.
+LOCALE := pipeline/locale
+messages: install
+	$(BIN)/pybabel extract -k _ -k N_ -k ngettext:1,2 --no-location --sort-output --project dossier \
+	  --copyright-holder "dossier team" -o $(LOCALE)/dossier.pot pipeline
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(LOCALE)/dossier.pot -d $(LOCALE) -D dossier -l vi
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D dossier -l vi
 
 install: system-deps $(VENV)/.installed
 

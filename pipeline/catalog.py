@@ -105,6 +105,8 @@ class Catalog:
     types: tuple[DocType, ...]
     path: Path
     fields: Mapping[str, FieldDef] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+    # What operators read for each field in Vietnamese (`[field_names]`); the name itself where none is given.
+    field_names_vi: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
 
     def field(self, name: str) -> FieldDef:
         """The definition of a field, or KeyError."""
@@ -186,7 +188,19 @@ def load_catalog(path: Path) -> Catalog:
     if OTHER not in seen:
         raise ConfigError(f"the catalog has no {OTHER!r} type", path=str(path),
                           remedy="keep the `other` entry: documents outside the catalog are filed under it")
-    return Catalog(types=tuple(types), path=path, fields=fields)
+    return Catalog(types=tuple(types), path=path, fields=fields,
+                   field_names_vi=_load_field_names(data.get("field_names", {}), fields, path))
+
+
+def _load_field_names(table: object, fields: Mapping[str, FieldDef], path: Path) -> Mapping[str, str]:
+    """The optional `[field_names]` table: field name → its Vietnamese name."""
+    if not isinstance(table, dict):
+        raise ConfigError("[field_names] must be a table of field = \"Vietnamese name\"", path=str(path))
+    unknown = [name for name in table if name not in fields]
+    if unknown:
+        raise ConfigError(f"[field_names]: unknown field(s) {', '.join(unknown)}", path=str(path),
+                          remedy=f"known fields ([fields]): {', '.join(fields)}")
+    return MappingProxyType({str(name): nfc(str(value)) for name, value in table.items()})
 
 
 def _load_fields(table: object, path: Path) -> Mapping[str, FieldDef]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.i18n import _
 
 PROJECT_CONFIGS = Path(__file__).resolve().parent.parent / "configs"
 DEFAULT_CONFIG = PROJECT_CONFIGS / "default.toml"
@@ -21,6 +22,7 @@ DEFAULT_CONFIG = PROJECT_CONFIGS / "default.toml"
 @dataclass(frozen=True)
 class OfficeSettings:
     code: str = "Q1"  # one of configs/offices.toml
+    timezone: str = "Asia/Ho_Chi_Minh"  # human output shows times in it (`--json` stays UTC)
 
     @property
     def district(self) -> str:
@@ -83,14 +85,15 @@ class QueueSettings:
 
 
 @dataclass(frozen=True)
-class LoggingSettings:
-    format: str = "text"
-    level: str = "INFO"
+class UiSettings:
+    language: str = ""  # "vi" or "en"; empty: from LC_ALL / LC_MESSAGES / LANG (Vietnamese when unset)
+    operator: str = ""  # who sits at this account, for the audit log (env DOSSIER_OPERATOR); empty: the OS account
 
 
 @dataclass(frozen=True)
-class UiSettings:
-    operator: str = ""  # who sits at this account, for the audit log (env DOSSIER_OPERATOR); empty: the OS account
+class LoggingSettings:
+    format: str = "text"
+    level: str = "INFO"
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ class RolesSettings:
     data_owner_is_admin: bool = True  # the account owning the data folder (it ran `dossier init`)
     default: str = "operator"
     reveal_ids: list[str] = field(default_factory=lambda: ["admin"])  # roles that see ID numbers in clear
+
+
+@dataclass(frozen=True)
 class PrivacySettings:
     group: str = ""  # the office group given read access to the data folder; empty: the owner only
 
@@ -189,8 +195,8 @@ def load_settings(
     )
     for section, values in data.items():
         if section not in _SECTIONS:
-            raise ConfigError(f"unknown section [{section}]", path=str(config_path),
-                              remedy=f"known sections: {', '.join(sorted(_SECTIONS))}")
+            raise ConfigError(_("unknown section [{section}]").format(section=section), path=str(config_path),
+                              remedy=_("known sections: {names}").format(names=", ".join(sorted(_SECTIONS))))
         settings = replace(settings, **{section: _build(section, getattr(settings, section), values, config_path)})
     url = db_url or env.get("DOSSIER_DB_URL")
     if url:
@@ -204,19 +210,20 @@ def read_toml(path: Path, *, missing_remedy: str) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError("file not found", path=str(path), remedy=missing_remedy) from None
+        raise ConfigError(_("file not found"), path=str(path), remedy=missing_remedy) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+        raise ConfigError(_("invalid TOML: {error}").format(error=exc), path=str(path)) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    data = read_toml(path, missing_remedy="pass an existing file with --config or DOSSIER_CONFIG")
+    data = read_toml(path, missing_remedy=_("pass an existing file with --config or DOSSIER_CONFIG"))
     for (section, old), new in _RENAMED.items():
         table = data.get(section)
         if isinstance(table, dict) and old in table:
             if new in table:
-                raise ConfigError(f"[{section}] gives both {old} and {new}", path=str(path),
-                                  remedy=f"keep {new} ({old} is its former name)")
+                raise ConfigError(_("[{section}] gives both {old} and {new}").format(section=section, old=old, new=new),
+                                  path=str(path), remedy=_("keep {new} ({old} is its former name)").format(
+                                      new=new, old=old))
             table[new] = table.pop(old)
     for section, key in _PATH_KEYS:
         value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
@@ -237,23 +244,46 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 def _build(section: str, current: Any, values: Any, source: Path) -> Any:
     if not isinstance(values, dict) or not is_dataclass(current):
-        raise ConfigError(f"[{section}] must be a table", path=str(source))
+        raise ConfigError(_("[{section}] must be a table").format(section=section), path=str(source))
     known = {f.name: f for f in fields(current)}
     changes = {}
     for key, value in values.items():
         if key not in known:
-            raise ConfigError(f"unknown key {section}.{key}", path=str(source),
-                              remedy=f"known keys in [{section}]: {', '.join(sorted(known))}")
+            raise ConfigError(_("unknown key {section}.{key}").format(section=section, key=key), path=str(source),
+                              remedy=_("known keys in [{section}]: {keys}").format(
+                                  section=section, keys=", ".join(sorted(known))))
         expected = type(getattr(current, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(f"{section}.{key} must be {expected.__name__}, not {value!r}", path=str(source))
+            raise ConfigError(_("{section}.{key} must be {kind}, not {value!r}").format(
+                section=section, key=key, kind=expected.__name__, value=value), path=str(source))
         if expected is list and not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{section}.{key} must be a list of names, not {value!r}", path=str(source))
+            raise ConfigError(_("{section}.{key} must be a list of names, not {value!r}").format(
+                section=section, key=key, value=value), path=str(source))
         if key.endswith("timeout_seconds") and not 0 < value <= MAX_TIMEOUT_SECONDS:
-            raise ConfigError(f"{section}.{key} must be more than 0 and at most {MAX_TIMEOUT_SECONDS} seconds, "
-                              f"not {value!r}", path=str(source), remedy="every call to a program or the store "
-                              "is bounded in time: give the bound")
+            raise ConfigError(_("{section}.{key} must be more than 0 and at most {most} seconds, not {value!r}").format(
+                section=section, key=key, most=MAX_TIMEOUT_SECONDS, value=value), path=str(source),
+                remedy=_("every call to a program or the store is bounded in time: give the bound"))
+        _check_value(section, key, value, source)
         changes[key] = value
     return replace(current, **changes)
+
+
+UI_LANGUAGES = ("vi", "en")
+
+
+def _check_value(section: str, key: str, value: Any, source: Path) -> None:
+    """Values a later command would trip on, refused where they are written."""
+    if (section, key) == ("ui", "language") and value not in ("", *UI_LANGUAGES):
+        raise ConfigError(_("ui.language must be one of {languages}, not {value!r}").format(
+            languages=", ".join(UI_LANGUAGES), value=value), path=str(source),
+            remedy=_('"vi" (Vietnamese) or "en" (English); leave it out to follow LANG'))
+    if (section, key) == ("office", "timezone"):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(_("office.timezone {value!r} is not a time zone").format(value=value), path=str(source),
+                              remedy=_('an IANA name such as "Asia/Ho_Chi_Minh"')) from None

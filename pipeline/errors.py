@@ -12,6 +12,8 @@ import errno
 import os
 from enum import IntEnum, StrEnum
 
+from pipeline.i18n import N_, _
+
 
 class ExitCode(IntEnum):
     """Exit codes are an interface: scripts at district offices depend on them (README, "Exit codes")."""
@@ -248,11 +250,11 @@ class InternalError(DossierError):
 # --- errors that are not ours, said as ours ------------------------------------
 
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
-_REFUSED = {
-    errno.EACCES: ("permission denied", "check that this account may read or write it"),
-    errno.EPERM: ("operation not permitted", "check that this account may read or write it"),
-    errno.EROFS: ("the file system is read-only", "choose a folder on a writable disk"),
-    errno.EIO: ("input/output error", "check the disk (dmesg); it may be failing"),
+_REFUSED = {  # translated when raised (N_ marks them for the catalog)
+    errno.EACCES: (N_("permission denied"), N_("check that this account may read or write it")),
+    errno.EPERM: (N_("operation not permitted"), N_("check that this account may read or write it")),
+    errno.EROFS: (N_("the file system is read-only"), N_("choose a folder on a writable disk")),
+    errno.EIO: (N_("input/output error"), N_("check the disk (dmesg); it may be failing")),
 }
 
 
@@ -261,10 +263,12 @@ def from_os_error(exc: OSError, *, stage: Stage | None = None, path: str | None 
     name = exc.filename
     where = path or (printable(os.fsdecode(name)) if isinstance(name, (str, bytes, os.PathLike)) else None)
     if exc.errno in _NO_SPACE:
-        return DiskFull("no space left on the disk", stage=stage, path=where,
-                        remedy="free some space (or raise the quota); nothing was lost, run it again then")
-    reason, remedy = _REFUSED.get(exc.errno, (exc.strerror or type(exc).__name__, None))
-    return SystemFailure(reason, stage=stage, path=where, remedy=remedy)
+        return DiskFull(_("no space left on the disk"), stage=stage, path=where,
+                        remedy=_("free some space (or raise the quota); nothing was lost, run it again then"))
+    if exc.errno in _REFUSED:
+        reason, remedy = _REFUSED[exc.errno]
+        return SystemFailure(_(reason), stage=stage, path=where, remedy=_(remedy))
+    return SystemFailure(exc.strerror or type(exc).__name__, stage=stage, path=where)
 
 
 def as_dossier_error(exc: BaseException) -> DossierError:
@@ -274,5 +278,5 @@ def as_dossier_error(exc: BaseException) -> DossierError:
     if isinstance(exc, OSError):
         return from_os_error(exc)
     if isinstance(exc, MemoryError):
-        return OutOfMemory("ran out of memory", remedy="close other programs, or lower limits.max_page_pixels")
-    return InternalError(f"internal error: {type(exc).__name__}: {exc}")
+        return OutOfMemory(_("ran out of memory"), remedy=_("close other programs, or lower limits.max_page_pixels"))
+    return InternalError(_("internal error: {kind}: {error}").format(kind=type(exc).__name__, error=exc))

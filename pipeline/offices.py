@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.config import read_toml
 from pipeline.errors import ConfigError, UsageError
-from pipeline.textnorm import nfc
+from pipeline.i18n import _
+from pipeline.textnorm import nfc, unknown_value
 
 CODE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9-]{0,31}")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -66,7 +67,7 @@ class Hours:
         return dt.datetime.combine(day, self.closes, tzinfo=self.zone).astimezone(dt.UTC)
 
     def next_working_day(self, day: dt.date) -> dt.date:
-        for _ in range(366):  # a year without a working day is a configuration mistake
+        for _day in range(366):  # a year without a working day is a configuration mistake
             day += dt.timedelta(days=1)
             if self.is_working_day(day):
                 return day
@@ -105,8 +106,9 @@ class Offices:
         try:
             return self.by_code[code]
         except KeyError:
-            raise UsageError(f"unknown office {code!r}",
-                             remedy=f"`dossier offices` lists the offices of {self.path}; add a new one there") from None
+            raise UsageError(unknown_value(code, self.by_code, what=_("office")),
+                             remedy=_("`dossier offices` lists the offices of {path}; add a new one there").format(
+                                 path=self.path)) from None
 
     def name_of(self, code: str) -> str:
         """The office's name, or its bare code for one that is no longer listed (old batches keep theirs)."""

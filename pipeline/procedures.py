@@ -20,7 +20,8 @@ from typing import Mapping
 from pipeline.catalog import Catalog
 from pipeline.config import read_toml
 from pipeline.errors import ConfigError, UsageError
-from pipeline.textnorm import fold, nfc
+from pipeline.i18n import _
+from pipeline.textnorm import fold, nfc, unknown_value
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _KEYS = {"id", "name_vi", "same_day", "requires", "phrases", "folder"}
@@ -66,8 +67,8 @@ class Procedures:
         try:
             return self.by_id[procedure_id]
         except KeyError:
-            raise UsageError(f"unknown procedure {procedure_id!r}",
-                             remedy=f"`dossier procedures` lists those of {self.path}") from None
+            raise UsageError(unknown_value(procedure_id, self.by_id, what=_("procedure")),
+                             remedy=_("`dossier procedures` lists those of {path}").format(path=self.path)) from None
 
     def find(self, procedure_id: str | None) -> Procedure | None:
         """The procedure, or None for none or one no longer listed (old batches keep their id)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
 # Vietnamese combining marks (NFD): the five tones, and the vowel marks that make other letters.
@@ -52,3 +52,29 @@ def word_matches(text: str) -> Iterator[re.Match[str]]:
 
 def squash_spaces(text: str) -> str:
     return " ".join(text.split())
+
+
+def closest(value: str, valid: Iterable[str], *, count: int = 3) -> list[str]:
+    """The values of `valid` nearest `value`, case and accents ignored: what a typo most likely meant."""
+    import difflib
+
+    by_key = {fold(v): v for v in valid}
+    key = fold(value.strip())
+    scored = sorted(((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in by_key), reverse=True)
+    best = scored[0][0] if scored else 0
+    # The clear winner alone ("birth_certifcate" is birth_certificate, not also death_certificate).
+    near = [k for ratio, k in scored if ratio >= max(0.5, best - 0.05)]
+    near += [k for k in by_key if key and key in k and k not in near]
+    return [by_key[k] for k in near[:count]]
+
+
+def unknown_value(value: str, valid: Iterable[str], *, what: str) -> str:
+    """"unknown --type 'brith': did you mean birth_certificate?": the closest valid values, if any are close."""
+    from pipeline.errors import printable
+    from pipeline.i18n import _
+
+    near = closest(value, valid)
+    if near:
+        return _("unknown {what} '{value}': did you mean {choices}?").format(
+            what=what, value=printable(value), choices=_(" or ").join(near))
+    return _("unknown {what} '{value}'").format(what=what, value=printable(value))

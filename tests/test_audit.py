@@ -211,7 +211,7 @@ def test_every_read_and_change_leaves_its_event_with_the_actor(office, tmp_path)
         assert action in actions, (action, actions)
     assert {e["actor"] for e in events} == {OPERATOR_NAME}
     [searched] = [e for e in events if e["action"] == "search"]
-    assert f'query "{ID_NUMBER}"' in searched["detail"] and f"1 result(s); shown #{doc_id}" in searched["detail"]
+    assert f'query "{ID_NUMBER}"' in searched["detail"] and f"1 result(s); shown D{doc_id}" in searched["detail"]
     about = {e["action"] for e in _audit(office, "--document", str(doc_id), "--user", OPERATOR_NAME)}
     assert {"search", "show", "export", "relabel", "set_field"} <= about  # the search listed it
     assert "by root" not in json.dumps(events)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.archive.originals import Archive
+from pipeline.i18n import _
 from pipeline.errors import DossierError, UsageError, from_os_error, printable
 from pipeline.i18n import _
 from pipeline.privacy import make_private_dir
@@ -55,16 +56,19 @@ def _targets(destination: Path, names: list[str], *, folder: bool) -> list[Path]
     """Where each original goes; refuses to overwrite anything."""
     if len(names) == 1 and not folder and not destination.is_dir():
         if not destination.parent.is_dir():
-            raise UsageError(f"the folder {destination.parent} does not exist", remedy="create it first")
+            raise UsageError(_("the folder {folder} does not exist").format(folder=destination.parent),
+                             remedy=_("create it first"))
         targets = [destination]
     else:
         if destination.exists() and not destination.is_dir():
-            raise UsageError(f"this document has {len(names)} original files: --to must be a folder, "
-                             f"and {destination} is a file", remedy="give a folder (it is created if missing)")
+            raise UsageError(_("this document has {count} original files: --to must be a folder, and {path} is a file")
+                             .format(count=len(names), path=destination),
+                             remedy=_("give a folder (it is created if missing)"))
         targets = [destination.joinpath(*_safe_parts(name)) for name in names]
     taken = [str(t) for t in targets if os.path.lexists(t)]  # a link, even one pointing nowhere, is taken
     if taken:
-        raise UsageError(f"would overwrite {', '.join(taken)}", remedy="choose another --to or move the file away")
+        raise UsageError(_("would overwrite {files}").format(files=", ".join(taken)),
+                         remedy=_("choose another --to or move the file away"))
     return targets
 
 

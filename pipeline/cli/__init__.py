@@ -22,11 +22,11 @@ import traceback
 
 from pipeline import __version__, logs, privacy, roles
 from pipeline.cli import admin, audit, city, files, integrity, pages, report, review, search, status
-from pipeline.cli.arguments import Parser, parse
+from pipeline.cli.arguments import Parser, global_option, hoist_global_options, parse
 from pipeline.cli.render import MaskingStream, with_office
 from pipeline.config import load_settings
 from pipeline.errors import DossierError, ExitCode, RoleRequired, as_dossier_error
-from pipeline.i18n import _
+from pipeline.i18n import _, activate, choose_language
 
 # Commands that run for a long time and report through the log.
 _LOGGING_COMMANDS = {"watch"}
@@ -35,15 +35,17 @@ _LOGGING_COMMANDS = {"watch"}
 def build_parser() -> Parser:
     parser = Parser(
         prog="dossier",
-        description="Digitize citizens' dossiers: OCR, classify, extract fields, file and search.",
+        description=_("Digitize citizens' dossiers: OCR, classify, extract fields, file and search."),
+        epilog=_("--data-dir, --config, --db and --debug may also be given after the command."),
     )
-    parser.add_argument("--version", action="version", version=f"dossier {__version__}")
-    parser.add_argument("--data-dir", metavar="DIR", help="data folder (env DOSSIER_DATA_DIR; default ./var)")
-    parser.add_argument("--config", metavar="FILE", help="configuration file (env DOSSIER_CONFIG)")
+    parser.add_argument("--version", action="version", version=f"dossier {__version__}",
+                        help=_("show the version and exit"))
+    parser.add_argument("--data-dir", metavar="DIR", help=_("data folder (env DOSSIER_DATA_DIR; default ./var)"))
+    parser.add_argument("--config", metavar="FILE", help=_("configuration file (env DOSSIER_CONFIG)"))
     parser.add_argument("--db", metavar="URL",
-                        help="database URL (env DOSSIER_DB_URL; default SQLite in the data dir)")
-    parser.add_argument("--debug", action="store_true", help="print the traceback of an error (to report a bug)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+                        help=_("database URL (env DOSSIER_DB_URL; default SQLite in the data dir)"))
+    parser.add_argument("--debug", action="store_true", help=_("print the traceback of an error (to report a bug)"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title=_("commands"))
     for module in (files, search, admin, review, report, city, pages, status, audit, integrity):
         module.register(commands)
     for name, command in commands.choices.items():
@@ -62,10 +64,12 @@ _REVEALING_COMMANDS = {"search", "show", "export", "review", "relabel", "set-fie
 def main(argv: list[str] | None = None) -> int:
     privacy.private_umask()  # before anything is created: the store, the archive, exports, the workers' files
     _never_fail_on_names()
-    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    argv = hoist_global_options(sys.argv[1:] if argv is None else list(argv))
+    debug = "--debug" in argv[:argv.index("--")] if "--" in argv else "--debug" in argv
     streams = sys.stdout, sys.stderr
     sys.stderr = MaskingStream(sys.stderr)  # error lines and --debug tracebacks never show an ID number
     try:
+        activate(_language(argv))
         args = parse(build_parser(), argv)
         settings = with_office(load_settings(config=args.config, data_dir=args.data_dir, db_url=args.db), args)
         long_running = args.command in _LOGGING_COMMANDS
@@ -86,18 +90,31 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return _pipe_closed()
     except KeyboardInterrupt:
-        _say("interrupted")
+        _say(_("interrupted"))
         return int(ExitCode.INTERRUPTED)
     except BaseException as exc:  # noqa: BLE001 - the boundary: every error ends here as one line
         error = exc if isinstance(exc, DossierError) else as_dossier_error(exc)
         if debug:
             _say_traceback(exc)
         elif error.exit_code == ExitCode.INTERNAL:
-            error.remedy = "a bug: run the command again with --debug and report what it prints"
+            error.remedy = _("a bug: run the command again with --debug and report what it prints")
         _say(error.one_line())
         return int(error.exit_code)
     finally:
         sys.stdout, sys.stderr = streams
+
+
+def _language(argv: list[str]) -> str:
+    """The language of this command: `[ui] language` of its configuration, else the locale's.
+
+    Chosen before the parser is built (its help is translated); a configuration that
+    cannot be read leaves the locale's language, and fails with its reason right after.
+    """
+    try:
+        configured = load_settings(config=global_option(argv, "--config")).ui.language
+    except Exception:  # noqa: BLE001 - reported by the real load, in the chosen language
+        configured = None
+    return choose_language(configured)
 
 
 def _say(line: str) -> None:

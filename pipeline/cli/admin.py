@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from pipeline.cli.arguments import batch_id
-from pipeline.cli.render import add_office_options, office_scope, print_json
+from pipeline.cli.render import add_office_options, label, office_scope, office_zone, print_json, status_text, when
 from pipeline.config import Settings
 from pipeline.domain import BatchStatus
 from pipeline.errors import ExitCode, UsageError
@@ -15,24 +15,24 @@ from pipeline.office.app import App
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("watch", help="run the daemon: watch the inbox, file what arrives (until SIGTERM)")
+    p = commands.add_parser("watch", help=_("run the daemon: watch the inbox, file what arrives (until SIGTERM)"))
     p.add_argument("--once", action="store_true",
-                   help="take what is in the inbox, process the queue until nothing is due, then exit")
+                   help=_("take what is in the inbox, process the queue until nothing is due, then exit"))
     add_office_options(p, every_office=False)
     p.set_defaults(handler=cmd_watch)
 
-    p = commands.add_parser("reprocess", help="run batches again from their archived originals")
-    p.add_argument("batch_ids", nargs="*", type=batch_id, metavar="BATCH_ID")
-    p.add_argument("--failed", action="store_true", help="every failed batch")
+    p = commands.add_parser("reprocess", help=_("run batches again from their archived originals"))
+    p.add_argument("batch_ids", nargs="*", type=batch_id, metavar="BATCH_ID", help=_("batch ids"))
+    p.add_argument("--failed", action="store_true", help=_("every failed batch"))
     p.add_argument("--queue", action="store_true",
-                   help="put them back in the queue for the daemon instead of processing them here")
-    p.add_argument("--json", action="store_true")
+                   help=_("put them back in the queue for the daemon instead of processing them here"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON (for scripts)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_reprocess)
 
-    p = commands.add_parser("stats", help="queue depth, pages per minute over the last 5 minutes and the last hour, "
-                                         "failures by reason")
-    p.add_argument("--json", action="store_true")
+    p = commands.add_parser("stats", help=_("queue depth, pages per minute over the last 5 minutes and the last hour, "
+                                            "failures by reason"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON (for scripts)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_stats)
 
@@ -44,13 +44,14 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> ExitCode:
     report = Daemon(settings, once=args.once, chores=[ScheduledVerify()]).run()
     if not args.once:
         return ExitCode.OK
-    print(f"{len(report.taken)} taken from the inbox: {report.count(BatchStatus.DONE)} filed, "
-          f"{report.count(BatchStatus.DUPLICATE)} duplicate(s), {report.count(BatchStatus.FAILED)} failed, "
-          f"{report.count(BatchStatus.QUEUED)} waiting for a retry")
+    print(_("{taken} taken from the inbox: {filed} filed, {duplicates} duplicate(s), {failed} failed, "
+            "{waiting} waiting for a retry").format(
+        taken=len(report.taken), filed=report.count(BatchStatus.DONE), duplicates=report.count(BatchStatus.DUPLICATE),
+        failed=report.count(BatchStatus.FAILED), waiting=report.count(BatchStatus.QUEUED)))
     for entry in report.not_taken:
-        print(f"  not taken: {entry}")
+        print("  " + _("not taken: {entry}").format(entry=entry))
     for entry in report.left_alone:
-        print(f"  left alone: {entry}")
+        print("  " + _("left alone: {entry}").format(entry=entry))
     return ExitCode.BATCH_FAILED if report.any_failed else ExitCode.OK
 
 
@@ -59,8 +60,8 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.status import daemon_running
 
     if bool(args.batch_ids) == args.failed:
-        raise UsageError("give batch ids or --failed (one of the two)",
-                         remedy="find them with `dossier batches --status failed`")
+        raise UsageError(_("give batch ids or --failed (one of the two)"),
+                         remedy=_("find them with `dossier batches --status failed`"))
     scope = office_scope(settings, args)
     with App.open(settings) as app:
         ids = (app.store.failed_batch_ids(district=scope) if args.failed
@@ -77,10 +78,10 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> ExitCode:
                      "documents": list(r.document_ids)} for r in results])
     else:
         if not results:
-            print("nothing to reprocess")
+            print(_("nothing to reprocess"))
         for r in results:
-            detail = f"{len(r.document_ids)} document(s)" if r.status == "done" else r.note
-            print(f"B{r.batch_id:<5} {r.status:<8} {r.source}" + (f"  {detail}" if detail else ""))
+            detail = _("{count} document(s)").format(count=len(r.document_ids)) if r.status == "done" else r.note
+            print(f"B{r.batch_id:<5} {status_text(r.status):<12} {r.source}" + (f"  {detail}" if detail else ""))
     wanted = "queued" if args.queue else "done"
     return ExitCode.OK if all(r.status == wanted for r in results) else ExitCode.BATCH_FAILED
 
@@ -95,31 +96,39 @@ def cmd_stats(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if args.json:
         print_json(stats.as_json())
         return ExitCode.OK
-    print(f"office     {scope or 'all'}")
+    zone = office_zone(settings)
+    # The column of values starts after the longest label in this language ("thư mục nhận").
+    width = max(11, 2 + max(len(_(t)) for t in ("office", "queue", "due now", "retrying", "stale", "inbox",
+                                                 "last hour", "failures", "by office")))
+    print(label(_("office"), width) + (scope or _("all")))
     # No row rests in received or archived (intake records both steps as events in its one transaction).
     shown = {s: n for s, n in stats.by_status.items() if n or s not in (BatchStatus.RECEIVED, BatchStatus.ARCHIVED)}
-    print("queue      " + "  ".join(f"{status} {count}" for status, count in shown.items()))
-    print(f"due now    {stats.due_now}" + (f" (oldest since {stats.oldest_due_at:%Y-%m-%d %H:%M} UTC)"
-                                           if stats.oldest_due_at else ""))
-    print(f"retrying   {stats.waiting_retry}" + (f" (next at {stats.next_retry_at:%Y-%m-%d %H:%M} UTC)"
-                                                 if stats.next_retry_at else ""))
+    print(label(_("queue"), width) + "  ".join(f"{status_text(status)} {count}" for status, count in shown.items()))
+    print(label(_("due now"), width) + str(stats.due_now)
+          + (" " + _("(oldest since {when})").format(when=when(stats.oldest_due_at, zone)) if stats.oldest_due_at else ""))
+    print(label(_("retrying"), width) + str(stats.waiting_retry)
+          + (" " + _("(next at {when})").format(when=when(stats.next_retry_at, zone)) if stats.next_retry_at else ""))
     if stats.stale_claims:
-        print(f"stale      {stats.stale_claims} claim(s) of a stopped worker: the running daemon requeues them")
-    waiting = "unreadable" if stats.inbox_waiting is None else f"{stats.inbox_waiting} waiting to be taken"
+        print(label(_("stale"), width) + _("{count} claim(s) of a stopped worker: the running daemon requeues them")
+              .format(count=stats.stale_claims))
+    waiting = (_("unreadable") if stats.inbox_waiting is None
+               else _("{count} waiting to be taken").format(count=stats.inbox_waiting))
     if stats.inbox_empty_folders:
-        waiting += f", {stats.inbox_empty_folders} empty folder(s) left alone"
-    print(f"inbox      {waiting}  ({settings.inbox_dir})")
-    print(_("last 5 min {rate:g} pages/min  ({pages} page(s), {batches} batch(es) filed)").format(
+        waiting += ", " + _("{count} empty folder(s) left alone").format(count=stats.inbox_empty_folders)
+    print(label(_("inbox"), width) + f"{waiting}  ({settings.inbox_dir})")
+    print(label(_("last 5 min"), width) + _("{rate:g} pages/min  ({pages} page(s), {batches} batch(es) filed)").format(
         rate=stats.pages_per_minute_last_5_minutes, pages=stats.pages_last_5_minutes,
         batches=stats.batches_last_5_minutes))
-    print(_("last hour  {rate:g} pages/min  ({pages} page(s), {batches} batch(es) filed)").format(
+    print(label(_("last hour"), width) + _("{rate:g} pages/min  ({pages} page(s), {batches} batch(es) filed)").format(
         rate=stats.pages_per_minute, pages=stats.pages_last_hour, batches=stats.batches_last_hour))
     if stats.failures:
-        print("failures   (see `dossier batches --status failed`, fix, then `dossier reprocess --failed`)")
+        print(label(_("failures"), width)
+              + _("(see `dossier batches --status failed`, fix, then `dossier reprocess --failed`)"))
         for group in stats.failures:
-            print(f"  {group.count:>5}  {group.code:<16} latest: {group.latest_reason}")
+            print(f"  {group.count:>5}  {group.code:<16} " + _("latest: {reason}").format(reason=group.latest_reason))
     if stats.by_office:
-        print("by office  (`dossier report --all-offices` for time to searchable and the same-day share)")
+        print(label(_("by office"), width)
+              + _("(`dossier report --all-offices` for time to searchable and the same-day share)"))
         for code, counts in stats.by_office.items():
-            print(f"  {code:<16} " + "  ".join(f"{status} {n}" for status, n in counts.items() if n))
+            print(f"  {code:<16} " + "  ".join(f"{status_text(status)} {n}" for status, n in counts.items() if n))
     return ExitCode.OK

@@ -54,7 +54,7 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if not rows:
         print(_("no events"))
     for row in rows:
-        document = f"#{row['document_id']}" if row["document_id"] else "-"
+        document = f"D{row['document_id']}" if row["document_id"] else "-"
         print(f"{row['at']}  #{row['event_id']:<7} {row['actor'] or '?':<16} {row['action']:<10} "
               f"{row['office'] or '-':<8} {document:<8} {row['detail'] or ''}")
     return ExitCode.OK

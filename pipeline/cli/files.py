@@ -7,51 +7,54 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, document_id, whole_number
-from pipeline.cli.render import Progress, add_office_options, office_scope, print_json
+from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, choice_of, document_id, whole_number
+from pipeline.cli.render import (
+    Names, Progress, add_office_options, label, office_scope, office_zone, print_json, status_text, when,
+)
 from pipeline.cli.views import batch_view, document_view
 from pipeline.config import Settings
 from pipeline.domain import OPERATOR, BatchStatus
 from pipeline.errors import ExitCode, UsageError
-from pipeline.i18n import _
+from pipeline.i18n import _, in_vietnamese
 from pipeline.office.app import App
 
 _SHOWN_REPAIRS = 20  # init lists this many repaired entries, then counts the rest
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("init", help="create the data folders and the database schema (safe to repeat)")
+    p = commands.add_parser("init", help=_("create the data folders and the database schema (safe to repeat)"))
     add_office_options(p, every_office=False)
     p.set_defaults(handler=cmd_init)
 
-    p = commands.add_parser("ingest", help="archive, OCR, classify and file the given files or folders")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, or a folder holding one dossier")
+    p = commands.add_parser("ingest", help=_("archive, OCR, classify and file the given files or folders"))
+    p.add_argument("paths", nargs="+", metavar="PATH", help=_("a file, or a folder holding one dossier"))
     p.add_argument("--procedure", metavar="ID",
-                   help="the procedure these dossiers are for (see `dossier procedures`); otherwise read from "
-                        "their receipt or application")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+                   help=_("the procedure these dossiers are for (see `dossier procedures`); otherwise read from "
+                          "their receipt or application"))
+    p.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
     add_office_options(p, every_office=False)
     p.set_defaults(handler=cmd_ingest)
 
-    p = commands.add_parser("show", help="show one document")
-    p.add_argument("document_id", type=document_id, metavar="DOC_ID")
-    p.add_argument("--text", action="store_true", help="print the full text of every page")
-    p.add_argument("--json", action="store_true")
+    p = commands.add_parser("show", help=_("show one document"))
+    p.add_argument("document_id", type=document_id, metavar="DOC_ID", help=_("a document id (D34 or 34)"))
+    p.add_argument("--text", action="store_true", help=_("print the full text of every page"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON (for scripts)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_show)
 
-    p = commands.add_parser("batches", help="list batches (dropped files or folders) and their state")
-    p.add_argument("--status", choices=[s.value for s in BatchStatus])
+    p = commands.add_parser("batches", help=_("list batches (dropped files or folders) and their state"))
+    p.add_argument("--status", type=choice_of("--status", [s.value for s in BatchStatus]), metavar="STATUS",
+                   help=_("only batches in this state: {states}").format(states=", ".join(s.value for s in BatchStatus)))
     p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=50, metavar="N",
                    help=_("batches to show (default 50)"))
     p.add_argument("--offset", type=whole_number(0, MAX_OFFSET), default=0, metavar="N",
                    help=_("skip the first N batches"))
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help=_("print as JSON (for scripts)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_batches)
 
-    p = commands.add_parser("types", help="list the catalog of document types")
-    p.add_argument("--json", action="store_true")
+    p = commands.add_parser("types", help=_("list the catalog of document types"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON (for scripts)"))
     p.set_defaults(handler=cmd_types)
 
 
@@ -71,19 +74,21 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> ExitCode:
     # After the store: its file (SQLite, -wal, -shm) is among what is checked. An existing folder made
     # before dossier kept its files private (or under another umask) is repaired, and the change said.
     repaired = repair(settings.data_dir, group=settings.privacy.group, inbox=settings.inbox_dir)
-    print(f"data dir   {settings.data_dir}")
-    print(f"store      {app.store.engine.url.render_as_string(hide_password=True)}")
-    print(f"inbox      {settings.inbox_dir}")
-    print(f"office     {office.code}  {office.name}")
-    if reindexed:
-        print(f"search     {reindexed} document(s) indexed again")
+    labels = [_("data dir"), _("store"), _("inbox"), _("office"), _("search")]
+    width = max(11, 2 + max(map(len, labels)))  # values line up after the longest label of this language
+    values = [str(settings.data_dir), app.store.engine.url.render_as_string(hide_password=True),
+              str(settings.inbox_dir), f"{office.code}  {office.name}",
+              _("{count} document(s) indexed again").format(count=reindexed) if reindexed else ""]
+    for name, value in zip(labels, values, strict=True):
+        if value:
+            print(label(name, width) + value)
     if repaired:
-        print(_("modes      {count} file(s) and folder(s) made private (no access for other accounts):")
-              .format(count=len(repaired)))
+        print(label(_("modes"), width) + _("{count} file(s) and folder(s) made private (no access for other "
+                                           "accounts):").format(count=len(repaired)))
         for change in repaired[:_SHOWN_REPAIRS]:
-            print(f"           {change.describe(settings.data_dir)}")
+            print(" " * width + change.describe(settings.data_dir))
         if len(repaired) > _SHOWN_REPAIRS:
-            print("           " + _("... and {count} more").format(count=len(repaired) - _SHOWN_REPAIRS))
+            print(" " * width + _("... and {count} more").format(count=len(repaired) - _SHOWN_REPAIRS))
     return ExitCode.OK
 
 
@@ -93,7 +98,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not os.path.lexists(p)]  # a dangling link is refused, not missing
     if missing:
-        raise UsageError(f"no such file or folder: {', '.join(missing)}")
+        raise UsageError(_("no such file or folder: {paths}").format(paths=", ".join(missing)))
     with App.open(settings) as app, Progress(enabled=not args.json) as progress:
         if args.procedure:
             app.procedures.get(args.procedure)  # an unknown id is a usage error, before anything is archived
@@ -114,13 +119,14 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> ExitCode:
     else:
         filed = [o for o in report.outcomes if o.status == "done"]
         duplicates = [i for i in report.intakes if i.status == "duplicate"]
-        print(f"{len(filed)} batch(es) filed ({sum(len(o.document_ids) for o in filed)} document(s)), "
-              f"{len(duplicates)} duplicate(s), {len(failed)} failed")
+        print(_("{filed} batch(es) filed ({documents} document(s)), {duplicates} duplicate(s), {failed} failed").format(
+            filed=len(filed), documents=sum(len(o.document_ids) for o in filed), duplicates=len(duplicates),
+            failed=len(failed)))
         for item in duplicates:
             print("  " + _("duplicate: {source} (same content as batch B{batch})").format(
                 source=item.source, batch=item.duplicate_of))
         for _source, error in failed:
-            print(f"  FAILED {error.one_line()}", file=sys.stderr)
+            print("  " + _("FAILED {reason}").format(reason=error.one_line()), file=sys.stderr)
     return ExitCode.BATCH_FAILED if failed else ExitCode.OK
 
 
@@ -138,29 +144,33 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> ExitCode:
         shown_origin = [_("from file {file}, page {pages}").format(file=o.file, pages=o.span) if len(o.pages) == 1
                         else _("from file {file}, pages {pages}").format(file=o.file, pages=o.span)
                         for o in origins(document, files)]
+        names = Names(app.catalog)
     if args.json:
         print_json(view)
         return ExitCode.OK
     print(_("Document D{id}  {type} (confidence {confidence:.2f})").format(
-        id=view["document_id"], type=view["doc_type"], confidence=view["doc_type_confidence"]))
-    print(f"  source   {view['source']}  (batch B{view['batch_id']}, {view['pages']} page(s), office {view['office']})")
+        id=view["document_id"], type=names.doc_type(view["doc_type"]), confidence=view["doc_type_confidence"]))
+    print("  " + label(_("source"), 9) + _("{source}  (batch B{batch}, {pages} page(s), office {office})").format(
+        source=view["source"], batch=view["batch_id"], pages=view["pages"], office=view["office"]))
     for line in shown_origin:
-        print(f"  pages    {line}")
+        print("  " + label(_("pages"), 9) + line)
     if view["review_reasons"]:
-        print(f"  review   {'; '.join(view['review_reasons'])}")
+        print("  " + label(_("review"), 9) + "; ".join(map(names.reason, view["review_reasons"])))
+    width = max(17, 2 + max((len(names.field(f["name"])) for f in view["field_details"]), default=0))
     for f in view["field_details"]:
         where = (_("set by hand") if f["source"] == OPERATOR
                  else _("confidence {confidence:.2f}").format(confidence=f["confidence"])
                  + (_(", page {page}").format(page=f["page"]) if f["page"] is not None else ""))
-        print(f"  {f['name']:<16} {f['value']}  ({where})")
+        print("  " + label(names.field(f["name"]), width) + f"{names.value(f['name'], f['value'])}  ({where})")
     if args.text:
         for number, text in enumerate(view["page_texts"], start=1):
-            print(f"\n--- page {number} ---\n{text}")
+            print("\n" + _("--- page {number} ---").format(number=number) + f"\n{text}")
     return ExitCode.OK
 
 
 def cmd_batches(settings: Settings, args: argparse.Namespace) -> ExitCode:
     scope = office_scope(settings, args)
+    zone = office_zone(settings)
     with App.open(settings) as app:
         rows = [batch_view(b) for b in app.store.batches(status=args.status, office=scope, limit=args.limit,
                                                          offset=args.offset)]
@@ -171,17 +181,18 @@ def cmd_batches(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if not rows:
         print(_("no batches") if not total else _("no batches past --offset {offset}").format(offset=args.offset))
     for row in rows:
-        line = (f"B{row['batch_id']:<5} {row['office']:<10} {row['status']:<10} attempts={row['attempts']}  "
-                f"{row['updated_at']}  {row['source']}")
+        line = (f"B{row['batch_id']:<5} {row['office']:<10} {status_text(row['status']):<12} "
+                + _("attempts={count}").format(count=row["attempts"])
+                + f"  {when(row['updated_at'], zone)}  {row['source']}")
         if row["status"] == BatchStatus.DUPLICATE:
             line += "  " + _("(duplicate of batch B{batch})").format(batch=row["duplicate_of"])
         if row["first_copy"]:
             line += "  " + _("(received first by another office: batch B{batch})").format(batch=row["first_copy"])
         if row["procedure"]:
-            line += f"  [{row['procedure']}" + (" — incomplete]" if row["missing_documents"] else "]")
+            line += f"  [{row['procedure']}" + (" — " + _("incomplete") + "]" if row["missing_documents"] else "]")
         print(line)
         if row["reason"]:
-            print(f"       stage={row['stage']}  {row['reason']}")
+            print("       " + _("stage={stage}").format(stage=row["stage"]) + f"  {row['reason']}")
     last = args.offset + len(rows)
     if rows and (args.offset or last < total):
         print(_("showing {first}-{last} of {total}").format(first=args.offset + 1, last=last, total=total)
@@ -197,6 +208,9 @@ def cmd_types(settings: Settings, args: argparse.Namespace) -> ExitCode:
         print_json([{"id": t.id, "name_vi": t.name_vi, "name_en": t.name_en, "group": t.group,
                      "fields": list(t.fields), "required": list(t.required)} for t in catalog.types])
         return ExitCode.OK
+    type_, group, name = _("TYPE"), _("GROUP"), _("NAME")
+    print(f"{type_:<28} {group:<15} {name}")
     for t in catalog.types:
-        print(f"{t.id:<28} {t.group:<15} {t.name_vi}  /  {t.name_en}")
+        name = f"{t.name_vi}  /  {t.name_en}" if in_vietnamese() else f"{t.name_en}  /  {t.name_vi}"
+        print(f"{t.id:<28} {t.group:<15} {name}")
     return ExitCode.OK

@@ -6,9 +6,15 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from pipeline.cli.arguments import pick
+from pipeline.i18n import N_, _, in_vietnamese
 
 from pipeline.i18n import _
 from pipeline.logs import mask_ids
@@ -19,8 +25,109 @@ def date_argument(value: str) -> dt.date:
     from pipeline.dates import parse_date
 
     if (day := parse_date(value)) is None:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2021-03-12 or 12/03/2021")
+        raise argparse.ArgumentTypeError(_("'{value}' is not a date like 12/03/2021 or 2021-03-12").format(value=value))
     return day
+
+
+# --- how values read in human output (`--json` keeps ids, ISO dates and UTC) -----------------------
+
+# Batch states as operators read them; the values themselves stay English in `--json` and options.
+STATUS_NAMES = {
+    "received": N_("received"), "archived": N_("archived"), "queued": N_("queued"),
+    "processing": N_("processing"), "done": N_("done"), "failed": N_("failed"), "duplicate": N_("duplicate"),
+    "skipped": N_("skipped"), "dismissed": N_("dismissed"),
+}
+
+
+def status_text(status: str) -> str:
+    """A batch state in the operator's language (`done` → `đã lưu`)."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+def label(text: str, width: int = 11) -> str:
+    """A left column label padded to `width` (at least one space after it)."""
+    return f"{text:<{width - 1}} "
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def office_zone(settings) -> ZoneInfo:
+    """The office's time zone (`[office] timezone`): times in human output are read in it."""
+    return _zone(settings.office.timezone)
+
+
+def day_text(day: dt.date | str | None) -> str:
+    """dd/mm/yyyy, as Vietnam writes dates."""
+    if day is None:
+        return "–"
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    return f"{day:%d/%m/%Y}"
+
+
+def when(moment: dt.datetime | str | None, zone: ZoneInfo) -> str:
+    """A moment stored in UTC as the office reads it: dd/mm/yyyy HH:MM in its time zone."""
+    if moment is None:
+        return "–"
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:  # the store keeps UTC; SQLite hands it back naive
+        moment = moment.replace(tzinfo=dt.UTC)
+    return f"{moment.astimezone(zone):%d/%m/%Y %H:%M}"
+
+
+class Names:
+    """Document types and fields as operators read them: the catalog's Vietnamese names in Vietnamese,
+    the ids in English (the ids are what options such as --type and --field take)."""
+
+    def __init__(self, catalog) -> None:
+        self.catalog = catalog
+
+    def doc_type(self, type_id: str) -> str:
+        if not in_vietnamese():
+            return type_id
+        try:
+            return self.catalog.get(type_id).name_vi
+        except KeyError:
+            return type_id
+
+    def short_type(self, type_id: str) -> str:
+        """The type's first name in a table column ("Căn cước công dân", not "... / Thẻ căn cước (bản sao)")."""
+        return self.doc_type(type_id).split(" / ")[0]
+
+    def field(self, name: str) -> str:
+        if not in_vietnamese():
+            return name
+        return self.catalog.field_names_vi.get(name, name)
+
+    def value(self, name: str, value: str) -> str:
+        """A field's value as shown: dates day first (stored ISO)."""
+        field = self.catalog.fields.get(name)
+        if field is not None and field.kind == "date" and _ISO_DAY.fullmatch(value or ""):
+            return day_text(value)
+        return value
+
+    def reason(self, reason: str) -> str:
+        """A review reason, recorded in English when the document was read, in the operator's language."""
+        if match := _UNCERTAIN.fullmatch(reason):
+            return _("type uncertain (confidence {confidence})").format(confidence=match.group(1))
+        if match := _MISSING.fullmatch(reason):
+            names = ", ".join(self.field(n.strip()) for n in match.group(1).split(","))
+            return _("required field(s) missing: {fields}").format(fields=names)
+        if match := _INVALID.fullmatch(reason):
+            return _("{field} failed validation: {problems}").format(field=self.field(match.group(1)),
+                                                                      problems=match.group(2))
+        return reason
+
+
+# The review reasons stages/review.py records (in English, in the store).
+_UNCERTAIN = re.compile(r"type uncertain \(confidence ([\d.]+)\)")
+_MISSING = re.compile(r"required field\(s\) missing: (.+)")
+_INVALID = re.compile(r"(\w+) failed validation: (.+)")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def add_office_options(parser: argparse.ArgumentParser, *, every_office: bool = True) -> None:
@@ -28,10 +135,10 @@ def add_office_options(parser: argparse.ArgumentParser, *, every_office: bool = 
     the same options, with the same meaning, on every command that touches an office's dossiers."""
     choice = parser.add_mutually_exclusive_group()
     choice.add_argument("--office", "--district", dest="office", metavar="CODE",
-                        help="work for this office (`dossier offices`); default: [office] code of the configuration")
+                        help=_("work for this office (`dossier offices`); default: [office] code of the configuration"))
     if every_office:
         choice.add_argument("--all-offices", "--all-districts", dest="all_offices", action="store_true",
-                            help="every office of a shared (citywide) store (admins)")
+                            help=_("every office of a shared (citywide) store (admins)"))
 
 
 def with_office(settings, args: argparse.Namespace):
@@ -43,7 +150,9 @@ def with_office(settings, args: argparse.Namespace):
 
     from pipeline.offices import load_offices
 
-    load_offices(settings.offices_path).get(code)  # a code the city does not list: a usage error naming the file
+    offices = load_offices(settings.offices_path)
+    # a code the city does not list is a usage error naming the closest ones (`--office q1` is Q1)
+    code = pick(code, [o.code for o in offices], option="--office", listed_by="dossier offices")
     return replace(settings, office=replace(settings.office, code=code))
 
 

@@ -10,38 +10,43 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline.cli.render import add_office_options, date_argument, office_scope, print_json
+from pipeline.cli.arguments import choice_of
+from pipeline.cli.render import add_office_options, date_argument, day_text, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
-from pipeline.i18n import _
+from pipeline.i18n import N_, _
 from pipeline.office.app import App
 from pipeline.operations.report import Backlog, Figures, Period, Report, build_report
 
 DEFAULT_DAYS = 30
+PERIOD_NAMES = {"day": N_("day"), "week": N_("week"), "month": N_("month")}
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "report", help="per office and procedure: received, filed, failed, backlog, time to searchable, same-day share",
-        description="Figures of the dossiers that arrived from --since to --until (default: the last 30 days), "
-                    "per office (ranked: the best same-day share first), per procedure and per period; "
-                    "and what waits for a human now.")
-    p.add_argument("--since", type=date_argument, metavar="DATE", help="first day of arrival (default: 30 days ago)")
-    p.add_argument("--until", type=date_argument, metavar="DATE", help="last day of arrival (default: today)")
-    p.add_argument("--by", choices=[p.value for p in Period], default=Period.DAY.value,
-                   help="periods of the breakdown (default: day)")
+        "report",
+        help=_("per office and procedure: received, filed, failed, backlog, time to searchable, same-day share"),
+        description=_("Figures of the dossiers that arrived from --since to --until (default: the last 30 days), "
+                      "per office (ranked: the best same-day share first), per procedure and per period; "
+                      "and what waits for a human now."))
+    p.add_argument("--since", type=date_argument, metavar="DATE",
+                   help=_("first day of arrival, dd/mm/yyyy (default: 30 days ago)"))
+    p.add_argument("--until", type=date_argument, metavar="DATE", help=_("last day of arrival (default: today)"))
+    p.add_argument("--by", type=choice_of("--by", [p.value for p in Period]), default=Period.DAY.value,
+                   metavar="PERIOD", help=_("periods of the breakdown: day, week or month (default: day)"))
     formats = p.add_mutually_exclusive_group()
-    formats.add_argument("--json", action="store_true", help="print the report as JSON")
-    formats.add_argument("--csv", action="store_true", help="print the report as CSV (one row per figure line)")
+    formats.add_argument("--json", action="store_true", help=_("print the report as JSON"))
+    formats.add_argument("--csv", action="store_true", help=_("print the report as CSV (one row per figure line)"))
     formats.add_argument("--html", type=Path, metavar="FILE",
-                         help="write the report as one self-contained HTML file (charts included)")
+                         help=_("write the report as one self-contained HTML file (charts included)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_report)
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if args.since and args.until and args.since > args.until:
-        raise UsageError(f"--since {args.since} is after --until {args.until}")
+        raise UsageError(_("--since {since} is after --until {until}").format(
+            since=day_text(args.since), until=day_text(args.until)))
     scope = office_scope(settings, args)
     with App.open(settings) as app:
         until = args.until or dt.datetime.now(app.offices.calendar.zone).date()  # today in the city
@@ -54,7 +59,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> ExitCode:
         sys.stdout.write(report_csv(report))
     elif args.html:
         if args.html.exists():
-            raise UsageError(f"{args.html} exists", remedy="name a new file; a report is never written over another")
+            raise UsageError(_("{path} exists").format(path=args.html),
+                             remedy=_("name a new file; a report is never written over another"))
         from pipeline.cli import report_html  # it renders with this module's helpers
 
         args.html.write_text(report_html.render(report), encoding="utf-8")
@@ -140,34 +146,39 @@ def report_csv(report: Report) -> str:
 def print_text(report: Report) -> None:
     where = report.scope or _("all offices")
     print(_("Dossiers that arrived from {since} to {until} ({where})").format(
-        since=report.since, until=report.until, where=where))
-    header = (f"{'#':>3} {_('office'):<24} {_('received'):>8} {_('filed'):>6} {_('failed'):>6} {_('pending'):>7} "
-              f"{_('dup.'):>5} {_('incompl.'):>8} {_('median'):>8} {_('p95'):>8} {_('same day'):>8}  "
-              f"{_('waiting (oldest)')}")
-    print(header)
+        since=day_text(report.since), until=day_text(report.until), where=where))
+    # Each figure column is as wide as its heading in this language, at least its usual width.
+    headings = [_("received"), _("filed"), _("failed"), _("pending"), _("dup."), _("incompl."), _("median"), _("p95"),
+                _("same day")]
+    widths = [max(len(h), w) for h, w in zip(headings, (8, 6, 6, 7, 5, 8, 8, 8, 8), strict=True)]
+    office = _("office")
+    print(f"{'#':>3} {office:<24} " + " ".join(f"{h:>{w}}" for h, w in zip(headings, widths, strict=True))
+          + "  " + _("waiting (oldest)"))
+
+    def row(label: str, f: Figures) -> str:
+        cells = (f.received, f.filed, f.failed, f.pending, f.duplicates, f.incomplete, duration_text(f.median_seconds),
+                 duration_text(f.p95_seconds), share_text(f.same_day_share))
+        return f"{label[:24]:<24} " + " ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True))
+
     for rank, o in enumerate(report.offices, start=1):
-        print(f"{rank:>3} {_row(o.office, o.figures)}  {waiting_text(o.backlog)}")
+        print(f"{rank:>3} {row(o.office, o.figures)}  {waiting_text(o.backlog)}")
         for p in o.procedures:
-            print(f"    {_row('  ' + (p.procedure or _('(none named)')), p.figures)}  {waiting_text(p.backlog)}")
+            procedure = p.procedure or _("(none named)")
+            print(f"    {row('  ' + procedure, p.figures)}  {waiting_text(p.backlog)}")
     if len(report.offices) > 1:
-        print(f"    {_row(_('city'), report.city)}  {waiting_text(report.city_backlog)}")
+        city = _("city")
+        print(f"    {row(city, report.city)}  {waiting_text(report.city_backlog)}")
     if report.city_periods:
         print()
-        print(_("by {period}").format(period=_(report.by.value)))
+        print(_("by {period}").format(period=_(PERIOD_NAMES.get(report.by.value, report.by.value))))
         for period in report.city_periods:
-            print(f"    {_row(period.start.isoformat(), period.figures)}")
-
-
-def _row(label: str, f: Figures) -> str:
-    return (f"{label[:24]:<24} {f.received:>8} {f.filed:>6} {f.failed:>6} {f.pending:>7} {f.duplicates:>5} "
-            f"{f.incomplete:>8} {duration_text(f.median_seconds):>8} {duration_text(f.p95_seconds):>8} "
-            f"{share_text(f.same_day_share):>8}")
+            print(f"    {row(day_text(period.start), period.figures)}")
 
 
 def waiting_text(backlog: Backlog) -> str:
     if not backlog.total:
         return "0"
-    return f"{backlog.total} ({backlog.oldest:%Y-%m-%d})" if backlog.oldest else str(backlog.total)
+    return f"{backlog.total} ({day_text(backlog.oldest)})" if backlog.oldest else str(backlog.total)
 
 
 def duration_text(seconds: float | None) -> str:

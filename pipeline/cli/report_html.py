@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from html import escape
 
-from pipeline.cli.report import duration_text, figures_json, share_text, waiting_text
-from pipeline.i18n import _
+from pipeline.cli.render import day_text
+from pipeline.cli.report import PERIOD_NAMES, duration_text, figures_json, share_text, waiting_text
+from pipeline.i18n import _, current_language
 from pipeline.operations.report import Figures, OfficeReport, PeriodRow, Report
 
 STYLE = """
@@ -40,28 +41,33 @@ def render(report: Report) -> str:
     """The whole page."""
     scope = report.scope or _("all offices")
     title = _("Dossier digitisation report")
-    generated = report.generated_at.strftime("%Y-%m-%d %H:%M UTC")
+    generated = report.generated_at.strftime("%d/%m/%Y %H:%M UTC")
+    since, until = day_text(report.since), day_text(report.until)
+    arrived = _("Dossiers that arrived from {since} to {until}").format(since=since, until=until)
+    headings = [_("generated"), _("Filed the same working day, by office"), _("Time from drop to searchable, by office"),
+                _("Received and filed, by {period}").format(period=_(PERIOD_NAMES.get(report.by.value, report.by.value))),
+                _("Offices, ranked")]
+    generated_label, same_day, to_searchable, by_period, ranked = (escape(h) for h in headings)
     return "\n".join([
-        "<!DOCTYPE html>", '<html lang="vi">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="{current_language()}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)} {report.since} – {report.until}</title>", f"<style>{STYLE}</style>", "</head>",
+        f"<title>{escape(title)} {since} – {until}</title>", f"<style>{STYLE}</style>", "</head>",
         "<body>",
         f"<h1>{escape(title)}</h1>",
-        f'<p class="meta">{escape(_("Dossiers that arrived from {since} to {until}").format(since=report.since, until=report.until))}'
-        f" · {escape(scope)} · {escape(_('generated'))} {generated}</p>",
+        f'<p class="meta">{escape(arrived)} · {escape(scope)} · {generated_label} {generated}</p>',
         _cards(report.city, report),
-        f"<h2>{escape(_('Filed the same working day, by office'))}</h2>",
+        f"<h2>{same_day}</h2>",
         _office_chart(report.offices, [("bar", "same_day_share", lambda o: o.figures.same_day_share, share_text)],
                       maximum=1.0),
-        f"<h2>{escape(_('Time from drop to searchable, by office'))}</h2>",
+        f"<h2>{to_searchable}</h2>",
         _legend((_("median"), "bar"), (_("95th percentile"), "bar2")),
         _office_chart(report.offices, [
             ("bar", "time_to_searchable_median_s", lambda o: o.figures.median_seconds, duration_text),
             ("bar2", "time_to_searchable_p95_s", lambda o: o.figures.p95_seconds, duration_text)]),
-        f"<h2>{escape(_('Received and filed, by {period}').format(period=_(report.by.value)))}</h2>",
+        f"<h2>{by_period}</h2>",
         _legend((_("received"), "bar2"), (_("filed"), "bar")),
         _period_chart(report.city_periods),
-        f"<h2>{escape(_('Offices, ranked'))}</h2>",
+        f"<h2>{ranked}</h2>",
         _ranking(report),
         f"<footer>{escape(_footnote())}</footer>",
         "</body>", "</html>", ""])
@@ -92,7 +98,7 @@ def _cards(city: Figures, report: Report) -> str:
 def _office_chart(offices: list[OfficeReport], series, *, maximum: float | None = None) -> str:
     """A row per office with one bar per (css class, figure, value of the office, how it is shown) of `series`."""
     if not offices:
-        return f"<p>{escape(_('no dossiers in this period'))}</p>"
+        return "<p>" + escape(_("no dossiers in this period")) + "</p>"
     top = maximum or max((value(o) or 0 for o in offices for _css, _f, value, _s in series), default=0) or 1
     height = BAR_HEIGHT // len(series)
     rows = []
@@ -139,7 +145,7 @@ def _ranking(report: Report) -> str:
     for rank, o in enumerate(report.offices, start=1):
         rows.append(_figure_row(str(rank), escape(_label(o)), o.office, o.figures, waiting_text(o.backlog), "office"))
         for p in o.procedures:
-            tag = f' <span class="tag">{escape(_("same-day procedure"))}</span>' if p.same_day_procedure else ""
+            tag = ' <span class="tag">' + escape(_("same-day procedure")) + "</span>" if p.same_day_procedure else ""
             rows.append(_figure_row("", escape(p.name or _("no procedure named")) + tag, o.office, p.figures,
                                     waiting_text(p.backlog), "procedure", procedure=p.procedure or ""))
     if len(report.offices) > 1:

@@ -4,39 +4,41 @@ from __future__ import annotations
 
 import argparse
 
-from pipeline.cli.arguments import MAX_LIMIT, document_id, whole_number
-from pipeline.cli.render import add_office_options, office_scope, print_json
+from pipeline.cli.arguments import MAX_LIMIT, document_id, pick, pick_type, whole_number
+from pipeline.cli.render import Names, add_office_options, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
-from pipeline.i18n import _
+from pipeline.i18n import _, in_vietnamese
 from pipeline.office.app import App
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    p = commands.add_parser("review", help="list documents that need a human (uncertain type, missing or invalid field)")
-    p.add_argument("--type", dest="doc_type", metavar="T", help="only documents of this type")
-    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=50, metavar="N")
-    p.add_argument("--json", action="store_true")
+    p = commands.add_parser("review", help=_("list documents that need a human (uncertain type, missing or invalid field)"))
+    p.add_argument("--type", dest="doc_type", metavar="T", help=_("only documents of this type"))
+    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=50, metavar="N",
+                   help=_("results to show (default 50)"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON (for scripts)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_review)
 
-    p = commands.add_parser("relabel", help="set a document's type by hand (fields are extracted again)")
-    p.add_argument("document_id", type=document_id, metavar="DOC_ID")
-    p.add_argument("--type", dest="doc_type", required=True, metavar="T", help="catalog id (see `dossier types`)")
-    p.add_argument("--json", action="store_true")
+    p = commands.add_parser("relabel", help=_("set a document's type by hand (fields are extracted again)"))
+    p.add_argument("document_id", type=document_id, metavar="DOC_ID", help=_("a document id (D34 or 34)"))
+    p.add_argument("--type", dest="doc_type", required=True, metavar="T", help=_("catalog id (see `dossier types`)"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON (for scripts)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_relabel)
 
-    p = commands.add_parser("set-field", help="set a document's field by hand: NAME=VALUE")
-    p.add_argument("document_id", type=document_id, metavar="DOC_ID")
-    p.add_argument("assignments", nargs="+", metavar="NAME=VALUE")
-    p.add_argument("--json", action="store_true")
+    p = commands.add_parser("set-field", help=_("set a document's field by hand: NAME=VALUE"))
+    p.add_argument("document_id", type=document_id, metavar="DOC_ID", help=_("a document id (D34 or 34)"))
+    p.add_argument("assignments", nargs="+", metavar="NAME=VALUE",
+                   help=_("a field and its value, as printed on the document (see `dossier types --json`)"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON (for scripts)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_set_field)
 
-    p = commands.add_parser("train", help="retrain the document classifier from the shipped examples and "
-                                          "operators' relabels")
-    p.add_argument("--json", action="store_true")
+    p = commands.add_parser("train", help=_("retrain the document classifier from the shipped examples and "
+                                            "operators' relabels"))
+    p.add_argument("--json", action="store_true", help=_("print as JSON (for scripts)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_train)
 
@@ -47,8 +49,11 @@ def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
 
     scope = office_scope(settings, args)
     with App.open(settings) as app:
-        rows = documents_to_review(app.store, doc_type=args.doc_type, limit=args.limit, office=scope)
-        if not args.doc_type:
+        names = Names(app.catalog)
+        doc_type = (pick_type(args.doc_type, app.catalog)
+                    if args.doc_type else None)
+        rows = documents_to_review(app.store, doc_type=doc_type, limit=args.limit, office=scope)
+        if not doc_type:
             rows += dossiers_to_complete(app.store, app.procedures, office=scope, limit=args.limit)
         shown = [row["document_id"] for row in rows if row["kind"] == "document"]
         shown += [i for row in rows if row["kind"] == "dossier" for i in row["documents"]]
@@ -58,19 +63,25 @@ def cmd_review(settings: Settings, args: argparse.Namespace) -> ExitCode:
         print_json(rows)
         return ExitCode.OK
     if not rows:
-        print("no documents need review")
+        print(_("no documents need review"))
     for row in rows:
         if row["kind"] == "dossier":
-            print(f"B{row['batch_id']:<5} {row['office']:<10} incomplete {row['procedure']:<18} "
-                  f"documents {', '.join(map(str, row['documents'])) or '-'}  {row['source']}")
+            print(_("batch {batch} {office} incomplete {procedure} documents {documents}  {source}").format(
+                batch=f"B{row['batch_id']:<5}", office=f"{row['office']:<10}", procedure=f"{row['procedure']:<18}",
+                documents=", ".join(f"D{d}" for d in row["documents"]) or "-", source=row["source"]))
+            missing = ", ".join(names.short_type(t) for t in row["missing_documents"])
+            print("       - " + _("incomplete dossier for {procedure}: no {documents}").format(
+                procedure=row["procedure_name"], documents=missing))
+            continue
         else:
-            guess = " " + _("(best guess {type})").format(type=row["best_guess"]) if row["best_guess"] else ""
-            print(f"D{row['document_id']:<5} {row['office']:<10} {row['doc_type']:<26} "
+            guess = (" " + _("(best guess {type})").format(type=names.doc_type(row["best_guess"]))
+                     if row["best_guess"] else "")
+            print(f"D{row['document_id']:<5} {row['office']:<10} {names.short_type(row['doc_type']):<26} "
                   f"{row['doc_type_confidence']:.2f}{guess}  {row['name'] or '-'}  {row['source']}")
             if row["title"]:
                 print("       " + _("title: {title}").format(title=row["title"]))
         for reason in row["review_reasons"]:
-            print(f"       - {reason}")
+            print(f"       - {names.reason(reason)}")
     return ExitCode.OK
 
 
@@ -78,9 +89,10 @@ def cmd_relabel(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.corrections import relabel
 
     with App.open(settings) as app:
-        correction = relabel(app.store, app.catalog, args.document_id, args.doc_type, procedures=app.procedures,
+        doc_type = pick_type(args.doc_type, app.catalog)
+        correction = relabel(app.store, app.catalog, args.document_id, doc_type, procedures=app.procedures,
                              scope=office_scope(settings, args))
-    return _render_corrections([correction], args.json)
+    return _render_corrections([correction], args.json, Names(app.catalog))
 
 
 def cmd_set_field(settings: Settings, args: argparse.Namespace) -> ExitCode:
@@ -90,26 +102,35 @@ def cmd_set_field(settings: Settings, args: argparse.Namespace) -> ExitCode:
     for item in args.assignments:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise UsageError(f"expected NAME=VALUE, got {item!r}", remedy='e.g. full_name="NGUYỄN VĂN AN"')
+            raise UsageError(_("expected NAME=VALUE, got '{item}'").format(item=item),
+                             remedy=_('e.g. full_name="NGUYỄN VĂN AN"'))
         pairs.append((name.strip(), value.strip()))
     with App.open(settings) as app:
+        pairs = [(pick(name, app.catalog.fields, option=_("field")), value) for name, value in pairs]
         corrections = set_fields(app.store, app.catalog, args.document_id, pairs, scope=office_scope(settings, args))
-    return _render_corrections(corrections, args.json)
+    return _render_corrections(corrections, args.json, Names(app.catalog))
 
 
-def _render_corrections(corrections, as_json: bool) -> ExitCode:
+def _render_corrections(corrections, as_json: bool, names: Names) -> ExitCode:
     if as_json:
         print_json([{"document_id": c.document_id, "changed": c.what, "before": c.before, "after": c.after,
                      "needs_review": bool(c.review_reasons), "review_reasons": c.review_reasons}
                     for c in corrections])
         return ExitCode.OK
     for c in corrections:
-        print(f"D{c.document_id} {c.what}: {c.before or '(none)'} → {c.after}")
+        if c.what == "doc_type":  # the type's name in Vietnamese, its id in English (as before)
+            what, before, after = (c.what if not in_vietnamese() else _("type"),
+                                   names.doc_type(c.before) if c.before else None, names.doc_type(c.after))
+        else:
+            what, before, after = names.field(c.what), c.before and names.value(c.what, c.before), \
+                names.value(c.what, c.after)
+        before = before or _("(none)")
+        print(f"D{c.document_id} {what}: {before} → {after}")
     last = corrections[-1]
     if last.review_reasons:
-        print("still needs review: " + "; ".join(last.review_reasons))
+        print(_("still needs review: {reasons}").format(reasons="; ".join(map(names.reason, last.review_reasons))))
     else:
-        print("no longer needs review")
+        print(_("no longer needs review"))
     return ExitCode.OK
 
 
@@ -126,9 +147,10 @@ def cmd_train(settings: Settings, args: argparse.Namespace) -> ExitCode:
     if args.json:
         print_json({"model": str(path), **info})
         return ExitCode.OK
-    print(f"trained on {info['examples']} examples ({info['operator_examples']} operator correction(s)), "
-          f"{len(info['types'])} types")
+    print(_("trained on {examples} examples ({corrections} operator correction(s)), {types} types").format(
+        examples=info["examples"], corrections=info["operator_examples"], types=len(info["types"])))
     if "held_out_accuracy" in info:
-        print(f"accuracy on held-out wording (cross-validation): {info['held_out_accuracy']:.3f}")
-    print(f"saved {path}")
+        print(_("accuracy on held-out wording (cross-validation): {accuracy:.3f}").format(
+            accuracy=info["held_out_accuracy"]))
+    print(_("saved {path}").format(path=path))
     return ExitCode.OK

@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, batch_id, document_id, whole_number
-from pipeline.cli.render import add_office_options, date_argument, office_scope, print_json
+from pipeline.cli.arguments import MAX_LIMIT, MAX_OFFSET, batch_id, document_id, pick, pick_type, whole_number
+from pipeline.cli.render import Names, add_office_options, date_argument, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode, UsageError
 from pipeline.i18n import _
@@ -19,51 +19,52 @@ BOLD, RESET = "\033[1m", "\033[0m"
 
 def register(commands: argparse._SubParsersAction) -> None:
     p = commands.add_parser(
-        "search", help="find filed documents", formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Find this office's filed documents (--office CODE, --all-offices) by words, a name or\n"
-                    "an ID number; accents optional.\n"
-                    "Documents naming the person come first, then documents holding the words in sequence\n"
-                    "(words found only apart are shown when no document holds them in sequence); exact\n"
-                    "diacritics rank above other spellings; newest first within each. A name that finds\n"
-                    "almost nothing is also looked up allowing two OCR errors (said in the output).",
-        epilog="examples:\n"
+        "search", help=_("find filed documents"), formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_("Find this office's filed documents (--office CODE, --all-offices) by words, a name or\n"
+                      "an ID number; accents optional.\n"
+                      "Documents naming the person come first, then documents holding the words in sequence\n"
+                      "(words found only apart are shown when no document holds them in sequence); exact\n"
+                      "diacritics rank above other spellings; newest first within each. A name that finds\n"
+                      "almost nothing is also looked up allowing two OCR errors (said in the output)."),
+        epilog=_("examples:") + "\n"
                '  dossier search "nguyen van an"\n'
                "  dossier search 079203001234\n"
-               '  dossier search "le thi ha" --type birth_certificate --since 2020-01-01\n'
+               '  dossier search "le thi ha" --type birth_certificate --since 01/01/2020\n'
                "  dossier search --field date_of_birth=12/03/1990 --all-offices\n"
+               "  dossier search -- -doan\n"
                "  dossier search 0792030* --json")
     p.add_argument("query", nargs="?", default="",
-                   help="words to find; quotes, AND/OR and other operators are ignored; word* matches a prefix")
-    p.add_argument("--type", dest="doc_type", metavar="T", help="only this document type (see `dossier types`)")
+                   help=_("words to find; quotes, AND/OR and other operators are ignored; word* matches a prefix"))
+    p.add_argument("--type", dest="doc_type", metavar="T", help=_("only this document type (see `dossier types`)"))
     p.add_argument("--field", action="append", default=[], metavar="NAME=VALUE",
-                   help="a field equals VALUE, accents and case ignored; dates in any form (12/03/1990), "
-                        "ID numbers with or without spaces; repeatable")
+                   help=_("a field equals VALUE, accents and case ignored; dates in any form (12/03/1990), "
+                          "ID numbers with or without spaces; repeatable"))
     p.add_argument("--since", type=date_argument, metavar="DATE",
-                   help="issued on or after DATE (the issue date printed on the document; "
-                        "documents without one are left out); with --filed, filed on or after DATE")
-    p.add_argument("--until", type=date_argument, metavar="DATE", help="issued (with --filed: filed) on or before DATE")
+                   help=_("issued on or after DATE, dd/mm/yyyy or yyyy-mm-dd (the issue date printed on the "
+                          "document; documents without one are left out); with --filed, filed on or after DATE"))
+    p.add_argument("--until", type=date_argument, metavar="DATE", help=_("issued (with --filed: filed) on or before DATE"))
     p.add_argument("--filed", action="store_true",
-                   help="--since/--until compare the date the document was filed here (this computer's time zone)")
-    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=20, metavar="N", help="results to show (default 20)")
-    p.add_argument("--offset", type=whole_number(0, MAX_OFFSET), default=0, metavar="N", help="skip the first N results")
-    p.add_argument("--exact", action="store_true", help="no fuzzy fallback for names with OCR errors")
-    p.add_argument("--json", action="store_true", help="print the results as JSON (for scripts)")
+                   help=_("--since/--until compare the date the document was filed here (the office's time zone)"))
+    p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=20, metavar="N", help=_("results to show (default 20)"))
+    p.add_argument("--offset", type=whole_number(0, MAX_OFFSET), default=0, metavar="N", help=_("skip the first N results"))
+    p.add_argument("--exact", action="store_true", help=_("no fuzzy fallback for names with OCR errors"))
+    p.add_argument("--json", action="store_true", help=_("print the results as JSON (for scripts)"))
     add_office_options(p)
     p.set_defaults(handler=cmd_search)
 
-    p = commands.add_parser("export", help="write a document's original file, verified against its SHA-256; "
-                                           "with --pages only its own pages, as a searchable PDF")
+    p = commands.add_parser("export", help=_("write a document's original file, verified against its SHA-256; "
+                                             "with --pages only its own pages, as a searchable PDF"))
     p.add_argument("document_id", type=document_id, metavar="DOC_ID", nargs="?",
-                   help="a document id from `dossier search` (D34 or 34)")
+                   help=_("a document id from `dossier search` (D34 or 34)"))
     p.add_argument("--to", required=True, metavar="PATH",
-                   help="a file or folder (a trailing / means a folder, created if missing); a document read "
-                        "from several files of a folder dossier needs a folder; existing files are never overwritten")
+                   help=_("a file or folder (a trailing / means a folder, created if missing); a document read "
+                          "from several files of a folder dossier needs a folder; existing files are never overwritten"))
     p.add_argument("--pages", action="store_true",
                    help=_("only the document's own pages, as a PDF (--to FILE.pdf) whose invisible text layer "
                           "holds the words read: searchable in any PDF reader"))
     p.add_argument("--batch", type=batch_id, metavar="BATCH_ID",
                    help=_("instead of a document: every original of this batch (a failed one too), into --to DIR"))
-    p.add_argument("--json", action="store_true", help="print what was written as JSON")
+    p.add_argument("--json", action="store_true", help=_("print what was written as JSON"))
     add_office_options(p)
     p.set_defaults(handler=cmd_export)
 
@@ -72,16 +73,22 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations import audit
     from pipeline.search import SearchQuery, search
 
-    fields = {}
-    for item in args.field:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--field expects NAME=VALUE, got {item!r}")
-        fields[name.strip()] = value.strip()
-    query = SearchQuery(text=args.query, doc_type=args.doc_type, fields=fields, district=office_scope(settings, args),
-                        since=args.since, until=args.until, by_filing_date=args.filed,
-                        limit=args.limit, offset=args.offset, fuzzy_below=0 if args.exact else SearchQuery.fuzzy_below)
     with App.open(settings) as app:
+        names = Names(app.catalog)
+        doc_type = (pick_type(args.doc_type, app.catalog)
+                    if args.doc_type else None)
+        fields = {}
+        for item in args.field:
+            name, sep, value = item.partition("=")
+            if not sep or not name.strip():
+                raise UsageError(_("--field expects NAME=VALUE, got '{item}'").format(item=item),
+                                 remedy=_("e.g. --field date_of_birth=12/03/1990"))
+            fields[pick(name, app.catalog.fields, option="--field")] = value.strip()
+        query = SearchQuery(text=args.query, doc_type=doc_type, fields=fields,
+                            district=office_scope(settings, args), since=args.since, until=args.until,
+                            by_filing_date=args.filed, time_zone=settings.office.timezone,
+                            limit=args.limit, offset=args.offset,
+                            fuzzy_below=0 if args.exact else SearchQuery.fuzzy_below)
         results = search(app.store, query)
         audit.record(app, "search", office=settings.office.code, detail=audit.search_detail(
             args.query, {"type": args.doc_type, **{f"field {k}": v for k, v in fields.items()},
@@ -93,22 +100,26 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> ExitCode:
                     "results": [h.as_json() for h in results.hits]})
         return ExitCode.OK
     if not results.hits:
-        print("no documents found" if not results.total else f"no documents past --offset {args.offset}")
+        print(_("no documents found") if not results.total
+              else _("no documents past --offset {offset}").format(offset=args.offset))
         return ExitCode.OK
     bold = sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    count = f"more than {results.total}" if results.total_capped else str(results.total)
+    count = _("more than {count}").format(count=results.total) if results.total_capped else str(results.total)
     last = args.offset + len(results.hits)
-    print(f"{count} document(s), showing {args.offset + 1}-{last}"
-          + ("; names within two OCR errors included" if results.fuzzy else ""))
+    print(_("{count} document(s), showing {first}-{last}").format(count=count, first=args.offset + 1, last=last)
+          + (_("; names within two OCR errors included") if results.fuzzy else ""))
+    type_width = max(26, *(len(names.short_type(hit.doc_type)) + 1 for hit in results.hits))
     for hit in results.hits:
         name = hit.fields.get("full_name", "")
         ident = hit.fields.get("id_number", "")
         office = f"{hit.office:<10} " if getattr(args, "all_offices", False) else ""  # else: all this office's
-        print(f"D{hit.document_id:<6} {office}{hit.doc_type:<26} {name:<28} {ident:<12}  {hit.source}")
+        print(f"D{hit.document_id:<6} {office}{names.short_type(hit.doc_type):<{type_width}} {name:<28} {ident:<12}  "
+              f"{hit.source}")
         if hit.snippet:
             print(f"        {highlight(hit.snippet, hit.highlights, bold=bold)}")
     if results.total_capped or last < results.total:
-        print(f"more: --offset {last}" + ("; or narrow with --type, --since, --field" if results.total_capped else ""))
+        print(_("more: --offset {offset}").format(offset=last)
+              + (_("; or narrow with --type, --since, --field") if results.total_capped else ""))
     return ExitCode.OK
 
 
@@ -127,8 +138,8 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
     from pipeline.operations.export import export_document
 
     if args.to.strip() in ("", "-"):
-        raise UsageError(f"--to {args.to!r} is not a file or folder name (export does not write to standard output)",
-                         remedy="give a file or folder, e.g. --to ~/Desktop/")
+        raise UsageError(_("--to '{to}' is not a file or folder name (export does not write to standard output)")
+                         .format(to=args.to), remedy=_("give a file or folder, e.g. --to ~/Desktop/"))
     if (args.batch is None) == (args.document_id is None):
         raise UsageError(_("give a document id or --batch BATCH_ID (one of the two)"),
                          remedy=_("dossier export D34 --to FILE, or dossier export --batch B12 --to DIR"))
@@ -146,7 +157,8 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
                     "files": [{"name": f.name, "sha256": f.sha256, "path": str(f.path)} for f in exported]})
         return ExitCode.OK
     for f in exported:
-        print(f"wrote {f.path}  (original {f.name}, SHA-256 {f.sha256} verified)")
+        print(_("wrote {path}  (original {name}, SHA-256 {sha256} verified)").format(
+            path=f.path, name=f.name, sha256=f.sha256))
     return ExitCode.OK
 
 

@@ -33,7 +33,7 @@ def record(app: App, action: str, *, office: str | None, batch_id: int | None = 
 
 def listed(document_ids: Iterable[int]) -> str:
     """The documents a list showed, as the audit finds them again (`--document ID`)."""
-    ids = " ".join(f"#{i}" for i in document_ids)
+    ids = " ".join(f"D{i}" for i in document_ids)
     return f"shown {ids}" if ids else "none shown"
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from pipeline.catalog import Catalog
 from pipeline.domain import EXTRACTED, OPERATOR, ExtractedField
+from pipeline.i18n import _
 from pipeline.errors import UsageError
 from pipeline.operations.scope import require_in_scope
 from pipeline.procedures import Procedures
@@ -97,10 +98,11 @@ def relabel(store: Store, catalog: Catalog, document_id: int, doc_type: str, *,
     """Set the type by hand; fields are extracted again for the new type (operators' values are kept),
     and the dossier's completeness is checked again against its procedure."""
     if doc_type not in catalog:
-        raise UsageError(f"unknown document type {doc_type!r}", remedy="see `dossier types` for the catalog ids")
+        raise UsageError(_("unknown document type '{type}'").format(type=doc_type),
+                         remedy=_("see `dossier types` for the catalog ids"))
 
     def revise(document: DocumentState) -> DocumentRevision:
-        require_in_scope(document.office, scope, what=f"document {document_id}")
+        require_in_scope(document.office, scope, what=_("document {id}").format(id=document_id))
         typed = [f for f in document.fields if f.source == OPERATOR]
         kept = {f.name for f in typed}
         found = [replace(f, source=EXTRACTED) for f in extract.extract(document.pages, catalog.get(doc_type))
@@ -128,11 +130,11 @@ def set_fields(store: Store, catalog: Catalog, document_id: int, assignments: li
     typed = {name: (text, _typed_value(catalog, name, text)) for name, text in assignments}
 
     def revise(document: DocumentState) -> DocumentRevision:
-        require_in_scope(document.office, scope, what=f"document {document_id}")
+        require_in_scope(document.office, scope, what=_("document {id}").format(id=document_id))
         before = {f.name: f.value for f in document.fields}
         fields = [f for f in document.fields if f.name not in typed] + [
             ExtractedField(name, value, 1.0, None, {"typed": text}, source=OPERATOR) for name, (text, value) in typed.items()]
-        changes = tuple((name, before.get(name), value) for name, (_, value) in typed.items())
+        changes = tuple((name, before.get(name), value) for name, (_text, value) in typed.items())
         return _revision(catalog, document.doc_type, document.doc_type_source, document.doc_type_confidence,
                          fields, "set_field", changes)
 
@@ -144,11 +146,13 @@ def set_fields(store: Store, catalog: Catalog, document_id: int, assignments: li
 def _typed_value(catalog: Catalog, name: str, text: str) -> str:
     """An operator's value, normalised like an extracted one; a UsageError saying why when it is not valid."""
     if name not in catalog.fields:
-        raise UsageError(f"unknown field {name!r}", remedy=f"fields: {', '.join(catalog.fields)}")
+        raise UsageError(_("unknown field '{name}'").format(name=name),
+                         remedy=_("fields: {names}").format(names=", ".join(catalog.fields)))
     try:
         return values.normalise(catalog.field(name).kind, text)
     except values.InvalidValue as exc:
-        raise UsageError(f"{name}: {exc}", remedy=f"type the {name} as printed on the document; nothing was changed") from None
+        raise UsageError(f"{name}: {exc}", remedy=_("type the {name} as printed on the document; nothing was changed")
+                         .format(name=name)) from None
 
 
 def _revision(catalog: Catalog, doc_type: str, type_source: str, confidence: float, fields: list[ExtractedField],

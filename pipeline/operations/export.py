@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.archive.export import ExportedFile, export_originals
+from pipeline.i18n import _
 from pipeline.office.app import App
 from pipeline.operations import audit
 from pipeline.operations.scope import require_in_scope, require_originals_here
@@ -20,10 +21,10 @@ def export_document(app: App, document_id: int, destination: Path, *, scope: str
     from pipeline.operations.pages import find_document
 
     document = find_document(app, document_id, scope=scope)  # a superseded one: the line names its successor
-    what = f"document {document_id}"
+    what = _("document {id}").format(id=document_id)
     require_originals_here(document.office, app.settings.office.code, what=what, offices=app.offices,
                            action="export")
-    _, files = app.store.batch_files(document.batch_id)
+    _batch, files = app.store.batch_files(document.batch_id)
     used = {page.batch_file_id for page in document.pages}
     originals = [(f.name, f.sha256) for f in files if f.id in used]
     # Recorded before anything is written: an export that fails halfway was still attempted by someone.

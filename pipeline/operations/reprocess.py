@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.domain import BatchStatus
+from pipeline.i18n import _
 from pipeline.errors import Stage
 from pipeline.office.app import App
 from pipeline.office.processing import process_batch
@@ -43,7 +44,8 @@ def reprocess(app: App, batch_ids: list[int], *, queue_only: bool = False,
     batches = {}
     for batch_id in batch_ids:  # all or nothing: a mistyped id must not leave half the list done
         batches[batch_id] = app.store.batch_files(batch_id)
-        require_in_scope(batches[batch_id][0].office, scope, what=f"batch {batch_id}", offices=app.offices)
+        require_in_scope(batches[batch_id][0].office, scope, what=_("batch {id}").format(id=batch_id),
+                         offices=app.offices)
     queue = JobQueue(app.store, app.settings.queue)
     owner = owner_name()
     results = []
@@ -53,7 +55,8 @@ def reprocess(app: App, batch_ids: list[int], *, queue_only: bool = False,
             results.append(Reprocessed(batch_id, batch.source, "skipped", why_not))
             continue
         if queue.reopen(batch_id, from_statuses=REOPENABLE, claim_owner=None if queue_only else owner) is None:
-            results.append(Reprocessed(batch_id, batch.source, "skipped", "its state changed meanwhile; try again"))
+            results.append(Reprocessed(batch_id, batch.source, "skipped",
+                                      _("its state changed meanwhile; try again")))
             continue
         if queue_only:
             results.append(Reprocessed(batch_id, batch.source, "queued"))
@@ -70,17 +73,19 @@ def reprocess(app: App, batch_ids: list[int], *, queue_only: bool = False,
 
 def _why_not(app: App, batch: Batch, files, queue_only: bool) -> str:
     if batch.status == BatchStatus.DUPLICATE:
-        return f"a duplicate of batch {batch.duplicate_of}: reprocess that one"
-    if batch.status in (BatchStatus.QUEUED, BatchStatus.PROCESSING):
-        return f"already {batch.status}"
+        return _("a duplicate of batch {batch}: reprocess that one").format(batch=batch.duplicate_of)
+    if batch.status == BatchStatus.QUEUED:
+        return _("already queued")
+    if batch.status == BatchStatus.PROCESSING:
+        return _("already processing")
     if batch.status == BatchStatus.FAILED and batch.stage == Stage.INTAKE.value:
-        return f"the file itself was refused at intake ({batch.reason}); drop a new scan instead"
-    elsewhere = originals_elsewhere(batch.office, app.settings.office.code, what=f"batch {batch.id}",
+        return _("the file itself was refused at intake ({reason}); drop a new scan instead").format(reason=batch.reason)
+    elsewhere = originals_elsewhere(batch.office, app.settings.office.code, what=_("batch {id}").format(id=batch.id),
                                     offices=app.offices, action="reprocess")
     if elsewhere:  # queued, that office's daemon takes it; processed here, nothing could be read
         return "" if queue_only else elsewhere.one_line()
     damaged = [f.name for f in files if not app.archive.verify(f.sha256)]
     if damaged:
-        return (f"the archived original of {', '.join(damaged)} is missing or damaged; "
-                "restore the archive folder from backup")
+        return _("the archived original of {files} is missing or damaged; restore the archive folder from backup"
+                 ).format(files=", ".join(damaged))
     return ""

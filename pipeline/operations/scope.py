@@ -11,24 +11,30 @@ scope, and the message says so rather than suggesting that a file is lost.
 from __future__ import annotations
 
 from pipeline.errors import OtherOffice
+from pipeline.i18n import N_, _
 from pipeline.offices import Offices
+
+# What a command does to a dossier, as the remedy names it ("export it at office Q3").
+ACTIONS = {"export": N_("export"), "reprocess": N_("reprocess")}
 
 
 def require_in_scope(office: str, scope: str | None, *, what: str, offices: Offices | None = None) -> None:
     """`what` (of `office`) may be reached by a command scoped to `scope` (None: every office)."""
     if scope is not None and office != scope:
         named = f" ({offices.name_of(office)})" if offices else ""
-        raise OtherOffice(f"{what} belongs to office {office}{named}, not {scope}",
-                          remedy=f"use --office {office}, or --all-offices")
+        raise OtherOffice(_("{what} belongs to office {office}{named}, not {scope}").format(
+            what=what, office=office, named=named, scope=scope),
+            remedy=_("use --office {office}, or --all-offices").format(office=office))
 
 
 def originals_elsewhere(office: str, here: str, *, what: str, offices: Offices, action: str) -> OtherOffice | None:
     """Why `what` (of `office`) cannot be `action`ed at office `here`: its originals are in another archive."""
     if office == here:
         return None
-    return OtherOffice(f"{what} was received by office {office} ({offices.name_of(office)}): its originals "
-                       f"are in that office's archive, not in this one's",
-                       remedy=f"{action} it at office {office}; nothing is lost")
+    return OtherOffice(_("{what} was received by office {office} ({name}): its originals are in that office's "
+                         "archive, not in this one's").format(what=what, office=office, name=offices.name_of(office)),
+                       remedy=_("{action} it at office {office}; nothing is lost").format(
+                           action=_(ACTIONS.get(action, action)), office=office))
 
 
 def require_originals_here(office: str, here: str, *, what: str, offices: Offices, action: str) -> None:

@@ -65,6 +65,7 @@ class SearchQuery:
     since: dt.date | None = None
     until: dt.date | None = None
     by_filing_date: bool = False  # since/until compare the filing date, not the issue date
+    time_zone: str = ""  # of the office, whose days --filed compares ("": this computer's)
     limit: int = 20
     offset: int = 0
     fuzzy_below: int = 3  # run the fuzzy fallback when exact matching finds fewer; 0: never
@@ -362,7 +363,7 @@ def _filters(query: SearchQuery, issued: tuple[dt.date, dt.date] | None) -> _Fil
     column, lower, upper = Document.issue_date, since, day_after
     if query.by_filing_date:
         column = Document.filed_at
-        lower, upper = (_local_midnight(day) if day else None for day in (since, day_after))
+        lower, upper = (_local_midnight(day, query.time_zone) if day else None for day in (since, day_after))
     dates = ([column >= lower] if lower else []) + ([column < upper] if upper else [])
     on_documents += dates
     if query.by_filing_date:
@@ -376,6 +377,10 @@ def _filters(query: SearchQuery, issued: tuple[dt.date, dt.date] | None) -> _Fil
     return _Filters(tuple(on_documents), tuple(as_words), tuple(beyond_words), fields)
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    """Start of `day` in this computer's time zone: an operator's "filed on" is a local date."""
+def _local_midnight(day: dt.date, zone: str = "") -> dt.datetime:
+    """Start of `day` in the office's time zone (or this computer's): an operator's "filed on" is a local date."""
+    if zone:
+        from zoneinfo import ZoneInfo
+
+        return dt.datetime.combine(day, dt.time.min, tzinfo=ZoneInfo(zone))
     return dt.datetime.combine(day, dt.time.min).astimezone()

@@ -34,6 +34,7 @@ from pipeline.domain import (
     issue_date_of,
 )
 from pipeline.errors import DossierError, NotFound, StoreError, UsageError, WorkerLost
+from pipeline.i18n import _
 from pipeline.roles import os_account
 from pipeline.store import audit, db, lifecycle
 from pipeline.store.models import (
@@ -246,7 +247,8 @@ class Store:
         statement = select(Batch).where(Batch.id == batch_id)
         batch = session.scalar(statement.with_for_update() if for_update else statement)
         if batch is None:
-            raise NotFound(f"batch {batch_id} does not exist", remedy="list batches with `dossier batches`")
+            raise NotFound(_("batch {id} does not exist").format(id=batch_id),
+                           remedy=_("list batches with `dossier batches`"))
         return batch
 
     # --- intake -----------------------------------------------------------------
@@ -455,7 +457,8 @@ class Store:
         with self.session() as session:
             batch = session.get(Batch, batch_id, options=[selectinload(Batch.files)])
             if batch is None:
-                raise NotFound(f"batch {batch_id} does not exist", remedy="list batches with `dossier batches`")
+                raise NotFound(_("batch {id} does not exist").format(id=batch_id),
+                           remedy=_("list batches with `dossier batches`"))
             session.expunge(batch)
             return batch, list(batch.files)
 
@@ -632,7 +635,8 @@ class Store:
             document = session.get(Document, document_id, options=[selectinload(Document.fields),
                                                                     selectinload(Document.pages)])
             if document is None:
-                raise NotFound(f"document {document_id} does not exist", remedy="find documents with `dossier review`")
+                raise NotFound(_("document {id} does not exist").format(id=document_id),
+                               remedy=_("find documents with `dossier search` or `dossier review`"))
             batch = document.batch
             others = session.scalars(select(Document.doc_type).where(
                 Document.batch_id == batch.id, Document.id != document.id).order_by(Document.ordinal)).all()
@@ -720,8 +724,8 @@ class Store:
             document = session.get(Document, document_id, options=[
                 selectinload(Document.pages), selectinload(Document.fields), selectinload(Document.batch)])
             if document is None:
-                raise NotFound(f"document {document_id} does not exist",
-                               remedy="find document ids with `dossier search`")
+                raise NotFound(_("document {id} does not exist").format(id=document_id),
+                               remedy=_("find document ids with `dossier search`"))
             session.expunge_all()
             return document
 
