@@ -893,7 +893,7 @@ def page_range(pages: Sequence[Page]) -> tuple[tuple[int, int], tuple[int, int]]
 def describe_pages(names: dict[int, str], pages: Sequence[tuple[int, int]]) -> str:
     """"scan.pdf p. 2-3": which pages of which original file(s), for humans and the event log."""
     parts: list[str] = []
-    for file_id in dict.fromkeys(f for f, _ in pages):
+    for file_id in dict.fromkeys(f for f, _page in pages):
         numbers = [n for f, n in pages if f == file_id]
         span = str(numbers[0]) if len(numbers) == 1 else f"{numbers[0]}-{numbers[-1]}"
         parts.append(f"{names.get(file_id, '?')} p. {span}")
