@@ -60,6 +60,8 @@ class TestWhereDocumentsStart:
         front = "CĂN CƯỚC CÔNG DÂN\nSố / No.: 079090001234\nHọ và tên / Full name: LÊ AN"
         assert sizes(pages(MOTTO + "ĐƠN ĐỀ NGHỊ\nTôi tên là: LÊ AN", back)) == [1, 1]
         assert sizes(pages(MOTTO + "ĐƠN ĐỀ NGHỊ", front, back, back)) == [1, 2, 1]
+        leaders = "2. Nhà ở:\nMục đích sử dụng: Đất ở ........................---- -----+-<<+<<<<<s+"
+        assert sizes(pages(MOTTO + "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT", leaders)) == [2]  # leaders read as <<<
 
     def test_printed_page_numbers_say_first_page_or_continuation(self):
         annex = "Bảng kê kèm theo hồ sơ\n1. Bản sao giấy khai sinh\nTrang 1/2"

@@ -40,8 +40,13 @@ _TRANG_NUMBER = re.compile(r"\btrang\s*[:.]?\s*([1-9]\d?)\s*(?:/|tren)\s*([1-9]\
 
 
 MOTTO_SIMILARITY = 88.0  # rapidfuzz partial ratio: a 25-letter piece with up to three letters misread
-# The machine-readable zone of an identity card's back: "IDVNM" then digits, or runs of "<" fillers.
-_MRZ = re.compile(r"[A-Z0-9]?DVNM[A-Z0-9]{6,}|[A-Z0-9]<<<<|<{5,}")
+# The machine-readable zone of an identity card's back: lines of capitals, digits and "<" fillers
+# ("IDVNM0790...<<3", "9109066F5109066VNM<<<<<<<<<<9"), nearly all of them such characters
+# (dotted leaders read as "<<<<" come with dots and small letters, and are no MRZ).
+MRZ_MIN_CHARS = 20
+MRZ_SHARE = 0.9
+_MRZ_CHARS = re.compile(r"[A-Z0-9<«]")
+_MRZ_MARK = re.compile(r"DVNM|VNM<|<<")
 
 
 def has_motto(lines: list[str]) -> bool:
@@ -57,7 +62,12 @@ def has_motto(lines: list[str]) -> bool:
 
 
 def has_machine_readable_zone(text: str) -> bool:
-    return any(_MRZ.search(line.replace(" ", "")) for line in text.splitlines())
+    for line in text.splitlines():
+        packed = line.replace(" ", "")
+        if (len(packed) >= MRZ_MIN_CHARS and _MRZ_MARK.search(packed)
+                and len(_MRZ_CHARS.findall(packed)) >= MRZ_SHARE * len(packed)):
+            return True
+    return False
 
 
 def printed_page_number(text: str) -> int | None:
