@@ -47,6 +47,7 @@ from pipeline.search import SearchQuery, search  # noqa: E402
 from pipeline.search import index as search_index  # noqa: E402
 from pipeline.search.terms import field_key  # noqa: E402
 from pipeline.store.models import Batch, BatchFile, Document, Field, Page  # noqa: E402
+from pipeline.store.db import DEFAULT_TIMEOUTS  # noqa: E402
 from pipeline.store.repository import Store  # noqa: E402
 from pipeline.textnorm import nfc  # noqa: E402
 from tools import citizens  # noqa: E402
@@ -252,7 +253,9 @@ PERSON_FIELDS = load_catalog(ROOT / "configs" / "catalog.toml").person_fields
 
 
 def build(url: str, pages_wanted: int, seed: int, queries: int) -> tuple[BuildStats, list[Sample], Counter]:
-    store = Store(url, indexer=SearchIndexer(load_catalog(ROOT / "configs" / "catalog.toml")))
+    # Bulk loading on a shared machine may outlast the 30 s bound an office's statements have.
+    store = Store(url, indexer=SearchIndexer(load_catalog(ROOT / "configs" / "catalog.toml")),
+                  timeouts=DEFAULT_TIMEOUTS.unbounded())
     store.init_schema()
     maker = DocumentMaker(seed)
     stats = BuildStats(text_origin=maker.text.origin)

@@ -9,7 +9,8 @@ import pytest
 from pipeline.catalog import OTHER, load_catalog
 from pipeline.config import DEFAULT_CONFIG
 from pipeline.stages import training
-from pipeline.stages.classify import classify, title_match
+from pipeline.stages.classify import classify, head_lines, title_match
+from pipeline.stages.review import review_reasons
 from tests.conftest import corpus_file
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
@@ -27,6 +28,24 @@ Họ, chữ đệm, tên người cha: NGUYỄN VĂN HÙNG
 Họ, chữ đệm, tên người đi khai sinh: NGUYỄN VĂN HÙNG
 Nơi đăng ký khai sinh: Ủy ban nhân dân Phường 1, Quận 3
 Ngày, tháng, năm đăng ký: 20/04/2021"""
+
+
+# A marital status certificate whose title a stamp wiped out (as OCR reads such a scan).
+MARITAL_WITHOUT_TITLE = """ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+PHƯỜNG 11
+Số: 623/
+Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014 và Nghị định số 123/2015/NĐ-CP
+Xét đề nghị của người có tên dưới đây về việc xác nhận tình trạng hôn nhân,
+XÁC NHẬN:
+Họ, chữ đệm và tên: NGÔ MINH THIÊN QUÂN
+Sinh ngày: 17/9/1969
+Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam
+Số định danh cá nhân: 072 069 744882
+Nơi cư trú: 680/32 Hai Bà Trưng, Phường An Lạc
+Trong thời gian cư trú tại: Phường 11, Quận 3
+Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.
+Giấy này được cấp để: Làm thủ tục mua bán nhà đất
+Giấy này có giá trị sử dụng trong thời hạn 6 tháng, kể từ ngày cấp."""
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +86,23 @@ class TestCatalogRules:
     def test_below_the_threshold_a_document_is_other_with_its_best_guess(self):
         result = classify("Kính gửi: Ủy ban nhân dân phường", CATALOG, min_confidence=0.9)
         assert result.doc_type == OTHER and result.confidence < 0.9 and result.evidence["best_guess"]
+
+
+class TestBelowTheThreshold:
+    def test_a_type_every_kind_of_evidence_names_is_kept_uncertain_and_reviewed(self, model):
+        result = classify(MARITAL_WITHOUT_TITLE, CATALOG, min_confidence=0.5, model=model)
+        assert result.doc_type == "marital_status_certificate" and result.confidence < 0.5
+        assert result.evidence["below_threshold"]
+        reasons = review_reasons(CATALOG, result.doc_type, result.confidence, [], min_confidence=0.5)
+        assert reasons[0] == f"type uncertain (confidence {result.confidence:.2f})"
+
+    def test_without_a_learned_model_agreeing_it_is_other(self):
+        result = classify(MARITAL_WITHOUT_TITLE, CATALOG, min_confidence=0.99)
+        assert result.doc_type == OTHER and result.evidence["best_guess"] == "marital_status_certificate"
+
+    def test_a_title_behind_ocr_specks_is_still_a_title(self):
+        assert title_match(head_lines(", CĂN CƯỚC CÔNG DÂ\nSố / No.: 079090001234"), CATALOG)[0] == "citizen_id_card"
+        assert rules("`GIẤY KHAI SINH\n" + BIRTH_BODY) == "birth_certificate"
 
 
 class TestLearnedModel:

@@ -285,6 +285,61 @@ class TestFuzzy:
     def test_the_fallback_can_be_switched_off(self, ward):
         assert search(ward.store, SearchQuery(text="tran thi mai", fuzzy_below=0)).hits == []
 
+    def test_damaged_copies_of_a_common_name_come_after_its_exact_matches_and_namesakes_stay_out(self, fresh_ward):
+        """NGUYỄN VĂN AN already finds three documents: a lost mark is the same name, a letter no syllable
+        is spelled with is OCR damage (found last), another syllable is another person (not found)."""
+        ward = fresh_ward
+        ward.ids.update(file_papers(ward.store, {
+            "an_glued": Paper("application_letter", "Q1", "2024-05-01", "WGUYỄN VĂN AN"),
+            "an_lost_mark": Paper("citizen_id_card", "Q1", "2024-05-02", "NGUYẺN VĂN AN"),
+            "an_namesake": Paper("citizen_id_card", "Q1", "2024-05-03", "NGUYỄN VĂN ANH")}))
+        results = search(ward.store, SearchQuery(text="nguyen van an"))
+        assert ward.keys(results.hits) == ["an_lost_mark", "an_card", "an_birth", "an_is_father", "an_glued"]
+        assert results.fuzzy and results.total == 5
+        assert ward.find("Nguyễn Văn An") == ["an_card", "an_birth", "an_is_father", "an_lost_mark", "an_glued"]
+        assert ward.find("nguyen van an", fuzzy_below=0) == ["an_lost_mark", "an_card", "an_birth", "an_is_father"]
+        paged = [search(ward.store, SearchQuery(text="nguyen van an", limit=2, offset=o)) for o in (0, 2, 4)]
+        assert [k for p in paged for k in ward.keys(p.hits)] == ward.keys(results.hits)
+        assert {p.total for p in paged} == {5}
+
+    def test_a_changed_mark_is_found_after_the_typed_spelling(self, fresh_ward):
+        ward = fresh_ward
+        ward.ids.update(file_papers(ward.store, {
+            "thuy_plain": Paper("citizen_id_card", "Q1", "2024-06-01", "LÊ THỊ THUY"),
+            "thuy": Paper("birth_certificate", "Q1", "2024-06-02", "LÊ THỊ THÙY"),
+            "thuy_hook": Paper("birth_certificate", "Q1", "2024-06-03", "LÊ THỊ THỦY")}))
+        assert ward.find("Lê Thị Thùy")[0] == "thuy"
+        assert set(ward.find("Lê Thị Thùy")) == set(ward.find("le thi thuy")) == {"thuy", "thuy_plain", "thuy_hook"}
+
+    def test_a_query_of_thirty_words_is_no_name_to_look_up_fuzzily(self, ward):
+        typed = " ".join(["nguyen", "van", "an", "tran", "thi", "mai"] * 5)
+        results = search(ward.store, SearchQuery(text=typed))
+        assert results.hits == [] and not results.fuzzy
+
+
+class TestHighlights:
+    @pytest.fixture
+    def both_spellings(self, fresh_ward):
+        fresh_ward.ids.update(file_papers(fresh_ward.store, {
+            "ha_both": Paper("birth_certificate", "Q10", "2017-02-06", "ĐẶNG THỊ HÀ", "Tên gọi khác: Hạ, Ha")}))
+        return fresh_ward
+
+    @staticmethod
+    def marked(ward, text: str, key: str) -> list[str]:
+        [hit] = [h for h in search(ward.store, SearchQuery(text=text)).hits if h.document_id == ward.ids[key]]
+        return [hit.snippet[s:e] for s, e in hit.highlights]
+
+    def test_a_word_typed_with_marks_highlights_that_spelling_only(self, both_spellings):
+        assert self.marked(both_spellings, "Hà", "ha_both") == ["HÀ"]
+        assert self.marked(both_spellings, "Hạ", "ha_both") == ["Hạ"]
+        assert self.marked(both_spellings, "Đặng Thị Hà", "ha_both") == ["ĐẶNG", "THỊ", "HÀ"]
+
+    def test_a_word_typed_without_marks_highlights_every_spelling(self, both_spellings):
+        assert self.marked(both_spellings, "ha", "ha_both") == ["HÀ", "Hạ", "Ha"]
+
+    def test_a_document_holding_another_spelling_only_highlights_it(self, both_spellings):
+        assert self.marked(both_spellings, "Đặng Thị Hà", "ha_dot") == ["ĐẶNG", "THỊ", "HẠ"]
+
 
 # --- safety ----------------------------------------------------------------------------------------
 

@@ -2,13 +2,14 @@
 
 import datetime as dt
 import unicodedata
+from itertools import product
 
 import pytest
 from conftest import indexed_store
 from sqlalchemy import text
 
 from pipeline.cli.search import highlight
-from pipeline.search.fuzzy import candidate_names, word_budget
+from pipeline.search.fuzzy import candidate_names, is_damaged, spreads, word_budget
 from pipeline.search.index import entry_for
 from pipeline.search.match import NO_ISSUE_DATE, TextMatch, issued_words
 from pipeline.search.sqlite import exact_words, folded_words, packed, word_pairs
@@ -65,12 +66,42 @@ class TestFuzzyNames:
         assert "nguycn vau anh" not in found  # three edits
         assert all(1 <= errors <= 2 for errors in found.values())
 
+    def test_a_name_already_found_looks_only_for_damaged_words(self):
+        """"anh" is one letter from "an" and a real syllable: another person, not OCR damage."""
+        vocabulary = self.VOCABULARY + ["wguyen"]
+        found = dict(candidate_names(["nguyen", "van", "an"], vocabulary, damaged_only=True))
+        assert found["wguyen van an"] == found["nguycn van an"] == 1
+        assert not any("anh" in name.split() for name in found)
+        assert "nguyen van anh" in dict(candidate_names(["nguyen", "van", "an"], vocabulary))
+        assert [is_damaged(w) for w in ("wguyen", "nguycn", "mal", "huhc", "nguyen", "anh", "truong")] == \
+            [True, True, True, True, False, False, False]
+
+    def test_errors_are_spread_over_the_words_without_enumerating_every_budget(self):
+        assert spreads(3, 1) == [(1, 0, 0), (0, 1, 0), (0, 0, 1)]
+        assert len(spreads(30, 2)) == 30 + 30 * 29 // 2  # 465, where a product of budgets is 3**30
+        assert sorted(spreads(4, 2)) == sorted(s for s in product(range(3), repeat=4) if sum(s) == 2)
+
+    def test_more_words_than_a_name_has_are_not_looked_up(self):
+        assert candidate_names(["nguyen", "van"] * 15, self.VOCABULARY) == []
+        assert candidate_names(["nguyen", "van", "an"] * 2, self.VOCABULARY)  # six words still are
+
     def test_fewest_edits_come_first(self):
         errors = [e for _, e in candidate_names(["tran", "thi", "mai"], self.VOCABULARY)]
         assert errors == sorted(errors) and errors[0] == 1
 
 
 class TestSnippets:
+    def test_a_spelling_typed_with_marks_is_the_one_marked_and_cut_around(self):
+        page = "Tên gọi khác: Đặng Thị Hạ. Họ, chữ đệm, tên: ĐẶNG THỊ HÀ"
+        words = {"dang", "thi", "ha"}
+        snippet = make_snippet([page], words, sequence=["dang", "thi", "ha"],
+                               marked={"dang": "đặng", "thi": "thị", "ha": "hà"})
+        assert [snippet.text[s:e] for s, e in snippet.spans] == ["Đặng", "Thị", "ĐẶNG", "THỊ", "HÀ"]
+        plain = make_snippet([page], words, sequence=["dang", "thi", "ha"])
+        assert [plain.text[s:e] for s, e in plain.spans] == ["Đặng", "Thị", "Hạ", "ĐẶNG", "THỊ", "HÀ"]
+        elsewhere = make_snippet(["Đặng Thị Hạ"], words, marked={"ha": "hà"})
+        assert [elsewhere.text[s:e] for s, e in elsewhere.spans] == ["Đặng", "Thị", "Hạ"]
+
     def test_the_typed_words_in_sequence_are_preferred_over_a_first_mention(self):
         pages = ["Nguyễn là họ phổ biến. " + "x " * 100, "Họ, chữ đệm, tên: NGUYỄN VĂN AN"]
         snippet = make_snippet(pages, {"nguyen", "van", "an"}, sequence=["nguyen", "van", "an"])

@@ -47,6 +47,28 @@ class TestWhereDocumentsStart:
         assert sizes(pages(MOTTO + "ĐƠN XIN\nTôi tên là: LÊ AN",
                            "ỦY BAN NHÂN DÂN QUẬN 1\nSố: 45/UBND-VP\nV/v cải cách thủ tục hành chính")) == [1, 1]
 
+    def test_a_motto_with_letters_misread_still_starts_a_document(self):
+        damaged = "GỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT HÀM,\nĐộc lập - Tự da - Hạnh phúc\nHọ và tên: LÊ AN"
+        assert sizes(pages(MOTTO + "ĐƠN ĐỀ NGHỊ\nTôi tên là: LÊ AN", damaged)) == [1, 1]
+        assert sizes(pages(MOTTO + "ĐƠN ĐỀ NGHỊ", "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI\nxã hội")) == [2]
+
+    def test_a_title_behind_ocr_specks_starts_a_document(self):
+        assert sizes(pages(MOTTO + "ĐƠN ĐỀ NGHỊ", "ag ee\n, CĂN CƯỚC CÔNG DÂ\nSố / No.: 079090001234")) == [1, 1]
+
+    def test_an_identity_card_back_starts_a_document_unless_its_front_came_just_before(self):
+        back = "Đặc điểm nhân dạng / Personal identification\nIDVNM0900012345079090001234<<3\nLE<<AN<<<<<<<<"
+        front = "CĂN CƯỚC CÔNG DÂN\nSố / No.: 079090001234\nHọ và tên / Full name: LÊ AN"
+        assert sizes(pages(MOTTO + "ĐƠN ĐỀ NGHỊ\nTôi tên là: LÊ AN", back)) == [1, 1]
+        assert sizes(pages(MOTTO + "ĐƠN ĐỀ NGHỊ", front, back, back)) == [1, 2, 1]
+        leaders = "2. Nhà ở:\nMục đích sử dụng: Đất ở ........................---- -----+-<<+<<<<<s+"
+        assert sizes(pages(MOTTO + "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT", leaders)) == [2]  # leaders read as <<<
+
+    def test_printed_page_numbers_say_first_page_or_continuation(self):
+        annex = "Bảng kê kèm theo hồ sơ\n1. Bản sao giấy khai sinh\nTrang 1/2"
+        assert sizes(pages(MOTTO + "ĐƠN ĐỀ NGHỊ", annex, "2. Bản sao căn cước\nTrang 2/2")) == [1, 2]
+        assert sizes(pages(MOTTO + "KẾ HOẠCH\nTriển khai", MOTTO + "III. TỔ CHỨC THỰC HIỆN\nTrang 2/3")) == [2]
+        assert sizes(pages(MOTTO + "KẾ HOẠCH", MOTTO + "Nội dung\nTrang 7/3")) == [1, 1]  # a misread count
+
     def test_the_first_page_always_starts_a_document(self):
         assert sizes(pages("tiếp theo trang trước, không có tiêu đề", "vẫn tiếp theo")) == [2]
 

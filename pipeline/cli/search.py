@@ -24,8 +24,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                       "an ID number; accents optional.\n"
                       "Documents naming the person come first, then documents holding the words in sequence\n"
                       "(words found only apart are shown when no document holds them in sequence); exact\n"
-                      "diacritics rank above other spellings; newest first within each. A name that finds\n"
-                      "almost nothing is also looked up allowing two OCR errors (said in the output)."),
+                      "diacritics rank above other spellings; newest first within each. Names within two\n"
+                      "OCR errors come last (said in the output): any near name when the typed one finds\n"
+                      "almost nothing, else only copies damaged into non-Vietnamese words (WGUYEN)."),
         epilog=_("examples:") + "\n"
                '  dossier search "nguyen van an"\n'
                "  dossier search 079203001234\n"

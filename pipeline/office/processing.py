@@ -246,7 +246,8 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
         if correction:
             fields = review.operator_fields(fields, correction)
     reasons = review.review_reasons(app.catalog, classification.doc_type, classification.confidence,
-                                    [(f.name, f.details) for f in fields], type_source=classification.source)
+                                    [(f.name, f.details) for f in fields], type_source=classification.source,
+                                    min_confidence=settings.catalog.min_confidence)
     return DocumentResult(group, classification, fields, reasons)
 
 

@@ -1,23 +1,42 @@
 """The fuzzy fallback: person names with one or two OCR errors.
 
 OCR damages a name in ways accent folding cannot undo ("NGUYEN" read as
-"NGUYFN", "MAI" as "MAl"). Each typed word is compared by edit distance
-(rapidfuzz) with the vocabulary of words seen in person names; the candidate
-names are the combinations of those words within MAX_ERRORS edits in all,
-looked up exactly afterwards. The same Python code runs on both backends, so
-both find the same names.
+"NGUYFN", "MAI" as "MAl", "WGUYỄN"). Each typed word is compared by edit
+distance (rapidfuzz) with the vocabulary of words seen in person names; the
+candidate names are the combinations of those words within MAX_ERRORS edits in
+all, looked up exactly afterwards. The same Python code runs on both backends,
+so both find the same names.
+
+A lost or changed mark ("NGUYẺN", "THUY" for "THÙY") needs none of this: the
+folded words are equal. Letter errors do, and there a near word may be damage
+or another name: "nguyen van anh" is one letter from "nguyen van an" and is
+somebody else. OCR damage mostly makes a word no Vietnamese syllable is spelled
+like ("wguyen", "nguycn", "mal"); `damaged_only` keeps those alternatives only,
+which is how a name that already finds documents looks for its damaged copies
+without bringing in every near namesake.
+
+The work is bounded whatever is typed: at most MAX_WORDS words are looked up
+(a name has two to five; a pasted sentence is no name), the spreads of errors
+over the words are enumerated directly (not as a product of every word's
+budget), and at most MAX_CANDIDATES names are produced.
 """
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from collections.abc import Sequence
-from itertools import product
+from itertools import combinations_with_replacement, product
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.stages.vietnamese.syllables import vietnamese_syllables
+from pipeline.textnorm import fold
+
 MAX_ERRORS = 2  # edits over the whole name
 MAX_CANDIDATES = 5000  # names looked up at most; the closest ones are kept
+MAX_WORDS = 6  # longer queries are not names: no fuzzy lookup
 
 
 def word_budget(word: str) -> int:
@@ -27,33 +46,53 @@ def word_budget(word: str) -> int:
     return 1 if len(word) <= 3 else 2
 
 
-def alternatives(word: str, vocabulary: Sequence[str]) -> list[tuple[str, int]]:
+@functools.cache
+def _folded_syllables() -> frozenset[str]:
+    return frozenset(fold(key) for key in vietnamese_syllables())
+
+
+def is_damaged(word: str) -> bool:
+    """A folded word no Vietnamese syllable folds to: what OCR damage looks like (digits aside)."""
+    return word.isalpha() and word not in _folded_syllables()
+
+
+def alternatives(word: str, vocabulary: Sequence[str], *, damaged_only: bool = False) -> list[tuple[str, int]]:
     """Vocabulary words within this word's budget, closest first; the word itself at distance 0."""
     found = {word: 0}
     budget = word_budget(word)
     if budget:
         for other, distance, _ in process.extract(word, vocabulary, scorer=Levenshtein.distance,
                                                   score_cutoff=budget, limit=None):
-            found.setdefault(other, int(distance))
+            if not damaged_only or is_damaged(other):
+                found.setdefault(other, int(distance))
     return sorted(found.items(), key=lambda item: (item[1], item[0]))
 
 
-def candidate_names(words: Sequence[str], vocabulary: Sequence[str],
-                    max_errors: int = MAX_ERRORS) -> list[tuple[str, int]]:
+def spreads(words: int, errors: int) -> list[tuple[int, ...]]:
+    """Every way of putting `errors` edits on `words` words (edits per word), each once, in a stable order."""
+    found = []
+    for places in combinations_with_replacement(range(words), errors):
+        counts = Counter(places)
+        found.append(tuple(counts.get(i, 0) for i in range(words)))
+    return found
+
+
+def candidate_names(words: Sequence[str], vocabulary: Sequence[str], max_errors: int = MAX_ERRORS, *,
+                    damaged_only: bool = False) -> list[tuple[str, int]]:
     """(folded name, edits) for names near the typed words, fewest edits first; the typed name excluded.
 
     All one-edit names come before any two-edit one, so a cut at MAX_CANDIDATES
-    drops only the farthest.
+    drops only the farthest. More than MAX_WORDS words: none.
     """
+    if not words or len(words) > MAX_WORDS:
+        return []
     by_distance = [{} for _ in words]
     for position, word in enumerate(words):
-        for alternative, distance in alternatives(word, vocabulary):
+        for alternative, distance in alternatives(word, vocabulary, damaged_only=damaged_only):
             by_distance[position].setdefault(distance, []).append(alternative)
     found: list[tuple[str, int]] = []
     for errors in range(1, max_errors + 1):
-        for spread in product(range(errors + 1), repeat=len(words)):  # edits per word
-            if sum(spread) != errors:
-                continue
+        for spread in spreads(len(words), errors):
             for name in product(*(by_distance[i].get(d, []) for i, d in enumerate(spread))):
                 found.append((" ".join(name), errors))
                 if len(found) >= MAX_CANDIDATES:

@@ -180,8 +180,14 @@ class _Search:
         self._climb([t for t in tiers if t.kind != "words"], ranked, strong_need)
         strong = len(ranked) if len(ranked) < strong_need else self._count_strong()
         fuzzy_ids: list[int] = []
-        if strong < self.query.fuzzy_below:  # every strong document is ranked: none can come twice
-            for document_id, tier in self._fuzzy():
+        if self.query.fuzzy_below and strong <= COUNT_LIMIT:
+            # Few documents: any name within two errors. More: only damaged copies of the typed
+            # words (fuzzy.is_damaged), after every exact one; "nguyen van anh" is someone else.
+            # Past COUNT_LIMIT they could only show beyond the count an operator is given.
+            near = self._fuzzy(damaged_only=strong >= self.query.fuzzy_below)
+            if near and len(ranked) < strong:  # every strong document first, so none is counted twice
+                self._climb([t for t in tiers if t.kind != "words"], ranked, strong)
+            for document_id, tier in near:
                 if document_id not in ranked:
                     ranked[document_id] = tier
                     fuzzy_ids.append(document_id)
@@ -284,13 +290,16 @@ class _Search:
 
     # --- fuzzy fallback -------------------------------------------------------------
 
-    def _fuzzy(self) -> list[tuple[int, _Tier]]:
-        """Documents whose person name is within fuzzy.MAX_ERRORS edits of the typed one, closest first."""
+    def _fuzzy(self, *, damaged_only: bool = False) -> list[tuple[int, _Tier]]:
+        """Documents whose person name is within fuzzy.MAX_ERRORS edits of the typed one, closest first
+        (`damaged_only`: through words no syllable is spelled like, see fuzzy.py)."""
         typed = [w.folded for w in self.words]
+        if len(typed) > fuzzy.MAX_WORDS:
+            return []  # no name is that long; the vocabulary is not even read
         shortest, longest = min(map(len, typed)), max(map(len, typed))
         vocabulary = self.connection.scalars(select(SearchTerm.term).where(
             func.length(SearchTerm.term).between(shortest - fuzzy.MAX_ERRORS, longest + fuzzy.MAX_ERRORS))).all()
-        candidates = fuzzy.candidate_names(typed, vocabulary)
+        candidates = fuzzy.candidate_names(typed, vocabulary, damaged_only=damaged_only)
         found: dict[int, _Tier] = {}
         for errors in range(1, fuzzy.MAX_ERRORS + 1):
             names = [name for name, e in candidates if e == errors]
@@ -335,8 +344,10 @@ class _Search:
         # Only documents from the name and sequence tiers hold the words in sequence: for
         # the others, looking for it would read every page to the end.
         sequence = [w.folded for w in self.words] if tier.kind in ("name", "sequence") else []
+        # Words typed with diacritics mark that spelling (snippets.py); fuzzy near-misses any.
+        marked = {w.folded: w.exact for w in self.words if not w.prefix and w.exact != w.folded}
         return make_snippet(page_texts, whole, prefixes={w.folded for w in self.words if w.prefix},
-                            sequence=sequence)
+                            sequence=sequence, marked=marked)
 
 
 @dataclass(frozen=True)

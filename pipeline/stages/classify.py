@@ -34,7 +34,12 @@ HEAD_LINES = 20
 # a printed title decides, keywords break ties. Used for rules-only classification.
 RULE_ONLY_WEIGHTS = (6.0, 1.5, 3.0, 0.0)
 FEATURES = ("title", "symbol", "keywords", "model")
+# Below min_confidence a type is still kept (and the document still reviewed) when the model names it
+# first, this share of its keywords is printed, and it is this many times as likely as the next type.
+AGREEMENT_KEYWORDS = 0.5
+AGREEMENT_MARGIN = 4.0
 _UPPER_SHARE = 0.75  # titles are printed in capitals; body sentences are not
+_LEADING_NOISE = re.compile(r"^[^\w(]+")  # anything before a line's first letter or digit, but "(" of "(Ký...)"
 _NUMBER_SYMBOL = re.compile(r"(?:^|\s)s[oôố6]\s*[:.]?\s*[0-9][\w.]*(?:/\d+)*/([A-Za-zĐđ]+)", re.IGNORECASE)
 
 
@@ -56,7 +61,9 @@ class Evidence:
 
 
 def head_lines(text: str, count: int = HEAD_LINES) -> list[str]:
-    lines = [nfc(line).strip(" .-*_|\t") for line in text.splitlines()]
+    """The first `count` non-empty lines, without the specks OCR reads before a line (", CĂN CƯỚC",
+    "`GIẤY KHAI SINH") and the leaders and rules around it."""
+    lines = [_LEADING_NOISE.sub("", nfc(line)).strip(" .-*_|\t") for line in text.splitlines()]
     return [line for line in lines if line][:count]
 
 
@@ -135,6 +142,16 @@ def softmax_scores(rows: dict[str, tuple], weights: tuple[float, ...]) -> dict[s
     return {t: v / total for t, v in exp.items()}
 
 
+def _evidence_agrees(best: str, ranked: list[tuple[str, float]], ev: Evidence,
+                     model_probabilities: dict[str, float]) -> bool:
+    """The type below the threshold that every kind of evidence names: the learned model's first
+    choice, at least half its keywords printed, and AGREEMENT_MARGIN times the next type's probability."""
+    if not model_probabilities or max(model_probabilities, key=model_probabilities.__getitem__) != best:
+        return False
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    return ev.keyword_share.get(best, 0.0) >= AGREEMENT_KEYWORDS and ranked[0][1] >= AGREEMENT_MARGIN * runner_up
+
+
 def classify(text: str, catalog: Catalog, *, min_confidence: float,
              model: TypeModel | None = None) -> Classification:
     ev = evidence(text, catalog)
@@ -153,5 +170,9 @@ def classify(text: str, catalog: Catalog, *, min_confidence: float,
         top_model = max(model_probabilities, key=model_probabilities.__getitem__)
         details["model_top"] = [top_model, round(model_probabilities[top_model], 3)]
     if best != OTHER and confidence < min_confidence:
+        if _evidence_agrees(best, ranked, ev, model_probabilities):
+            # No title (a stamp over it, OCR lost it) spreads the probabilities, but the
+            # learned model, the keywords and the margin all name one type: keep it, uncertain.
+            return Classification(best, round(confidence, 3), {**details, "below_threshold": True})
         return Classification(OTHER, round(confidence, 3), {**details, "best_guess": best})
     return Classification(best, round(confidence, 3), details)

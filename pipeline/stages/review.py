@@ -15,11 +15,13 @@ from pipeline.domain import CLASSIFIER, OPERATOR, Classification, ExtractedField
 
 
 def review_reasons(catalog: Catalog, doc_type: str, confidence: float,
-                   fields: Iterable[tuple[str, dict[str, Any]]], *, type_source: str = CLASSIFIER) -> list[str]:
-    """Why a document needs a human; empty when it does not. `fields`: (name, details) pairs."""
+                   fields: Iterable[tuple[str, dict[str, Any]]], *, type_source: str = CLASSIFIER,
+                   min_confidence: float = 0.0) -> list[str]:
+    """Why a document needs a human; empty when it does not. `fields`: (name, details) pairs.
+    `min_confidence`: a classifier's type below it (kept because all evidence agrees) is uncertain too."""
     fields = list(fields)
     reasons = []
-    if doc_type == OTHER and type_source == CLASSIFIER:
+    if type_source == CLASSIFIER and (doc_type == OTHER or confidence < min_confidence):
         reasons.append(f"type uncertain (confidence {confidence:.2f})")
     present = {name for name, _ in fields}
     missing = [name for name in catalog.get(doc_type).required if name not in present]
