@@ -117,7 +117,7 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
     orientation["applied"] = rotation
     details: dict[str, Any] = {}
     if reread and vietnamese:
-        prepared, result, details["reread"] = _reread(engine, prepared, result, layout, max_pixels, read_options)
+        prepared, result, details["reread"] = _reread(engine, image, prepared, result, read_options)
     if correct and isinstance(result, EngineReading) and result.lines:
         result, details["correction"] = _correct(result)
     words = [Word(w.text, w.confidence, *prepared.box_to_source(w.left, w.top, w.width, w.height))
@@ -128,14 +128,18 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
 
 
 # --- re-reading a poor page -------------------------------------------------------------------
-# A reading is poor when its mean word confidence or its share of valid Vietnamese syllables is
-# low. The variants tried are chosen by the fault the page shows, and the reading kept is the one
-# with the highest `reading_score`, which needs no ground truth.
+# A page is read again from a variant of its prepared image when it shows a fault a variant helps:
+# blur (its ink edges are soft, see `preprocess.edge_sharpness`) is sharpened; a poor reading
+# (low mean confidence or few valid syllables) of a page with dark bands along its edges is read
+# with the bands painted white. The reading kept is the one with the highest `reading_score`,
+# which needs no ground truth. Measured on rendered pages under blur, uneven light, a lid border,
+# fax and phone photos (bench/results/ocr.md), sharpening raised word F1 on every blurred page
+# and the score chose it each time; 2x upscaling, local (Sauvola) binarisation and another page
+# segmentation mode (psm 6) never helped (upscaling and binarisation hurt), so they are not tried.
 
-POOR_CONFIDENCE = 82.0  # mean word confidence below this: the page is read again
-POOR_VALID_SHARE = 0.80  # share of plain words that are valid syllables below this: the same
-SMALL_LINE_HEIGHT = 22.0  # px: lines lower than this are worth a reading at twice the size
-MAX_VARIANTS = 3
+POOR_CONFIDENCE = 85.0  # mean word confidence below this: a poor reading
+POOR_VALID_SHARE = 0.85  # share of plain words that are valid syllables below this: the same
+BLURRED = 0.33  # edge sharpness below this: a blurred page
 
 
 def reading_quality(result: OcrResult) -> dict[str, float]:
@@ -151,7 +155,7 @@ def reading_quality(result: OcrResult) -> dict[str, float]:
         if not cores:
             continue
         weight = word.confidence / 100.0
-        good = all(c.isdigit() or any(ch.isdigit() for ch in c) or is_valid_syllable(c) for c in cores)
+        good = all(any(ch.isdigit() for ch in c) or is_valid_syllable(c) for c in cores)
         if len(cores) == 1 and cores[0].isalpha():
             plain += 1
             valid += good
@@ -165,39 +169,45 @@ def _is_poor(quality: dict[str, float]) -> bool:
                                      or quality["valid_share"] < POOR_VALID_SHARE)
 
 
-def _variants(prepared: preprocess.Prepared, layout: preprocess.Layout,
-              max_pixels: int) -> list[tuple[str, Any]]:
-    """(name, how to make it) for the variants that help the faults this page shows, cheapest first."""
+def _faults(image: Image.Image, first: dict[str, float]) -> dict[str, Any]:
+    """The faults of a page a variant may help, from the page as rasterized (sharpness is measured
+    before any enlargement softens it) and its first reading."""
+    faults: dict[str, Any] = {}
+    if not first["words"]:
+        return faults  # nothing read: a blank page, or one the engine cannot read; no variant invents text
+    sharpness = preprocess.edge_sharpness(image)
+    faults["sharpness"] = sharpness
+    if sharpness is None or sharpness < BLURRED:
+        faults["blurred"] = True
+    if _is_poor(first):
+        faults["poor"] = True
+    return faults
+
+
+def _variants(prepared: preprocess.Prepared, faults: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(name, how to make it) for the variants that help this page's faults."""
     image = prepared.image
     found: list[tuple[str, Any]] = []
-    found.append(("border", lambda: preprocess.without_border(image)))
-    line_height = layout.line_height * _upscaled_by(prepared)  # on the prepared image
-    if 0 < line_height < SMALL_LINE_HEIGHT and (not max_pixels or 4 * image.width * image.height <= max_pixels):
-        found.append(("upscale", lambda: preprocess.upscaled(image, 2.0)))
-    found.append(("sharpen", lambda: preprocess.sharpened(image)))
-    found.append(("binarize", lambda: preprocess.binarized_locally(image, line_height)))
-    return found[:MAX_VARIANTS]
+    if faults.get("blurred"):
+        found.append(("sharpen", lambda: preprocess.sharpened(image)))
+    if faults.get("poor"):
+        found.append(("border", lambda: preprocess.without_border(image)))
+    return found
 
 
-def _upscaled_by(prepared: preprocess.Prepared) -> float:
-    factor = 1.0
-    for step in prepared.steps:
-        if step.get("step") == "upscale":
-            factor *= step["factor"]
-    return factor
-
-
-def _reread(engine: OcrEngine, prepared: preprocess.Prepared, result: OcrResult, layout: preprocess.Layout,
-            max_pixels: int, read_options: dict[str, Any]
-            ) -> tuple[preprocess.Prepared, OcrResult, dict[str, Any]]:
+def _reread(engine: OcrEngine, image: Image.Image, prepared: preprocess.Prepared, result: OcrResult,
+            read_options: dict[str, Any]) -> tuple[preprocess.Prepared, OcrResult, dict[str, Any]]:
+    """The best reading of the page: the first, or one of the variants its faults call for."""
     first = reading_quality(result)
-    record: dict[str, Any] = {"first": first}
-    if not _is_poor(first):
+    faults = _faults(image, first)
+    record: dict[str, Any] = {"first": first, **faults}
+    variants = _variants(prepared, faults)
+    if not variants:
         record["chosen"] = "first"
         return prepared, result, record
     best = (first["score"], "first", prepared, result)
     tried = []
-    for name, make in _variants(prepared, layout, max_pixels):
+    for name, make in variants:
         variant = make()
         if variant is None:
             continue
