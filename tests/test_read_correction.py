@@ -130,6 +130,7 @@ class TestRereading:
         assert [t["variant"] for t in record["tried"]] == ["sharpen"]
         scores = {"first": record["first"]["score"], **{t["variant"]: t["score"] for t in record["tried"]}}
         assert record["chosen"] != "first" and scores[record["chosen"]] == max(scores.values())
+        assert scores[record["chosen"]] >= scores["first"] * (1 + read.MIN_GAIN)
         assert read.reading_quality(again)["score"] > read.reading_quality(plain)["score"]
         chosen_step = next(s for s in again.details["preprocess"]["steps"] if s["step"] == record["chosen"])
         assert chosen_step  # the variant is one of the page's recorded preprocessing steps
