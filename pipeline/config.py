@@ -55,6 +55,8 @@ class OcrSettings:
     dpi: int = 300
     engine: str = "tesserocr"
     timeout_seconds: float = 180.0
+    correct: bool = True  # Vietnamese post-correction by the syllable language model
+    reread: bool = True  # a poorly read page is read again from variants of its image
 
 
 @dataclass(frozen=True)

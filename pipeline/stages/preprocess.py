@@ -99,6 +99,12 @@ class Prepared:
         x1, y1 = min(w, math.ceil(max(xs))), min(h, math.ceil(max(ys)))
         return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
 
+    def then(self, image: Image.Image, step: dict[str, Any], back: Callable[[Point], Point],
+             dpi_factor: float = 1.0) -> Prepared:
+        """A copy with one more step: a variant of this prepared image, boxes still mapped home."""
+        dpi = round(self.dpi * dpi_factor) if self.dpi else 0
+        return Prepared(image, dpi, [*self.steps, step], [*self._back, back], self.source_size)
+
     def _add(self, image: Image.Image, step: dict[str, Any], back: Callable[[Point], Point]) -> None:
         self.image = image
         self.steps.append(step)
@@ -308,3 +314,105 @@ def _upright_score(profile: np.ndarray, lines: list[tuple[int, int]]) -> float:
         above += float(line[: core[0]].sum())
         below += float(line[core[-1] + 1:].sum())
     return (above - below) / (above + below) if above + below else 0.0
+
+
+def edge_sharpness(image: Image.Image) -> float | None:
+    """How steep the ink's edges are, 0..1: the 90th percentile of the steps between neighbouring
+    pixels across strong edges, over the contrast between ink and paper, in the middle of the page
+    at full resolution. A flatbed scan measures 0.45 to 1 (1: one-bit), a page blurred by two
+    pixels 0.26 to 0.30; None when there are too few edges to tell (no text, or very blurred)."""
+    gray = np.asarray(image if image.mode == "L" else grayscale(image)[0], dtype=np.float32)
+    h, w = gray.shape
+    middle = gray[h // 5: 4 * h // 5, w // 8: 7 * w // 8]
+    if middle.size == 0:
+        return None
+    steps = np.abs(np.diff(middle, axis=1))
+    contrast = max(float(np.percentile(middle, 90) - np.percentile(middle, 1)), 1.0)
+    strong = steps[steps > 0.25 * contrast]
+    if strong.size < MIN_EDGE_POINTS:
+        return None
+    return round(float(np.percentile(strong, 90)) / contrast, 3)
+
+
+# --- variants for a second reading -------------------------------------------------------------
+# A page that reads poorly is read again from a variant of its prepared image, each aimed at one
+# fault (see read.py `_reread`). Each returns the new image and, for boxes, how a point on it maps
+# back onto the image it was made from.
+
+MIN_EDGE_POINTS = 500  # strong edges needed to measure sharpness
+DARK_BORDER = 90  # gray level: an edge band darker than this on average is the scanner lid or the desk
+SHARPEN_RADIUS = 2.0
+SHARPEN_PERCENT = 160
+SAUVOLA_K = 0.2
+
+
+@dataclass(frozen=True)
+class Variant:
+    image: Image.Image
+    step: dict[str, Any]
+    back: Callable[[Point], Point]
+    dpi_factor: float = 1.0
+
+
+def sharpened(image: Image.Image) -> Variant:
+    """Unsharp masking: a blurred page's strokes steepened again (a cheap deconvolution)."""
+    after = image.filter(ImageFilter.UnsharpMask(SHARPEN_RADIUS, SHARPEN_PERCENT, 3))
+    return Variant(after, {"step": "sharpen", "radius": SHARPEN_RADIUS, "percent": SHARPEN_PERCENT}, lambda p: p)
+
+
+def binarized_locally(image: Image.Image, line_height: float) -> Variant:
+    """Sauvola's threshold over a window of about three text lines: ink is what is darker than its
+    own neighbourhood, so a shadow or a gradient of light stops mattering."""
+    window = max(15, int(3 * line_height) | 1) if line_height else 41
+    pixels = np.asarray(image, dtype=np.float64)
+    mean = _box_mean(pixels, window)
+    deviation = np.sqrt(np.maximum(_box_mean(pixels * pixels, window) - mean * mean, 0))
+    threshold = mean * (1 + SAUVOLA_K * (deviation / 128.0 - 1))
+    after = Image.fromarray(np.where(pixels > threshold, 255, 0).astype(np.uint8), "L")
+    return Variant(after, {"step": "binarize", "method": "sauvola", "window": window}, lambda p: p)
+
+
+def _box_mean(values: np.ndarray, window: int) -> np.ndarray:
+    """Mean over a window × window box around each pixel, from an integral image."""
+    half = window // 2
+    padded = np.pad(values, half + 1, mode="edge")
+    integral = padded.cumsum(0).cumsum(1)
+    h, w = values.shape
+    a = integral[window:window + h, window:window + w]
+    b = integral[:h, window:window + w]
+    c = integral[window:window + h, :w]
+    d = integral[:h, :w]
+    return (a - b - c + d) / (window * window)
+
+
+def without_border(image: Image.Image) -> Variant | None:
+    """The dark bands along the edges (an open scanner lid, the desk around a photographed sheet)
+    painted white; None when there are none. A band is looked for in the outer tenth of each side,
+    not only at the very edge: deskewing puts a white margin outside it. Painting rather than
+    cropping keeps every box where it was."""
+    pixels = np.asarray(image)
+    h, w = pixels.shape
+    bands = {}
+    for side, lines in (("top", pixels), ("bottom", pixels[::-1]), ("left", pixels.T), ("right", pixels.T[::-1])):
+        means = lines[: max(1, len(lines) // 10)].mean(axis=1)
+        dark = np.flatnonzero(means < DARK_BORDER)
+        if len(dark) >= 3:
+            bands[side] = int(dark[-1]) + 3
+    if not bands:
+        return None
+    after = pixels.copy()
+    if "top" in bands:
+        after[: bands["top"]] = 255
+    if "bottom" in bands:
+        after[h - bands["bottom"]:] = 255
+    if "left" in bands:
+        after[:, : bands["left"]] = 255
+    if "right" in bands:
+        after[:, w - bands["right"]:] = 255
+    return Variant(Image.fromarray(after, "L"), {"step": "border", "painted": bands}, lambda p: p)
+
+
+def upscaled(image: Image.Image, factor: float = 2.0) -> Variant:
+    size = (round(image.width * factor), round(image.height * factor))
+    after = image.resize(size, Image.Resampling.BICUBIC)
+    return Variant(after, {"step": "upscale", "factor": factor}, lambda p: (p[0] / factor, p[1] / factor), factor)

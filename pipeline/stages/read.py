@@ -34,11 +34,14 @@ from pipeline.stages.engines.tesseract import (
     MIN_OSD_CONFIDENCE,
     OEM_LSTM,
     PSM_AUTO,
+    EngineReading,
     OcrEngine,
     Orientation,
     tessdata_dir,
 )
-from pipeline.textnorm import nfc
+from pipeline.stages.vietnamese import lm
+from pipeline.stages.vietnamese.syllables import is_valid_syllable
+from pipeline.textnorm import nfc, word_matches
 
 # Bump when the preprocessing or reading code changes what the engine sees: cached results are
 # keyed by it (its numeric parameters are part of the key already, see `_settings_fingerprint`).
@@ -52,10 +55,12 @@ class OcrCache(Protocol):
     def put(self, key: str, result: OcrResult) -> None: ...
 
 
-def cache_key(image: Image.Image, *, engine: OcrEngine, languages: str, dpi: int = 0, max_pixels: int = 0) -> str:
+def cache_key(image: Image.Image, *, engine: OcrEngine, languages: str, dpi: int = 0, max_pixels: int = 0,
+              correct: bool = False, reread: bool = False) -> str:
     digest = hashlib.sha256()
     digest.update(f"{image.mode}|{image.size}|{dpi}|{max_pixels}|{languages}|{engine.version}|"
                   f"{_language_data_stamp(languages)}|{_settings_fingerprint()}|".encode())
+    digest.update(f"correct={correct}:{_model_stamp() if correct else ''}|reread={reread}|".encode())
     digest.update(image.tobytes())
     return digest.hexdigest()
 
@@ -70,14 +75,15 @@ def read_page(source: PageSource, *, engine: OcrEngine, settings: OcrSettings, l
         return PageText(file_ordinal=source.file_ordinal, file_page=source.file_page, text=nfc(source.text_layer),
                         confidence=100.0, method="text_layer", words=list(source.layer_words), details=details)
     languages = languages or settings.languages
-    key = cache_key(source.image, engine=engine, languages=languages, dpi=source.dpi,
-                    max_pixels=max_pixels) if cache else ""
+    key = cache_key(source.image, engine=engine, languages=languages, dpi=source.dpi, max_pixels=max_pixels,
+                    correct=settings.correct, reread=settings.reread) if cache else ""
     result = cache.get(key) if cache else None
     cached = result is not None
     started = time.monotonic()
     if result is None:
         result = ocr_image(source.image, dpi=source.dpi, engine=engine, languages=languages,
-                           timeout=settings.timeout_seconds, max_pixels=max_pixels)
+                           timeout=settings.timeout_seconds, max_pixels=max_pixels, correct=settings.correct,
+                           reread=settings.reread)
         if cache:
             cache.put(key, result)
     details.update(result.details)
@@ -88,28 +94,197 @@ def read_page(source: PageSource, *, engine: OcrEngine, settings: OcrSettings, l
 
 
 def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str, timeout: float,
-              max_pixels: int = 0) -> OcrResult:
+              max_pixels: int = 0, correct: bool = False, reread: bool = False) -> OcrResult:
     """Preprocess and OCR one page image. Word boxes are on `image`; `details` records the
-    measurements, each preprocessing step with its parameters, and the orientation decision."""
+    measurements, each preprocessing step with its parameters, the orientation decision, and,
+    when asked, the re-reading of a poor page and the post-correction of Vietnamese."""
+    vietnamese = "vie" in languages.split("+")
+    correct = correct and vietnamese
+    read_options = {"languages": languages, "timeout": timeout, "alternatives": correct}
     layout = preprocess.analyse(image)
     rotation, orientation = _orientation(engine, image, layout)
     prepared = preprocess.prepare(image, dpi=dpi, rotation=rotation, max_pixels=max_pixels,
                                   layout=None if rotation else layout)
-    result = engine.recognize(prepared.image, languages=languages, timeout=timeout, dpi=prepared.dpi)
+    result = engine.recognize(prepared.image, dpi=prepared.dpi, **read_options)
     if result.confidence < LOW_CONFIDENCE and result.words:
         alternative = _second_orientation(engine, prepared.image, rotation, orientation, result.confidence)
         if alternative is not None:
             turned = preprocess.prepare(image, dpi=dpi, rotation=alternative, max_pixels=max_pixels)
-            second = engine.recognize(turned.image, languages=languages, timeout=timeout, dpi=turned.dpi)
+            second = engine.recognize(turned.image, dpi=turned.dpi, **read_options)
             orientation["second_reading"] = {"rotation": alternative, "confidence": round(second.confidence, 1)}
             if second.confidence > result.confidence:
                 rotation, prepared, result = alternative, turned, second
     orientation["applied"] = rotation
+    details: dict[str, Any] = {}
+    if reread and vietnamese:
+        prepared, result, details["reread"] = _reread(engine, image, prepared, result, read_options)
+    if correct and isinstance(result, EngineReading) and result.lines:
+        result, details["correction"] = _correct(result)
     words = [Word(w.text, w.confidence, *prepared.box_to_source(w.left, w.top, w.width, w.height))
              for w in result.words]
     details = {"preprocess": {"measured": layout.as_details(), "steps": prepared.steps, "dpi": prepared.dpi},
-               "orientation": orientation}
+               "orientation": orientation, **details}
     return OcrResult(text=result.text, confidence=result.confidence, words=words, details=details)
+
+
+# --- re-reading a poor page -------------------------------------------------------------------
+# A page is read again from a variant of its prepared image when it shows a fault a variant helps:
+# blur (its ink edges are soft, see `preprocess.edge_sharpness`) is sharpened; a poor reading
+# (low mean confidence or few valid syllables) of a page with dark bands along its edges is read
+# with the bands painted white. The reading kept is the one with the highest `reading_score`,
+# which needs no ground truth. Measured on rendered pages under blur, uneven light, a lid border,
+# fax and phone photos (bench/results/ocr.md), sharpening raised word F1 on every blurred page
+# and the score chose it each time; 2x upscaling, local (Sauvola) binarisation and another page
+# segmentation mode (psm 6) never helped (upscaling and binarisation hurt), so they are not tried.
+
+POOR_CONFIDENCE = 85.0  # mean word confidence below this: a poor reading
+POOR_VALID_SHARE = 0.85  # share of plain words that are valid syllables below this: the same
+BLURRED = 0.33  # edge sharpness below this: a blurred page
+# A variant must beat the first reading's score by this share to be kept: sharpening won by 1.9 to
+# 6 % on blurred pages; a near tie (an ID card copy with its border painted won by 1.1 % while
+# reading worse) keeps the reading with fewer transformations.
+MIN_GAIN = 0.015
+
+
+def reading_quality(result: OcrResult) -> dict[str, float]:
+    """Figures of a reading that need no ground truth: mean confidence, the share of its plain
+    words (letters only) that are valid Vietnamese syllables, and the score readings of one page
+    are ranked by: each word's confidence (0..1) counted for it when it is a valid syllable or
+    holds a digit, against it when it is neither. A variant that reads more of the page right
+    scores more; one that turns words into fragments, or drops text, scores less."""
+    score = 0.0
+    plain = valid = 0
+    for word in result.words:
+        cores = [m.group() for m in word_matches(word.text)]
+        if not cores:
+            continue
+        weight = word.confidence / 100.0
+        good = all(any(ch.isdigit() for ch in c) or is_valid_syllable(c) for c in cores)
+        if len(cores) == 1 and cores[0].isalpha():
+            plain += 1
+            valid += good
+        score += weight if good else -weight
+    return {"confidence": round(result.confidence, 1), "valid_share": round(valid / plain, 3) if plain else 0.0,
+            "words": len(result.words), "score": round(score, 2)}
+
+
+def _is_poor(quality: dict[str, float]) -> bool:
+    return quality["words"] > 0 and (quality["confidence"] < POOR_CONFIDENCE
+                                     or quality["valid_share"] < POOR_VALID_SHARE)
+
+
+def _faults(image: Image.Image, first: dict[str, float]) -> dict[str, Any]:
+    """The faults of a page a variant may help, from the page as rasterized (sharpness is measured
+    before any enlargement softens it) and its first reading."""
+    faults: dict[str, Any] = {}
+    if not first["words"]:
+        return faults  # nothing read: a blank page, or one the engine cannot read; no variant invents text
+    sharpness = preprocess.edge_sharpness(image)
+    faults["sharpness"] = sharpness
+    if sharpness is None or sharpness < BLURRED:
+        faults["blurred"] = True
+    if _is_poor(first):
+        faults["poor"] = True
+    return faults
+
+
+def _variants(prepared: preprocess.Prepared, faults: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(name, how to make it) for the variants that help this page's faults."""
+    image = prepared.image
+    found: list[tuple[str, Any]] = []
+    if faults.get("blurred"):
+        found.append(("sharpen", lambda: preprocess.sharpened(image)))
+    if faults.get("poor"):
+        found.append(("border", lambda: preprocess.without_border(image)))
+    return found
+
+
+def _reread(engine: OcrEngine, image: Image.Image, prepared: preprocess.Prepared, result: OcrResult,
+            read_options: dict[str, Any]) -> tuple[preprocess.Prepared, OcrResult, dict[str, Any]]:
+    """The best reading of the page: the first, or one of the variants its faults call for."""
+    first = reading_quality(result)
+    faults = _faults(image, first)
+    record: dict[str, Any] = {"first": first, **faults}
+    variants = _variants(prepared, faults)
+    if not variants:
+        record["chosen"] = "first"
+        return prepared, result, record
+    best = (first["score"], "first", prepared, result)
+    tried = []
+    for name, make in variants:
+        variant = make()
+        if variant is None:
+            continue
+        candidate = prepared.then(variant.image, variant.step, variant.back, variant.dpi_factor)
+        started = time.monotonic()
+        reading = engine.recognize(candidate.image, dpi=candidate.dpi, **read_options)
+        quality = reading_quality(reading)
+        tried.append({"variant": name, **quality, "ms": round((time.monotonic() - started) * 1000)})
+        if quality["score"] > best[0] + MIN_GAIN * abs(first["score"]):
+            best = (quality["score"], name, candidate, reading)
+    record.update(tried=tried, chosen=best[1])
+    return best[2], best[3], record
+
+
+# --- post-correction --------------------------------------------------------------------------
+
+CHANGES_KEPT = 200  # changes listed in a page's details (the count is always whole)
+
+
+def _correct(result: EngineReading) -> tuple[OcrResult, dict[str, Any]]:
+    """The reading with its Vietnamese syllables corrected by the syllable language model
+    (vietnamese/lm.py), the text keeping its layout, and the record of every change."""
+    started = time.monotonic()
+    order: dict[int, list[int]] = {}
+    for index, line in enumerate(result.lines):
+        order.setdefault(line, []).append(index)
+    groups = list(order.values())
+    with_choices = any(result.choices)
+    tokens = []
+    for group in groups:
+        line_tokens = []
+        for index in group:
+            word = result.words[index]
+            choices = result.choices[index] if index < len(result.choices) else ()
+            alternatives = lm.lstm_alternatives(word.text, word.confidence, choices) if choices else ()
+            line_tokens.append(lm.OcrToken(word.text, word.confidence, alternatives))
+        tokens.append(line_tokens)
+    settings = CORRECTION_WITH_ALTERNATIVES if with_choices else lm.DEFAULT_SETTINGS
+    page = lm.correct_page(tokens, settings=settings)
+    replaced: dict[int, str] = {}
+    for change in page.changes:
+        replaced[groups[change.line][change.position]] = change.after
+    words = [Word(replaced.get(i, w.text), w.confidence, w.left, w.top, w.width, w.height)
+             for i, w in enumerate(result.words)]
+    text, applied = _replace_in_text(result.text, result.words, replaced)
+    changes = [{"before": c.before, "after": c.after, "line": c.line, "reason": c.reason, "margin": c.margin}
+               for c in page.changes if groups[c.line][c.position] in applied]
+    record = {"changes": len(changes), "listed": changes[:CHANGES_KEPT], "alternatives": with_choices,
+              "valid_share_before": page.summary.valid_share_before, "valid_share_after": page.summary.valid_share,
+              "ms": round((time.monotonic() - started) * 1000)}
+    return OcrResult(text=text, confidence=result.confidence, words=words), record
+
+
+def _replace_in_text(text: str, words: list[Word], replaced: dict[int, str]) -> tuple[str, set[int]]:
+    """The page text with the words at the given indices replaced, found in order so that the
+    same word elsewhere on the page is untouched and the text's line breaks stay as read."""
+    out, cursor, applied = [], 0, set()
+    for index, word in enumerate(words):
+        at = text.find(word.text, cursor)
+        if at < 0:
+            continue  # the engine's text and its words disagree here: leave it
+        if index in replaced:
+            out.append(text[cursor:at] + replaced[index])
+            applied.add(index)
+        else:
+            out.append(text[cursor:at + len(word.text)])
+        cursor = at + len(word.text)
+    out.append(text[cursor:])
+    return "".join(out), applied
+
+
+# Calibrated by bench/lm_bench.py --calibrate with Tesseract's LSTM alternatives (bench/results/lm.md).
+CORRECTION_WITH_ALTERNATIVES = lm.CorrectorSettings(confusion_cost=1.5, alternative_cost=0.0)
 
 
 def _orientation(engine: OcrEngine, image: Image.Image, layout: preprocess.Layout) -> tuple[int, dict[str, Any]]:
@@ -157,9 +332,18 @@ def _settings_fingerprint() -> str:
     """Every numeric parameter of preprocessing and of this module, and the engine settings."""
     parameters = {f"preprocess.{k}": v for k, v in vars(preprocess).items()
                   if k.isupper() and isinstance(v, (int, float))}
+    parameters.update({f"read.{k}": v for k, v in globals().items()
+                       if k.isupper() and isinstance(v, (int, float)) and not isinstance(v, bool)})
     parameters.update(version=PREPROCESS_VERSION, low_confidence=LOW_CONFIDENCE, osd=MIN_OSD_CONFIDENCE,
-                      psm=PSM_AUTO, oem=OEM_LSTM)
+                      psm=PSM_AUTO, oem=OEM_LSTM, correction=repr(CORRECTION_WITH_ALTERNATIVES))
     return hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _model_stamp() -> str:
+    """Size and date of the syllable model: a rebuilt model corrects differently."""
+    stat = lm.MODEL_FILE.stat() if lm.MODEL_FILE.exists() else None
+    return f"{stat.st_size}:{int(stat.st_mtime)}" if stat else "-"
 
 
 @functools.cache

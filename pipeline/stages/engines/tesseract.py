@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,6 +46,19 @@ class Orientation:
     confidence: float  # Tesseract OSD's orientation confidence
 
 
+SymbolChoices = tuple[tuple[tuple[str, float], ...], ...]  # per symbol of a word: (symbol, rating), best first
+
+
+@dataclass
+class EngineReading(OcrResult):
+    """An OcrResult with what post-correction needs and the cache does not keep: the line of each
+    word (an index growing through the page, in the words' order) and, when asked for, each word's
+    LSTM symbol choices (Tesseract's `lstm_choice_mode=2`; empty for the pytesseract engine)."""
+
+    lines: list[int] = field(default_factory=list)
+    choices: list[SymbolChoices] = field(default_factory=list)
+
+
 class OcrEngine(Protocol):
     name: str
 
@@ -53,7 +66,7 @@ class OcrEngine(Protocol):
     def version(self) -> str: ...
 
     def recognize(self, image: Image.Image, *, languages: str, timeout: float, psm: int = PSM_AUTO,
-                  dpi: int = 0) -> OcrResult: ...
+                  dpi: int = 0, alternatives: bool = False) -> OcrResult: ...
 
     def detect_orientation(self, image: Image.Image) -> Orientation | None: ...
 
@@ -78,10 +91,15 @@ def check_languages(languages: str) -> None:
                           remedy=f"apt-get install {' '.join('tesseract-ocr-' + m for m in missing)}")
 
 
-def _words_from_rows(rows: list[tuple[str, float, int, int, int, int]]) -> OcrResult:
-    words = [Word(nfc(t), c, x, y, w, h) for t, c, x, y, w, h in rows if t.strip() and c >= 0]
+Row = tuple[str, float, int, int, int, int, int, SymbolChoices]  # text, confidence, box, line, choices
+
+
+def _words_from_rows(rows: list[Row]) -> EngineReading:
+    kept = [row for row in rows if row[0].strip() and row[1] >= 0]
+    words = [Word(nfc(t), c, x, y, w, h) for t, c, x, y, w, h, _, _ in kept]
     confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
-    return OcrResult(text="", confidence=confidence, words=words)
+    return EngineReading(text="", confidence=confidence, words=words, lines=[row[6] for row in kept],
+                         choices=[row[7] for row in kept])
 
 
 def _set_image(api: Any, image: Image.Image) -> None:
@@ -130,9 +148,11 @@ class TesserocrEngine:
         return Orientation(int(found["orient_deg"]) % 360, float(found["orient_conf"]))
 
     def recognize(self, image: Image.Image, *, languages: str, timeout: float, psm: int = PSM_AUTO,
-                  dpi: int = 0) -> OcrResult:
+                  dpi: int = 0, alternatives: bool = False) -> EngineReading:
         tess = self._tesserocr
         api = self._api(languages, psm)
+        # The LSTM's per-symbol choices cost about 15% more time and leave the text as it was.
+        api.SetVariable("lstm_choice_mode", "2" if alternatives else "0")
         _set_image(api, image)
         if dpi >= 70:  # otherwise Tesseract estimates it from the text size
             api.SetSourceResolution(dpi)
@@ -140,10 +160,13 @@ class TesserocrEngine:
             api.Clear()
             raise OcrTimeout(f"OCR did not finish within {timeout:g} s", stage=Stage.OCR, remedy=_TIMEOUT_REMEDY)
         text = api.GetUTF8Text()
-        rows = []
+        rows: list[Row] = []
         iterator = api.GetIterator()
         level = tess.RIL.WORD
+        line = -1
         for word in tess.iterate_level(iterator, level):
+            if line < 0 or word.IsAtBeginningOf(tess.RIL.TEXTLINE):
+                line += 1
             box = word.BoundingBox(level)
             try:
                 token = word.GetUTF8Text(level)
@@ -152,7 +175,11 @@ class TesserocrEngine:
             if box is None or token is None:
                 continue
             x1, y1, x2, y2 = box
-            rows.append((token, word.Confidence(level), x1, y1, x2 - x1, y2 - y1))
+            choices: SymbolChoices = ()
+            if alternatives:
+                found = word.GetBestLSTMSymbolChoices() or []
+                choices = tuple(tuple((nfc(s), float(r)) for s, r in step) for step in found)
+            rows.append((token, word.Confidence(level), x1, y1, x2 - x1, y2 - y1, line, choices))
         api.Clear()
         result = _words_from_rows(rows)
         result.text = nfc(text)
@@ -187,7 +214,8 @@ class PytesseractEngine:
         return Orientation(int(found["orientation"]) % 360, float(found["orientation_conf"]))
 
     def recognize(self, image: Image.Image, *, languages: str, timeout: float, psm: int = PSM_AUTO,
-                  dpi: int = 0) -> OcrResult:
+                  dpi: int = 0, alternatives: bool = False) -> EngineReading:
+        """`alternatives` is accepted and ignored: the command does not give the LSTM's choices."""
         check_languages(languages)
         config = f"--psm {psm} --oem {OEM_LSTM}" + (f" --dpi {dpi}" if dpi >= 70 else "")
         try:
@@ -204,9 +232,10 @@ class PytesseractEngine:
             conf = float(data["conf"][i])
             if not token.strip() or conf < 0:
                 continue
-            rows.append((token, conf, data["left"][i], data["top"][i], data["width"][i], data["height"][i]))
             key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
             lines.setdefault(key, []).append(token)
+            rows.append((token, conf, data["left"][i], data["top"][i], data["width"][i], data["height"][i],
+                         list(lines).index(key), ()))
         result = _words_from_rows(rows)
         result.text = nfc("\n".join(" ".join(tokens) for tokens in lines.values()))
         return result
