@@ -21,8 +21,10 @@ from pipeline.textnorm import fold, nfc, squash_spaces
 
 EARLIEST_YEAR: Final = 1880  # the oldest birth date on a living citizen's papers, with margin
 
-_NUMERIC = r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)"
-_WORDS = r"ngay[\s.,]*(\d{1,2})[\s,.\-]*thang[\s.,]*(\d{1,2})[\s,.\-]*nam[\s.,]*(\d{4})(?!\d)"
+# OCR reads a printed "/" or "." as ":" now and then ("24-01:2001")
+_NUMERIC = r"(?<!\d)(\d{1,2})\s*[/.\-:]\s*(\d{1,2})\s*[/.\-:]\s*(\d{4})(?!\d)"
+# "ngày 05 tháng 3 năm 1990"; after a label that ends in "ngày" ("Sinh ngày: 05 tháng 3 năm 1990") without it
+_WORDS = r"(?:ngay[\s.,:]*)?(?<!\d)(\d{1,2})[\s,.\-]*thang[\s.,]*(\d{1,2})[\s,.\-]*nam[\s.,]*(\d{4})(?!\d)"
 _ISO = r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"
 _DAY_FIRST = re.compile(f"{_NUMERIC}|{_WORDS}")
 _ISO_DATE = re.compile(_ISO)

@@ -19,6 +19,7 @@ from pipeline.dates import find_date, make_date, plausible
 from pipeline.domain import ExtractedField, PageText
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
+from pipeline.stages.extract.layout import clean_line
 from pipeline.stages.extract.labels import (
     Kind,
     Segment,
@@ -43,7 +44,9 @@ _WRAPPED_DATE = re.compile(r"ngay[\s.]*\d{1,2}[\s,.\-]*thang[\s.]*\d{1,2}[\s,.\-
 _PLACE_MAX_WORDS = 6
 _ADDRESS_JUNK = re.compile(r"\s[§|©®¢£¥«»]|(?<=Hồ Chí Minh)\s")
 _CUT_DATE_LABEL = re.compile(r"ngay,?\s+thang,?\s+nam\s+\d")
-_ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s*)+)$", re.UNICODE)
+# Words separated by spaces, unambiguously ("(?:\w+\s*)+" backtracks exponentially on a failed match)
+_ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s+)*\w+)\s*$", re.UNICODE)
+_EDGE_JUNK = re.compile(r"^[^\w]+|[^\w/]+$")
 _NAME_STOPWORDS = {"sinh", "ngay", "gioi", "dan", "quoc", "so", "noi", "la", "nam", "nu", "cccd", "cmnd"}
 
 
@@ -81,7 +84,8 @@ def extract(pages: list[PageText], doc_type: DocType | None = None) -> list[Extr
     """The fields of one document; only those its type carries when the type is given."""
     reader = _Reader()
     for page_no, page in enumerate(pages, start=1):
-        lines = [nfc(line) for line in page.text.splitlines() if line.strip()]  # OCR separates blocks by blank lines
+        # OCR separates blocks by blank lines; leaders and rules are never part of a value
+        lines = [line for line in (clean_line(raw) for raw in page.text.splitlines()) if line]
         for index, line in enumerate(lines):
             _read_line(reader, line, lines[index + 1:index + 3], page_no)
     return _fields(reader, pages, doc_type)
@@ -222,8 +226,8 @@ def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
 
 def _name_run(text: str) -> str | None:
     """The name at the start of a value: a run of capitalised words ("NGUYỄN VĂN AN Sinh ngày…")."""
-    words = [w for w in re.split(r"\s+", nfc(text).strip(" :.-")) if w]
-    if words and fold(words[0]).strip(".") in ("ong", "ba"):
+    words = _name_words(text)
+    if words and fold(words[0]).strip(".,") in ("ong", "ba", "ong/ba"):
         words = words[1:]
     caps = []
     for word in words:
@@ -247,6 +251,18 @@ def _name_run(text: str) -> str | None:
         if word.endswith((",", ";")):
             break
     return " ".join(titled) if 2 <= len(titled) <= 6 else None
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of a name value: dots left by a leader split words ("VÕ.THÙY"), and quotes, dashes or
+    other marks OCR put at a word's edges are dropped ("„Phạm", "Phương.") but a final comma is kept
+    (it ends the name)."""
+    words = []
+    for token in re.split(r"[\s.]+", nfc(text)):
+        core = _EDGE_JUNK.sub("", token)
+        if core:
+            words.append(core + ("," if token.rstrip().endswith((",", ";")) else ""))
+    return words
 
 
 def _split_two_names(text: str) -> list[str]:

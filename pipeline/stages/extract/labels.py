@@ -32,12 +32,17 @@ class Kind(StrEnum):
 _LABELS: dict[Kind, tuple[str, ...]] = {
     Kind.NAME: ("ho, chu dem, ten", "ho, chu dem va ten", "ho va ten", "ho ten", "ho, ten", "full name",
                 "toi ten la", "toi la", "tiep nhan ho so cua", "ten nguoi lam don", "nguoi su dung dat",
-                "chu su dung", "cap cho", "chu dau tu", "chu ho kinh doanh"),
-    Kind.DATE_OF_BIRTH: ("ngay, thang, nam sinh", "ngay sinh", "sinh ngay", "date of birth"),
+                "chu su dung", "cap cho", "chu dau tu", "chu ho kinh doanh",
+                # an honorific used as the label ("Bà: NGUYỄN KIM NHƯ" on a land-use certificate)
+                "ong/ba:", "ong:", "ba:"),
+    Kind.DATE_OF_BIRTH: ("ngay, thang, nam sinh", "ngay/thang/nam sinh", "ngay sinh", "sinh ngay", "date of birth"),
     Kind.IDENTITY: ("so dinh danh ca nhan", "so dinh danh", "so can cuoc cong dan", "so the can cuoc",
                     "can cuoc cong dan so", "so cccd", "so cmnd/cccd", "so cmnd", "cmnd/cccd", "cccd",
                     "chung minh nhan dan so", "so chung minh nhan dan", "giay to tuy than", "so / no",
-                    "so/no", "personal identification number"),
+                    "so/no", "personal identification number", "so ddcn", "so cccd/ddcn", "so cccd/cmnd",
+                    "giay cmnd", "so chung minh thu", "so chung minh nhan dan/the can cuoc", "so ho chieu",
+                    "the can cuoc cong dan so", "can cuoc so", "so can cuoc", "so giay to tuy than",
+                    "giay to tuy than so"),
     Kind.GENDER: ("gioi tinh", "sex"),
     Kind.ADDRESS: ("noi thuong tru", "noi cu tru cuoi cung", "noi cu tru", "dia chi thuong tru", "dia chi",
                    "noi o hien tai", "place of residence"),
@@ -139,8 +144,10 @@ def scan(line: str) -> list[Segment]:
     for index, (start, end, label, kind) in enumerate(hits):
         stop = hits[index + 1][0] if index + 1 < len(hits) else len(line)
         tail, folded_tail = line[end:stop], folded[end:stop]
-        colon = folded_tail.find(":")
-        if 0 <= colon <= _QUALIFIER_MAX_CHARS:
+        colon = folded_tail.find(":") if not label.endswith(":") else -1
+        if label.endswith(":"):
+            qualifier, value = "", tail
+        elif 0 <= colon <= _QUALIFIER_MAX_CHARS:
             qualifier, value = folded_tail[:colon], tail[colon + 1:]
         else:
             # No colon (OCR lost it): the qualifier is the lower-case words before the value.
