@@ -15,8 +15,10 @@ from pipeline.domain import CLASSIFIER, OPERATOR, Classification, ExtractedField
 
 
 def review_reasons(catalog: Catalog, doc_type: str, confidence: float,
-                   fields: Iterable[tuple[str, dict[str, Any]]], *, type_source: str = CLASSIFIER) -> list[str]:
-    """Why a document needs a human; empty when it does not. `fields`: (name, details) pairs."""
+                   fields: Iterable[tuple[str, dict[str, Any]]], *, type_source: str = CLASSIFIER,
+                   unread: Iterable[str] = ()) -> list[str]:
+    """Why a document needs a human; empty when it does not. `fields`: (name, details) pairs;
+    `unread`: values extraction saw but could not read, each with its raw reading."""
     fields = list(fields)
     reasons = []
     if doc_type == OTHER and type_source == CLASSIFIER:
@@ -25,10 +27,12 @@ def review_reasons(catalog: Catalog, doc_type: str, confidence: float,
     missing = [name for name in catalog.get(doc_type).required if name not in present]
     if missing:
         reasons.append(f"required field(s) missing: {', '.join(missing)}")
+    reasons.extend(unread)
     for name, details in fields:
         problems = details.get("validation")
         if problems:
-            reasons.append(f"{name} failed validation: {'; '.join(problems)}")
+            raw = f" (read {details['read']})" if details.get("read") else ""
+            reasons.append(f"{name} failed validation: {'; '.join(problems)}{raw}")
     return reasons
 
 

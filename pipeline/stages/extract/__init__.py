@@ -11,11 +11,12 @@ of its words, lowered when validation fails (the reason is in `details`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType, Role
-from pipeline.dates import find_date, make_date, plausible
+from pipeline.dates import find_date, find_misread_date, make_date, plausible
 from pipeline.domain import ExtractedField, PageText
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
@@ -29,7 +30,7 @@ from pipeline.stages.extract.labels import (
     role_of_qualifier,
     scan,
 )
-from pipeline.stages.vietnamese.names import common_surnames, correct_name
+from pipeline.stages.vietnamese.names import common_surnames, correct_name, load_lexicon, name_problems
 from pipeline.textnorm import fold, nfc, squash_spaces
 
 # Confidence factors: a value that failed validation, or was found without its label.
@@ -46,6 +47,7 @@ _ADDRESS_JUNK = re.compile(r"\s[§|©®¢£¥«»]|(?<=Hồ Chí Minh)\s")
 _CUT_DATE_LABEL = re.compile(r"ngay,?\s+thang,?\s+nam\s+\d")
 # Words separated by spaces, unambiguously ("(?:\w+\s*)+" backtracks exponentially on a failed match)
 _ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s+)*\w+)\s*$", re.UNICODE)
+_PROSE_HONORIFIC = re.compile(r"(?:^|[\s,(])(?:ong|ba)(?:\s+|\s*$)")
 _EDGE_JUNK = re.compile(r"^[^\w]+|[^\w/]+$")
 _NAME_STOPWORDS = {"sinh", "ngay", "gioi", "dan", "quoc", "so", "noi", "la", "nam", "nu", "cccd", "cmnd"}
 
@@ -68,6 +70,7 @@ class _Reader:
     loose_ids: list[_Value] = field(default_factory=list)  # 12-digit numbers found without a label
     owned_ids: set[str] = field(default_factory=set)  # numbers a label gave to someone
     role: Role = Role.MAIN
+    prose_name: _Value | None = None  # a name after "ông"/"bà" in running text
     columns: tuple[Role, Role] | None = None  # a two-person table: left and right column
 
     def put(self, role: Role, name: str, value: _Value) -> None:
@@ -80,15 +83,29 @@ class _Reader:
         self.document.setdefault(name, value)
 
 
+@dataclass
+class Reading:
+    """What extraction made of a document: its fields, and the values it saw but could not read
+    (each a review reason with the raw reading: a missing value beats a confident wrong one)."""
+
+    fields: list[ExtractedField]
+    unread: list[str] = field(default_factory=list)
+
+
 def extract(pages: list[PageText], doc_type: DocType | None = None) -> list[ExtractedField]:
     """The fields of one document; only those its type carries when the type is given."""
+    return read_document(pages, doc_type).fields
+
+
+def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Reading:
+    """The fields of one document and the values that could not be read (see `Reading`)."""
     reader = _Reader()
     for page_no, page in enumerate(pages, start=1):
         # OCR separates blocks by blank lines; leaders and rules are never part of a value
         lines = [line for line in (clean_line(raw) for raw in page.text.splitlines()) if line]
         for index, line in enumerate(lines):
             _read_line(reader, line, lines[index + 1:index + 3], page_no)
-    return _fields(reader, pages, doc_type)
+    return Reading(*_fields(reader, pages, doc_type))
 
 
 # --- reading lines -------------------------------------------------------------------------
@@ -113,9 +130,31 @@ def _read_line(reader: _Reader, line: str, following: list[str], page_no: int) -
         line = f"{line} {following[0].strip()}"
         folded = aligned_fold(line)
     _read_document_values(reader, line, folded, page_no)
+    _read_prose_name(reader, line, folded, following, page_no)
     for run in V.digit_runs(line):
         if len(run) == 12:
             reader.loose_ids.append(_Value(run, run, page_no, UNLABELLED))
+
+
+def _read_prose_name(reader: _Reader, line: str, folded: str, following: list[str], page_no: int) -> None:
+    """ "… hồ sơ của ông Nguyễn Quang Hải Khoa, sinh năm 1947": the citizen an administrative letter is
+    about, named in its text after an honorific. Kept apart: a labelled name always comes first."""
+    if reader.prose_name is not None:
+        return
+    for match in _PROSE_HONORIFIC.finditer(folded):
+        rest = line[match.end():] or (following[0] if following else "")
+        run = _name_run(rest)
+        if run and fold(run.split()[0]) in _surnames():
+            try:
+                reader.prose_name = _Value(V.upper_name(run), run, page_no, UNLABELLED)
+            except V.InvalidValue:
+                continue
+            return
+
+
+@functools.cache
+def _surnames() -> frozenset[str]:
+    return frozenset(fold(name) for name in load_lexicon().surname.by_fold)
 
 
 def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_no: int) -> None:
@@ -142,6 +181,8 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
     role = qualified if qualified is not None else reader.role
     if segment.kind is Kind.DATE_OF_BIRTH:
         dates = _all_dates(value)
+        if not dates and not value.strip(" :") and following:  # the date on the line below its label
+            dates = _all_dates(following[0])[:1]
         roles = reader.columns if reader.columns else (role,)
         for column_role, (iso, raw) in zip(roles, dates):
             reader.put(column_role, "date_of_birth", _Value(iso, raw, page_no))
@@ -220,7 +261,10 @@ def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
     except V.InvalidValue:
         return
     correction = correct_name(name)
-    details = {"corrected_from": name} if correction.changed else {}
+    details: dict = {"corrected_from": name} if correction.changed else {}
+    problems = name_problems(correction.name)
+    if problems:  # kept for search, but an operator checks it against the raw reading
+        details.update(validation=problems, read=raw)
     reader.put(role, "full_name", _Value(correction.name, raw, page_no, correction.confidence, details))
 
 
@@ -289,7 +333,7 @@ def _all_dates(text: str) -> list[tuple[str, str]]:
     out = []
     rest = text
     while rest:
-        found = find_date(rest)
+        found = find_misread_date(rest)
         if not found:
             break
         out.append((found.iso, rest[found.start:found.end]))
@@ -344,8 +388,11 @@ def _complete_address(text: str) -> bool:
 # --- assembling fields ---------------------------------------------------------------------
 
 
-def _fields(reader: _Reader, pages: list[PageText], doc_type: DocType | None) -> list[ExtractedField]:
+def _fields(reader: _Reader, pages: list[PageText],
+            doc_type: DocType | None) -> tuple[list[ExtractedField], list[str]]:
     main = dict(reader.people.get(Role.MAIN, {}))
+    if "full_name" not in main and reader.prose_name is not None:
+        main["full_name"] = reader.prose_name
     if "id_number" not in main:
         valid = [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
         if valid:
@@ -365,7 +412,7 @@ def _fields(reader: _Reader, pages: list[PageText], doc_type: DocType | None) ->
 
     checks = V.cross_check({name: value.value for name, value in found.items()})
     wanted = set(doc_type.fields) if doc_type else None
-    result = []
+    result, unread = [], []
     for name, value in found.items():
         if wanted is not None and name not in wanted:
             continue
@@ -373,8 +420,13 @@ def _fields(reader: _Reader, pages: list[PageText], doc_type: DocType | None) ->
         factor = value.factor
         check = checks.get(name)
         if check and not check.ok:
+            if name == "id_number" and V.id_is_misread(check):
+                # A personal ID that contradicts its own structure or the birth date is a misreading:
+                # an operator reads it from the page, no search ever finds a citizen by it.
+                unread.append(f"id_number unreadable: read {value.value} ({'; '.join(check.problems)})")
+                continue
             details["validation"] = list(check.problems)
             factor *= FAILED_VALIDATION
         confidence = ocr_confidence(pages[value.page - 1], value.raw) * factor
         result.append(ExtractedField(name, value.value, round(min(1.0, confidence), 3), value.page, details))
-    return result
+    return result, unread

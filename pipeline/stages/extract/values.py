@@ -120,6 +120,12 @@ def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str
     return Check(tuple(problems))
 
 
+def id_is_misread(check: Check) -> bool:
+    """The problems of a read ID say it was misread (bad province code or century digit, another birth
+    year) rather than merely disagreeing with a gender that may itself be misread."""
+    return any(not problem.startswith("does not match the gender") for problem in check.problems)
+
+
 def normalise_id_number(text: str) -> str:
     value = find_digits(text, 12)
     if value is None:
