@@ -75,9 +75,10 @@ LABELS: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
 _QUALIFIERS: tuple[tuple[str, Role], ...] = (
     ("nguoi duoc uy quyen", Role.AGENT), ("nguoi nhan uy quyen", Role.AGENT), ("ben duoc uy quyen", Role.AGENT),
     ("nguoi uy quyen", Role.MAIN), ("nguoi yeu cau", Role.REQUESTER), ("nguoi di dang ky", Role.REQUESTER),
-    ("nguoi di khai", Role.OTHER), ("nguoi me", Role.OTHER), ("nguoi cha", Role.OTHER), ("chu ho", Role.OTHER),
-    ("nguoi khai", Role.OTHER), ("goi khac", Role.OTHER), ("nguoi lam chung", Role.OTHER),
-    ("chong", Role.MAIN), ("vo", Role.SPOUSE), ("me", Role.OTHER), ("cha", Role.OTHER),
+    ("nguoi di khai", Role.OTHER), ("nguoi me", Role.MOTHER), ("nguoi cha", Role.FATHER),
+    ("chu ho", Role.HOUSEHOLD_HEAD), ("nguoi khai", Role.OTHER), ("goi khac", Role.OTHER),
+    ("nguoi lam chung", Role.OTHER), ("chong", Role.MAIN), ("vo", Role.SPOUSE), ("me", Role.MOTHER),
+    ("cha", Role.FATHER),
 )
 
 # Headings that start a person's block: "II. NGƯỜI ĐƯỢC ỦY QUYỀN:", "Đề nghị ... cho người dưới đây:".
