@@ -114,7 +114,8 @@ Giấy tờ tùy thân: Căn cước công dân số 079090001234
 Ngày, tháng, năm đăng ký: 20/04/2021"""
         assert fields_of(text, "birth_certificate") == {
             "full_name": "NGUYỄN GIA HUY", "date_of_birth": "2021-04-02", "gender": "Nam",
-            "id_number": "079221001122", "document_number": "125/2021/KS", "issue_date": "2021-04-20"}
+            "id_number": "079221001122", "document_number": "125/2021/KS", "issue_date": "2021-04-20",
+            "mother_name": "TRẦN THỊ MAI"}  # the parents keep their own fields; the declarant none
 
     def test_a_birth_registration_form_names_the_child_and_who_asked_for_it(self):
         text = """TỜ KHAI ĐĂNG KÝ KHAI SINH
