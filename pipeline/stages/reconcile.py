@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from pipeline.domain import OPERATOR, ExtractedField
 from pipeline.stages.extract import values as V
-from pipeline.stages.vietnamese.names import correct_name
+from pipeline.stages.vietnamese.names import name_problems
 from pipeline.textnorm import fold
 
 VOTED = ("full_name", "id_number", "date_of_birth")
@@ -108,7 +108,7 @@ def _near(name: str, a: str, b: str) -> bool:
 
 def _valid(name: str, value: str, fields: list[ExtractedField]) -> bool:
     if name == "full_name":
-        return correct_name(value).confidence >= 1.0  # every syllable a name in its position
+        return not name_problems(value)  # every syllable a Vietnamese one
     if name == "id_number":
         dob = _value(fields, "date_of_birth")
         return V.check_id_number(value, date_of_birth=dob.value if dob else None).ok

@@ -91,7 +91,7 @@ _HEADINGS: tuple[tuple[str, Role | None], ...] = (
     ("ben vo", Role.SPOUSE), ("noi dung uy quyen", None), ("pham vi uy quyen", None),
     ("thoi han uy quyen", None),
 )
-_NUMBERING = re.compile(r"^[\s\-*•]*(?:[ivx]+|\d+|[a-z])[.)/:]\s+")
+_NUMBERING = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?|[a-z][.)/:])\s+")  # OCR drops the dot of "II."
 _HEADING_MAX_CHARS = 45
 _QUALIFIER_MAX_CHARS = 40
 

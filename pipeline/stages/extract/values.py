@@ -83,8 +83,9 @@ def digit_runs(text: str) -> list[str]:
         groups = [g.replace(".", "") for g in match.group(0).split()]
         start = 0
         while start < len(groups):
-            end = next((j for j in range(start, len(groups))
-                        if len("".join(groups[start:j + 1])) in ID_LENGTHS), start)
+            # the personal ID first: "079 090 864 632" is one 12-digit number, not a 9-digit one and 3 digits
+            end = next((j for length in ID_LENGTHS for j in range(start, len(groups))
+                        if len("".join(groups[start:j + 1])) == length), start)
             runs.append("".join(groups[start:end + 1]))
             start = end + 1
     return runs
