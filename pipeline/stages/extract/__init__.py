@@ -20,7 +20,7 @@ from pipeline.dates import find_date, find_misread_date, make_date, plausible
 from pipeline.domain import ExtractedField, PageText
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
-from pipeline.stages.extract.layout import clean_line
+from pipeline.stages.extract.layout import cells, clean_line
 from pipeline.stages.extract.labels import (
     Kind,
     Segment,
@@ -71,6 +71,7 @@ class _Reader:
     owned_ids: set[str] = field(default_factory=set)  # numbers a label gave to someone
     role: Role = Role.MAIN
     prose_name: _Value | None = None  # a name after "ông"/"bà" in running text
+    page: PageText | None = None  # the page being read: its word boxes give table cells
     columns: tuple[Role, Role] | None = None  # a two-person table: left and right column
 
     def put(self, role: Role, name: str, value: _Value) -> None:
@@ -103,6 +104,7 @@ def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Rea
     for page_no, page in enumerate(pages, start=1):
         # OCR separates blocks by blank lines; leaders and rules are never part of a value
         lines = [line for line in (clean_line(raw) for raw in page.text.splitlines()) if line]
+        reader.page = page
         for index, line in enumerate(lines):
             _read_line(reader, line, lines[index + 1:index + 3], page_no)
     return Reading(*_fields(reader, pages, doc_type))
@@ -124,7 +126,21 @@ def _read_line(reader: _Reader, line: str, following: list[str], page_no: int) -
         # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:".
         line = re.sub(r"^(\S+\s+\S+\s+\S+)", r"\1 sinh:", line)
         folded = aligned_fold(line)
-    for segment in scan(line):
+    segments = scan(line)
+    empty_names = [seg for seg in segments if seg.kind is Kind.NAME and not seg.value.strip(" :./")]
+    if len(empty_names) >= 2 and following:
+        # "Họ, chữ đệm, tên chồng:   Họ, chữ đệm, tên vợ:" / the two names in the cells below
+        below = reader.page and cells(reader.page, following[0])
+        names = below if below and len(below) == len(empty_names) else _split_two_names(following[0])
+        roles = [role_of_qualifier(seg.qualifier) for seg in empty_names]
+        if set(roles) == {Role.MAIN, Role.SPOUSE}:
+            roles = [Role.MAIN, Role.SPOUSE]  # the spouse printed first is the document's full_name
+        if len(names) == len(empty_names) and all(roles) and len(set(roles)) == len(roles):
+            for role, name in zip(roles, names):
+                _put_name(reader, role, name, page_no)
+            reader.columns = tuple(roles)[:2]
+            segments = [seg for seg in segments if seg not in empty_names]
+    for segment in segments:
         _read_segment(reader, segment, following, page_no)
     if _WRAPPED_DATE.search(folded) and following:  # "…, ngày 23 tháng 11 năm" / "2023"
         line = f"{line} {following[0].strip()}"
@@ -253,6 +269,9 @@ def _read_document_values(reader: _Reader, line: str, folded: str, page_no: int)
 
 
 def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
+    in_cells = reader.page and cells(reader.page, text)
+    if in_cells and len(in_cells) > 1:
+        text = in_cells[0]  # the value ends where its table cell does
     raw = _name_run(text)
     if raw is None:
         return
@@ -260,8 +279,11 @@ def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
         name = V.upper_name(raw)
     except V.InvalidValue:
         return
+    name, junk = _without_trailing_junk(name)
     correction = correct_name(name)
     details: dict = {"corrected_from": name} if correction.changed else {}
+    if junk:  # not silent: what was left out is kept beside the name
+        details.update(dropped=junk, read=raw)
     problems = name_problems(correction.name)
     if problems:  # kept for search, but an operator checks it against the raw reading
         details.update(validation=problems, read=raw)
@@ -295,6 +317,18 @@ def _name_run(text: str) -> str | None:
         if word.endswith((",", ";")):
             break
     return " ".join(titled) if 2 <= len(titled) <= 6 else None
+
+
+def _without_trailing_junk(name: str) -> tuple[str, str]:
+    """ "MAI THU NGỌC QQ LH" → ("MAI THU NGỌC", "QQ LH"): from the first word after two syllables that
+    cannot be a misread syllable (no vowel, or one letter repeated), the rest is what OCR put after
+    the name. A misread syllable ("NHỮƯ") is kept: it is flagged, never dropped."""
+    words = name.split()
+    for index in range(2, len(words)):
+        word = fold(words[index])
+        if not any(ch in "aeiouy" for ch in word) or (len(word) > 1 and len(set(word)) == 1):
+            return " ".join(words[:index]), " ".join(words[index:])
+    return name, ""
 
 
 def _name_words(text: str) -> list[str]:

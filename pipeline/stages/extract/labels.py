@@ -166,7 +166,8 @@ def _merge_bilingual(segments: list[Segment]) -> list[Segment]:
     """ "Họ và tên / Full name: X" is one label printed twice: keep the one that has the value."""
     merged: list[Segment] = []
     for segment in segments:
-        if merged and merged[-1].kind is segment.kind and not merged[-1].value.strip(" /:"):
+        if (merged and merged[-1].kind is segment.kind and not merged[-1].value.strip(" /:")
+                and merged[-1].label != segment.label):  # the same label twice: two table columns
             merged[-1] = Segment(segment.kind, merged[-1].label, merged[-1].qualifier, segment.value,
                                  merged[-1].start)
         else:

@@ -63,26 +63,31 @@ def word_lines(page: PageText) -> list[list[Word]]:
     return [sorted(line, key=lambda w: w.left) for line in lines]
 
 
-def words_below(page: PageText, label_words: list[str], value_start_hint: int | None = None) -> str | None:
-    """The text of the line below the label `label_words` (its last words), from the label's left edge
-    to the next large gap (the next table cell); None when the label is not found in the boxes."""
-    lines = word_lines(page)
-    wanted = [nfc(w).strip(" :.") .lower() for w in label_words if w.strip(" :.")]
-    if not wanted:
+CELL_GAP = 2.5  # a gap this many word heights wide separates two table cells (or columns)
+
+
+def cells(page: PageText, line: str) -> list[str] | None:
+    """The table cells of a (cleaned) text line, split where its words' boxes leave a wide gap;
+    None when the page has no word boxes or the line is not found among them."""
+    wanted = [clean_line(t) for t in line.split()]
+    wanted = [t for t in wanted if t]
+    if not page.words or not wanted:
         return None
-    for index, line in enumerate(lines[:-1]):
-        texts = [nfc(w.text).strip(" :.").lower() for w in line]
-        for i in range(len(texts) - len(wanted) + 1):
-            if texts[i:i + len(wanted)] == wanted:
-                left = line[max(0, i - 3)].left if i else line[0].left
-                below = lines[index + 1]
-                height = sum(w.height for w in below) / len(below)
-                picked = []
-                for word in below:
-                    if word.left + word.width < left - height:
-                        continue
-                    if picked and word.left - (picked[-1].left + picked[-1].width) > 2.5 * height:
-                        break  # the next cell
-                    picked.append(word)
-                return " ".join(w.text for w in picked) if picked else None
+    for boxes in word_lines(page):
+        words = [(clean_line(w.text), w) for w in boxes]
+        words = [(t, w) for t, w in words if t]
+        texts = [t for t, _ in words]
+        for start in range(len(texts) - len(wanted) + 1):
+            if texts[start:start + len(wanted)] != wanted:
+                continue
+            run = [w for _, w in words[start:start + len(wanted)]]
+            height = sorted(w.height for w in run)[len(run) // 2] or 1
+            out, current = [], [run[0]]
+            for before, word in zip(run, run[1:]):
+                if word.left - (before.left + before.width) > CELL_GAP * height:
+                    out.append(current)
+                    current = []
+                current.append(word)
+            out.append(current)
+            return [" ".join(clean_line(w.text) for w in cell) for cell in out]
     return None
