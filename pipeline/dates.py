@@ -75,8 +75,9 @@ def find_date(text: str) -> FoundDate | None:
 # character each, so spans found in the repaired text are spans of the original.
 # Only the unambiguous ones: Z is a 2 or a 7, S a 5 or an 8, and a wrong birth date is worse than none.
 _LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Ø": "0", "ø": "0", "I": "1", "l": "1", "|": "1",
-                             "⁄": "/", "∕": "/"})
-_NUMBER_LIKE = re.compile(r"[\dOoØøIl|⁄∕/.\-:]*\d[\dOoØøIl|⁄∕/.\-:]*")
+                             "[": "1", "]": "1", "⁄": "/", "∕": "/"})
+_NUMBER_LIKE = re.compile(r"[\dOoØøIl|\[\]⁄∕/.\-:]*\d[\dOoØøIl|\[\]⁄∕/.\-:]*"
+                          r"|(?<=tháng )[Il|]{1,2}(?= năm)")  # "tháng II năm 1980"
 
 
 def find_misread_date(text: str) -> FoundDate | None:

@@ -60,8 +60,8 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
 
 def _pattern(label: str) -> re.Pattern[str]:
     """OCR drops or doubles commas and spaces: "ngay, thang, nam sinh" also matches "ngay thang, nam sinh"."""
-    parts = re.split(r"(,?\s+)", label)
-    return re.compile("".join(r",?\s*" if re.fullmatch(r",?\s+", p) else re.escape(p) for p in parts if p))
+    parts = re.split(r"(,?\s+)", label)  # a comma read as a dot too: "Ngày. tháng, năm sinh"
+    return re.compile("".join(r"[,.]?\s*" if re.fullmatch(r",?\s+", p) else re.escape(p) for p in parts if p))
 
 
 LABELS: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
