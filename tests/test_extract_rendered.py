@@ -175,3 +175,16 @@ def test_different_citizens_in_one_dossier_are_not_merged():
     result = reconcile.reconcile(documents)
     assert [r.fields for r in result] == [d[1] for d in documents]
     assert not any(r.reasons for r in result)
+
+
+def test_with_no_majority_the_validators_choose_the_reading_that_is_a_vietnamese_name():
+    documents = [
+        ("application_letter", [field("full_name", "LÊ VIT ANH ĐỊNH")]),
+        ("marital_status_certificate", [field("full_name", "LÊ VIẾT ANH ĐỊNH")]),
+        ("citizen_id_card", [field("full_name", "DIEM THI NHU")]),
+        ("application_letter", [field("full_name", "DIỄM THỊ NHƯ")]),
+    ]
+    result = reconcile.reconcile(documents)
+    assert [r.fields[0].value for r in result] == ["LÊ VIẾT ANH ĐỊNH"] * 2 + ["DIỄM THỊ NHƯ"] * 2
+    assert result[0].fields[0].details["reconciled_from"] == "LÊ VIT ANH ĐỊNH"
+    assert not any(r.reasons for r in result)

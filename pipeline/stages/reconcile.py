@@ -115,6 +115,33 @@ def _valid(name: str, value: str, fields: list[ExtractedField]) -> bool:
     return True
 
 
+def _better_name(a: str, b: str) -> str | None:
+    """Of two readings of one name, the one the validators prefer, or None when they cannot tell."""
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        return None
+    if not all(_one_edit(fold(x), fold(y)) for x, y in zip(words_a, words_b)):
+        return None
+    bad_a, bad_b = bool(name_problems(a)), bool(name_problems(b))
+    if bad_a != bad_b:
+        return b if bad_a else a
+    if fold(a) == fold(b) and (a == fold(a).upper()) != (b == fold(b).upper()):
+        return b if a == fold(a).upper() else a  # the reading that kept its marks
+    return None
+
+
+def _one_edit(x: str, y: str) -> bool:
+    """At most one letter inserted, deleted or changed (or "ie" for "i": a lost vowel of a diphthong)."""
+    if x == y:
+        return True
+    if abs(len(x) - len(y)) > 1:
+        return False
+    from difflib import SequenceMatcher
+
+    ops = [op for op in SequenceMatcher(None, x, y).get_opcodes() if op[0] != "equal"]
+    return len(ops) == 1 and max(op[2] - op[1] for op in ops) <= 1 and max(op[4] - op[3] for op in ops) <= 1
+
+
 def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None:
     readings = [(i, _value(out[i].fields, name)) for i in group]
     readings = [(i, f) for i, f in readings if f is not None]
@@ -132,6 +159,20 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None
             fixed = dataclasses.replace(found, value=top, details=details)
             out[i].fields = [fixed if f is found else f for f in out[i].fields]
         return
+    if len(counts) == 2 and name == "full_name":
+        # No majority, but the validators may agree on one: the reading whose syllables are all
+        # Vietnamese over one that has a non-syllable ("LÊ VIT ANH" / "LÊ VIẾT ANH"), and a reading with
+        # marks over the same letters without any (the bilingual ID card's read loses them: "DIEM NHU").
+        (a, _), (b, _) = counts.most_common()
+        better = _better_name(a, b)
+        if better is not None:
+            for i, found in readings:
+                if found.value != better and found.source != OPERATOR:
+                    details = {**found.details, "reconciled_from": found.value,
+                               "agreed_by": [f"{documents[j][0]} #{j + 1}" for j, f in readings if f.value == better]}
+                    fixed = dataclasses.replace(found, value=better, details=details)
+                    out[i].fields = [fixed if f is found else f for f in out[i].fields]
+            return
     if len(counts) > 1:  # readings that disagree with no majority: a human decides, seeing all of them
         seen = "; ".join(f"{f.value} ({documents[i][0]} #{i + 1})" for i, f in readings)
         for i, _ in readings:
