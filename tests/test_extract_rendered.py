@@ -17,6 +17,7 @@ from pipeline.stages.engines.tesseract import make_engine
 from pipeline.stages.extract import read_document
 from pipeline.stages.extract.layout import has_leader
 from pipeline.stages.read import read_page
+from pipeline.textnorm import fold
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
@@ -56,6 +57,13 @@ PAGES = {
         "Ngày, tháng, năm sinh:",
         "22/11/1956",
         "Số định danh cá nhân/CMND: 082 156 344 161",
+    ],
+    "card_back": [  # an ID card copy whose printed number is lost: the machine-readable zone has it
+        "CĂN CƯỚC CÔNG DÂN",
+        "Họ và tên / Full name: BÙI THÙY MỸ UYÊN",
+        "IDVNM3007206788079300720678<<9",
+        "0010144F3010144VNM<<<<<<<<<<<3",
+        "BUI<<THUY<MY<UYEN<<<<<<<<<<<<<",
     ],
     "unreadable": [  # bad input: an ID that cannot be this citizen's (century digit 7)
         "ĐƠN ĐỀ NGHỊ",
@@ -131,6 +139,25 @@ def test_an_id_that_cannot_be_read_is_missing_with_the_reading_for_review(read):
     reading = read("unreadable", "application_letter")
     assert "id_number" not in values(reading)
     assert any(note.startswith("id_number unreadable: read 079795123456") for note in reading.unread)
+
+
+def test_an_identity_card_gives_the_id_and_birth_date_its_machine_readable_zone_confirms(read):
+    reading = read("card_back", "citizen_id_card")
+    found = {f.name: f for f in reading.fields}
+    assert found["id_number"].value == "079300720678"
+    assert found["id_number"].details["from"] == "mrz"
+    assert (found["date_of_birth"].value, found["gender"].value) == ("2000-10-14", "Nữ")
+    # the zone confirms the printed name's letters; the printed side keeps its marks
+    assert fold(found["full_name"].value) == "bui thuy my uyen"
+    assert "from" not in found["full_name"].details
+
+
+def test_a_zone_whose_two_readings_of_the_number_disagree_gives_nothing():
+    from pipeline.stages.extract.mrz import read_mrz
+
+    assert read_mrz(["IDVNM3007206788079300720778<<9", "0010144F3010144VNM<<<<<<<<<<<3"]) is None
+    zone = read_mrz(["IDVNM3007206788079300720678<<9", "0110144F3010144VNM<<<<<<<<<<<3"])
+    assert (zone.id_number, zone.date_of_birth) == ("079300720678", None)  # the year read as 01, not 00
 
 
 # --- dossier-level reconciliation (plain data: what extraction returned for each document) ----------

@@ -21,6 +21,7 @@ from pipeline.domain import ExtractedField, PageText
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
 from pipeline.stages.extract.layout import cells, clean_line
+from pipeline.stages.extract.mrz import Mrz, read_mrz
 from pipeline.stages.extract.labels import (
     Kind,
     Segment,
@@ -30,13 +31,20 @@ from pipeline.stages.extract.labels import (
     role_of_qualifier,
     scan,
 )
-from pipeline.stages.vietnamese.names import common_surnames, correct_name, load_lexicon, name_problems
+from pipeline.stages.vietnamese.names import (
+    common_surnames,
+    correct_name,
+    load_lexicon,
+    name_problems,
+    restore_marks,
+)
 from pipeline.textnorm import fold, nfc, squash_spaces
 
 # Confidence factors: a value that failed validation, or was found without its label.
 FAILED_VALIDATION = 0.3
 UNLABELLED = 0.6
 
+IDENTITY_GROUP = "identity"  # the catalog group of identity cards, whose back carries the holder's MRZ
 _PERSON_FIELDS = ("full_name", "date_of_birth", "gender", "id_number", "old_id_number", "address")
 
 _DOC_NUMBER = re.compile(r"(?:^|[\s(])so\s*[:.]\s*")  # "Số: 45/QĐ-UBND" (folded)
@@ -72,6 +80,8 @@ class _Reader:
     role: Role = Role.MAIN
     prose_name: _Value | None = None  # a name after "ông"/"bà" in running text
     page: PageText | None = None  # the page being read: its word boxes give table cells
+    mrz: Mrz | None = None  # an identity card's machine-readable zone
+    mrz_page: int = 1
     columns: tuple[Role, Role] | None = None  # a two-person table: left and right column
 
     def put(self, role: Role, name: str, value: _Value) -> None:
@@ -101,6 +111,11 @@ def extract(pages: list[PageText], doc_type: DocType | None = None) -> list[Extr
 def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Reading:
     """The fields of one document and the values that could not be read (see `Reading`)."""
     reader = _Reader()
+    if doc_type is None or doc_type.group == IDENTITY_GROUP:  # an identity card's back: the holder's zone
+        for page_no, page in enumerate(pages, start=1):
+            if (zone := read_mrz(page.text.splitlines())) is not None:
+                reader.mrz, reader.mrz_page = zone, page_no
+                break
     for page_no, page in enumerate(pages, start=1):
         # OCR separates blocks by blank lines; leaders and rules are never part of a value
         lines = [line for line in (clean_line(raw) for raw in page.text.splitlines()) if line]
@@ -422,11 +437,36 @@ def _complete_address(text: str) -> bool:
 # --- assembling fields ---------------------------------------------------------------------
 
 
+def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
+    """The zone's confirmed values over the printed side's readings; its name (without marks) repairs
+    the printed name's syllables whose letters differ, marks taken from the name lexicon and flagged."""
+    for name, value in (("id_number", zone.id_number), ("date_of_birth", zone.date_of_birth),
+                        ("gender", zone.gender)):
+        if value is None:
+            continue
+        printed = main.get(name)
+        if printed is None or printed.value != value:
+            details = {"from": "mrz"} | ({"printed": printed.value} if printed else {})
+            main[name] = _Value(value, value, page_no, details=details)
+    if zone.name is None:
+        return
+    printed = main.get("full_name")
+    if printed is not None and (fold(printed.value) == fold(zone.name) or not name_problems(printed.value)):
+        return  # the two sides agree, or the printed side reads as a name: the zone has no marks to add
+    restored = restore_marks(zone.name, printed.value if printed else "")
+    details = {"from": "mrz", "validation": ["marks restored from the card's machine-readable zone"]}
+    if printed is not None:
+        details["printed"] = printed.value
+    main["full_name"] = _Value(restored, zone.name, page_no, FAILED_VALIDATION, details)
+
+
 def _fields(reader: _Reader, pages: list[PageText],
             doc_type: DocType | None) -> tuple[list[ExtractedField], list[str]]:
     main = dict(reader.people.get(Role.MAIN, {}))
     if "full_name" not in main and reader.prose_name is not None:
         main["full_name"] = reader.prose_name
+    if reader.mrz is not None:
+        _apply_mrz(main, reader.mrz, reader.mrz_page)
     if "id_number" not in main:
         valid = [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
         if valid:

@@ -114,6 +114,23 @@ def _one_letter_away(folded: str, position: _Position) -> list[str]:
     return [position.by_fold[e][0] for e in sorted(edits) if e in position.by_fold]
 
 
+def restore_marks(bare: str, printed: str = "") -> str:
+    """A name written without marks ("BUI THUY MY UYEN", an ID card's machine-readable zone) with its
+    marks: each syllable from the printed reading when the letters agree, else the most common name
+    of its position with those letters, else as written."""
+    lexicon = load_lexicon()
+    words, seen = bare.split(), printed.split()
+    out = []
+    for index, word in enumerate(words):
+        if index < len(seen) and fold(seen[index]) == fold(word):
+            out.append(seen[index])
+            continue
+        position = (lexicon.given if index == len(words) - 1 else lexicon.surname if index == 0 else lexicon.middle)
+        names = position.by_fold.get(fold(word), ())
+        out.append(_same_case(names[0], word) if names else word)
+    return " ".join(out)
+
+
 def name_problems(name: str) -> list[str]:
     """Why a name does not read as a Vietnamese name: syllables that are no Vietnamese syllable."""
     bad = [token for token in name.split() if token.isalpha() and not is_valid_syllable(token)]
