@@ -183,6 +183,7 @@ def normalise_document_number(text: str) -> str:
 def normalise_gender(text: str) -> str:
     first = fold(text).strip(" :.,;/").split()
     word = first[0] if first else ""
+    word = re.sub(r"^(\w)\1+", r"\1", word)  # "NNỮ": a letter read twice
     if word in ("nam", "male", "m"):
         return MALE
     if word in ("nu", "female", "f"):
