@@ -49,7 +49,10 @@ class Role(StrEnum):
     SPOUSE = "spouse"  # the other spouse on a marriage certificate
     AGENT = "agent"  # the person given a power of attorney
     REQUESTER = "requester"  # who asked for a civil-status entry on someone else's behalf
-    OTHER = "other"  # parents, declarants, household heads, officials: never the main person
+    FATHER = "father"  # "Họ, chữ đệm, tên người cha"
+    MOTHER = "mother"  # "Họ, chữ đệm, tên người mẹ"
+    HOUSEHOLD_HEAD = "household_head"  # "Họ và tên chủ hộ"
+    OTHER = "other"  # declarants, witnesses, officials: never the main person
 
 
 @dataclass(frozen=True)

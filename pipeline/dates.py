@@ -21,8 +21,10 @@ from pipeline.textnorm import fold, nfc, squash_spaces
 
 EARLIEST_YEAR: Final = 1880  # the oldest birth date on a living citizen's papers, with margin
 
-_NUMERIC = r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)"
-_WORDS = r"ngay[\s.,]*(\d{1,2})[\s,.\-]*thang[\s.,]*(\d{1,2})[\s,.\-]*nam[\s.,]*(\d{4})(?!\d)"
+# OCR reads a printed "/" or "." as ":" now and then ("24-01:2001")
+_NUMERIC = r"(?<!\d)(\d{1,2})\s*[/.\-:]{1,2}\s*(\d{1,2})\s*[/.\-:]{1,2}\s*(\d{4})(?!\d)"
+# "ngày 05 tháng 3 năm 1990"; after a label that ends in "ngày" ("Sinh ngày: 05 tháng 3 năm 1990") without it
+_WORDS = r"(?:ngay[\s.,:]*)?(?<!\d)(\d{1,2})[\s,.\-]*thang[\s.,]*(\d{1,2})[\s,.\-]*nam[\s.,]*(\d{4})(?!\d)"
 _ISO = r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"
 _DAY_FIRST = re.compile(f"{_NUMERIC}|{_WORDS}")
 _ISO_DATE = re.compile(_ISO)
@@ -67,6 +69,22 @@ def find_date(text: str) -> FoundDate | None:
         if date is not None and plausible(date):
             return FoundDate(date, start, end)
     return None
+
+
+# Letters OCR reads for digits in a handwritten or degraded date ("I991", "l6", "2Z/l1⁄/19Z5"); one
+# character each, so spans found in the repaired text are spans of the original.
+# Only the unambiguous ones: Z is a 2 or a 7, S a 5 or an 8, and a wrong birth date is worse than none.
+_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Ø": "0", "ø": "0", "I": "1", "l": "1", "|": "1",
+                             "[": "1", "]": "1", "⁄": "/", "∕": "/"})
+_NUMBER_LIKE = re.compile(r"[\dOoØøIl|\[\]⁄∕/.\-:]*\d[\dOoØøIl|\[\]⁄∕/.\-:]*"
+                          r"|(?<=tháng )[Il|]{1,2}(?= năm)")  # "tháng II năm 1980"
+
+
+def find_misread_date(text: str) -> FoundDate | None:
+    """`find_date` after mapping digit look-alikes inside number-like tokens: for a value a label says is
+    a date, where a misread digit must not lose it."""
+    repaired = _NUMBER_LIKE.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
+    return find_date(repaired)
 
 
 def parse_date(text: str) -> dt.date | None:

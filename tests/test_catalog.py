@@ -76,7 +76,8 @@ class TestDistrictEdits:
         assert result.doc_type == "invitation"
 
     @pytest.mark.parametrize("change, reason", [
-        (("fields = [\"full_name\", \"date_of_birth\", \"gender\", \"id_number\", \"document_number\", \"issue_date\"]",
+        (("fields = [\"full_name\", \"date_of_birth\", \"gender\", \"id_number\", \"document_number\", \"issue_date\", "
+          "\"father_name\", \"mother_name\"]",
           "fields = [\"full_name\", \"birthday\"]"), "unknown field(s) birthday"),
         (("keywords = [\"nơi sinh\"", "keyword = [\"nơi sinh\""), "unknown key(s) keyword"),
         (("id = \"other\"", "id = \"otherwise\""), "no 'other' type"),

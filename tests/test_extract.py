@@ -9,7 +9,7 @@ import pytest
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
 from pipeline.domain import PageText, Word
-from pipeline.stages.extract import extract
+from pipeline.stages.extract import extract, read_document
 from pipeline.stages.extract import values as V
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
@@ -81,13 +81,21 @@ class TestPersonalIdNumber:
         assert V.normalise_id_number("Số định danh: 079 090 0O1234") == "079090001234"
         assert V.digit_runs("CCCD số 079091894033 208039538") == ["079091894033", "208039538"]
 
-    def test_an_id_that_contradicts_the_birth_date_is_kept_with_a_low_confidence_and_the_reason(self):
+    def test_an_id_that_contradicts_the_birth_date_is_missing_with_the_reading_for_review(self):
         text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: TRẦN VĂN BÌNH\nNgày, tháng, năm sinh: 12/03/2005\n" \
                "Giới tính: Nam\nSố định danh cá nhân: 079090001234"
+        reading = read_document([page(text)], CATALOG.get("birth_certificate"))
+        assert "id_number" not in {f.name for f in reading.fields}  # missing and flagged beats wrong
+        assert reading.unread == ["id_number unreadable: read 079090001234 "
+                                  "(does not match the date of birth 2005-03-12)"]
+
+    def test_an_id_that_contradicts_only_the_gender_is_kept_with_a_low_confidence_and_the_reason(self):
+        text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: TRẦN THỊ BÌNH\nNgày, tháng, năm sinh: 12/03/1990\n" \
+               "Giới tính: Nữ\nSố định danh cá nhân: 079090001234"
         found = {f.name: f for f in extract([page(text)], CATALOG.get("birth_certificate"))}
         assert found["id_number"].value == "079090001234"
         assert found["id_number"].confidence < 0.5 < found["full_name"].confidence
-        assert "does not match the date of birth 2005-03-12" in found["id_number"].details["validation"]
+        assert "does not match the gender Nữ" in found["id_number"].details["validation"]
 
 
 class TestWhoseDataItIs:
@@ -106,7 +114,8 @@ Giấy tờ tùy thân: Căn cước công dân số 079090001234
 Ngày, tháng, năm đăng ký: 20/04/2021"""
         assert fields_of(text, "birth_certificate") == {
             "full_name": "NGUYỄN GIA HUY", "date_of_birth": "2021-04-02", "gender": "Nam",
-            "id_number": "079221001122", "document_number": "125/2021/KS", "issue_date": "2021-04-20"}
+            "id_number": "079221001122", "document_number": "125/2021/KS", "issue_date": "2021-04-20",
+            "mother_name": "TRẦN THỊ MAI"}  # the parents keep their own fields; the declarant none
 
     def test_a_birth_registration_form_names_the_child_and_who_asked_for_it(self):
         text = """TỜ KHAI ĐĂNG KÝ KHAI SINH

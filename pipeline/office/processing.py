@@ -7,6 +7,8 @@ the batch at once; transient ones put it back in the queue with a backoff.
 
 from __future__ import annotations
 
+import dataclasses
+
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -19,7 +21,7 @@ from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent
 from pipeline.office.app import App
 from pipeline.office.pages import PageReaders
 from pipeline.office.queue import JobQueue
-from pipeline.stages import classify, extract, procedure, rasterize, read, review, split, training
+from pipeline.stages import classify, extract, procedure, rasterize, read, reconcile, review, split, training
 from pipeline.store.models import BatchFile
 
 log = logs.get_logger("processing")
@@ -130,6 +132,8 @@ def _process_claimed(app: App, batch_id: int, progress: Progress, readers: PageR
             model = training.current_model(app.settings.models_dir, app.catalog)
         corrections = app.store.operator_corrections(batch_id)  # reprocessing keeps what operators set
         documents = [_document(app, files, group, model, corrections, clock) for group in groups]
+        with clock(Stage.EXTRACT):  # the documents naming one citizen vote on name, ID and birth date
+            documents = _reconciled(documents)
         dossier = procedure.settle(app.procedures, batch.procedure, batch.procedure_source,
                                    [(d.classification.doc_type, d.text) for d in documents])
         with clock(Stage.INDEX):
@@ -242,13 +246,22 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
         with clock(Stage.OCR):
             group = _read_again(app, files, group, languages)
     with clock(Stage.EXTRACT):
-        fields = extract.extract(group, app.catalog.get(classification.doc_type))
+        reading = extract.read_document(group, app.catalog.get(classification.doc_type))
+        fields = reading.fields
         if correction:
             fields = review.operator_fields(fields, correction)
     reasons = review.review_reasons(app.catalog, classification.doc_type, classification.confidence,
                                     [(f.name, f.details) for f in fields], type_source=classification.source,
-                                    min_confidence=settings.catalog.min_confidence)
+                                    min_confidence=settings.catalog.min_confidence,
+                                    unread=[note for note in reading.unread
+                                            if not any(note.startswith(f.name + " ") for f in fields)])
     return DocumentResult(group, classification, fields, reasons)
+
+
+def _reconciled(documents: list[DocumentResult]) -> list[DocumentResult]:
+    results = reconcile.reconcile([(d.classification.doc_type, d.fields) for d in documents])
+    return [dataclasses.replace(d, fields=r.fields, review_reasons=d.review_reasons + r.reasons)
+            for d, r in zip(documents, results)]
 
 
 def _read_again(app: App, files: list[BatchFile], pages: list[PageText], languages: str) -> list[PageText]:

@@ -16,9 +16,10 @@ from pipeline.domain import CLASSIFIER, OPERATOR, Classification, ExtractedField
 
 def review_reasons(catalog: Catalog, doc_type: str, confidence: float,
                    fields: Iterable[tuple[str, dict[str, Any]]], *, type_source: str = CLASSIFIER,
-                   min_confidence: float = 0.0) -> list[str]:
+                   min_confidence: float = 0.0, unread: Iterable[str] = ()) -> list[str]:
     """Why a document needs a human; empty when it does not. `fields`: (name, details) pairs.
-    `min_confidence`: a classifier's type below it (kept because all evidence agrees) is uncertain too."""
+    `min_confidence`: a classifier's type below it (kept because all evidence agrees) is uncertain too;
+    `unread`: values extraction saw but could not read, each with its raw reading."""
     fields = list(fields)
     reasons = []
     if type_source == CLASSIFIER and (doc_type == OTHER or confidence < min_confidence):
@@ -27,10 +28,12 @@ def review_reasons(catalog: Catalog, doc_type: str, confidence: float,
     missing = [name for name in catalog.get(doc_type).required if name not in present]
     if missing:
         reasons.append(f"required field(s) missing: {', '.join(missing)}")
+    reasons.extend(unread)
     for name, details in fields:
         problems = details.get("validation")
         if problems:
-            reasons.append(f"{name} failed validation: {'; '.join(problems)}")
+            raw = f" (read {details['read']})" if details.get("read") else ""
+            reasons.append(f"{name} failed validation: {'; '.join(problems)}{raw}")
     return reasons
 
 

@@ -11,14 +11,17 @@ of its words, lowered when validation fails (the reason is in `details`).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType, Role
-from pipeline.dates import find_date, make_date, plausible
+from pipeline.dates import find_date, find_misread_date, make_date, plausible
 from pipeline.domain import ExtractedField, PageText
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
+from pipeline.stages.extract.layout import cells, clean_line
+from pipeline.stages.extract.mrz import Mrz, read_mrz
 from pipeline.stages.extract.labels import (
     Kind,
     Segment,
@@ -28,13 +31,20 @@ from pipeline.stages.extract.labels import (
     role_of_qualifier,
     scan,
 )
-from pipeline.stages.vietnamese.names import common_surnames, correct_name
+from pipeline.stages.vietnamese.names import (
+    common_surnames,
+    correct_name,
+    load_lexicon,
+    name_problems,
+    restore_marks,
+)
 from pipeline.textnorm import fold, nfc, squash_spaces
 
 # Confidence factors: a value that failed validation, or was found without its label.
 FAILED_VALIDATION = 0.3
 UNLABELLED = 0.6
 
+IDENTITY_GROUP = "identity"  # the catalog group of identity cards, whose back carries the holder's MRZ
 _PERSON_FIELDS = ("full_name", "date_of_birth", "gender", "id_number", "old_id_number", "address")
 
 _DOC_NUMBER = re.compile(r"(?:^|[\s(])so\s*[:.]\s*")  # "Số: 45/QĐ-UBND" (folded)
@@ -43,7 +53,10 @@ _WRAPPED_DATE = re.compile(r"ngay[\s.]*\d{1,2}[\s,.\-]*thang[\s.]*\d{1,2}[\s,.\-
 _PLACE_MAX_WORDS = 6
 _ADDRESS_JUNK = re.compile(r"\s[§|©®¢£¥«»]|(?<=Hồ Chí Minh)\s")
 _CUT_DATE_LABEL = re.compile(r"ngay,?\s+thang,?\s+nam\s+\d")
-_ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s*)+)$", re.UNICODE)
+# Words separated by spaces, unambiguously ("(?:\w+\s*)+" backtracks exponentially on a failed match)
+_ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s+)*\w+)\s*$", re.UNICODE)
+_PROSE_HONORIFIC = re.compile(r"(?:^|[\s,(])(?:ong|ba)(?:\s+|\s*$)")
+_EDGE_JUNK = re.compile(r"^[^\w]+|[^\w/]+$")
 _NAME_STOPWORDS = {"sinh", "ngay", "gioi", "dan", "quoc", "so", "noi", "la", "nam", "nu", "cccd", "cmnd"}
 
 
@@ -65,6 +78,10 @@ class _Reader:
     loose_ids: list[_Value] = field(default_factory=list)  # 12-digit numbers found without a label
     owned_ids: set[str] = field(default_factory=set)  # numbers a label gave to someone
     role: Role = Role.MAIN
+    prose_name: _Value | None = None  # a name after "ông"/"bà" in running text
+    page: PageText | None = None  # the page being read: its word boxes give table cells
+    mrz: Mrz | None = None  # an identity card's machine-readable zone
+    mrz_page: int = 1
     columns: tuple[Role, Role] | None = None  # a two-person table: left and right column
 
     def put(self, role: Role, name: str, value: _Value) -> None:
@@ -77,14 +94,35 @@ class _Reader:
         self.document.setdefault(name, value)
 
 
+@dataclass
+class Reading:
+    """What extraction made of a document: its fields, and the values it saw but could not read
+    (each a review reason with the raw reading: a missing value beats a confident wrong one)."""
+
+    fields: list[ExtractedField]
+    unread: list[str] = field(default_factory=list)
+
+
 def extract(pages: list[PageText], doc_type: DocType | None = None) -> list[ExtractedField]:
     """The fields of one document; only those its type carries when the type is given."""
+    return read_document(pages, doc_type).fields
+
+
+def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Reading:
+    """The fields of one document and the values that could not be read (see `Reading`)."""
     reader = _Reader()
+    if doc_type is None or doc_type.group == IDENTITY_GROUP:  # an identity card's back: the holder's zone
+        for page_no, page in enumerate(pages, start=1):
+            if (zone := read_mrz(page.text.splitlines())) is not None:
+                reader.mrz, reader.mrz_page = zone, page_no
+                break
     for page_no, page in enumerate(pages, start=1):
-        lines = [nfc(line) for line in page.text.splitlines() if line.strip()]  # OCR separates blocks by blank lines
+        # OCR separates blocks by blank lines; leaders and rules are never part of a value
+        lines = [line for line in (clean_line(raw) for raw in page.text.splitlines()) if line]
+        reader.page = page
         for index, line in enumerate(lines):
             _read_line(reader, line, lines[index + 1:index + 3], page_no)
-    return _fields(reader, pages, doc_type)
+    return Reading(*_fields(reader, pages, doc_type))
 
 
 # --- reading lines -------------------------------------------------------------------------
@@ -103,15 +141,51 @@ def _read_line(reader: _Reader, line: str, following: list[str], page_no: int) -
         # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:".
         line = re.sub(r"^(\S+\s+\S+\s+\S+)", r"\1 sinh:", line)
         folded = aligned_fold(line)
-    for segment in scan(line):
+    segments = scan(line)
+    empty_names = [seg for seg in segments if seg.kind is Kind.NAME and not seg.value.strip(" :./")]
+    if len(empty_names) >= 2 and following:
+        # "Họ, chữ đệm, tên chồng:   Họ, chữ đệm, tên vợ:" / the two names in the cells below
+        below = reader.page and cells(reader.page, following[0])
+        names = below if below and len(below) == len(empty_names) else _split_two_names(following[0])
+        roles = [role_of_qualifier(seg.qualifier) for seg in empty_names]
+        if set(roles) == {Role.MAIN, Role.SPOUSE}:
+            roles = [Role.MAIN, Role.SPOUSE]  # the spouse printed first is the document's full_name
+        if len(names) == len(empty_names) and all(roles) and len(set(roles)) == len(roles):
+            for role, name in zip(roles, names):
+                _put_name(reader, role, name, page_no)
+            reader.columns = tuple(roles)[:2]
+            segments = [seg for seg in segments if seg not in empty_names]
+    for segment in segments:
         _read_segment(reader, segment, following, page_no)
     if _WRAPPED_DATE.search(folded) and following:  # "…, ngày 23 tháng 11 năm" / "2023"
         line = f"{line} {following[0].strip()}"
         folded = aligned_fold(line)
     _read_document_values(reader, line, folded, page_no)
+    _read_prose_name(reader, line, folded, following, page_no)
     for run in V.digit_runs(line):
         if len(run) == 12:
             reader.loose_ids.append(_Value(run, run, page_no, UNLABELLED))
+
+
+def _read_prose_name(reader: _Reader, line: str, folded: str, following: list[str], page_no: int) -> None:
+    """ "… hồ sơ của ông Nguyễn Quang Hải Khoa, sinh năm 1947": the citizen an administrative letter is
+    about, named in its text after an honorific. Kept apart: a labelled name always comes first."""
+    if reader.prose_name is not None:
+        return
+    for match in _PROSE_HONORIFIC.finditer(folded):
+        rest = line[match.end():] or (following[0] if following else "")
+        run = _name_run(rest)
+        if run and fold(run.split()[0]) in _surnames():
+            try:
+                reader.prose_name = _Value(V.upper_name(run), run, page_no, UNLABELLED)
+            except V.InvalidValue:
+                continue
+            return
+
+
+@functools.cache
+def _surnames() -> frozenset[str]:
+    return frozenset(fold(name) for name in load_lexicon().surname.by_fold)
 
 
 def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_no: int) -> None:
@@ -138,6 +212,8 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
     role = qualified if qualified is not None else reader.role
     if segment.kind is Kind.DATE_OF_BIRTH:
         dates = _all_dates(value)
+        if not dates and not value.strip(" :") and following:  # the date on the line below its label
+            dates = _all_dates(following[0])[:1]
         roles = reader.columns if reader.columns else (role,)
         for column_role, (iso, raw) in zip(roles, dates):
             reader.put(column_role, "date_of_birth", _Value(iso, raw, page_no))
@@ -208,6 +284,9 @@ def _read_document_values(reader: _Reader, line: str, folded: str, page_no: int)
 
 
 def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
+    in_cells = reader.page and cells(reader.page, text)
+    if in_cells and len(in_cells) > 1:
+        text = in_cells[0]  # the value ends where its table cell does
     raw = _name_run(text)
     if raw is None:
         return
@@ -215,15 +294,21 @@ def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
         name = V.upper_name(raw)
     except V.InvalidValue:
         return
+    name, junk = _without_trailing_junk(name)
     correction = correct_name(name)
-    details = {"corrected_from": name} if correction.changed else {}
+    details: dict = {"corrected_from": name} if correction.changed else {}
+    if junk:  # not silent: what was left out is kept beside the name
+        details.update(dropped=junk, read=raw)
+    problems = name_problems(correction.name)
+    if problems:  # kept for search, but an operator checks it against the raw reading
+        details.update(validation=problems, read=raw)
     reader.put(role, "full_name", _Value(correction.name, raw, page_no, correction.confidence, details))
 
 
 def _name_run(text: str) -> str | None:
     """The name at the start of a value: a run of capitalised words ("NGUYỄN VĂN AN Sinh ngày…")."""
-    words = [w for w in re.split(r"\s+", nfc(text).strip(" :.-")) if w]
-    if words and fold(words[0]).strip(".") in ("ong", "ba"):
+    words = _name_words(text)
+    if words and fold(words[0]).strip(".,") in ("ong", "ba", "ong/ba"):
         words = words[1:]
     caps = []
     for word in words:
@@ -247,6 +332,30 @@ def _name_run(text: str) -> str | None:
         if word.endswith((",", ";")):
             break
     return " ".join(titled) if 2 <= len(titled) <= 6 else None
+
+
+def _without_trailing_junk(name: str) -> tuple[str, str]:
+    """ "MAI THU NGỌC QQ LH" → ("MAI THU NGỌC", "QQ LH"): from the first word after two syllables that
+    cannot be a misread syllable (no vowel, or one letter repeated), the rest is what OCR put after
+    the name. A misread syllable ("NHỮƯ") is kept: it is flagged, never dropped."""
+    words = name.split()
+    for index in range(2, len(words)):
+        word = fold(words[index])
+        if not any(ch in "aeiouy" for ch in word) or (len(word) > 1 and len(set(word)) == 1):
+            return " ".join(words[:index]), " ".join(words[index:])
+    return name, ""
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of a name value: dots left by a leader split words ("VÕ.THÙY"), and quotes, dashes or
+    other marks OCR put at a word's edges are dropped ("„Phạm", "Phương.") but a final comma is kept
+    (it ends the name)."""
+    words = []
+    for token in re.split(r"[\s.]+", nfc(text)):
+        core = _EDGE_JUNK.sub("", token)
+        if core:
+            words.append(core + ("," if token.rstrip().endswith((",", ";")) else ""))
+    return words
 
 
 def _split_two_names(text: str) -> list[str]:
@@ -273,7 +382,7 @@ def _all_dates(text: str) -> list[tuple[str, str]]:
     out = []
     rest = text
     while rest:
-        found = find_date(rest)
+        found = find_misread_date(rest)
         if not found:
             break
         out.append((found.iso, rest[found.start:found.end]))
@@ -328,8 +437,36 @@ def _complete_address(text: str) -> bool:
 # --- assembling fields ---------------------------------------------------------------------
 
 
-def _fields(reader: _Reader, pages: list[PageText], doc_type: DocType | None) -> list[ExtractedField]:
+def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
+    """The zone's confirmed values over the printed side's readings; its name (without marks) repairs
+    the printed name's syllables whose letters differ, marks taken from the name lexicon and flagged."""
+    for name, value in (("id_number", zone.id_number), ("date_of_birth", zone.date_of_birth),
+                        ("gender", zone.gender)):
+        if value is None:
+            continue
+        printed = main.get(name)
+        if printed is None or printed.value != value:
+            details = {"from": "mrz"} | ({"printed": printed.value} if printed else {})
+            main[name] = _Value(value, value, page_no, details=details)
+    if zone.name is None:
+        return
+    printed = main.get("full_name")
+    if printed is not None and (fold(printed.value) == fold(zone.name) or not name_problems(printed.value)):
+        return  # the two sides agree, or the printed side reads as a name: the zone has no marks to add
+    restored = restore_marks(zone.name, printed.value if printed else "")
+    details = {"from": "mrz", "validation": ["marks restored from the card's machine-readable zone"]}
+    if printed is not None:
+        details["printed"] = printed.value
+    main["full_name"] = _Value(restored, zone.name, page_no, FAILED_VALIDATION, details)
+
+
+def _fields(reader: _Reader, pages: list[PageText],
+            doc_type: DocType | None) -> tuple[list[ExtractedField], list[str]]:
     main = dict(reader.people.get(Role.MAIN, {}))
+    if "full_name" not in main and reader.prose_name is not None:
+        main["full_name"] = reader.prose_name
+    if reader.mrz is not None:
+        _apply_mrz(main, reader.mrz, reader.mrz_page)
     if "id_number" not in main:
         valid = [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
         if valid:
@@ -349,7 +486,7 @@ def _fields(reader: _Reader, pages: list[PageText], doc_type: DocType | None) ->
 
     checks = V.cross_check({name: value.value for name, value in found.items()})
     wanted = set(doc_type.fields) if doc_type else None
-    result = []
+    result, unread = [], []
     for name, value in found.items():
         if wanted is not None and name not in wanted:
             continue
@@ -357,8 +494,13 @@ def _fields(reader: _Reader, pages: list[PageText], doc_type: DocType | None) ->
         factor = value.factor
         check = checks.get(name)
         if check and not check.ok:
+            if name == "id_number" and V.id_is_misread(check):
+                # A personal ID that contradicts its own structure or the birth date is a misreading:
+                # an operator reads it from the page, no search ever finds a citizen by it.
+                unread.append(f"id_number unreadable: read {value.value} ({'; '.join(check.problems)})")
+                continue
             details["validation"] = list(check.problems)
             factor *= FAILED_VALIDATION
         confidence = ocr_confidence(pages[value.page - 1], value.raw) * factor
         result.append(ExtractedField(name, value.value, round(min(1.0, confidence), 3), value.page, details))
-    return result
+    return result, unread

@@ -32,12 +32,17 @@ class Kind(StrEnum):
 _LABELS: dict[Kind, tuple[str, ...]] = {
     Kind.NAME: ("ho, chu dem, ten", "ho, chu dem va ten", "ho va ten", "ho ten", "ho, ten", "full name",
                 "toi ten la", "toi la", "tiep nhan ho so cua", "ten nguoi lam don", "nguoi su dung dat",
-                "chu su dung", "cap cho", "chu dau tu", "chu ho kinh doanh"),
-    Kind.DATE_OF_BIRTH: ("ngay, thang, nam sinh", "ngay sinh", "sinh ngay", "date of birth"),
+                "chu su dung", "cap cho", "chu dau tu", "chu ho kinh doanh",
+                # an honorific used as the label ("Bà: NGUYỄN KIM NHƯ" on a land-use certificate)
+                "ong/ba:", "ong:", "ba:"),
+    Kind.DATE_OF_BIRTH: ("ngay, thang, nam sinh", "ngay/thang/nam sinh", "ngay sinh", "sinh ngay", "date of birth"),
     Kind.IDENTITY: ("so dinh danh ca nhan", "so dinh danh", "so can cuoc cong dan", "so the can cuoc",
                     "can cuoc cong dan so", "so cccd", "so cmnd/cccd", "so cmnd", "cmnd/cccd", "cccd",
                     "chung minh nhan dan so", "so chung minh nhan dan", "giay to tuy than", "so / no",
-                    "so/no", "personal identification number"),
+                    "so/no", "personal identification number", "so ddcn", "so cccd/ddcn", "so cccd/cmnd",
+                    "giay cmnd", "so chung minh thu", "so chung minh nhan dan/the can cuoc", "so ho chieu",
+                    "the can cuoc cong dan so", "can cuoc so", "so can cuoc", "so giay to tuy than",
+                    "giay to tuy than so"),
     Kind.GENDER: ("gioi tinh", "sex"),
     Kind.ADDRESS: ("noi thuong tru", "noi cu tru cuoi cung", "noi cu tru", "dia chi thuong tru", "dia chi",
                    "noi o hien tai", "place of residence"),
@@ -55,8 +60,8 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
 
 def _pattern(label: str) -> re.Pattern[str]:
     """OCR drops or doubles commas and spaces: "ngay, thang, nam sinh" also matches "ngay thang, nam sinh"."""
-    parts = re.split(r"(,?\s+)", label)
-    return re.compile("".join(r",?\s*" if re.fullmatch(r",?\s+", p) else re.escape(p) for p in parts if p))
+    parts = re.split(r"(,?\s+)", label)  # a comma read as a dot too: "Ngày. tháng, năm sinh"
+    return re.compile("".join(r"[,.]?\s*" if re.fullmatch(r",?\s+", p) else re.escape(p) for p in parts if p))
 
 
 LABELS: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
@@ -70,9 +75,10 @@ LABELS: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
 _QUALIFIERS: tuple[tuple[str, Role], ...] = (
     ("nguoi duoc uy quyen", Role.AGENT), ("nguoi nhan uy quyen", Role.AGENT), ("ben duoc uy quyen", Role.AGENT),
     ("nguoi uy quyen", Role.MAIN), ("nguoi yeu cau", Role.REQUESTER), ("nguoi di dang ky", Role.REQUESTER),
-    ("nguoi di khai", Role.OTHER), ("nguoi me", Role.OTHER), ("nguoi cha", Role.OTHER), ("chu ho", Role.OTHER),
-    ("nguoi khai", Role.OTHER), ("goi khac", Role.OTHER), ("nguoi lam chung", Role.OTHER),
-    ("chong", Role.MAIN), ("vo", Role.SPOUSE), ("me", Role.OTHER), ("cha", Role.OTHER),
+    ("nguoi di khai", Role.OTHER), ("nguoi me", Role.MOTHER), ("nguoi cha", Role.FATHER),
+    ("chu ho", Role.HOUSEHOLD_HEAD), ("nguoi khai", Role.OTHER), ("goi khac", Role.OTHER),
+    ("nguoi lam chung", Role.OTHER), ("chong", Role.MAIN), ("vo", Role.SPOUSE), ("me", Role.MOTHER),
+    ("cha", Role.FATHER),
 )
 
 # Headings that start a person's block: "II. NGƯỜI ĐƯỢC ỦY QUYỀN:", "Đề nghị ... cho người dưới đây:".
@@ -85,7 +91,7 @@ _HEADINGS: tuple[tuple[str, Role | None], ...] = (
     ("ben vo", Role.SPOUSE), ("noi dung uy quyen", None), ("pham vi uy quyen", None),
     ("thoi han uy quyen", None),
 )
-_NUMBERING = re.compile(r"^[\s\-*•]*(?:[ivx]+|\d+|[a-z])[.)/:]\s+")
+_NUMBERING = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?|[a-z][.)/:])\s+")  # OCR drops the dot of "II."
 _HEADING_MAX_CHARS = 45
 _QUALIFIER_MAX_CHARS = 40
 
@@ -139,8 +145,10 @@ def scan(line: str) -> list[Segment]:
     for index, (start, end, label, kind) in enumerate(hits):
         stop = hits[index + 1][0] if index + 1 < len(hits) else len(line)
         tail, folded_tail = line[end:stop], folded[end:stop]
-        colon = folded_tail.find(":")
-        if 0 <= colon <= _QUALIFIER_MAX_CHARS:
+        colon = folded_tail.find(":") if not label.endswith(":") else -1
+        if label.endswith(":"):
+            qualifier, value = "", tail
+        elif 0 <= colon <= _QUALIFIER_MAX_CHARS:
             qualifier, value = folded_tail[:colon], tail[colon + 1:]
         else:
             # No colon (OCR lost it): the qualifier is the lower-case words before the value.
@@ -158,7 +166,8 @@ def _merge_bilingual(segments: list[Segment]) -> list[Segment]:
     """ "Họ và tên / Full name: X" is one label printed twice: keep the one that has the value."""
     merged: list[Segment] = []
     for segment in segments:
-        if merged and merged[-1].kind is segment.kind and not merged[-1].value.strip(" /:"):
+        if (merged and merged[-1].kind is segment.kind and not merged[-1].value.strip(" /:")
+                and merged[-1].label != segment.label):  # the same label twice: two table columns
             merged[-1] = Segment(segment.kind, merged[-1].label, merged[-1].qualifier, segment.value,
                                  merged[-1].start)
         else:

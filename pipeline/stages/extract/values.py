@@ -83,8 +83,9 @@ def digit_runs(text: str) -> list[str]:
         groups = [g.replace(".", "") for g in match.group(0).split()]
         start = 0
         while start < len(groups):
-            end = next((j for j in range(start, len(groups))
-                        if len("".join(groups[start:j + 1])) in ID_LENGTHS), start)
+            # the personal ID first: "079 090 864 632" is one 12-digit number, not a 9-digit one and 3 digits
+            end = next((j for length in ID_LENGTHS for j in range(start, len(groups))
+                        if len("".join(groups[start:j + 1])) == length), start)
             runs.append("".join(groups[start:end + 1]))
             start = end + 1
     return runs
@@ -118,6 +119,12 @@ def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str
         if gender in (MALE, FEMALE) and (digit % 2 == 1) != (gender == FEMALE):
             problems.append(f"does not match the gender {gender}")
     return Check(tuple(problems))
+
+
+def id_is_misread(check: Check) -> bool:
+    """The problems of a read ID say it was misread (bad province code or century digit, another birth
+    year) rather than merely disagreeing with a gender that may itself be misread."""
+    return any(not problem.startswith("does not match the gender") for problem in check.problems)
 
 
 def normalise_id_number(text: str) -> str:
@@ -176,6 +183,7 @@ def normalise_document_number(text: str) -> str:
 def normalise_gender(text: str) -> str:
     first = fold(text).strip(" :.,;/").split()
     word = first[0] if first else ""
+    word = re.sub(r"^(\w)\1+", r"\1", word)  # "NNỮ": a letter read twice
     if word in ("nam", "male", "m"):
         return MALE
     if word in ("nu", "female", "f"):

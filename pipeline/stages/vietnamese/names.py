@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.stages.vietnamese.syllables import syllable_key, vietnamese_syllables
+from pipeline.stages.vietnamese.syllables import is_valid_syllable, syllable_key, vietnamese_syllables
 from pipeline.textnorm import TONE_MARKS, VOWEL_MARKS, fold, nfc, squash_spaces
 
 LEXICON = Path(__file__).resolve().parents[2] / "data" / "vi_names.toml"
@@ -34,6 +34,8 @@ CONFIDENCE_REPAIRED = 0.9  # one mark changed, one best candidate
 CONFIDENCE_PER_EXTRA_MARK = 0.1  # less for every further mark changed
 CONFIDENCE_TIED = 0.6  # two names fit equally well: the more common one was taken
 CONFIDENCE_UNKNOWN = 0.5  # not in the lexicon and nothing to repair it with
+CONFIDENCE_GLUED = 0.7  # not a syllable; one letter away from a single name of its position
+CONFIDENCE_INVALID = 0.3  # not a Vietnamese syllable, and no repair
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,15 @@ def _correct_token(token: str, position: _Position) -> tuple[str, float]:
     if syllable_key(token) in position.keys:
         return token, CONFIDENCE_KNOWN
     candidates = position.by_fold.get(fold(token), ())
+    if not candidates and not is_valid_syllable(token):
+        # No Vietnamese syllable at all ("WGUYỄN", "NGỌCU", "ĐĨÌNH"): a letter glued on, lost or
+        # misread. Repaired only when one letter away from exactly one name of the position.
+        near = _one_letter_away(fold(token), position)
+        if len(near) == 1:
+            best = near[0]
+            if mark_distance(best, token) <= 1 or len(fold(best)) != len(fold(token)):
+                return _same_case(best, token), CONFIDENCE_GLUED
+        return token, CONFIDENCE_INVALID
     if not candidates or not position.closed and syllable_key(token) in vietnamese_syllables():
         return token, CONFIDENCE_UNKNOWN
     ranked = sorted(candidates, key=lambda c: mark_distance(token, c))  # stable: commoner first on ties
@@ -90,6 +101,45 @@ def _correct_token(token: str, position: _Position) -> tuple[str, float]:
     else:
         confidence = max(CONFIDENCE_TIED, CONFIDENCE_REPAIRED - CONFIDENCE_PER_EXTRA_MARK * (distance - 1))
     return _same_case(best, token), confidence
+
+
+def _one_letter_away(folded: str, position: _Position) -> list[str]:
+    """The most common name of each folded spelling one letter edit (substitution, insertion,
+    deletion) from `folded`."""
+    letters = "abcdeghiklmnopqrstuvxy"
+    edits = {folded[:i] + folded[i + 1:] for i in range(len(folded))}
+    edits |= {folded[:i] + ch + folded[i + 1:] for i in range(len(folded)) for ch in letters}
+    edits |= {folded[:i] + ch + folded[i:] for i in range(len(folded) + 1) for ch in letters}
+    edits.discard(folded)
+    return [position.by_fold[e][0] for e in sorted(edits) if e in position.by_fold]
+
+
+def restore_marks(bare: str, printed: str = "") -> str:
+    """A name written without marks ("BUI THUY MY UYEN", an ID card's machine-readable zone) with its
+    marks: each syllable from the printed reading when the letters agree, else the most common name
+    of its position with those letters, else as written."""
+    lexicon = load_lexicon()
+    words, seen = bare.split(), printed.split()
+    out = []
+    for index, word in enumerate(words):
+        if index < len(seen) and fold(seen[index]) == fold(word):
+            out.append(seen[index])
+            continue
+        position = (lexicon.given if index == len(words) - 1 else lexicon.surname if index == 0 else lexicon.middle)
+        names = position.by_fold.get(fold(word), ())
+        out.append(_same_case(names[0], word) if names else word)
+    return " ".join(out)
+
+
+def name_problems(name: str) -> list[str]:
+    """Why a name does not read as a Vietnamese name: syllables that are no Vietnamese syllable."""
+    bad = [token for token in name.split() if token.isalpha() and not is_valid_syllable(token)]
+    problems = []
+    if bad:
+        problems.append(f"not a Vietnamese syllable: {', '.join(bad)}")
+    if any(not token.isalpha() for token in name.split()):
+        problems.append("holds characters no name has")
+    return problems
 
 
 def mark_distance(a: str, b: str) -> int:

@@ -1,0 +1,93 @@
+"""The layout of a form's lines: fill-in leaders and rules removed, values looked for below their label.
+
+Official forms print every fill-in line as dots ("Họ và tên: ........"), tables as rules, and OCR
+reads both as runs of dots, underscores, dashes or ellipses, sometimes glued to the value typed
+over them (`NGÔ VĂN LỘC..........-`, `TRẦN..THÀNH ẤN`). None of that is ever part of a value: a
+leader run becomes a space, and a token made of punctuation only is dropped (a colon is kept: it
+ends a label).
+
+When a label ends its line, its value is on the next line, left-aligned with the label or in the
+table cell below it; the engine's word boxes say which words of the next line sit under it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.domain import PageText, Word
+from pipeline.textnorm import nfc
+
+# Two or more leader characters, spaced or not ("....", ". . . .", "……", "____", "----", "····").
+LEADER = re.compile(r"(?:[.…·•_‥⋯]\s?){2,}|…|(?:[-–—_=~]\s?){2,}|[|¦]")
+_PUNCTUATION_ONLY = re.compile(r"^[-–—_.,;'\"`~|!*•·…‥=+^/\\]+$")
+LEADER_CHARS = frozenset("…_·•‥⋯|¦")
+
+
+def clean_line(line: str) -> str:
+    """A line without leaders, rules or stray punctuation tokens; single spaces."""
+    line = LEADER.sub(" ", nfc(line))
+    tokens = line.split()
+    kept = []
+    for index, token in enumerate(tokens):
+        if _PUNCTUATION_ONLY.match(token):
+            joins_numbers = (token in ("-", "/", "–") and kept and kept[-1][-1:].isdigit()
+                             and index + 1 < len(tokens) and tokens[index + 1][:1].isdigit())
+            if not joins_numbers:  # "H29.22-240312 - 0004" keeps its hyphen
+                continue
+        kept.append(token)
+    return " ".join(kept)
+
+
+def has_leader(value: str) -> bool:
+    """A value that still holds a leader or rule character (never stored)."""
+    return bool(LEADER.search(value)) or any(ch in LEADER_CHARS for ch in value)
+
+
+# --- lines from word boxes ------------------------------------------------------------------
+
+
+def word_lines(page: PageText) -> list[list[Word]]:
+    """The page's words grouped into lines by vertical overlap, each left to right."""
+    words = sorted((w for w in page.words if w.text.strip()), key=lambda w: (w.top + w.height / 2, w.left))
+    lines: list[list[Word]] = []
+    for word in words:
+        middle = word.top + word.height / 2
+        for line in reversed(lines[-3:]):
+            top = min(w.top for w in line)
+            bottom = max(w.top + w.height for w in line)
+            if top <= middle <= bottom:
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.left) for line in lines]
+
+
+CELL_GAP = 2.5  # a gap this many word heights wide separates two table cells (or columns)
+
+
+def cells(page: PageText, line: str) -> list[str] | None:
+    """The table cells of a (cleaned) text line, split where its words' boxes leave a wide gap;
+    None when the page has no word boxes or the line is not found among them."""
+    wanted = [clean_line(t) for t in line.split()]
+    wanted = [t for t in wanted if t]
+    if not page.words or not wanted:
+        return None
+    for boxes in word_lines(page):
+        words = [(clean_line(w.text), w) for w in boxes]
+        words = [(t, w) for t, w in words if t]
+        texts = [t for t, _ in words]
+        for start in range(len(texts) - len(wanted) + 1):
+            if texts[start:start + len(wanted)] != wanted:
+                continue
+            run = [w for _, w in words[start:start + len(wanted)]]
+            height = sorted(w.height for w in run)[len(run) // 2] or 1
+            out, current = [], [run[0]]
+            for before, word in zip(run, run[1:]):
+                if word.left - (before.left + before.width) > CELL_GAP * height:
+                    out.append(current)
+                    current = []
+                current.append(word)
+            out.append(current)
+            return [" ".join(clean_line(w.text) for w in cell) for cell in out]
+    return None

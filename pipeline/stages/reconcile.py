@@ -1,0 +1,179 @@
+"""Dossier-level reconciliation: the documents of one batch that name the same citizen vote on it.
+
+An application, the copy of the applicant's ID card and the certificate asked for usually print
+the same name, personal ID number and date of birth, each read by OCR separately, each with its
+own misreadings. Documents are grouped by citizen (their `full_name` folded alike, or their
+IDs differing in at most two digits), and within a group:
+
+* a value most documents agree on, and that validates, replaces the minority's near miss (a name
+  spelt with other marks, an ID or a date with a digit or two misread); the field keeps where
+  the value came from (`details["reconciled_from"]`);
+* two readings with no majority stay as they are, and both documents go to review with both
+  readings and the documents they came from;
+* a value an operator typed is never changed, and a value no other document confirms is left alone.
+
+Plain data in and out: (type, fields) per document → fields and extra review reasons per document.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.domain import OPERATOR, ExtractedField
+from pipeline.stages.extract import values as V
+from pipeline.stages.vietnamese.names import name_problems
+from pipeline.textnorm import fold
+
+VOTED = ("full_name", "id_number", "date_of_birth")
+MAX_DIGITS_APART = 2  # an ID or a date misread in more digits than this is another person's
+NAME_AGREEMENT = 0.85  # folded names this alike (character ratio) belong to one citizen
+
+
+@dataclass
+class Reconciled:
+    """One document after reconciliation: its fields, and why it needs review because of the others."""
+
+    fields: list[ExtractedField]
+    reasons: list[str] = field(default_factory=list)
+
+
+def reconcile(documents: list[tuple[str, list[ExtractedField]]]) -> list[Reconciled]:
+    """`documents`: (type id, fields) in batch order; the result is in the same order."""
+    out = [Reconciled(list(fields)) for _, fields in documents]
+    for group in _citizens(documents):
+        if len(group) < 2:
+            continue
+        for name in VOTED:
+            _vote(name, group, documents, out)
+    return out
+
+
+# --- who is who ----------------------------------------------------------------------------------
+
+
+def _value(fields: list[ExtractedField], name: str) -> ExtractedField | None:
+    return next((f for f in fields if f.name == name), None)
+
+
+def _digits_apart(a: str, b: str) -> int:
+    if len(a) != len(b):
+        return max(len(a), len(b))
+    return sum(x != y for x, y in zip(a, b))
+
+
+def _names_alike(a: str, b: str) -> bool:
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return True
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, fa, fb).ratio() >= NAME_AGREEMENT
+
+
+def _citizens(documents: list[tuple[str, list[ExtractedField]]]) -> list[list[int]]:
+    """Indexes of the documents about one citizen (union of name likeness and near-equal IDs)."""
+    parent = list(range(len(documents)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (_, a) in enumerate(documents):
+        for j in range(i + 1, len(documents)):
+            b = documents[j][1]
+            name_a, name_b = _value(a, "full_name"), _value(b, "full_name")
+            id_a, id_b = _value(a, "id_number"), _value(b, "id_number")
+            same_name = name_a is not None and name_b is not None and _names_alike(name_a.value, name_b.value)
+            same_id = id_a is not None and id_b is not None and _digits_apart(id_a.value, id_b.value) <= 1
+            if same_name or same_id:
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(documents)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+# --- voting -----------------------------------------------------------------------------------------
+
+
+def _near(name: str, a: str, b: str) -> bool:
+    if name == "full_name":
+        return fold(a) == fold(b)  # the same letters: only the marks may be voted on
+    return _digits_apart(a.replace("-", ""), b.replace("-", "")) <= MAX_DIGITS_APART
+
+
+def _valid(name: str, value: str, fields: list[ExtractedField]) -> bool:
+    if name == "full_name":
+        return not name_problems(value)  # every syllable a Vietnamese one
+    if name == "id_number":
+        dob = _value(fields, "date_of_birth")
+        return V.check_id_number(value, date_of_birth=dob.value if dob else None).ok
+    return True
+
+
+def _better_name(a: str, b: str) -> str | None:
+    """Of two readings of one name, the one the validators prefer, or None when they cannot tell."""
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        return None
+    if not all(_one_edit(fold(x), fold(y)) for x, y in zip(words_a, words_b)):
+        return None
+    bad_a, bad_b = bool(name_problems(a)), bool(name_problems(b))
+    if bad_a != bad_b:
+        return b if bad_a else a
+    if fold(a) == fold(b) and (a == fold(a).upper()) != (b == fold(b).upper()):
+        return b if a == fold(a).upper() else a  # the reading that kept its marks
+    return None
+
+
+def _one_edit(x: str, y: str) -> bool:
+    """At most one letter inserted, deleted or changed (or "ie" for "i": a lost vowel of a diphthong)."""
+    if x == y:
+        return True
+    if abs(len(x) - len(y)) > 1:
+        return False
+    from difflib import SequenceMatcher
+
+    ops = [op for op in SequenceMatcher(None, x, y).get_opcodes() if op[0] != "equal"]
+    return len(ops) == 1 and max(op[2] - op[1] for op in ops) <= 1 and max(op[4] - op[3] for op in ops) <= 1
+
+
+def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None:
+    readings = [(i, _value(out[i].fields, name)) for i in group]
+    readings = [(i, f) for i, f in readings if f is not None]
+    if len(readings) < 2:
+        return
+    counts = Counter(f.value for _, f in readings)
+    (top, top_count), *rest = counts.most_common()
+    second = rest[0][1] if rest else 0
+    if top_count > second and top_count >= 2 and _valid(name, top, out[readings[0][0]].fields):
+        for i, found in readings:
+            if found.value == top or found.source == OPERATOR or not _near(name, found.value, top):
+                continue
+            sources = [f"{documents[j][0]} #{j + 1}" for j, f in readings if f.value == top]
+            details = {**found.details, "reconciled_from": found.value, "agreed_by": sources}
+            fixed = dataclasses.replace(found, value=top, details=details)
+            out[i].fields = [fixed if f is found else f for f in out[i].fields]
+        return
+    if len(counts) == 2 and name == "full_name":
+        # No majority, but the validators may agree on one: the reading whose syllables are all
+        # Vietnamese over one that has a non-syllable ("LÊ VIT ANH" / "LÊ VIẾT ANH"), and a reading with
+        # marks over the same letters without any (the bilingual ID card's read loses them: "DIEM NHU").
+        (a, _), (b, _) = counts.most_common()
+        better = _better_name(a, b)
+        if better is not None:
+            for i, found in readings:
+                if found.value != better and found.source != OPERATOR:
+                    details = {**found.details, "reconciled_from": found.value,
+                               "agreed_by": [f"{documents[j][0]} #{j + 1}" for j, f in readings if f.value == better]}
+                    fixed = dataclasses.replace(found, value=better, details=details)
+                    out[i].fields = [fixed if f is found else f for f in out[i].fields]
+            return
+    if len(counts) > 1:  # readings that disagree with no majority: a human decides, seeing all of them
+        seen = "; ".join(f"{f.value} ({documents[i][0]} #{i + 1})" for i, f in readings)
+        for i, _ in readings:
+            out[i].reasons.append(f"{name} differs between the documents of the dossier: {seen}")

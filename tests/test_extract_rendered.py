@@ -1,0 +1,217 @@
+"""Each failure class of issue 10 on a page rendered with PIL and read by the real Tesseract.
+
+The pages print what official forms print: fill-in lines of dots, values typed over them, labels in
+their variants, several persons with their roles, a value on the line below its label.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.catalog import load_catalog
+from pipeline.config import DEFAULT_CONFIG, OcrSettings
+from pipeline.domain import ExtractedField, PageSource
+from pipeline.stages import reconcile
+from pipeline.stages.engines.tesseract import make_engine
+from pipeline.stages.extract import read_document
+from pipeline.stages.extract.layout import has_leader
+from pipeline.stages.read import read_page
+from pipeline.textnorm import fold
+
+CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+
+PAGES = {
+    "leaders": [  # class 1: leaders after and inside values
+        "ĐƠN ĐỀ NGHỊ",
+        "Họ và tên: ........NGÔ VĂN LỘC..........-",
+        "Sinh ngày: .....05/03/1990............ Giới tính: ....Nam.......",
+        "Số CMND/CCCD: ....079 090 864 632..................",
+    ],
+    "roles": [  # class 3: several persons, each with its role
+        "GIẤY ỦY QUYỀN",
+        "I. BÊN ỦY QUYỀN:",
+        "Họ, chữ đệm, tên: TRẦN THÀNH ẤN",
+        "Ngày, tháng, năm sinh: 12/08/1975",
+        "II. BÊN ĐƯỢC ỦY QUYỀN:",
+        "Họ, chữ đệm, tên: LÊ THỊ HOA",
+        "Ngày, tháng, năm sinh: 01/02/1980",
+    ],
+    "birth": [  # class 3: the child, not the parents
+        "TRÍCH LỤC KHAI SINH",
+        "Họ, chữ đệm, tên: NGUYỄN HỮU HỶ",
+        "Ngày, tháng, năm sinh: ngày 05 tháng 3 năm 2019",
+        "Họ, chữ đệm, tên người mẹ: VŨ THỊ ỔN",
+        "Họ, chữ đệm, tên người cha: NGUYỄN VĂN TÂM",
+    ],
+    "land": [  # class 4: a land-use certificate names its holder after an honorific label
+        "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT",
+        "I. Người sử dụng đất, chủ sở hữu nhà ở",
+        "Bà: NGUYỄN KIM NHƯ",
+        "Năm sinh: 1991   Số định danh cá nhân: 079 191 875 976",
+    ],
+    "below": [  # class 6 and 7: the value on the line below, other label spellings
+        "TỜ KHAI",
+        "Họ và tên (viết chữ in hoa): PHẠM YẾN THƯ",
+        "Ngày, tháng, năm sinh:",
+        "22/11/1956",
+        "Số định danh cá nhân/CMND: 082 156 344 161",
+    ],
+    "card_back": [  # an ID card copy whose printed number is lost: the machine-readable zone has it
+        "CĂN CƯỚC CÔNG DÂN",
+        "Họ và tên / Full name: BÙI THÙY MỸ UYÊN",
+        "IDVNM3007206788079300720678<<9",
+        "0010144F3010144VNM<<<<<<<<<<<3",
+        "BUI<<THUY<MY<UYEN<<<<<<<<<<<<<",
+    ],
+    "unreadable": [  # bad input: an ID that cannot be this citizen's (century digit 7)
+        "ĐƠN ĐỀ NGHỊ",
+        "Họ và tên: ĐẶNG ĐÌNH ANH",
+        "Sinh ngày: 19/10/1995",
+        "Số CCCD: 079 795 123 456",
+    ],
+}
+
+
+def render(lines: list[str]) -> Image.Image:
+    font = ImageFont.truetype(FONT, 34)
+    image = Image.new("L", (1700, 120 + 70 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((80, 60 + 70 * index), line, font=font, fill=0)
+    return image
+
+
+@pytest.fixture(scope="module")
+def read():
+    engine = make_engine("tesserocr")
+    cache: dict[str, object] = {}
+
+    def reading(name: str, doc_type: str):
+        if name not in cache:
+            source = PageSource(0, 1, render(PAGES[name]), 300)
+            cache[name] = read_page(source, engine=engine, settings=OcrSettings())
+        return read_document([cache[name]], CATALOG.get(doc_type))
+
+    return reading
+
+
+def values(reading) -> dict[str, str]:
+    return {f.name: f.value for f in reading.fields}
+
+
+def test_leaders_and_rules_are_never_part_of_a_value(read):
+    found = values(read("leaders", "application_letter"))
+    assert found["full_name"] == "NGÔ VĂN LỘC"
+    assert found["date_of_birth"] == "1990-03-05"
+    assert found["id_number"] == "079090864632"  # printed in groups, under "Số CMND/CCCD"
+    assert not [value for value in found.values() if has_leader(value)]
+
+
+def test_each_person_gets_the_field_of_its_role(read):
+    found = values(read("roles", "power_of_attorney"))
+    assert (found["full_name"], found["agent_name"]) == ("TRẦN THÀNH ẤN", "LÊ THỊ HOA")
+    assert found["date_of_birth"] == "1975-08-12"  # the principal's, not the agent's
+
+
+def test_the_child_is_full_name_the_parents_their_own_fields_and_no_syllable_is_lost(read):
+    found = values(read("birth", "birth_certificate"))
+    assert found["full_name"] == "NGUYỄN HỮU HỶ"
+    assert found["date_of_birth"] == "2019-03-05"  # written in words
+    assert (found["mother_name"], found["father_name"]) == ("VŨ THỊ ỔN", "NGUYỄN VĂN TÂM")
+
+
+def test_a_land_use_certificate_gets_its_holder(read):
+    found = values(read("land", "land_use_certificate"))
+    assert found["full_name"] == "NGUYỄN KIM NHƯ"
+    assert found["id_number"] == "079191875976"
+
+
+def test_a_value_on_the_line_below_its_label_is_read(read):
+    found = values(read("below", "application_letter"))
+    assert found["full_name"] == "PHẠM YẾN THƯ"
+    assert found["date_of_birth"] == "1956-11-22"
+    assert found["id_number"] == "082156344161"
+
+
+def test_an_id_that_cannot_be_read_is_missing_with_the_reading_for_review(read):
+    reading = read("unreadable", "application_letter")
+    assert "id_number" not in values(reading)
+    assert any(note.startswith("id_number unreadable: read 079795123456") for note in reading.unread)
+
+
+def test_an_identity_card_gives_the_id_and_birth_date_its_machine_readable_zone_confirms(read):
+    reading = read("card_back", "citizen_id_card")
+    found = {f.name: f for f in reading.fields}
+    assert found["id_number"].value == "079300720678"
+    assert found["id_number"].details["from"] == "mrz"
+    assert (found["date_of_birth"].value, found["gender"].value) == ("2000-10-14", "Nữ")
+    # the zone confirms the printed name's letters; the printed side keeps its marks
+    assert fold(found["full_name"].value) == "bui thuy my uyen"
+    assert "from" not in found["full_name"].details
+
+
+def test_a_zone_whose_two_readings_of_the_number_disagree_gives_nothing():
+    from pipeline.stages.extract.mrz import read_mrz
+
+    assert read_mrz(["IDVNM3007206788079300720778<<9", "0010144F3010144VNM<<<<<<<<<<<3"]) is None
+    zone = read_mrz(["IDVNM3007206788079300720678<<9", "0110144F3010144VNM<<<<<<<<<<<3"])
+    assert (zone.id_number, zone.date_of_birth) == ("079300720678", None)  # the year read as 01, not 00
+
+
+# --- dossier-level reconciliation (plain data: what extraction returned for each document) ----------
+
+
+def field(name: str, value: str) -> ExtractedField:
+    return ExtractedField(name, value, 0.8, 1)
+
+
+def test_the_documents_of_a_dossier_correct_a_minority_reading():
+    documents = [
+        ("application_letter", [field("full_name", "VÕ THÙY NHẪN"), field("id_number", "080301189510")]),
+        ("citizen_id_card", [field("full_name", "VÕ THÙY NHAN"), field("id_number", "080301189570"),
+                             field("date_of_birth", "2001-01-24")]),
+        ("dossier_receipt", [field("full_name", "VÕ THÙY NHẪN"), field("id_number", "080301189510")]),
+    ]
+    result = reconcile.reconcile(documents)
+    card = {f.name: f for f in result[1].fields}
+    assert card["full_name"].value == "VÕ THÙY NHẪN"
+    assert card["id_number"].value == "080301189510"
+    assert card["id_number"].details["reconciled_from"] == "080301189570"
+    assert not any(r.reasons for r in result)
+
+
+def test_two_documents_that_disagree_go_to_review_with_both_readings():
+    documents = [
+        ("application_letter", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040183123146")]),
+        ("citizen_id_card", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040193123146")]),
+    ]
+    result = reconcile.reconcile(documents)
+    assert [f.value for f in result[0].fields] == ["LÝ THỊ BẢO HIỀN", "040183123146"]  # nothing guessed
+    for document in result:
+        assert document.reasons == ["id_number differs between the documents of the dossier: "
+                                    "040183123146 (application_letter #1); 040193123146 (citizen_id_card #2)"]
+
+
+def test_different_citizens_in_one_dossier_are_not_merged():
+    documents = [
+        ("marriage_certificate", [field("full_name", "HUỲNH GIA DUY"), field("date_of_birth", "1990-01-01")]),
+        ("citizen_id_card", [field("full_name", "TRẦN NHƯ HẢO"), field("date_of_birth", "1992-05-05")]),
+    ]
+    result = reconcile.reconcile(documents)
+    assert [r.fields for r in result] == [d[1] for d in documents]
+    assert not any(r.reasons for r in result)
+
+
+def test_with_no_majority_the_validators_choose_the_reading_that_is_a_vietnamese_name():
+    documents = [
+        ("application_letter", [field("full_name", "LÊ VIT ANH ĐỊNH")]),
+        ("marital_status_certificate", [field("full_name", "LÊ VIẾT ANH ĐỊNH")]),
+        ("citizen_id_card", [field("full_name", "DIEM THI NHU")]),
+        ("application_letter", [field("full_name", "DIỄM THỊ NHƯ")]),
+    ]
+    result = reconcile.reconcile(documents)
+    assert [r.fields[0].value for r in result] == ["LÊ VIẾT ANH ĐỊNH"] * 2 + ["DIỄM THỊ NHƯ"] * 2
+    assert result[0].fields[0].details["reconciled_from"] == "LÊ VIT ANH ĐỊNH"
+    assert not any(r.reasons for r in result)
