@@ -137,8 +137,13 @@ def run_half(half: str, files: list[dict], half_dir: Path, data_dir: Path, jobs:
         print(f"  [{half}] ingested {min(i + chunk, len(paths))}/{len(paths)} files "
               f"({time.time() - t0:.0f} s)", file=sys.stderr)
     ingest_seconds = time.time() - t0
+    return {**read_back(cli, files, jobs), "ingest_seconds": ingest_seconds,
+            "ingest_exit_codes": exit_codes, "ingest_reports": ingest_reports}
 
-    batches = cli.json("batches")
+
+def read_back(cli: "Dossier", files: list[dict], jobs: int) -> dict:
+    """Batches, documents and name searches of a filed store, through the CLI only."""
+    batches = cli.json("batches", "--limit", "10000")  # `batches` shows 50 at a time by default
     by_file: dict[str, dict] = {}
     for b in sorted(batches, key=lambda b: b["batch_id"]):
         by_file[Path(b["source"]).name] = b          # the latest batch of a file wins
@@ -164,8 +169,7 @@ def run_half(half: str, files: list[dict], half_dir: Path, data_dir: Path, jobs:
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         for q, res in pool.map(search, queries):
             searches[q] = [r["document_id"] for r in res.get("results", [])]
-    return {"batches": by_file, "documents": docs, "searches": searches, "ingest_seconds": ingest_seconds,
-            "ingest_exit_codes": exit_codes, "ingest_reports": ingest_reports}
+    return {"batches": by_file, "documents": docs, "searches": searches}
 
 
 # ---------------------------------------------------------------------------------------------
