@@ -142,7 +142,7 @@ def record_id(prefix: str) -> Callable[[str], int]:
     return parse
 
 
-_KINDS = {"B": "batch", "D": "document"}
+_KINDS = {"B": N_("batch"), "D": N_("document")}  # marked: the message names the kind
 document_id = record_id("D")
 batch_id = record_id("B")
 

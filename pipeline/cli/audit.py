@@ -57,6 +57,8 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> ExitCode:
         document = f"D{row['document_id']}" if row["document_id"] else "-"
         print(f"{row['at']}  #{row['event_id']:<7} {row['actor'] or '?':<16} {row['action']:<10} "
               f"{row['office'] or '-':<8} {document:<8} {row['detail'] or ''}")
+    if rows:  # the rows are data; this line is the one a reader of another language reads
+        print(_("{count} event(s) (time, event, operator, action, office, document, detail)").format(count=len(rows)))
     return ExitCode.OK
 
 

@@ -580,8 +580,10 @@ class Store:
         with self.session(immediate=True) as session:
             batch = self._batch(session, batch_id, for_update=True)
             if batch.status != BatchStatus.FAILED:
-                raise UsageError(f"batch {batch_id} is {batch.status}: only a failed batch can be dismissed",
-                                 remedy="list failed batches with `dossier batches --status failed`")
+                # the state's name is marked in cli.render.STATUS_NAMES
+                raise UsageError(_("batch {id} is {status}: only a failed batch can be dismissed").format(
+                    id=batch_id, status=_(str(batch.status))),
+                    remedy=_("list failed batches with `dossier batches --status failed`"))
             lifecycle.dismiss(session, batch, reason=reason)
             session.flush()
             session.expunge(batch)
