@@ -33,6 +33,15 @@ for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
     os.environ.pop(_name, None)
 
 
+@pytest.fixture(autouse=True)
+def _messages_in_english_after_each_test():
+    """A command run in-process in Vietnamese leaves its language active in this process: the next test reads English."""
+    yield
+    from pipeline.i18n import ENGLISH, activate
+
+    activate(ENGLISH)
+
+
 def corpus_file(relative: str) -> Path:
     """A file of ../shared/corpus; the test skips (with the reason) on a clone without it."""
     path = CORPUS / relative

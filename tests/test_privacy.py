@@ -119,6 +119,7 @@ def test_repair_never_follows_a_link_out_of_the_data_folder(tmp_path):
     data = tmp_path / "data"
     (data / "archive").mkdir(parents=True)
     os.chmod(data, 0o755)
+    os.chmod(data / "archive", 0o755)  # whatever the umask an earlier in-process command left
     (data / "archive" / "link").symlink_to(outside)
     (data / "elsewhere").symlink_to(tmp_path)
     before = mode(tmp_path)

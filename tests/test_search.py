@@ -381,9 +381,11 @@ class TestIndexMaintenance:
         store, old_id = fresh_ward.store, fresh_ward.ids["mai_ocr"]
         reread = Paper("residence_confirmation", "Q3", "2022-09-09", "TRẦN THỊ MAI")
         [new_id] = store.file_documents(store.document(old_id).batch_id, [_result(reread)], stage_ms={})
-        assert _index_rows(store, [old_id]) == 0
+        assert new_id == old_id  # found again on the same pages, it keeps its id (issue 15)
         assert [h.document_id for h in search(store, SearchQuery(text="tran thi mai")).hits] == [new_id]
-        assert search(store, SearchQuery(text="mal", fuzzy_below=0)).hits == []
+        assert search(store, SearchQuery(text="mal", fuzzy_below=0)).hits == []  # the old reading's words are gone
+        with store.engine.connect() as conn:  # replaced, not added to
+            assert conn.scalar(text(f"SELECT count(*) FROM search_document WHERE document_id = {new_id}")) == 1
 
     def test_a_corrected_field_is_found_once_reindexed(self, fresh_ward):
         with fresh_ward.store.session() as session:  # what a set-field command does

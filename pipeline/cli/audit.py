@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from pipeline.cli.arguments import MAX_LIMIT, whole_number
+from pipeline.cli.arguments import MAX_LIMIT, document_id, whole_number
 from pipeline.cli.render import add_office_options, date_argument, office_scope, print_json
 from pipeline.config import Settings
 from pipeline.errors import ExitCode
@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--action", action="append", default=[], metavar="A",
                    help=_("events of this action (search, show, export, review, relabel, set_field, reprocess, "
                           "reveal, audit; or any event: received, failed, done...); repeatable"))
-    p.add_argument("--document", type=whole_number(1), metavar="ID",
+    p.add_argument("--document", type=document_id, metavar="ID",
                    help=_("events about this document, searches and reviews that listed it included"))
     p.add_argument("--limit", type=whole_number(1, MAX_LIMIT), default=100, metavar="N",
                    help=_("the newest N events (default 100)"))

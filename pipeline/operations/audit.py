@@ -57,7 +57,7 @@ class AuditQuery:
         parts = [f"since={self.since.isoformat(timespec='seconds')}" if self.since else "",
                  f"user={self.user}" if self.user else "",
                  f"action={','.join(self.actions)}" if self.actions != AUDITED else "",
-                 f"document=#{self.document_id}" if self.document_id else "",
+                 f"document=D{self.document_id}" if self.document_id else "",
                  f"office={self.office}" if self.office else "all offices"]
         return " ".join(p for p in parts if p)
 

@@ -813,7 +813,9 @@ class Store:
         if actions:
             query = query.where(Event.action.in_(list(actions)))
         if document_id is not None:
-            listed = (literal(" ") + func.coalesce(Event.detail, "") + literal(" ")).like(f"% #{document_id} %")
+            padded = literal(" ") + func.coalesce(Event.detail, "") + literal(" ")
+            # Lists of documents shown ("shown D11 D9"); events recorded before ids were printed D34 say "#11".
+            listed = or_(padded.like(f"% D{document_id} %"), padded.like(f"% #{document_id} %"))
             query = query.where(or_(Event.document_id == document_id, listed))
         if office is not None:
             query = query.where(Event.office == office)
