@@ -6,6 +6,7 @@ Real `dossier` processes, real Tesseract and pdftoppm, real SQLite. Nothing here
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import signal
@@ -16,8 +17,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 from conftest import ROOT, Dossier
-from daemon_support import pdf_bytes, scan_bytes, write_config
+from daemon_support import FONT, pdf_bytes, scan_bytes, write_config
 from sqlalchemy import select
 
 from pipeline.store.models import Batch, Event, Page
@@ -176,13 +178,29 @@ def test_the_progress_bar_counts_pages_and_stays_on_screen(office, tmp_path):
     assert any(name in screen for name in ("ba-trang.pdf", "don-01.png")), screen
 
 
+def _dense_pdf(pages: int) -> bytes:
+    """Full pages of text. Tesseract checks its deadline between words, after the layout
+    analysis: a one-line page is read within 10 ms on a fast machine, a full page never is."""
+    font = ImageFont.truetype(FONT, 28)
+    images = []
+    for n in range(1, pages + 1):
+        image = Image.new("L", (1240, 1754), 255)
+        draw = ImageDraw.Draw(image)
+        for line in range(40):
+            draw.text((60, 60 + 40 * line), f"Trang {n} dòng {line + 1}: hồ sơ số {5100 + n} của công dân phường "
+                      "Bến Nghé quận Một", font=font, fill=0)
+        images.append(image)
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", resolution=150, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
 def test_an_error_in_a_page_reader_comes_back_typed_with_its_stage_and_file(tmp_path):
     config = write_config(tmp_path / "office.toml", {"ocr": {"timeout_seconds": 0.01}})
     office = Dossier(data_dir=tmp_path / "data", config=config)
     assert office("init").code == 0
     pdf = tmp_path / "ho-so-cham.pdf"
-    pdf.write_bytes(pdf_bytes(*(f"Trang {n} hồ sơ số {5100 + n} của công dân phường Bến Nghé quận Một"
-                                for n in range(1, 4))))
+    pdf.write_bytes(_dense_pdf(3))
     result = office("ingest", "--json", str(pdf))
     assert result.code == 1, result.err
     [failed] = result.json()["failed"]
