@@ -7,7 +7,7 @@ their variants, several persons with their roles, a value on the line below its 
 from __future__ import annotations
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG, OcrSettings
@@ -215,3 +215,22 @@ def test_with_no_majority_the_validators_choose_the_reading_that_is_a_vietnamese
     assert [r.fields[0].value for r in result] == ["LÊ VIẾT ANH ĐỊNH"] * 2 + ["DIỄM THỊ NHƯ"] * 2
     assert result[0].fields[0].details["reconciled_from"] == "LÊ VIT ANH ĐỊNH"
     assert not any(r.reasons for r in result)
+
+
+@pytest.mark.parametrize(("name", "blur", "repaired_by"), [
+    ("NGUYỄN THỊ HẰNG", 1.0, "the engine's alternative"),  # read HÀNG: no name; the engine also saw HẰNG
+    ("ĐẶNG HỮU LỘC", 1.4, "the names lexicon"),  # read ĐĂNG: a given name, never a family name
+])
+def test_a_name_read_with_a_wrong_mark_is_put_right(name, blur, repaired_by):
+    """Class 5: small, soft print (half resolution, blurred) where Tesseract gets one mark of the
+    name wrong; the corrections restore it, each from its own evidence."""
+    page = render(["TỜ KHAI", f"Họ và tên: {name}", "Sinh ngày: 05/03/1990"])
+    page = page.resize((page.width // 2, page.height // 2)).filter(ImageFilter.GaussianBlur(blur))
+    engine = make_engine("tesserocr")
+    source = PageSource(0, 1, page, 150)
+    as_read = read_page(source, engine=engine, settings=OcrSettings(correct=False, reread=False))
+    assert name not in as_read.text  # the page still shows the fault to this Tesseract
+    corrected = read_page(source, engine=engine, settings=OcrSettings())
+    found = values(read_document([corrected], CATALOG.get("application_letter")))
+    assert found["full_name"] == name, repaired_by
+

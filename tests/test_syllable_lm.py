@@ -287,6 +287,46 @@ class TestEngineAlternatives:
         assert lm.lstm_alternatives("phán", 80.0, [[("p", 1.0)], [("h", 1.0)]]) == ()
 
 
+class TestNamesFromTheEngineAlternatives:
+    """In a full name printed in capitals, a syllable that is no name is replaced by the engine's
+    own alternative with the same letters when that one is a name; nothing else is."""
+
+    @staticmethod
+    def full_name(*tokens: OcrToken) -> list[OcrToken]:
+        return [OcrToken("Họ", 97), OcrToken("và", 97), OcrToken("tên:", 93), *tokens]
+
+    def test_a_mark_the_engine_hesitated_over_is_read_as_the_name(self) -> None:
+        tokens, changes = correct_line(self.full_name(
+            OcrToken("PHẠM", 92), OcrToken("THỊ", 96), OcrToken("THỦY", 90), OcrToken("HÀNG", 88, (Reading("HẰNG", 69),))))
+        assert [t.text for t in tokens[3:]] == ["PHẠM", "THỊ", "THỦY", "HẰNG"]
+        [change] = changes
+        assert (change.before, change.after, change.position) == ("HÀNG", "HẰNG", 6) and "name" in change.reason
+
+    def test_punctuation_around_the_name_is_kept(self) -> None:
+        tokens, _ = correct_line([OcrToken("ông", 90), OcrToken("TRẦN", 95), OcrToken("VĂN", 95),
+                                  OcrToken("THUY,", 80, (Reading("THÙY,", 60),))])
+        assert tokens[3].text == "THÙY,"
+
+    def test_a_syllable_that_is_a_name_stays_whatever_the_alternatives(self) -> None:
+        # THỦY and THÙY are both names: which one was printed is for the eye, not for a rule.
+        read = self.full_name(OcrToken("NGUYỄN", 93), OcrToken("THỊ", 96), OcrToken("THỦY", 87, (Reading("THÙY", 68),)))
+        assert correct_line(read)[1] == []
+
+    def test_an_alternative_with_other_letters_or_far_behind_is_not_taken(self) -> None:
+        other_letters = self.full_name(OcrToken("VŨ", 97), OcrToken("VĂN", 93), OcrToken("HÀNG", 88, (Reading("HÙNG", 80),)))
+        far_behind = self.full_name(OcrToken("VŨ", 97), OcrToken("VĂN", 93), OcrToken("HÀNG", 95, (Reading("HẰNG", 30),)))
+        assert correct_line(other_letters)[1] == [] and correct_line(far_behind)[1] == []
+
+    def test_a_capital_word_alone_or_in_a_heading_or_in_lower_case_is_not_a_name(self) -> None:
+        alone = [OcrToken("số", 90), OcrToken("HÀNG", 88, (Reading("HẰNG", 69),)), OcrToken("hóa", 90)]
+        lower = [OcrToken("mặt", 90), OcrToken("hàng", 70, (Reading("hằng", 69),)), OcrToken("hóa", 90)]
+        assert correct_line(alone)[0][1].text == "HÀNG"
+        assert correct_line(lower)[0][1].text == "hàng"
+        heading = [OcrToken("DANH", 95), OcrToken("MỤC", 95), OcrToken("HÀNG", 88, (Reading("HẰNG", 69),)),
+                   OcrToken("HÓA", 95)]
+        assert correct_line(heading)[0][2].text == "HÀNG"  # a heading: the model decides, and keeps it
+
+
 class TestPageSummary:
     def test_it_counts_valid_and_known_syllables_and_changes(self) -> None:
         result = correct_page([line("về hộ tich và quẩn lý nhà nước")])

@@ -27,7 +27,10 @@ changes, a replacement is always a valid syllable written in the case pattern of
 a known syllable read with confidence ≥ `sure_confidence` stays, a line that is mostly not
 syllables (specks, dot leaders, a stamp) is left as read, and a capitalised syllable is presumed
 to be a name unless its place says otherwise (see `_may_replace_valid`): a rare given name such
-as DỤ is a valid syllable, and a language model will always prefer the common DU.
+as DỤ is a valid syllable, and a language model will always prefer the common DU. One exception
+runs outside the search (`_name_alternative`): in a full name printed in capitals, a syllable that
+is no name is replaced by the engine's own alternative with the same letters when that one is a
+name ("HÀNG" → "HẰNG").
 
 `page_summary` (and `PageCorrection.summary`) give, without ground truth, the share of valid and
 known syllables, the number of changes and the model's log-probability per word, so a re-reading
@@ -248,6 +251,7 @@ class CorrectorSettings:
     sure_confidence: float = 96.0  # a known syllable read at least this sure is never changed
     max_candidates: int = 12  # fold-equal syllables tried per word, likeliest first
     max_mark_change: int = 3
+    max_name_gap: float = 50.0  # engine confidence points an alternative that is a name may trail by
 
 
 DEFAULT_SETTINGS: Final = CorrectorSettings()
@@ -297,6 +301,12 @@ def correct_page(lines: Sequence[Sequence[OcrToken]], *, model: SyllableModel | 
         for position, token in enumerate(line):
             pick = chosen.get((line_no, position))
             if pick is None:
+                named = _name_alternative(token, position, line, settings)
+                if named is not None:
+                    out.append(OcrToken(named, token.confidence, token.alternatives))
+                    changes.append(Change(line_no, position, token.text, named,
+                                          "not a name; the engine's alternative is one", 0.0))
+                    continue
                 out.append(token)
                 continue
             candidate, margin, reason = pick
@@ -537,6 +547,32 @@ def _may_replace_valid(core: str, position: int, line: Sequence[OcrToken]) -> bo
     if following.isdigit() or _is_roman(following):
         return True
     return starts_sentence and bool(following) and _case_of(following) == "lower"
+
+
+def _name_alternative(token: OcrToken, position: int, line: Sequence[OcrToken],
+                      settings: CorrectorSettings) -> str | None:
+    """The token with its word replaced by the engine's own alternative reading when the word,
+    in a run of ALL-CAPS words (a full name as civil-status papers print it), is no syllable of
+    any name and the alternative is one with the same letters: "THUY" → "THÙY", "HÀNG" → "HẰNG",
+    "TRẤN" → "TRẦN". The model cannot decide these (a given name's tone is not predictable from
+    its neighbours, and `_may_replace_valid` keeps it from trying); the engine's hesitation over
+    one mark, and a name on the other side of it, can. Letters never change here, only marks, and
+    only within `settings.max_name_gap` of the engine's confidence in its first reading."""
+    prefix, core, suffix = _split_token(nfc(token.text))
+    names = name_syllables()
+    if not core.isalpha() or _case_of(core) != "upper" or not names or syllable_key(core) in names:
+        return None
+    if is_valid_syllable(core) and _may_replace_valid(core, position, line):
+        return None  # a heading in capitals: the model's business, not a name
+    neighbours = [_split_token(nfc(line[i].text))[1] for i in (position - 1, position + 1) if 0 <= i < len(line)]
+    if not any(n.isalpha() and _case_of(n) == "upper" for n in neighbours):
+        return None
+    for alternative in token.alternatives:  # likeliest first
+        alt_core = _split_token(nfc(alternative.text))[1]
+        if (alt_core.isalpha() and fold(alt_core) == fold(core) and syllable_key(alt_core) in names
+                and token.confidence - alternative.confidence <= settings.max_name_gap):
+            return prefix + nfc(alt_core.upper()) + suffix
+    return None
 
 
 def _is_roman(word: str) -> bool:
