@@ -154,13 +154,17 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> ExitCode:
         exported = export_document(app, args.document_id, Path(args.to).expanduser(),
                                    scope=office_scope(settings, args), folder=args.to.endswith(os.sep))
     if args.json:
-        print_json({"document_id": args.document_id,
-                    "files": [{"name": f.name, "sha256": f.sha256, "path": str(f.path)} for f in exported]})
+        print_json({"document_id": args.document_id, "files": _files_json(exported)})
         return ExitCode.OK
     for f in exported:
         print(_("wrote {path}  (original {name}, SHA-256 {sha256} verified)").format(
             path=f.path, name=f.name, sha256=f.sha256))
     return ExitCode.OK
+
+
+def _files_json(exported) -> list[dict[str, str]]:
+    """The originals an export wrote, as `--json` gives them (one shape for a document and a batch)."""
+    return [{"name": f.name, "sha256": f.sha256, "path": str(f.path)} for f in exported]
 
 
 def _export_pages(settings: Settings, args: argparse.Namespace) -> ExitCode:
@@ -183,8 +187,7 @@ def _export_batch(settings: Settings, args: argparse.Namespace) -> ExitCode:
     with App.open(settings) as app:
         exported = export_batch(app, args.batch, Path(args.to).expanduser(), scope=office_scope(settings, args))
     if args.json:
-        print_json({"batch_id": args.batch,
-                    "files": [{"name": f.name, "sha256": f.sha256, "path": str(f.path)} for f in exported]})
+        print_json({"batch_id": args.batch, "files": _files_json(exported)})
         return ExitCode.OK
     for f in exported:
         print(_("wrote {path}  (original {name} of B{batch}, SHA-256 {sha256} verified)").format(
