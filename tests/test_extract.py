@@ -167,6 +167,15 @@ Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân s�
             "full_name": "ĐOÀN THỊ LAN", "dossier_code": "H29.22-240312-0004",
             "address": "452/2/7 Đinh Bộ Lĩnh, Phường 22, Quận Bình Thạnh, Thành phố Hồ Chí Minh"}
 
+    @pytest.mark.parametrize(("printed", "code"), [
+        ("Mã hồ sơ: 000.00.12.H29-241127-8719", "000.00.12.H29-241127-8719"),  # the agency's four-level code
+        ("Mã hồ sơ: 000.23. 12.H29 - 241127 - 8719", "000.23.12.H29-241127-8719"),
+        ("Mã hồ sơ: H29.13-240312-0001", "H29.13-240312-0001"),
+    ])
+    def test_a_dossier_code_keeps_its_whole_agency_code(self, printed, code):
+        text = f"GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\n{printed}\nTiếp nhận hồ sơ của: Ông TRẦN VĂN AN"
+        assert fields_of(text, "dossier_receipt")["dossier_code"] == code
+
     def test_an_id_card_reads_the_bilingual_labels_and_the_name_on_the_next_line(self):
         text = """CĂN CƯỚC CÔNG DÂN
 Số / No.: 079094840469

@@ -31,7 +31,10 @@ ID_LENGTHS = (12, 9)  # personal ID number; the old CMND
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
                                    "S": "5", "B": "8", "Z": "2"})
 _DIGIT_GROUPS = re.compile(r"\d[\d .]*\d|\d")
-_DOSSIER_CODE = re.compile(r"\b([A-Z]\d{2}(?:\.\d{1,3})*-\d{6}-\d{4})\b")
+# The receiving agency's code, the day (yymmdd) and a sequence. The agency code is written short
+# ("H29.13") or in the full four-level form of the national catalog of agency codes, dotted digit
+# groups before the province's letter code ("000.00.12.H29"); the full form is the whole code.
+_DOSSIER_CODE = re.compile(r"(?<![\d.])((?:\d{2,3}\.){0,3}[A-Z]\d{2}(?:\.\d{1,3})*-\d{6}-\d{4})\b")
 _TAX_CODE = re.compile(r"(?<!\d)(\d{10}(?:-\d{3})?)(?![\d])")
 _DOC_NUMBER = re.compile(r"[0-9][\w.]*(?:\s*[/\-]\s*[\w.Đđ]+)+", re.UNICODE)
 _BOOK_NUMBER = re.compile(r"\b([A-Z]{1,3})\s?(\d{3,})\b")  # land-certificate book entry "CS 01234"
@@ -149,7 +152,8 @@ def normalise_tax_code(text: str) -> str:
 
 
 def find_dossier_code(text: str) -> str | None:
-    """A code in the HCMC form (agency-yymmdd-sequence, "H29.13-240312-0001") anywhere in text."""
+    """A code in the HCMC form (agency-yymmdd-sequence: "H29.13-240312-0001",
+    "000.00.12.H29-240312-0001") anywhere in text."""
     match = _DOSSIER_CODE.search(re.sub(r"\s*([.\-])\s*", r"\1", nfc(text)))
     return match.group(1) if match else None
 
