@@ -11,6 +11,7 @@ from pipeline.config import DEFAULT_CONFIG
 from pipeline.domain import PageText, Word
 from pipeline.stages.extract import extract, read_document
 from pipeline.stages.extract import values as V
+from pipeline.stages.extract.layout import clean_line
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 
@@ -88,6 +89,31 @@ class TestPersonalIdNumber:
         assert "id_number" not in {f.name for f in reading.fields}  # missing and flagged beats wrong
         assert reading.unread == ["id_number unreadable: read 079090001234 "
                                   "(does not match the date of birth 2005-03-12)"]
+
+    @pytest.mark.parametrize(("printed", "born", "id_number"), [
+        ("0Z9.082.901.921", "22/11/1982", "079082901921"),  # an italic 7 read as Z (a Z may be 2 or 7)
+        ("| 0|7|9I0|9|1|5|10|9|13]4]5|", "02/05/1991", "079091509345"),  # boxes: lines read as | ] I 1
+        ("O7 5095526886", "01/01/1995", "075095526886"),
+    ])
+    def test_an_id_with_look_alike_letters_takes_the_one_reading_the_birth_date_allows(self, printed, born, id_number):
+        text = f"TỜ KHAI\nHọ và tên: LÊ VĂN AN\nNgày, tháng, năm sinh: {born}\nSố định danh cá nhân: {printed}"
+        found = {f.name: f for f in extract([page(text)], CATALOG.get("application_letter"))}
+        assert found["id_number"].value == id_number
+        assert found["id_number"].confidence < 0.7
+        assert found["id_number"].details["read_as"] == clean_line(printed)  # box lines are rules: gone
+
+    def test_an_id_whose_readings_several_birth_dates_allow_is_missing_with_the_reading(self):
+        # Without a birth date, each of the four 1, I read beside a box line may be a line or a digit.
+        text = "TỜ KHAI\nHọ và tên: LÊ VĂN AN\nSố định danh cá nhân: | 0|7|9I0|9|1|5|10|9|13]4]5|"
+        reading = read_document([page(text)], CATALOG.get("application_letter"))
+        assert "id_number" not in {f.name for f in reading.fields}
+        [note] = reading.unread
+        assert note.startswith("id_number unreadable: read '0 7 9I0 9 1 5 10 9 13]4]5' (4 of its 4 possible readings")
+
+    def test_look_alike_letters_never_make_an_id_of_words_or_a_date(self):
+        assert V.id_readings("cấp ngày 21.03.2023 tại Cục Cảnh sát") == []
+        assert V.id_readings("079091509345") == []  # digits alone are digit_runs' business
+        assert V.id_readings("()891595548Z0") == []  # eleven positions: no 12-digit reading
 
     def test_an_id_that_contradicts_only_the_gender_is_kept_with_a_low_confidence_and_the_reason(self):
         text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: TRẦN THỊ BÌNH\nNgày, tháng, năm sinh: 12/03/1990\n" \

@@ -43,6 +43,7 @@ from pipeline.textnorm import fold, nfc, squash_spaces
 # Confidence factors: a value that failed validation, or was found without its label.
 FAILED_VALIDATION = 0.3
 UNLABELLED = 0.6
+REPAIRED_DIGITS = 0.6  # an ID chosen among the readings of look-alike letters: an operator should glance at it
 
 IDENTITY_GROUP = "identity"  # the catalog group of identity cards, whose back carries the holder's MRZ
 _PERSON_FIELDS = ("full_name", "date_of_birth", "gender", "id_number", "old_id_number", "address")
@@ -83,6 +84,9 @@ class _Reader:
     mrz: Mrz | None = None  # an identity card's machine-readable zone
     mrz_page: int = 1
     columns: tuple[Role, Role] | None = None  # a two-person table: left and right column
+    # A labelled ID that reads as no number, with the 12-digit readings its look-alike letters or
+    # box lines allow (values.id_readings): the validators choose once the birth date is known.
+    id_readings: dict[Role, tuple[list[str], str, int]] = field(default_factory=dict)
 
     def put(self, role: Role, name: str, value: _Value) -> None:
         self.people.setdefault(role, {}).setdefault(name, value)
@@ -221,11 +225,14 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         runs = [r for r in V.digit_runs(value) if len(r) in V.ID_LENGTHS]
         if not runs and following:  # "Giấy tờ tùy thân: Căn cước công dân số" / the number below
             runs = [r for r in V.digit_runs(following[0]) if len(r) in V.ID_LENGTHS]
+        owner = reader.columns[0] if reader.columns else role
         if runs:
-            owner = reader.columns[0] if reader.columns else role
             reader.put(owner, "id_number" if len(runs[0]) == 12 else "old_id_number",
                        _Value(runs[0], runs[0], page_no))
             reader.owned_ids.add(runs[0])
+        read_as = value if value.strip(" :.") or not following else following[0]
+        if readings := V.id_readings(read_as):
+            reader.id_readings.setdefault(owner, (readings, read_as.strip(" :."), page_no))
     elif segment.kind is Kind.GENDER:
         try:
             reader.put(role, "gender", _Value(V.normalise_gender(value), value.split()[0], page_no))
@@ -460,6 +467,30 @@ def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
     main["full_name"] = _Value(restored, zone.name, page_no, FAILED_VALIDATION, details)
 
 
+def _id_fits(main: dict[str, _Value]) -> bool:
+    """Is the citizen's ID, as read, one that its structure and the birth date allow?"""
+    if "id_number" not in main:
+        return False
+    date_of_birth = main["date_of_birth"].value if "date_of_birth" in main else None
+    return not V.id_is_misread(V.check_id_number(main["id_number"].value, date_of_birth=date_of_birth))
+
+
+def _choose_id_reading(main: dict[str, _Value], readings: list[str], read_as: str, page_no: int,
+                       unread: list[str]) -> None:
+    """The citizen's ID from a reading with look-alike letters or box lines: the one reading that
+    fits the ID's structure, the birth date and the gender read on the document. With several, or
+    none, it stays unread for an operator, with what was read."""
+    date_of_birth = main["date_of_birth"].value if "date_of_birth" in main else None
+    gender = main["gender"].value if "gender" in main else None
+    fitting = [r for r in readings if V.check_id_number(r, date_of_birth=date_of_birth, gender=gender).ok]
+    if len(fitting) == 1:
+        main["id_number"] = _Value(fitting[0], read_as, page_no, REPAIRED_DIGITS,
+                                   {"repaired": "digits read from look-alike letters or box lines", "read_as": read_as})
+    else:
+        unread.append(f"id_number unreadable: read {read_as!r} ({len(fitting)} of its {len(readings)} "
+                      "possible readings fit the birth date and the ID's structure)")
+
+
 def _fields(reader: _Reader, pages: list[PageText],
             doc_type: DocType | None) -> tuple[list[ExtractedField], list[str]]:
     main = dict(reader.people.get(Role.MAIN, {}))
@@ -467,6 +498,10 @@ def _fields(reader: _Reader, pages: list[PageText],
         main["full_name"] = reader.prose_name
     if reader.mrz is not None:
         _apply_mrz(main, reader.mrz, reader.mrz_page)
+    unread: list[str] = []
+    if Role.MAIN in reader.id_readings and not _id_fits(main):
+        main.pop("id_number", None)
+        _choose_id_reading(main, *reader.id_readings[Role.MAIN], unread)
     if "id_number" not in main:
         valid = [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
         if valid:
@@ -486,7 +521,7 @@ def _fields(reader: _Reader, pages: list[PageText],
 
     checks = V.cross_check({name: value.value for name, value in found.items()})
     wanted = set(doc_type.fields) if doc_type else None
-    result, unread = [], []
+    result = []
     for name, value in found.items():
         if wanted is not None and name not in wanted:
             continue

@@ -94,6 +94,72 @@ def digit_runs(text: str) -> list[str]:
     return runs
 
 
+# What OCR may have read where a digit was printed, and the digits it may be. Z is a 2 in upright
+# faces and a 7 in italic and handwriting-like ones; Ø is a zero with a slash.
+_DIGIT_READINGS: dict[str, str] = {"O": "0", "o": "0", "D": "0", "Q": "0", "Ø": "0", "ø": "0", "Z": "27", "z": "27",
+                                   "S": "5", "s": "5", "B": "8", "G": "6", "I": "1", "l": "1", "!": "1", "|": "1"}
+_BOX_LINES = "|[]"  # digits written in boxes: the box lines read as these, or as 1, I, l
+_ONE_LIKE = "1Il!|"
+_NUMBER_STRETCH = re.compile(r"[\d" + re.escape("".join(_DIGIT_READINGS)) + r"\[\] .\-]+")
+MIN_BOXES = 5  # box lines, or digits standing alone, that say the number was written in boxes
+MIN_TRUE_DIGITS = 9  # a stretch needs this many digits read as digits before look-alikes fill it
+MAX_READINGS = 256
+
+
+def id_readings(text: str) -> list[str]:
+    """The 12-digit numbers a personal ID read badly may be, for the validators to choose from.
+
+    The stretch of `text` read is the first that holds at least `MIN_TRUE_DIGITS` digits (letters of
+    words end it, spaces, dots and dashes do not). In it each look-alike letter stands for each digit
+    it may be ("0Z9.082.901.921": 029… and 079…). Digits written in boxes ("|0|7|9I0|9|1|5|10|…", or
+    "0 7 9I0 9 1 5 10 …" once the lines are gone) lose their lines, and every 1, I or l there may be a
+    line or a digit 1. Only
+    readings of exactly 12 digits are returned, at most `MAX_READINGS`; none when the stretch is digits
+    alone (`digit_runs` reads those).
+    """
+    for match in _NUMBER_STRETCH.finditer(nfc(text)):
+        stretch = match.group(0).strip(" .-")
+        # Box lines are read as |, [ or ], or are gone (a rule is a leader: extraction's lines come
+        # without them), leaving the digits one by one between spaces.
+        boxed = (sum(stretch.count(ch) for ch in _BOX_LINES) + sum(len(t) == 1 for t in stretch.split())
+                 >= MIN_BOXES)
+        true_digits = sum(ch.isdigit() and not (boxed and ch in _ONE_LIKE) for ch in stretch)
+        if true_digits < MIN_TRUE_DIGITS or true_digits > 12:
+            continue
+        if not boxed and all(ch.isdigit() or ch in " .-" for ch in stretch):
+            return []  # digits alone: `digit_runs` reads them, there is nothing to choose
+        options: list[tuple[str, ...]] = []
+        for ch in stretch:
+            if boxed and ch in _ONE_LIKE:
+                options.append(("", "1"))
+            elif ch.isdigit():
+                options.append((ch,))
+            elif ch in _DIGIT_READINGS and not (boxed and ch in _BOX_LINES):
+                options.append(tuple(_DIGIT_READINGS[ch]))
+        return _readings_of_length(options, 12)
+    return []
+
+
+def _readings_of_length(options: list[tuple[str, ...]], length: int) -> list[str]:
+    """Every string of exactly `length` characters made by one choice per position."""
+    found: list[str] = []
+
+    def walk(index: int, prefix: str) -> None:
+        if len(found) >= MAX_READINGS or len(prefix) > length:
+            return
+        if length - len(prefix) > sum(max(map(len, o)) for o in options[index:]):
+            return  # too few positions left to reach the length
+        if index == len(options):
+            if len(prefix) == length:
+                found.append(prefix)
+            return
+        for choice in options[index]:
+            walk(index + 1, prefix + choice)
+
+    walk(0, "")
+    return sorted(set(found))
+
+
 def find_digits(text: str, length: int) -> str | None:
     for run in digit_runs(text):
         if len(run) == length:
