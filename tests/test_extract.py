@@ -223,6 +223,25 @@ Ngày, tháng, năm / Date, month, year: 12/04/2021"""
         assert fields_of(text, "official_letter") == {"document_number": "12/QĐ-UBND", "issue_date": "2024-03-02"}
 
 
+class TestNamesInEveryPlace:
+    @pytest.mark.parametrize(("printed", "name"), [
+        ("Họ và tên: ÔNG DIỄM NHƯ", "ÔNG DIỄM NHƯ"),  # Ông is a family name too: no family name follows it
+        ("Họ và tên: Ông NGUYỄN VĂN AN", "NGUYỄN VĂN AN"),
+        ("Họ và tên: ÔNG NGUYỄN VĂN AN", "NGUYỄN VĂN AN"),
+        ("Họ và tên: Bà LÊ THỊ HOA", "LÊ THỊ HOA"),
+    ])
+    def test_an_honorific_is_dropped_but_the_family_name_ong_is_kept(self, printed, name):
+        assert fields_of(f"ĐƠN ĐỀ NGHỊ\n{printed}", "application_letter")["full_name"] == name
+
+    def test_a_name_in_running_text_is_checked_and_corrected_like_a_labelled_one(self):
+        text = ("QUYẾT ĐỊNH\nVề việc trợ cấp xã hội\nĐiều 1. Trợ cấp xã hội hằng tháng đối với ông "
+                "NGUYÊN VĂN KIÊN, sinh năm 1947")
+        found = {f.name: f for f in extract([page(text)], CATALOG.get("decision"))}
+        assert found["full_name"].value == "NGUYỄN VĂN KIÊN"  # NGUYÊN is no family name
+        assert found["full_name"].details["corrected_from"] == "NGUYÊN VĂN KIÊN"
+        assert found["full_name"].confidence <= 0.6  # found without a label
+
+
 class TestConfidenceAndPage:
     def test_confidence_comes_from_the_ocr_words_of_the_value(self):
         words = [Word("Họ,", 96, 0, 0, 1, 1), Word("tên:", 96, 0, 0, 1, 1), Word("LÊ", 40, 0, 0, 1, 1),

@@ -180,10 +180,11 @@ def _read_prose_name(reader: _Reader, line: str, folded: str, following: list[st
         rest = line[match.end():] or (following[0] if following else "")
         run = _name_run(rest)
         if run and fold(run.split()[0]) in _surnames():
-            try:
-                reader.prose_name = _Value(V.upper_name(run), run, page_no, UNLABELLED)
-            except V.InvalidValue:
+            value = _name_value(run, page_no)
+            if value is None:
                 continue
+            value.factor *= UNLABELLED
+            reader.prose_name = value
             return
 
 
@@ -295,12 +296,17 @@ def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
     if in_cells and len(in_cells) > 1:
         text = in_cells[0]  # the value ends where its table cell does
     raw = _name_run(text)
-    if raw is None:
-        return
+    value = _name_value(raw, page_no) if raw is not None else None
+    if value is not None:
+        reader.put(role, "full_name", value)
+
+
+def _name_value(raw: str, page_no: int) -> _Value | None:
+    """A name as read, checked and corrected as a Vietnamese name (labelled or in running text alike)."""
     try:
         name = V.upper_name(raw)
     except V.InvalidValue:
-        return
+        return None
     name, junk = _without_trailing_junk(name)
     correction = correct_name(name)
     details: dict = {"corrected_from": name} if correction.changed else {}
@@ -309,13 +315,14 @@ def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
     problems = name_problems(correction.name)
     if problems:  # kept for search, but an operator checks it against the raw reading
         details.update(validation=problems, read=raw)
-    reader.put(role, "full_name", _Value(correction.name, raw, page_no, correction.confidence, details))
+    return _Value(correction.name, raw, page_no, correction.confidence, details)
 
 
 def _name_run(text: str) -> str | None:
     """The name at the start of a value: a run of capitalised words ("NGUYỄN VĂN AN Sinh ngày…")."""
     words = _name_words(text)
-    if words and fold(words[0]).strip(".,") in ("ong", "ba", "ong/ba"):
+    if words and fold(words[0]).strip(".,") in ("ong", "ba", "ong/ba") and \
+            V.is_honorific(words[0], words[1] if len(words) > 1 else None):
         words = words[1:]
     caps = []
     for word in words:

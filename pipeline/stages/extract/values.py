@@ -8,12 +8,14 @@ dates ISO, numbers digits only, names NFC capitals, gender "Nam"/"Nữ".
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.catalog import FieldKind
 from pipeline.dates import find_date, parse_date
+from pipeline.stages.vietnamese.names import load_lexicon
 from pipeline.textnorm import fold, nfc, squash_spaces
 
 # First three digits of the 12-digit personal ID number: the province where the birth
@@ -261,10 +263,25 @@ def normalise_gender(text: str) -> str:
     raise InvalidValue(f"{text!r} is not a gender (Nam or Nữ)")
 
 
+def is_honorific(word: str, following: str | None = None) -> bool:
+    """Is this first word of a name's value a title ("Ông", "Bà", "Ông/Bà"), not part of the name?
+    Ông is also a family name (ÔNG DIỄM NHƯ): it is a title only when a family name follows."""
+    folded = fold(word).strip(".,:")
+    if folded not in _HONORIFICS and folded != "ong/ba":
+        return False
+    return folded != "ong" or following is None or fold(following).strip(".,") in surname_folds()
+
+
+@functools.cache
+def surname_folds() -> frozenset[str]:
+    """The family names of the names lexicon, without marks."""
+    return frozenset(load_lexicon().surname.by_fold)
+
+
 def upper_name(text: str) -> str:
     """Names are stored in NFC capitals, as printed on civil-status documents."""
     words = squash_spaces(nfc(text)).strip(" .,;:").split(" ")
-    while words and fold(words[0]).strip(".") in _HONORIFICS and len(words) > 2:
+    while len(words) > 2 and is_honorific(words[0], words[1]):
         words = words[1:]  # "Ông NGUYỄN VĂN AN" → the name without the honorific
     name = nfc(" ".join(words).upper())
     if len(name.split()) < 2 or any(ch.isdigit() for ch in name):
