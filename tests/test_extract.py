@@ -242,6 +242,15 @@ class TestNamesInEveryPlace:
         assert found["full_name"].confidence <= 0.6  # found without a label
 
 
+    def test_the_spouse_printed_first_is_full_name_when_it_is_the_wife(self):
+        text = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên vợ: TRẦN HUỲNH NHƯ\nNgày, tháng, năm sinh: 18/02/1969\n"
+                "Giấy tờ tùy thân: CCCD số 074 169 732 908\nHọ, chữ đệm, tên chồng: NGUYỄN HOÀNG THẮNG\n"
+                "Ngày, tháng, năm sinh: 09/12/1974\nGiấy tờ tùy thân: CCCD số 089 074 561 352")
+        found = fields_of(text, "marriage_certificate")
+        assert (found["full_name"], found["spouse_name"]) == ("TRẦN HUỲNH NHƯ", "NGUYỄN HOÀNG THẮNG")
+        assert (found["date_of_birth"], found["id_number"]) == ("1969-02-18", "074169732908")
+
+
 class TestConfidenceAndPage:
     def test_confidence_comes_from_the_ocr_words_of_the_value(self):
         words = [Word("Họ,", 96, 0, 0, 1, 1), Word("tên:", 96, 0, 0, 1, 1), Word("LÊ", 40, 0, 0, 1, 1),

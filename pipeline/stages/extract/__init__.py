@@ -88,7 +88,11 @@ class _Reader:
     # box lines allow (values.id_readings): the validators choose once the birth date is known.
     id_readings: dict[Role, tuple[list[str], str, int]] = field(default_factory=dict)
 
+    names_in_order: list[Role] = field(default_factory=list)  # whose names were read, as printed
+
     def put(self, role: Role, name: str, value: _Value) -> None:
+        if name == "full_name" and role not in self.names_in_order:
+            self.names_in_order.append(role)
         self.people.setdefault(role, {}).setdefault(name, value)
 
     def has(self, role: Role, name: str) -> bool:
@@ -474,6 +478,15 @@ def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
     main["full_name"] = _Value(restored, zone.name, page_no, FAILED_VALIDATION, details)
 
 
+def _other_spouse_printed_first(reader: _Reader, doc_type: DocType | None) -> bool:
+    """On a type with two spouses, the one printed first is the document's person (`full_name`),
+    whichever the labels call the husband or the wife: a wife's block may come first."""
+    order = reader.names_in_order
+    if doc_type is None or not any(role is Role.SPOUSE for _, role in doc_type.people):
+        return False
+    return Role.MAIN in order and Role.SPOUSE in order and order.index(Role.SPOUSE) < order.index(Role.MAIN)
+
+
 def _id_fits(main: dict[str, _Value]) -> bool:
     """Is the citizen's ID, as read, one that its structure and the birth date allow?"""
     if "id_number" not in main:
@@ -500,6 +513,8 @@ def _choose_id_reading(main: dict[str, _Value], readings: list[str], read_as: st
 
 def _fields(reader: _Reader, pages: list[PageText],
             doc_type: DocType | None) -> tuple[list[ExtractedField], list[str]]:
+    if _other_spouse_printed_first(reader, doc_type):
+        reader.people[Role.MAIN], reader.people[Role.SPOUSE] = reader.people[Role.SPOUSE], reader.people[Role.MAIN]
     main = dict(reader.people.get(Role.MAIN, {}))
     if "full_name" not in main and reader.prose_name is not None:
         main["full_name"] = reader.prose_name
