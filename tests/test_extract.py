@@ -103,12 +103,24 @@ class TestPersonalIdNumber:
         assert found["id_number"].details["read_as"] == clean_line(printed)  # box lines are rules: gone
 
     def test_an_id_whose_readings_several_birth_dates_allow_is_missing_with_the_reading(self):
-        # Without a birth date, each of the four 1, I read beside a box line may be a line or a digit.
-        text = "TỜ KHAI\nHọ và tên: LÊ VĂN AN\nSố định danh cá nhân: | 0|7|9I0|9|1|5|10|9|13]4]5|"
+        # Born in 2000, a 3 (a woman born this century) or a 2 (a man) may follow the province code:
+        # each of the 1, I read beside a box line may be a line or a digit; two readings fit.
+        text = ("TỜ KHAI\nHọ và tên: LÊ THỊ AN\nNgày, tháng, năm sinh: 21/03/2000\n"
+                "Số định danh cá nhân: | 0|5|6|3|0|0|9|1|2I5|4|5|")
         reading = read_document([page(text)], CATALOG.get("application_letter"))
         assert "id_number" not in {f.name for f in reading.fields}
         [note] = reading.unread
-        assert note.startswith("id_number unreadable: read '0 7 9I0 9 1 5 10 9 13]4]5' (4 of its 4 possible readings")
+        assert note.startswith("id_number unreadable: read '0 5 6 3 0 0 9 1 2I5 4 5' (2 of its 2 ")
+
+    def test_a_look_alike_with_one_reading_needs_no_birth_date(self):
+        text = "TỜ KHAI\nHọ và tên: LÊ VĂN AN\nSố định danh cá nhân: 079 090 0O1234"
+        assert fields_of(text, "application_letter")["id_number"] == "079090001234"
+
+    def test_a_repaired_id_needs_a_birth_date_to_be_checked_against(self):
+        text = "TỜ KHAI\nHọ và tên: LÊ VĂN AN\nSố định danh cá nhân: 0Z9.082.901.921"
+        reading = read_document([page(text)], CATALOG.get("application_letter"))
+        assert "id_number" not in {f.name for f in reading.fields}
+        assert reading.unread == ["id_number unreadable: read '0Z9.082.901.921' (no birth date to choose among its readings)"]
 
     def test_look_alike_letters_never_make_an_id_of_words_or_a_date(self):
         assert V.id_readings("cấp ngày 21.03.2023 tại Cục Cảnh sát") == []
