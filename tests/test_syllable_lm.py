@@ -287,6 +287,16 @@ class TestEngineAlternatives:
         assert lm.lstm_alternatives("phán", 80.0, [[("p", 1.0)], [("h", 1.0)]]) == ()
 
 
+class TestBilingualLabels:
+    @pytest.mark.parametrize("text", ["Họ và tên / Full name: ĐOÀN THỊ LAN", "Họ và tên/ Full name: ĐOÀN THỊ LAN"])
+    def test_the_english_half_of_a_label_stays_english(self, text) -> None:
+        assert correct_line(line(text))[1] == []  # "name" is one letter from "nam"
+
+    def test_a_slash_without_a_label_after_it_does_not_stop_correction(self) -> None:
+        tokens, _ = correct_line(line("tỉnh / thành phố về quẩn lý nhà nước"))
+        assert tokens[5].text == "quản"
+
+
 class TestNamesFromTheEngineAlternatives:
     """In a full name printed in capitals, a syllable that is no name is replaced by the engine's
     own alternative with the same letters when that one is a name; nothing else is."""

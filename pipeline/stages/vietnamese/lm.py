@@ -334,8 +334,10 @@ def _search_page(lines: Sequence[Sequence[OcrToken]], model: SyllableModel, sett
     slots: list[_Slot] = []
     for line_no, line in enumerate(lines):
         propose_here = propose and _looks_like_text(line)
+        english = _english_label_positions(line)
         for position, token in enumerate(line):
-            slots.extend(_slots_of(token, line_no, position, line, model, settings, propose=propose_here))
+            slots.extend(_slots_of(token, line_no, position, line, model, settings,
+                                   propose=propose_here and position not in english))
     chosen: dict[tuple[int, int], tuple[_Candidate, float, str]] = {}
     logprob, scored = 0.0, 0
     for stretch in _stretches(slots):
@@ -573,6 +575,30 @@ def _name_alternative(token: OcrToken, position: int, line: Sequence[OcrToken],
                 and token.confidence - alternative.confidence <= settings.max_name_gap):
             return prefix + nfc(alt_core.upper()) + suffix
     return None
+
+
+def _english_label_positions(line: Sequence[OcrToken]) -> set[int]:
+    """Positions of the English half of a bilingual label: the words after a "/" up to the colon
+    that ends the label within `_ENGLISH_LABEL_WORDS` words ("Họ và tên / Full name:", "Ngày sinh/
+    Date of birth:", as identity cards print them). English is never to be made Vietnamese ("name"
+    is one letter from "nam")."""
+    found: set[int] = set()
+    for position, token in enumerate(line):
+        text = nfc(token.text)
+        if text.startswith("/"):
+            first = position  # "/ Full" or "/Full"
+        elif text.endswith("/") and text.count("/") == 1:
+            first = position + 1  # "tên/ Full": the slash ends a Vietnamese word
+        else:
+            continue
+        for last in range(first, min(first + _ENGLISH_LABEL_WORDS, len(line))):
+            if nfc(line[last].text).endswith(":"):
+                found.update(range(first, last + 1))
+                break
+    return found
+
+
+_ENGLISH_LABEL_WORDS: Final = 4  # "Place of residence:", "Date of expiry:"
 
 
 def _is_roman(word: str) -> bool:
