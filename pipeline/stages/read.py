@@ -43,9 +43,10 @@ from pipeline.stages.vietnamese import lm
 from pipeline.stages.vietnamese.syllables import is_valid_syllable
 from pipeline.textnorm import nfc, word_matches
 
-# Bump when the preprocessing or reading code changes what the engine sees: cached results are
-# keyed by it (its numeric parameters are part of the key already, see `_settings_fingerprint`).
-PREPROCESS_VERSION = "3"
+# Bump when the preprocessing, reading or post-correction code changes what a page reads as:
+# cached results are keyed by it (numeric parameters are part of the key already, see
+# `_settings_fingerprint`). 4: names from the engine's alternatives, bilingual labels left English.
+PREPROCESS_VERSION = "4"
 LOW_CONFIDENCE = 60.0  # a page read below this mean word confidence gets its orientation checked
 
 
