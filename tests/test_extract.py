@@ -262,6 +262,13 @@ class TestNamesInEveryPlace:
         assert (found["full_name"], found["spouse_name"]) == ("TRẦN HUỲNH NHƯ", "NGUYỄN HOÀNG THẮNG")
         assert (found["date_of_birth"], found["id_number"]) == ("1969-02-18", "074169732908")
 
+    def test_the_wife_printed_first_keeps_her_id_read_from_look_alikes(self):
+        text = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên vợ: TRẦN HUỲNH NHƯ\nNgày, tháng, năm sinh: 18/02/1969\n"
+                "Giấy tờ tùy thân: CCCD số 0Z9 169 732 908\nHọ, chữ đệm, tên chồng: NGUYỄN HOÀNG THẮNG\n"
+                "Ngày, tháng, năm sinh: 09/12/1974\nGiấy tờ tùy thân: CCCD số 089 074 561 352")
+        found = fields_of(text, "marriage_certificate")
+        assert (found["full_name"], found["id_number"]) == ("TRẦN HUỲNH NHƯ", "079169732908")  # 029: no province
+
 
 class TestConfidenceAndPage:
     def test_confidence_comes_from_the_ocr_words_of_the_value(self):

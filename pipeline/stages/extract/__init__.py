@@ -487,6 +487,14 @@ def _other_spouse_printed_first(reader: _Reader, doc_type: DocType | None) -> bo
     return Role.MAIN in order and Role.SPOUSE in order and order.index(Role.SPOUSE) < order.index(Role.MAIN)
 
 
+def _swap_roles(found_by_role: dict, one: Role, other: Role) -> None:
+    first, second = found_by_role.pop(one, None), found_by_role.pop(other, None)
+    if second is not None:
+        found_by_role[one] = second
+    if first is not None:
+        found_by_role[other] = first
+
+
 def _id_read_plainly(main: dict[str, _Value], readings: list[str]) -> bool:
     """Was the citizen's ID read with nothing to choose: its look-alike letters allow one reading
     only (O for 0), the one read, and its structure and the birth date allow it?"""
@@ -520,16 +528,17 @@ def _choose_id_reading(main: dict[str, _Value], readings: list[str], read_as: st
 def _fields(reader: _Reader, pages: list[PageText],
             doc_type: DocType | None) -> tuple[list[ExtractedField], list[str]]:
     if _other_spouse_printed_first(reader, doc_type):
-        reader.people[Role.MAIN], reader.people[Role.SPOUSE] = reader.people[Role.SPOUSE], reader.people[Role.MAIN]
+        _swap_roles(reader.people, Role.MAIN, Role.SPOUSE)
+        _swap_roles(reader.id_readings, Role.MAIN, Role.SPOUSE)
     main = dict(reader.people.get(Role.MAIN, {}))
     if "full_name" not in main and reader.prose_name is not None:
         main["full_name"] = reader.prose_name
-    if reader.mrz is not None:
-        _apply_mrz(main, reader.mrz, reader.mrz_page)
     unread: list[str] = []
     if Role.MAIN in reader.id_readings and not _id_read_plainly(main, reader.id_readings[Role.MAIN][0]):
         main.pop("id_number", None)
         _choose_id_reading(main, *reader.id_readings[Role.MAIN], unread)
+    if reader.mrz is not None:  # after the readings: the card's zone, read twice, has the last word
+        _apply_mrz(main, reader.mrz, reader.mrz_page)
     if "id_number" not in main:
         valid = [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
         if valid:
