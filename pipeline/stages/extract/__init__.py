@@ -11,7 +11,6 @@ of its words, lowered when validation fails (the reason is in `details`).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -34,7 +33,6 @@ from pipeline.stages.extract.labels import (
 from pipeline.stages.vietnamese.names import (
     common_surnames,
     correct_name,
-    load_lexicon,
     name_problems,
     restore_marks,
 )
@@ -183,18 +181,13 @@ def _read_prose_name(reader: _Reader, line: str, folded: str, following: list[st
     for match in _PROSE_HONORIFIC.finditer(folded):
         rest = line[match.end():] or (following[0] if following else "")
         run = _name_run(rest)
-        if run and fold(run.split()[0]) in _surnames():
+        if run and fold(run.split()[0]) in V.surname_folds():
             value = _name_value(run, page_no)
             if value is None:
                 continue
             value.factor *= UNLABELLED
             reader.prose_name = value
             return
-
-
-@functools.cache
-def _surnames() -> frozenset[str]:
-    return frozenset(fold(name) for name in load_lexicon().surname.by_fold)
 
 
 def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_no: int) -> None:

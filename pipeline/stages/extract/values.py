@@ -96,8 +96,9 @@ def digit_runs(text: str) -> list[str]:
     return runs
 
 
-# What OCR may have read where a digit was printed, and the digits it may be. Z is a 2 in upright
-# faces and a 7 in italic and handwriting-like ones; Ø is a zero with a slash.
+# What OCR may have read where a digit was printed, and every digit it may be (`_DIGIT_LOOKALIKES`
+# above takes one guess each, for `digit_runs`). Z is a 2 in upright faces and a 7 in italic and
+# handwriting-like ones; Ø is a zero with a slash.
 _DIGIT_READINGS: dict[str, str] = {"O": "0", "o": "0", "D": "0", "Q": "0", "Ø": "0", "ø": "0", "Z": "27", "z": "27",
                                    "S": "5", "s": "5", "B": "8", "G": "6", "I": "1", "l": "1", "!": "1", "|": "1"}
 _BOX_LINES = "|[]"  # digits written in boxes: the box lines read as these, or as 1, I, l
@@ -115,9 +116,8 @@ def id_readings(text: str) -> list[str]:
     words end it, spaces, dots and dashes do not). In it each look-alike letter stands for each digit
     it may be ("0Z9.082.901.921": 029… and 079…). Digits written in boxes ("|0|7|9I0|9|1|5|10|…", or
     "0 7 9I0 9 1 5 10 …" once the lines are gone) lose their lines, and every 1, I or l there may be a
-    line or a digit 1. Only
-    readings of exactly 12 digits are returned, at most `MAX_READINGS`; none when the stretch is digits
-    alone (`digit_runs` reads those).
+    line or a digit 1. Only readings of exactly 12 digits are returned; none when the stretch is
+    digits alone (`digit_runs` reads those) or allows more than `MAX_READINGS` (too many to choose).
     """
     for match in _NUMBER_STRETCH.finditer(nfc(text)):
         stretch = match.group(0).strip(" .-")
@@ -159,7 +159,7 @@ def _readings_of_length(options: list[tuple[str, ...]], length: int) -> list[str
             walk(index + 1, prefix + choice)
 
     walk(0, "")
-    return sorted(set(found))
+    return [] if len(found) >= MAX_READINGS else sorted(set(found))
 
 
 def find_digits(text: str, length: int) -> str | None:
