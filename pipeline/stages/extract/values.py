@@ -145,11 +145,14 @@ def id_readings(text: str) -> list[str]:
 def _readings_of_length(options: list[tuple[str, ...]], length: int) -> list[str]:
     """Every string of exactly `length` characters made by one choice per position."""
     found: list[str] = []
+    room = [0] * (len(options) + 1)  # room[i]: the most characters positions i… can still add
+    for index in range(len(options) - 1, -1, -1):
+        room[index] = room[index + 1] + max(map(len, options[index]))
 
     def walk(index: int, prefix: str) -> None:
         if len(found) >= MAX_READINGS or len(prefix) > length:
             return
-        if length - len(prefix) > sum(max(map(len, o)) for o in options[index:]):
+        if length - len(prefix) > room[index]:
             return  # too few positions left to reach the length
         if index == len(options):
             if len(prefix) == length:

@@ -577,6 +577,9 @@ def _name_alternative(token: OcrToken, position: int, line: Sequence[OcrToken],
     return None
 
 
+_ENGLISH_LABEL_WORDS: Final = 4  # "Place of residence:", "Date of expiry:"
+
+
 def _english_label_positions(line: Sequence[OcrToken]) -> set[int]:
     """Positions of the English half of a bilingual label: the words after a "/" up to the colon
     that ends the label within `_ENGLISH_LABEL_WORDS` words ("Họ và tên / Full name:", "Ngày sinh/
@@ -596,9 +599,6 @@ def _english_label_positions(line: Sequence[OcrToken]) -> set[int]:
                 found.update(range(first, last + 1))
                 break
     return found
-
-
-_ENGLISH_LABEL_WORDS: Final = 4  # "Place of residence:", "Date of expiry:"
 
 
 def _is_roman(word: str) -> bool:
