@@ -80,11 +80,24 @@ _NUMBER_LIKE = re.compile(r"[\dOoØøIl|\[\]⁄∕/.\-:]*\d[\dOoØøIl|\[\]⁄�
                           r"|(?<=tháng )[Il|]{1,2}(?= năm)")  # "tháng II năm 1980"
 
 
+# A leader dot read inside the year of a day-first date ("14/10/1.974", "05-3-19.80"): the year's four
+# digits with one dot or comma among them, right after the day and the month
+_DOT_IN_YEAR = re.compile(r"(?<!\d)(\d{1,2}\s*[/.\-:]{1,2}\s*\d{1,2}\s*[/.\-:]{1,2}\s*)"
+                          r"(\d(?:[.,]\d{3}|\d[.,]\d{2}|\d{2}[.,]\d))(?![\d.,]*\d)")
+
+
 def find_misread_date(text: str) -> FoundDate | None:
-    """`find_date` after mapping digit look-alikes inside number-like tokens: for a value a label says is
-    a date, where a misread digit must not lose it."""
+    """`find_date` after mapping digit look-alikes inside number-like tokens and taking a leader dot out
+    of the year: for a value a label says is a date, where a misread digit must not lose it. Spans are
+    those of `text`."""
     repaired = _NUMBER_LIKE.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
-    return find_date(repaired)
+    found = find_date(repaired)
+    if found is None and (match := _DOT_IN_YEAR.search(repaired)):
+        year = re.sub(r"[.,]", "", match.group(2))
+        found = find_date(repaired[:match.start(2)] + year + repaired[match.end(2):])
+        if found is not None and found.end >= match.start(2) + len(year):  # the dot's character back in the span
+            found = FoundDate(found.date, found.start, found.end + 1)
+    return found
 
 
 def parse_date(text: str) -> dt.date | None:

@@ -40,6 +40,20 @@ class TestDates:
         with pytest.raises(V.InvalidValue):
             V.normalise_date(text)
 
+    @pytest.mark.parametrize("printed, iso", [
+        ("Sinh ngày: .......14/10/1.974....................... Giới tính: Nữ", "1974-10-14"),  # a leader dot
+        ("Ngày sinh: I2/03/l990", "1990-03-12"),  # letters for digits
+        ("Ngày sinh: 05-3-19,80", "1980-03-05"),
+    ])
+    def test_a_labelled_birth_date_survives_look_alikes_and_a_dot_in_its_year(self, printed, iso):
+        assert fields_of(f"TỜ KHAI\nHọ và tên: TRẦN THỊ BÌNH\n{printed}")["date_of_birth"] == iso
+
+    def test_a_dot_in_a_year_is_taken_out_only_where_a_label_says_a_date_is(self):
+        from pipeline.dates import find_date, find_misread_date
+        assert find_date("14/10/1.974") is None
+        found = find_misread_date("Sinh ngày: 14/10/1.974")
+        assert found.iso == "1974-10-14" and "Sinh ngày: 14/10/1.974"[found.start:found.end] == "14/10/1.974"
+
     def test_the_place_and_date_line_gives_the_issue_date(self):
         found = fields_of("Số: 45/QĐ-UBND Quận 1, ngày 12 tháng 3 năm 2021\nQUYẾT ĐỊNH", "decision")
         assert found["issue_date"] == "2021-03-12"
@@ -127,13 +141,16 @@ class TestPersonalIdNumber:
         assert V.id_readings("079091509345") == []  # digits alone are digit_runs' business
         assert V.id_readings("()891595548Z0") == []  # eleven positions: no 12-digit reading
 
-    def test_an_id_that_contradicts_only_the_gender_is_kept_with_a_low_confidence_and_the_reason(self):
+    def test_an_id_of_the_other_gender_is_missing_with_the_reading_for_review(self):
+        # A man's ID (century digit 0) beside "Nữ": a relative's number, or a misread one.
         text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: TRẦN THỊ BÌNH\nNgày, tháng, năm sinh: 12/03/1990\n" \
                "Giới tính: Nữ\nSố định danh cá nhân: 079090001234"
-        found = {f.name: f for f in extract([page(text)], CATALOG.get("birth_certificate"))}
-        assert found["id_number"].value == "079090001234"
-        assert found["id_number"].confidence < 0.5 < found["full_name"].confidence
-        assert "does not match the gender Nữ" in found["id_number"].details["validation"]
+        reading = read_document([page(text)], CATALOG.get("birth_certificate"))
+        assert "id_number" not in {f.name for f in reading.fields}
+        assert any("079090001234" in r and "does not match the gender Nữ" in r for r in reading.unread)
+        # The same number beside "Nam" is his.
+        found = fields_of(text.replace("Nữ", "Nam"), "birth_certificate")
+        assert found["id_number"] == "079090001234"
 
 
 class TestWhoseDataItIs:
@@ -225,6 +242,33 @@ Ngày, tháng, năm / Date, month, year: 12/04/2021"""
         assert fields_of(text, "citizen_id_card") == {
             "id_number": "079094840469", "full_name": "ĐẶNG ĐĂNG LỘC", "date_of_birth": "1994-11-17",
             "gender": "Nam", "issue_date": "2021-04-12"}
+
+    @pytest.mark.parametrize("label", ["Hy và tên / Full name:", "Họ và tên /-Full name:"])
+    def test_a_damaged_bilingual_name_label_still_gives_the_name_below(self, label):
+        text = f"CĂN CƯỚC CÔNG DÂN\nSố / No.: 079094840469\n{label}\nĐẶNG ĐĂNG LỘC\n" \
+               "Ngày sinh / Date of birth: 17/11/1994"
+        assert fields_of(text, "citizen_id_card")["full_name"] == "ĐẶNG ĐĂNG LỘC"
+
+    def test_the_id_confirmed_by_the_machine_readable_zone_repairs_a_misread_birth_year(self):
+        # The zone's first line reads the ID twice (card number = its last nine digits); its second
+        # line's birth date is unreadable, the printed year is 1986 for the ID's 1966.
+        text = """CĂN CƯỚC CÔNG DÂN
+Họ và tên / Full name:
+NGUYỄN QUANG HIẾU
+Ngày sinh / Date of birth: 24/01/1986
+Giới tính / Sex: Nam
+IDVNM06676 70822079066 767082<<6
+6691244M2601244VNM<<<<<<<<<<<8"""
+        reading = read_document([page(text)], CATALOG.get("citizen_id_card"))
+        found = {f.name: f for f in reading.fields}
+        assert found["id_number"].value == "079066767082"
+        assert found["date_of_birth"].value == "1966-01-24"
+        assert found["date_of_birth"].details["printed"] == "1986-01-24"
+        assert found["date_of_birth"].confidence < found["full_name"].confidence
+
+    def test_a_name_on_a_dotted_line_loses_the_leader_dots_under_its_letters_and_between_its_words(self):
+        text = "GIẤY ỦY QUYỀN\nHọ và tên: ......TRẦN,THỤ.MINH.GIẠNG......................"
+        assert fields_of(text)["full_name"] == "TRẦN THU MINH GIANG"
 
     def test_an_old_nine_digit_id_card_number_is_kept_apart(self):
         found = fields_of("GIẤY CHỨNG MINH NHÂN DÂN\nSố: 025123456\nHọ tên: LÊ VĂN TÁM", "citizen_id_card")

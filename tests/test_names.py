@@ -21,6 +21,8 @@ class TestTheKnownMisreadingsAreRepaired:
         ("TRẦN THI MAI", "TRẦN THỊ MAI"),  # the dot below lost
         ("PHẠM VAN AN", "PHẠM VĂN AN"),
         ("NGUYỄN THỊ NGUYẸT", "NGUYỄN THỊ NGUYỆT"),  # not a Vietnamese syllable at all
+        ("TU TUYET NGOC TAM", "TỪ TUYẾT NGỌC TÂM"),  # every mark lost: TAM is a syllable, no name
+        ("ÔNG DIỄM NHU", "ÔNG DIỄM NHƯ"),  # a bare given name with the letters of a known one
     ])
     def test_a_misread_name_is_put_right(self, read_as: str, printed: str) -> None:
         result = correct_name(read_as)
@@ -50,6 +52,23 @@ class TestRealNamesAreLeftAlone:
         # DỤ is a Vietnamese syllable and a name; the lexicon's DU must not replace it.
         result = correct_name("KHÚC THỪA DỤ")
         assert result.name == "KHÚC THỪA DỤ" and not result.changed and result.confidence <= 0.5
+
+    def test_a_bare_given_name_of_the_lexicon_keeps_its_bare_spelling(self) -> None:
+        # HOA and THU are names without marks: the bare reading is not taken for HÒA or THỤ.
+        assert correct_name("NGUYỄN VĂN HOA").name == "NGUYỄN VĂN HOA"
+        assert correct_name("TRẦN THỊ THU").name == "TRẦN THỊ THU"
+
+    @pytest.mark.parametrize(("read_as", "printed"), [
+        ("MAI THỤ NGỌC", "MAI THU NGỌC"),  # THỤ is a given name, not a middle one
+        ("TRẦN THU MINH GIẠNG", "TRẦN THU MINH GIANG"),  # GIẠNG is a syllable but no name
+    ])
+    def test_a_leader_dot_under_a_letter_is_taken_off_on_a_dotted_line(self, read_as: str, printed: str) -> None:
+        assert correct_name(read_as, dotted=True).name == printed
+        assert correct_name(read_as).name == read_as  # without leader dots, the dot is the name's
+
+    def test_a_name_with_its_own_dot_below_keeps_it_on_a_dotted_line(self) -> None:
+        for name in ("NGUYỄN THỊ NGỌC HẠNH", "PHẠM VĂN ĐẠT", "LÊ THỤC ĐOAN"):
+            assert correct_name(name, dotted=True).name == name
 
     def test_initials_and_digits_pass_through(self) -> None:
         assert correct_name("NGUYỄN V. AN").name == "NGUYỄN V. AN"

@@ -11,6 +11,7 @@ of its words, lowered when validation fails (the reason is in `details`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -203,7 +204,7 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         else:
             role = reader.role
         reader.role = role  # the labels that follow (birth date, ID) are this person's
-        if not value.strip(" :./") and segment.at_line_start and following:
+        if segment.is_empty and segment.at_line_start and following:
             value = following[0]  # "Họ và tên / Full name:" with the name on the next line
         if reader.columns and qualified is None:
             for column_role, name in zip(reader.columns, _split_two_names(value)):
@@ -293,19 +294,20 @@ def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
     if in_cells and len(in_cells) > 1:
         text = in_cells[0]  # the value ends where its table cell does
     raw = _name_run(text)
-    value = _name_value(raw, page_no) if raw is not None else None
+    # A dot left beside a word says the name was written on a dotted fill-in line ("TRẦN,THỤ.MINH")
+    value = _name_value(raw, page_no, dotted="." in text) if raw is not None else None
     if value is not None:
         reader.put(role, "full_name", value)
 
 
-def _name_value(raw: str, page_no: int) -> _Value | None:
+def _name_value(raw: str, page_no: int, *, dotted: bool = False) -> _Value | None:
     """A name as read, checked and corrected as a Vietnamese name (labelled or in running text alike)."""
     try:
         name = V.upper_name(raw)
     except V.InvalidValue:
         return None
     name, junk = _without_trailing_junk(name)
-    correction = correct_name(name)
+    correction = correct_name(name, dotted=dotted)
     details: dict = {"corrected_from": name} if correction.changed else {}
     if junk:  # not silent: what was left out is kept beside the name
         details.update(dropped=junk, read=raw)
@@ -358,11 +360,11 @@ def _without_trailing_junk(name: str) -> tuple[str, str]:
 
 
 def _name_words(text: str) -> list[str]:
-    """The words of a name value: dots left by a leader split words ("VÕ.THÙY"), and quotes, dashes or
-    other marks OCR put at a word's edges are dropped ("„Phạm", "Phương.") but a final comma is kept
-    (it ends the name)."""
+    """The words of a name value: dots left by a leader split words ("VÕ.THÙY"), so does a comma between
+    two letters ("TRẦN,THU"), and quotes, dashes or other marks OCR put at a word's edges are dropped
+    ("„Phạm", "Phương.") but a final comma is kept (it ends the name)."""
     words = []
-    for token in re.split(r"[\s.]+", nfc(text)):
+    for token in re.split(r"[\s.]+|(?<=[^\W\d_]),(?=[^\W\d_])", nfc(text)):
         core = _EDGE_JUNK.sub("", token)
         if core:
             words.append(core + ("," if token.rstrip().endswith((",", ";")) else ""))
@@ -459,6 +461,8 @@ def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
         if printed is None or printed.value != value:
             details = {"from": "mrz"} | ({"printed": printed.value} if printed else {})
             main[name] = _Value(value, value, page_no, details=details)
+    if zone.id_number is not None and zone.date_of_birth is None and "date_of_birth" in main:
+        _birth_year_from_confirmed_id(main, zone.id_number)
     if zone.name is None:
         return
     printed = main.get("full_name")
@@ -469,6 +473,25 @@ def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
     if printed is not None:
         details["printed"] = printed.value
     main["full_name"] = _Value(restored, zone.name, page_no, FAILED_VALIDATION, details)
+
+
+def _birth_year_from_confirmed_id(main: dict[str, _Value], id_number: str) -> None:
+    """The zone read the ID twice; its digits 4-6 are the birth year. A printed birth date with
+    another year had its year misread (1906 or 1986 for 1966): the year is taken from the ID, day and
+    month stay as printed, and the value is marked repaired for an operator to glance at."""
+    printed = main["date_of_birth"]
+    year = V.birth_year_of_id(id_number)
+    born = dt.date.fromisoformat(printed.value)
+    if year is None or year == born.year:
+        return
+    try:
+        repaired = born.replace(year=year)
+    except ValueError:  # 29/02 of a year that has none: no date to offer
+        del main["date_of_birth"]
+        return
+    main["date_of_birth"] = _Value(repaired.isoformat(), printed.raw, printed.page, printed.factor * REPAIRED_DIGITS,
+                                   {"repaired": "year from the ID number the machine-readable zone confirms",
+                                    "printed": printed.value})
 
 
 def _other_spouse_printed_first(reader: _Reader, doc_type: DocType | None) -> bool:

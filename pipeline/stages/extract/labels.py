@@ -93,6 +93,10 @@ _HEADINGS: tuple[tuple[str, Role | None], ...] = (
 )
 _NUMBERING = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?|[a-z][.)/:])\s+")  # OCR drops the dot of "II."
 _HEADING_MAX_CHARS = 45
+# The English halves of bilingual labels, and what stands before one when its Vietnamese half was
+# misread ("Hy và tên / Full name:", the slash sometimes lost): a few words, no value
+_ENGLISH_HALVES = frozenset({"full name", "date of birth", "place of residence", "personal identification number"})
+_DAMAGED_FIRST_HALF = re.compile(r"[^\d:]{2,16}[\s/\-]")
 _QUALIFIER_MAX_CHARS = 40
 
 
@@ -112,10 +116,17 @@ class Segment:
     qualifier: str  # folded text between the label and its colon ("nguoi me"), or ""
     value: str  # original text after the colon, up to the next label on the line
     start: int  # where the label starts in the line
+    # The label's first, Vietnamese half was there but misread ("Hy và tên / Full name:")
+    after_damaged_half: bool = False
 
     @property
     def at_line_start(self) -> bool:
-        return self.start <= 6  # after a numbering like "12. "
+        return self.start <= 6 or self.after_damaged_half  # after a numbering like "12. "
+
+    @property
+    def is_empty(self) -> bool:
+        """No value after the label: only leaders, colons, slashes or dashes ("Họ và tên /-Full name:")."""
+        return not any(ch.isalnum() for ch in self.value)
 
 
 def _label_hits(folded: str) -> list[tuple[int, int, str, Kind]]:
@@ -158,7 +169,9 @@ def scan(line: str) -> list[Segment]:
                 lead += 1
             qualifier = fold(" ".join(words[:lead]))
             value = " ".join(words[lead:])
-        segments.append(Segment(kind, label, " ".join(qualifier.strip(" /-.").split()), value.strip(), start))
+        damaged_half = not segments and label in _ENGLISH_HALVES and bool(_DAMAGED_FIRST_HALF.fullmatch(folded[:start]))
+        segments.append(Segment(kind, label, " ".join(qualifier.strip(" /-.").split()), value.strip(), start,
+                                damaged_half))
     return _merge_bilingual(segments)
 
 
@@ -166,10 +179,10 @@ def _merge_bilingual(segments: list[Segment]) -> list[Segment]:
     """ "Họ và tên / Full name: X" is one label printed twice: keep the one that has the value."""
     merged: list[Segment] = []
     for segment in segments:
-        if (merged and merged[-1].kind is segment.kind and not merged[-1].value.strip(" /:")
+        if (merged and merged[-1].kind is segment.kind and merged[-1].is_empty
                 and merged[-1].label != segment.label):  # the same label twice: two table columns
             merged[-1] = Segment(segment.kind, merged[-1].label, merged[-1].qualifier, segment.value,
-                                 merged[-1].start)
+                                 merged[-1].start, merged[-1].after_damaged_half)
         else:
             merged.append(segment)
     return merged

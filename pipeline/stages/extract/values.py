@@ -196,9 +196,19 @@ def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str
 
 
 def id_is_misread(check: Check) -> bool:
-    """The problems of a read ID say it was misread (bad province code or century digit, another birth
-    year) rather than merely disagreeing with a gender that may itself be misread."""
-    return any(not problem.startswith("does not match the gender") for problem in check.problems)
+    """The problems of a read ID say it was misread or is another person's: a bad province code or
+    century digit, another birth year, or the other gender. The gender read beside it is seldom
+    wrong ("Nam"/"Nữ" are read whole or not at all), while an ID of the other gender is nearly
+    always a relative's or a declarant's number taken for the citizen's (both such IDs on the
+    development half were): missing and flagged beats wrong."""
+    return bool(check.problems)
+
+
+def birth_year_of_id(value: str) -> int | None:
+    """The birth year a valid 12-digit ID's digits 4-6 give (century digit, then the year's last two)."""
+    if not re.fullmatch(r"\d{12}", value) or int(value[3]) > 3:
+        return None
+    return (1900 if value[3] in "01" else 2000) + int(value[4:6])
 
 
 def normalise_id_number(text: str) -> str:

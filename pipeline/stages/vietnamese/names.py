@@ -8,9 +8,11 @@ So a syllable is repaired only when
 
 * it is not a name in its position (data/vi_names.toml: surnames, middle names, given names),
 * a name in that position has the same letters once diacritics are ignored (`textnorm.fold`), and
-* for the last syllable, it is not even a Vietnamese syllable (HƯỲNH, NGUYẸT): surnames and
-  middle names are a nearly closed set, given names are not, and a rare given name the lexicon
-  lacks must not be turned into a common one (DỤ is a name, not a misread DU);
+* for the last syllable, it is not even a Vietnamese syllable (HƯỲNH, NGUYẸT), or it was read
+  with no mark at all (TAM, NHU): surnames and middle names are a nearly closed set, given names
+  are not, and a rare given name the lexicon lacks must not be turned into a common one (DỤ is a
+  name, not a misread DU). The engine drops the marks of capitals far more often than it invents
+  them, so a bare reading with the letters of a known name is that name with its marks lost;
 
 the closest such name wins (fewest marks changed; then the more common name). Anything else is
 left exactly as read.
@@ -36,6 +38,7 @@ CONFIDENCE_TIED = 0.6  # two names fit equally well: the more common one was tak
 CONFIDENCE_UNKNOWN = 0.5  # not in the lexicon and nothing to repair it with
 CONFIDENCE_GLUED = 0.7  # not a syllable; one letter away from a single name of its position
 CONFIDENCE_INVALID = 0.3  # not a Vietnamese syllable, and no repair
+DOT_BELOW = "\u0323"  # the nặng tone, as a combining mark
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class _Position:
     keys: frozenset[str]
     by_fold: dict[str, tuple[str, ...]]  # folded → names, most common first
     closed: bool  # True: a syllable outside the list is a misreading; False: maybe a rare name
+    own_keys: frozenset[str] = frozenset()  # the position's own list (a middle name: not every surname)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ class Lexicon:
     given: _Position
 
 
-def correct_name(name: str) -> NameCorrection:
+def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
+    """`dotted`: the name was read on a dotted fill-in line, whose leader dots can sit under a letter."""
     cleaned = squash_spaces(nfc(name))
     tokens = cleaned.split(" ") if cleaned else []
     lexicon = load_lexicon()
@@ -70,6 +75,8 @@ def correct_name(name: str) -> NameCorrection:
         position = (lexicon.given if index == len(tokens) - 1 else
                     lexicon.surname if index == 0 else lexicon.middle)
         fixed, confidence = _correct_token(token, position)
+        if dotted and fixed == token:
+            fixed, confidence = _without_leader_dot(token, position, confidence)
         out.append(fixed)
         confidences.append(confidence)
     corrected = " ".join(out)
@@ -91,7 +98,8 @@ def _correct_token(token: str, position: _Position) -> tuple[str, float]:
             if mark_distance(best, token) <= 1 or len(fold(best)) != len(fold(token)):
                 return _same_case(best, token), CONFIDENCE_GLUED
         return token, CONFIDENCE_INVALID
-    if not candidates or not position.closed and syllable_key(token) in vietnamese_syllables():
+    if not candidates or (not position.closed and syllable_key(token) in vietnamese_syllables()
+                          and not _bare(token)):
         return token, CONFIDENCE_UNKNOWN
     ranked = sorted(candidates, key=lambda c: mark_distance(token, c))  # stable: commoner first on ties
     best = ranked[0]
@@ -101,6 +109,23 @@ def _correct_token(token: str, position: _Position) -> tuple[str, float]:
     else:
         confidence = max(CONFIDENCE_TIED, CONFIDENCE_REPAIRED - CONFIDENCE_PER_EXTRA_MARK * (distance - 1))
     return _same_case(best, token), confidence
+
+
+def _without_leader_dot(token: str, position: _Position, confidence: float) -> tuple[str, float]:
+    """A dot below (the nặng tone) that a fill-in line's leader dots put under a letter: THỤ for THU,
+    GIẠNG for GIANG. Taken off only when the syllable is no name of its position's own list and,
+    without the dot, it is."""
+    if syllable_key(token) in position.own_keys:
+        return token, confidence
+    undotted = nfc(unicodedata.normalize("NFD", token).replace(DOT_BELOW, ""))
+    if undotted == token or syllable_key(undotted) not in position.own_keys:
+        return token, confidence
+    return undotted, CONFIDENCE_REPAIRED
+
+
+def _bare(token: str) -> bool:
+    """Read without any mark: the letters alone (TAM for TÂM, NHU for NHƯ)."""
+    return fold(token) == token.lower()
 
 
 def _one_letter_away(folded: str, position: _Position) -> list[str]:
@@ -182,15 +207,17 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     surnames, middle, given = (tuple(nfc(n) for n in data[k]) for k in ("surnames", "middle", "given"))
-    return Lexicon(surname=_position(surnames, closed=True), middle=_position(middle + surnames + given, closed=True),
+    return Lexicon(surname=_position(surnames, closed=True),
+                   middle=_position(middle + surnames + given, closed=True, own=middle),
                    given=_position(given, closed=False))
 
 
-def _position(names: tuple[str, ...], *, closed: bool) -> _Position:
+def _position(names: tuple[str, ...], *, closed: bool, own: tuple[str, ...] | None = None) -> _Position:
     by_fold: dict[str, list[str]] = {}
     for name in names:
         bucket = by_fold.setdefault(fold(name), [])
         if name not in bucket:
             bucket.append(name)
     return _Position(keys=frozenset(syllable_key(n) for n in names),
-                     by_fold={k: tuple(v) for k, v in by_fold.items()}, closed=closed)
+                     by_fold={k: tuple(v) for k, v in by_fold.items()}, closed=closed,
+                     own_keys=frozenset(syllable_key(n) for n in (names if own is None else own)))
