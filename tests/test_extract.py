@@ -270,6 +270,20 @@ IDVNM06676 70822079066 767082<<6
         text = "GIẤY ỦY QUYỀN\nHọ và tên: ......TRẦN,THỤ.MINH.GIẠNG......................"
         assert fields_of(text)["full_name"] == "TRẦN THU MINH GIANG"
 
+    @pytest.mark.parametrize("line, kind", [
+        ("Tôi tên à: NGUYỄN TÚ HẢO", "name"),  # a letter lost
+        ("Giấy từ tùy thân số: 079190001234", "identity"),  # a letter misread
+        ("Nam sinb: 1990", "stop"),  # the closest label, whichever it is
+    ])
+    def test_a_label_misread_by_a_letter_is_still_a_label(self, line, kind):
+        from pipeline.stages.extract.labels import scan
+        assert [segment.kind.value for segment in scan(line)] == [kind]
+
+    @pytest.mark.parametrize("line", ["Ghi chú: abc", "Lý do: bổ sung hồ sơ", "Ngày cấp: 12/03/2020", "Sẽ: 12"])
+    def test_text_before_a_colon_far_from_every_label_is_no_label(self, line):
+        from pipeline.stages.extract.labels import scan
+        assert scan(line) == []
+
     def test_an_old_nine_digit_id_card_number_is_kept_apart(self):
         found = fields_of("GIẤY CHỨNG MINH NHÂN DÂN\nSố: 025123456\nHọ tên: LÊ VĂN TÁM", "citizen_id_card")
         assert found["old_id_number"] == "025123456" and "id_number" not in found

@@ -129,6 +129,46 @@ class Segment:
         return not any(ch.isalnum() for ch in self.value)
 
 
+# A label misread by a letter or two ("Tôi tên à:", "Giấy từ tùy thân số:"): the whole text before a
+# line's first colon within this many edits of one label, and of no other as close. Short labels
+# need an exact match: one edit turns "sex" or "cccd" into too many other words.
+_FUZZY_MIN_CHARS, _FUZZY_TWO_EDITS_CHARS = 8, 16
+_FUZZY_HEAD = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?\s+)?([^:]{6,40}?)\s*:")
+
+
+def _fuzzy_label(folded: str) -> tuple[int, int, str, Kind] | None:
+    """The label the text before the line's first colon is, read with an error or two; None if none."""
+    match = _FUZZY_HEAD.match(folded)
+    if match is None:
+        return None
+    head = match.group(1)
+    found: list[tuple[int, str, Kind]] = []
+    for _, label, kind in LABELS:
+        if len(label) < _FUZZY_MIN_CHARS or label.endswith(":") or abs(len(label) - len(head)) > 2:
+            continue
+        allowed = 2 if len(label) >= _FUZZY_TWO_EDITS_CHARS else 1
+        distance = _edit_distance(head, label, allowed)
+        if distance <= allowed:
+            found.append((distance, label, kind))
+    found.sort()
+    if not found or (len(found) > 1 and found[1][0] == found[0][0] and found[1][2] is not found[0][2]):
+        return None
+    return match.start(1), match.end(1), found[0][1], found[0][2]
+
+
+def _edit_distance(a: str, b: str, bound: int) -> int:
+    """Levenshtein distance, or bound + 1 as soon as it must exceed `bound`."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return previous[-1]
+
+
 def _label_hits(folded: str) -> list[tuple[int, int, str, Kind]]:
     hits: list[tuple[int, int, str, Kind]] = []
     taken = [False] * len(folded)
@@ -144,6 +184,9 @@ def _label_hits(folded: str) -> list[tuple[int, int, str, Kind]]:
             hits.append((start, end, label, kind))
             for i in range(start, end):
                 taken[i] = True
+    colon = folded.find(":")
+    if colon > 0 and not any(start < colon for start, *_ in hits) and (fuzzy := _fuzzy_label(folded)):
+        hits.append(fuzzy)
     return sorted(hits)
 
 
