@@ -293,6 +293,25 @@ IDVNM06676 70822079066 767082<<6
         assert fields_of(text, "official_letter") == {"document_number": "12/QĐ-UBND", "issue_date": "2024-03-02"}
 
 
+class TestTheIdentityCardsZone:
+    def test_a_letter_in_one_reading_of_the_number_takes_the_digit_of_the_other(self):
+        from pipeline.stages.extract.mrz import read_mrz
+
+        zone = read_mrz(["IOVNMG869425533079086942553<<6", "8601199M4601100VNM<<<<<<<<<<<1"])
+        assert (zone.id_number, zone.date_of_birth) == ("079086942553", "1986-01-19")
+
+    def test_the_zones_birth_date_confirmed_by_the_printed_id_wins_over_a_misread_printed_date(self):
+        # The zone's number disagrees with itself (8 and 3: two digits), but its birth digits agree
+        # with the printed ID's year: the year read twice, in two places, over the printed 1906.
+        text = ("CĂN CƯỚC CÔNG DÂN\nSố / No.: 079086942553\nHọ và tên / Full name:\nHUỲNH QUỐC KHƯƠNG\n"
+                "Ngày sinh / Date of birth: 19/01/1906\nGiới tính / Sex: Nam\n"
+                "IDVNM0869425583079086942553<<6\n8601199M4601100VNM<<<<<<<<<<<1")
+        found = {f.name: f for f in read_document([page(text)], CATALOG.get("citizen_id_card")).fields}
+        assert found["date_of_birth"].value == "1986-01-19"
+        assert found["date_of_birth"].details["printed"] == "1906-01-19"
+        assert found["id_number"].value == "079086942553"
+
+
 class TestNamesInEveryPlace:
     @pytest.mark.parametrize(("printed", "name"), [
         ("Họ và tên: ÔNG DIỄM NHƯ", "ÔNG DIỄM NHƯ"),  # Ông is a family name too: no family name follows it

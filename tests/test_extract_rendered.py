@@ -155,7 +155,9 @@ def test_an_identity_card_gives_the_id_and_birth_date_its_machine_readable_zone_
 def test_a_zone_whose_two_readings_of_the_number_disagree_gives_nothing():
     from pipeline.stages.extract.mrz import read_mrz
 
-    assert read_mrz(["IDVNM3007206788079300720778<<9", "0010144F3010144VNM<<<<<<<<<<<3"]) is None
+    zone = read_mrz(["IDVNM3007206788079300720778<<9", "0010144F3010144VNM<<<<<<<<<<<3"])
+    assert (zone.id_number, zone.date_of_birth) == (None, None)  # 6 and 7: two digits, no way to choose
+    assert zone.birth_digits == "001014"  # kept for the printed ID to confirm, or not
     zone = read_mrz(["IDVNM3007206788079300720678<<9", "0110144F3010144VNM<<<<<<<<<<<3"])
     assert (zone.id_number, zone.date_of_birth) == ("079300720678", None)  # the year read as 01, not 00
 

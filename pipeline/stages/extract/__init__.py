@@ -21,7 +21,7 @@ from pipeline.domain import ExtractedField, PageText
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
 from pipeline.stages.extract.layout import cells, clean_line
-from pipeline.stages.extract.mrz import Mrz, read_mrz
+from pipeline.stages.extract.mrz import Mrz, birth_date_confirmed_by, read_mrz
 from pipeline.stages.extract.labels import (
     Kind,
     Segment,
@@ -475,6 +475,25 @@ def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
     main["full_name"] = _Value(restored, zone.name, page_no, FAILED_VALIDATION, details)
 
 
+def _birth_date_confirmed_by_printed_id(main: dict[str, _Value], reader: _Reader) -> None:
+    """A zone whose number did not read twice still has its birth digits: when their year is the
+    printed ID's (labelled, or the card's one valid 12-digit number), the year was read twice in two
+    places, and the zone's date wins over a printed one (before the printed ID is checked against
+    that printed date)."""
+    zone, page_no = reader.mrz, reader.mrz_page
+    if zone is None or zone.id_number is not None:
+        return
+    printed_ids = [main["id_number"].value] if "id_number" in main else sorted(
+        {v.value for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok})
+    if len(printed_ids) != 1:
+        return
+    born = birth_date_confirmed_by(zone, printed_ids[0])
+    printed = main.get("date_of_birth")
+    if born is not None and (printed is None or printed.value != born):
+        details = {"from": "mrz", "confirmed_by": "id_number"} | ({"printed": printed.value} if printed else {})
+        main["date_of_birth"] = _Value(born, born, page_no, details=details)
+
+
 def _birth_year_from_confirmed_id(main: dict[str, _Value], id_number: str) -> None:
     """The zone read the ID twice; its digits 4-6 are the birth year. A printed birth date with
     another year had its year misread (1906 or 1986 for 1966): the year is taken from the ID, day and
@@ -550,6 +569,7 @@ def _fields(reader: _Reader, pages: list[PageText],
     if "full_name" not in main and reader.prose_name is not None:
         main["full_name"] = reader.prose_name
     unread: list[str] = []
+    _birth_date_confirmed_by_printed_id(main, reader)
     if Role.MAIN in reader.id_readings and not _id_read_plainly(main, reader.id_readings[Role.MAIN][0]):
         main.pop("id_number", None)
         _choose_id_reading(main, *reader.id_readings[Role.MAIN], unread)

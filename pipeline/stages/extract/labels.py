@@ -41,6 +41,7 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
                     "chung minh nhan dan so", "so chung minh nhan dan", "giay to tuy than", "so / no",
                     "so/no", "personal identification number", "so ddcn", "so cccd/ddcn", "so cccd/cmnd",
                     "giay cmnd", "so chung minh thu", "so chung minh nhan dan/the can cuoc", "so ho chieu",
+                    "so no",  # "Số / No.:" once clean_line took its slash away
                     "the can cuoc cong dan so", "can cuoc so", "so can cuoc", "so giay to tuy than",
                     "giay to tuy than so"),
     Kind.GENDER: ("gioi tinh", "sex"),

@@ -5,11 +5,13 @@
     DANG<<MY<KIEU<<<<<<<<<<<<<<<<<      family name << given names, without marks
 
 The zone repeats itself, which makes it the most reliable reading on a degraded copy: the ID is
-taken only when the card number and the ID's last nine digits, read separately, agree; the birth
-date only when its year agrees with the ID's year digits and century digit (check digits are
-recorded but not required: copies made by other systems do not always compute them). A misread
-digit leaves a value out rather than in. The name has no marks: it confirms or repairs the printed
-one, never replaces it.
+taken only when the card number and the ID's last nine digits, read separately, agree (where one
+reading has a letter and the other a digit, the digit: a letter is never right in a number); the
+birth date only when its year agrees with the ID's year digits and century digit (check digits are
+recorded but not required: copies made by other systems do not always compute them). Without a
+confirmed ID, the second line's birth digits are kept for extraction to compare with the printed ID.
+A misread digit leaves a value out rather than in. The name has no marks: it confirms or repairs the
+printed one, never replaces it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Mrz:
     date_of_birth: str | None = None  # ISO
     gender: str | None = None  # "Nam" / "Nữ"
     name: str | None = None  # capitals without marks, "DANG MY KIEU"
+    birth_digits: str | None = None  # YYMMDD of the second line when no confirmed ID vouched for it
 
 
 def check_digit(text: str) -> int:
@@ -45,26 +48,51 @@ def check_digit(text: str) -> int:
 def read_mrz(lines: list[str]) -> Mrz | None:
     """The values the zone's check digits confirm, from the page's text lines; None without a zone."""
     compact = [re.sub(r"\s+", "", line).replace("«", "<").upper() for line in lines]
-    id_number = date_of_birth = gender = name = None
+    id_number = date_of_birth = gender = name = birth_digits = None
     for index, line in enumerate(compact):
         match = _LINE1.search(line)
         if not match:
             continue
-        number, _, personal = (g.translate(_LOOKALIKES) for g in match.groups())
-        if personal[3:] == number:
-            id_number = personal
+        id_number = _read_twice(match.group(1), match.group(3))
         for nxt in compact[index + 1:index + 3]:
-            if (second := _LINE2.match(nxt)) and date_of_birth is None and id_number:
+            if (second := _LINE2.match(nxt)) and date_of_birth is None and birth_digits is None:
                 birth, sex = second.group(1).translate(_LOOKALIKES), second.group(3)
-                if birth[:2] == id_number[4:6]:  # the year, read twice
+                if id_number is None:
+                    birth_digits = birth
+                elif birth[:2] == id_number[4:6]:  # the year, read twice
                     date_of_birth = _birth_date(birth, id_number)
                     gender = {"M": "Nam", "F": "Nữ"}.get(sex)
             elif (third := _LINE3.match(nxt)) and name is None:
                 name = " ".join(third.group(1).split("<") + third.group(2).split("<"))
         break
-    if not any((id_number, date_of_birth, name)):
+    if not any((id_number, date_of_birth, name, birth_digits)):
         return None
-    return Mrz(id_number, date_of_birth, gender, name)
+    return Mrz(id_number, date_of_birth, gender, name, birth_digits)
+
+
+def birth_date_confirmed_by(zone: Mrz, printed_id: str) -> str | None:
+    """The zone's birth date (ISO) when its year agrees with an ID read elsewhere on the card: the
+    year read twice, in two places."""
+    if zone.birth_digits is None or len(printed_id) != 12 or zone.birth_digits[:2] != printed_id[4:6]:
+        return None
+    return _birth_date(zone.birth_digits, printed_id)
+
+
+def _read_twice(number: str, personal: str) -> str | None:
+    """The ID from its two readings in the first line (the card number is its last nine digits): each
+    position agrees after look-alikes, or one reading has a digit where the other has a letter."""
+    tail = personal[3:]
+    digits = []
+    for card_char, id_char in zip(number, tail):
+        card_digit, id_digit = card_char.translate(_LOOKALIKES), id_char.translate(_LOOKALIKES)
+        if card_digit == id_digit:
+            digits.append(id_digit)
+        elif card_char.isdigit() != id_char.isdigit():
+            digits.append(card_char if card_char.isdigit() else id_char)
+        else:
+            return None
+    head = personal[:3].translate(_LOOKALIKES)
+    return head + "".join(digits)
 
 
 def _birth_date(yymmdd: str, id_number: str | None) -> str | None:
