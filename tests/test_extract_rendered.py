@@ -236,3 +236,27 @@ def test_a_name_read_with_a_wrong_mark_is_put_right(name, blur, repaired_by):
     found = values(read_document([corrected], CATALOG.get("application_letter")))
     assert found["full_name"] == name, repaired_by
 
+
+
+def test_an_id_the_page_pass_misread_is_read_again_from_its_line_by_the_real_engine():
+    # The page is read for real; its ID's words are then damaged as a degraded scan damages them
+    # (the page pass has only its own reading), and the line is read again from the image.
+    import dataclasses
+
+    from pipeline.stages.extract import reread
+
+    lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THỊ BÌNH", "Ngày sinh: 12/03/1990", "Giới tính: Nữ",
+             "Số định danh cá nhân: ....079 190 123 456......"]
+    image = render(lines)
+    engine = make_engine("tesserocr")
+    page = read_page(PageSource(0, 1, image, 300), engine=engine, settings=OcrSettings())
+    damage = {"079": "()7g", "190": "l9O", "123": "1Z3", "456": "4S6"}
+    words = [dataclasses.replace(w, text=damage.get(w.text.strip("."), w.text)) for w in page.words]
+    text = "\n".join(" ".join(damage.get(t.strip("."), t) for t in line.split()) for line in page.text.splitlines())
+    damaged = dataclasses.replace(page, text=text, words=words)
+    assert "id_number" not in values(read_document([damaged], CATALOG.get("application_letter")))
+
+    again = reread.reread_page(damaged, image, engine=engine, timeout=30)
+    assert again.details["values_read_again"][0]["kind"] == "identity"
+    found = {f.name: f for f in read_document([again], CATALOG.get("application_letter")).fields}
+    assert found["id_number"].value == "079190123456" and found["id_number"].details["reread"]

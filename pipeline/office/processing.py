@@ -245,8 +245,15 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
     if languages and languages != settings.ocr.languages:
         with clock(Stage.OCR):
             group = _read_again(app, files, group, languages)
+    doc_type = app.catalog.get(classification.doc_type)
     with clock(Stage.EXTRACT):
-        reading = extract.read_document(group, app.catalog.get(classification.doc_type))
+        reading = extract.read_document(group, doc_type)
+    if settings.ocr.reread and _lacks_person_values(reading, doc_type):
+        with clock(Stage.OCR):
+            group = _reread_values(app, files, group)
+        with clock(Stage.EXTRACT):
+            reading = extract.read_document(group, doc_type)
+    with clock(Stage.EXTRACT):
         fields = reading.fields
         if correction:
             fields = review.operator_fields(fields, correction)
@@ -278,6 +285,33 @@ def _read_again(app: App, files: list[BatchFile], pages: list[PageText], languag
             continue
         for source in _rasterize(app, batch_file, pages=wanted[batch_file.ordinal]):
             again[(source.file_ordinal, source.file_page)] = _read(app, source, cache, languages)
+    return [again.get((p.file_ordinal, p.file_page), p) for p in pages]
+
+
+def _lacks_person_values(reading: extract.Reading, doc_type) -> bool:
+    """Whether the document's type carries an ID number or birth date that extraction did not find."""
+    wanted = {"id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
+    return bool(wanted - {f.name for f in reading.fields})
+
+
+def _reread_values(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText]:
+    """The pages of a document, those with a labelled ID or birth date that read as none carrying
+    that value read again from its line alone (`extract.reread`). Pages are rasterized again."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for page in pages:
+        if page.method == "ocr" and extract.reread.unread_value_lines(page):
+            wanted[page.file_ordinal].add(page.file_page)
+    by_place = {(p.file_ordinal, p.file_page): p for p in pages}
+    again: dict[tuple[int, int], PageText] = {}
+    for batch_file in files:
+        if batch_file.ordinal not in wanted:
+            continue
+        for source in _rasterize(app, batch_file, pages=wanted[batch_file.ordinal]):
+            place = (source.file_ordinal, source.file_page)
+            if source.image is None:  # a trusted text layer: nothing to read again
+                continue
+            again[place] = extract.reread.reread_page(by_place[place], source.image, engine=app.engine,
+                                                      timeout=app.settings.ocr.timeout_seconds)
     return [again.get((p.file_ordinal, p.file_page), p) for p in pages]
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType, Role
 from pipeline.dates import find_date, find_misread_date, make_date, plausible
 from pipeline.domain import ExtractedField, PageText
+from pipeline.stages.extract import reread
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
 from pipeline.stages.extract.layout import cells, clean_line
@@ -88,6 +90,10 @@ class _Reader:
     id_readings: dict[Role, tuple[list[str], str, int]] = field(default_factory=dict)
 
     names_in_order: list[Role] = field(default_factory=list)  # whose names were read, as printed
+    # Unread labelled values read again from their line alone (`reread`): the candidates, how many of
+    # the readings gave each, and what was read first; extraction accepts one only when confirmed.
+    reread_ids: dict[Role, tuple[Counter[str], str, int]] = field(default_factory=dict)
+    reread_dates: dict[Role, tuple[Counter[str], str, int]] = field(default_factory=dict)
 
     def put(self, role: Role, name: str, value: _Value) -> None:
         if name == "full_name" and role not in self.names_in_order:
@@ -220,6 +226,9 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         roles = reader.columns if reader.columns else (role,)
         for column_role, (iso, raw) in zip(roles, dates):
             reader.put(column_role, "date_of_birth", _Value(iso, raw, page_no))
+        if not dates and not reader.columns and (again := reread.readings_of(reader.page, Kind.DATE_OF_BIRTH, value)):
+            found = sum((Counter({iso for iso, _ in _all_dates(text)[:1]}) for text in again), Counter())
+            reader.reread_dates.setdefault(role, (found, value.strip(" :."), page_no))
     elif segment.kind is Kind.IDENTITY:
         runs = [r for r in V.digit_runs(value) if len(r) in V.ID_LENGTHS]
         if not runs and following:  # "Giấy tờ tùy thân: Căn cước công dân số" / the number below
@@ -232,6 +241,9 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         read_as = value if value.strip(" :.") or not following else following[0]
         if readings := V.id_readings(read_as):
             reader.id_readings.setdefault(owner, (readings, read_as.strip(" :."), page_no))
+        if again := reread.readings_of(reader.page, Kind.IDENTITY, value):
+            found = sum((Counter({r for r in V.digit_runs(text) if len(r) == 12}) for text in again), Counter())
+            reader.reread_ids.setdefault(owner, (found, value.strip(" :."), page_no))
     elif segment.kind is Kind.GENDER:
         try:
             reader.put(role, "gender", _Value(V.normalise_gender(value), value.split()[0], page_no))
@@ -513,6 +525,30 @@ def _birth_year_from_confirmed_id(main: dict[str, _Value], id_number: str) -> No
                                     "printed": printed.value})
 
 
+def _accept_reread_id(main: dict[str, _Value], found: Counter[str], read_as: str, page_no: int) -> None:
+    """The citizen's ID from the re-readings of its line: the one number that fits the ID's structure,
+    the birth date and the gender read on the document, when the birth date was read (it confirms
+    the year digits) or both re-readings gave it (two readings with different errors agree)."""
+    date_of_birth = main["date_of_birth"].value if "date_of_birth" in main else None
+    gender = main["gender"].value if "gender" in main else None
+    fitting = [n for n in found if V.check_id_number(n, date_of_birth=date_of_birth, gender=gender).ok]
+    if len(fitting) != 1 or (date_of_birth is None and found[fitting[0]] < 2):
+        return
+    main["id_number"] = _Value(fitting[0], fitting[0], page_no, REPAIRED_DIGITS,
+                               {"reread": "read again from its line alone", "read_as": read_as})
+
+
+def _accept_reread_date(main: dict[str, _Value], found: Counter[str], read_as: str, page_no: int) -> None:
+    """The citizen's birth date from the re-readings of its line: the one date both re-readings gave,
+    or the one whose year the ID read on the document carries."""
+    id_year = V.birth_year_of_id(main["id_number"].value) if "id_number" in main else None
+    confirmed = [iso for iso, count in found.items() if count >= 2 or int(iso[:4]) == id_year]
+    if len(confirmed) != 1 or not plausible(dt.date.fromisoformat(confirmed[0])):
+        return
+    main["date_of_birth"] = _Value(confirmed[0], confirmed[0], page_no, REPAIRED_DIGITS,
+                                   {"reread": "read again from its line alone", "read_as": read_as})
+
+
 def _other_spouse_printed_first(reader: _Reader, doc_type: DocType | None) -> bool:
     """On a type with two spouses, the one printed first is the document's person (`full_name`),
     whichever the labels call the husband or the wife: a wife's block may come first."""
@@ -570,11 +606,17 @@ def _fields(reader: _Reader, pages: list[PageText],
         main["full_name"] = reader.prose_name
     unread: list[str] = []
     _birth_date_confirmed_by_printed_id(main, reader)
+    if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:
+        _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
     if Role.MAIN in reader.id_readings and not _id_read_plainly(main, reader.id_readings[Role.MAIN][0]):
         main.pop("id_number", None)
         _choose_id_reading(main, *reader.id_readings[Role.MAIN], unread)
     if reader.mrz is not None:  # after the readings: the card's zone, read twice, has the last word
         _apply_mrz(main, reader.mrz, reader.mrz_page)
+    if "id_number" not in main and Role.MAIN in reader.reread_ids:
+        _accept_reread_id(main, *reader.reread_ids[Role.MAIN])
+    if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:  # now the ID's year may confirm it
+        _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
     if "id_number" not in main:
         valid = [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
         if valid:

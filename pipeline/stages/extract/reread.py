@@ -1,0 +1,113 @@
+"""Re-read: a labelled ID number or birth date that did not read, read again from its line alone.
+
+On a degraded page the engine's page layout pass sometimes reads a value's line worse than it
+reads that line on its own: leader dots glued to the digits ("()891595548Z0"), a box line taken for
+a digit, a group of digits lost ("2. 061 316 586" for "079 061 316 586"). Cropped to the value
+and read as one line, once with the Vietnamese model and once with the English one (two readings
+with different errors), the digits often come out whole.
+
+This module only finds the lines and reads them: each page keeps its re-readings in
+`details["values_read_again"]` (what was read first and what was read again, for an operator and
+for extraction), and extraction decides. It accepts a re-read value only when two readings agree or
+the validators confirm it (an ID against the birth date, a birth date against the ID's year
+digits): a second look must not become a second way to be wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from PIL import Image
+
+from pipeline.dates import find_misread_date
+from pipeline.domain import PageText, Word
+from pipeline.stages.engines.tesseract import OcrEngine
+from pipeline.stages.extract import values as V
+from pipeline.stages.extract.labels import Kind, scan
+from pipeline.stages.extract.layout import word_lines
+from pipeline.textnorm import fold
+
+PSM_SINGLE_LINE = 7
+# Two readings with different errors: the Vietnamese model, and the English one, which knows no
+# marks and so never turns a digit into a marked letter.
+LANGUAGES = ("vie", "eng")
+PAD = 12  # pixels around the value's words: the engine needs a margin to find a line's ascenders
+KINDS = (Kind.IDENTITY, Kind.DATE_OF_BIRTH)
+MAX_LINES_PER_PAGE = 6  # a page of many unread labels is a page the engine cannot read at all
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    kind: Kind
+    read: str  # the value as the page's reading has it
+    box: tuple[int, int, int, int]  # left, top, right, bottom on the page as rasterized
+
+
+def value_key(text: str) -> str:
+    """What a value's first reading is matched by: its letters and digits, folded (the page's text
+    and its word boxes space and punctuate one reading differently)."""
+    return re.sub(r"[\W_]", "", fold(text))
+
+
+def unread_value_lines(page: PageText) -> list[ValueLine]:
+    """The lines of a page whose ID or birth-date label has a value that reads as none."""
+    found: list[ValueLine] = []
+    for words in word_lines(page):
+        text = " ".join(word.text for word in words)
+        for segment in scan(text):
+            if segment.kind not in KINDS or segment.is_empty or _reads(segment.kind, segment.value):
+                continue
+            start = text.find(segment.value, segment.start)
+            value_words = _words_from(words, start)
+            if value_words:
+                found.append(ValueLine(segment.kind, segment.value, _box(value_words)))
+            break  # one value a line: the next label's value is in the same crop
+    return found[:MAX_LINES_PER_PAGE]
+
+
+def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeout: float) -> PageText:
+    """The page with its unread values read again (`details["values_read_again"]`); itself when none."""
+    lines = unread_value_lines(page)
+    if not lines:
+        return page
+    rereads = []
+    for line in lines:
+        left, top, right, bottom = line.box
+        crop = image.crop((max(0, left - PAD), max(0, top - PAD), min(image.width, right + PAD),
+                           min(image.height, bottom + PAD)))
+        again = [engine.recognize(crop, languages=language, timeout=timeout, psm=PSM_SINGLE_LINE).text.strip()
+                 for language in LANGUAGES]
+        rereads.append({"kind": line.kind.value, "read": line.read, "again": again})
+    return replace(page, details={**page.details, "values_read_again": rereads})
+
+
+def readings_of(page: PageText | None, kind: Kind, value: str) -> list[str]:
+    """The re-readings kept on the page for this value as first read ([] when it was not re-read)."""
+    if page is None:
+        return []
+    key = value_key(value)
+    return [again for entry in page.details.get("values_read_again", ())
+            if entry["kind"] == kind.value and value_key(entry["read"]) == key for again in entry["again"]]
+
+
+def _reads(kind: Kind, value: str) -> bool:
+    """Whether a value reads plainly as what its label promises."""
+    if kind is Kind.IDENTITY:
+        return any(len(run) in V.ID_LENGTHS for run in V.digit_runs(value))
+    return find_misread_date(value) is not None
+
+
+def _words_from(words: list[Word], start: int) -> list[Word]:
+    """The words of a line (joined by single spaces) from character `start` on."""
+    position, out = 0, []
+    for word in words:
+        if position + len(word.text) > start:
+            out.append(word)
+        position += len(word.text) + 1
+    return out
+
+
+def _box(words: list[Word]) -> tuple[int, int, int, int]:
+    return (min(w.left for w in words), min(w.top for w in words),
+            max(w.left + w.width for w in words), max(w.top + w.height for w in words))

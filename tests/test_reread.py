@@ -1,0 +1,106 @@
+"""Re-reading unread labelled values from their line alone: which lines are read again, what is kept
+on the page, and what extraction accepts (only what two readings or the validators confirm)."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from pipeline.catalog import load_catalog
+from pipeline.config import DEFAULT_CONFIG
+from pipeline.domain import OcrResult, PageText, Word
+from pipeline.stages.extract import read_document, reread
+from pipeline.stages.extract.labels import Kind
+
+CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
+
+
+def words_of(lines: list[str]) -> list[Word]:
+    """Word boxes for lines of text: 20 px a character, 50 px a line."""
+    words = []
+    for row, line in enumerate(lines):
+        left = 100
+        for token in line.split():
+            words.append(Word(token, 90.0, left, 100 + 50 * row, 20 * len(token), 30))
+            left += 20 * (len(token) + 1)
+    return words
+
+
+def page_of(lines: list[str]) -> PageText:
+    return PageText(0, 1, "\n".join(lines), 80.0, "ocr", words_of(lines))
+
+
+class FakeEngine:
+    """Answers each crop with the next prepared reading; records the crops and languages asked for."""
+
+    name = "fake"
+    version = "0"
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers = list(answers)
+        self.asked: list[tuple[tuple[int, int], str, int]] = []
+
+    def recognize(self, image, *, languages, timeout, psm=3, dpi=0, alternatives=False):
+        self.asked.append((image.size, languages, psm))
+        return OcrResult(self.answers.pop(0), 80.0, [])
+
+    def detect_orientation(self, image):
+        return None
+
+
+LETTER = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THỊ BÌNH", "Ngày sinh: 12/03/1990 Giới tính: Nữ",
+          "Số định danh cá nhân: ...()791595548Z0.......", "Số điện thoại: 0903123456"]
+
+
+class TestWhichLinesAreReadAgain:
+    def test_only_an_id_or_birth_date_label_whose_value_reads_as_none(self):
+        lines = reread.unread_value_lines(page_of(LETTER))
+        assert [(line.kind, line.read) for line in lines] == [(Kind.IDENTITY, "...()791595548Z0.......")]
+        left, top, right, bottom = lines[0].box
+        assert top == 250 and bottom == 280 and left > 100  # the value's words, not the label's
+
+    def test_a_page_whose_values_read_needs_nothing(self):
+        page = page_of([line.replace("()791595548Z0", "079190123456") for line in LETTER])
+        assert reread.unread_value_lines(page) == []
+        assert reread.reread_page(page, Image.new("L", (1200, 600), 255), engine=FakeEngine([]), timeout=5) is page
+
+    def test_each_line_is_read_twice_as_one_line_and_kept_on_the_page(self):
+        engine = FakeEngine(["079190123456", "079190123456"])
+        page = reread.reread_page(page_of(LETTER), Image.new("L", (1200, 600), 255), engine=engine, timeout=5)
+        assert [(languages, psm) for _, languages, psm in engine.asked] == [("vie", 7), ("eng", 7)]
+        assert page.details["values_read_again"] == [{"kind": "identity", "read": "...()791595548Z0.......",
+                                           "again": ["079190123456", "079190123456"]}]
+
+
+def reread_letter(answers: list[str], lines: list[str] = LETTER) -> PageText:
+    return reread.reread_page(page_of(lines), Image.new("L", (1200, 600), 255), engine=FakeEngine(answers), timeout=5)
+
+
+class TestWhatExtractionAccepts:
+    def test_an_id_the_birth_date_confirms_is_taken_and_marked(self):
+        reading = read_document([reread_letter(["079190123456", "0791 9012"])], CATALOG.get("application_letter"))
+        found = {f.name: f for f in reading.fields}
+        assert found["id_number"].value == "079190123456"
+        assert found["id_number"].details["reread"] and found["id_number"].confidence < 0.7
+
+    def test_an_id_that_contradicts_the_birth_date_is_not_taken(self):
+        reading = read_document([reread_letter(["079185123456", "079185123456"])], CATALOG.get("application_letter"))
+        assert "id_number" not in {f.name for f in reading.fields}
+
+    def test_without_a_birth_date_two_readings_must_agree(self):
+        lines = [line for line in LETTER if not line.startswith("Ngày sinh")]
+        one = read_document([reread_letter(["079190123456", "079190128456"], lines)], CATALOG.get("application_letter"))
+        assert "id_number" not in {f.name for f in one.fields}
+        both = read_document([reread_letter(["079190123456", "079190123456"], lines)],
+                             CATALOG.get("application_letter"))
+        assert {f.name: f.value for f in both.fields}["id_number"] == "079190123456"
+
+    def test_a_birth_date_is_taken_when_both_readings_give_it_or_the_id_year_confirms_it(self):
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THỊ BÌNH", "Ngày sinh: ..1Z/0S/19Z0....",
+                 "Số định danh cá nhân: 079190123456"]
+        agreed = read_document([reread_letter(["12/03/1990", "12/03/1990"], lines)], CATALOG.get("application_letter"))
+        assert {f.name: f.value for f in agreed.fields}["date_of_birth"] == "1990-03-12"
+        by_id = read_document([reread_letter(["12/03/1990", "12/08/1970"], lines)], CATALOG.get("application_letter"))
+        assert {f.name: f.value for f in by_id.fields}["date_of_birth"] == "1990-03-12"
+        neither = read_document([reread_letter(["12/03/1980", "12/08/1970"], lines)],
+                                CATALOG.get("application_letter"))
+        assert "date_of_birth" not in {f.name for f in neither.fields}
