@@ -54,6 +54,19 @@ def squash_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
+def edit_distance(a: str, b: str, bound: int) -> int:
+    """Levenshtein distance, or bound + 1 as soon as it must exceed `bound`."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > bound:
+            return bound + 1
+        previous = current
+    return previous[-1]
+
+
 def closest(value: str, valid: Iterable[str], *, count: int = 3) -> list[str]:
     """The values of `valid` nearest `value`, case and accents ignored: what a typo most likely meant."""
     import difflib

@@ -3,6 +3,7 @@ on the page, and what extraction accepts (only what two readings or the validato
 
 from __future__ import annotations
 
+import pytest
 from PIL import Image
 
 from pipeline.catalog import load_catalog
@@ -104,3 +105,37 @@ class TestWhatExtractionAccepts:
         neither = read_document([reread_letter(["12/03/1980", "12/08/1970"], lines)],
                                 CATALOG.get("application_letter"))
         assert "date_of_birth" not in {f.name for f in neither.fields}
+
+
+class TestNamesReadAgain:
+    LINES = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: ..tlUƑNH THỊ KHU.......... Sinh ngày: 14-10-1985",
+             "Số định danh cá nhân: 034185907624"]
+
+    def read(self, answers: list[str], lines: list[str] | None = None):
+        from pipeline.stages.extract import read_again
+
+        page = read_again(page_of(lines or self.LINES), Image.new("L", (1400, 600), 255),
+                          engine=FakeEngine(answers), timeout=5)
+        return {f.name: f for f in read_document([page], CATALOG.get("application_letter")).fields}
+
+    def test_a_name_that_is_no_name_is_replaced_by_a_second_reading_the_lexicon_knows(self):
+        found = self.read(["HUỲNH THỊ KHUÊ Sinh ngày: 14-10-1985"])
+        assert found["full_name"].value == "HUỲNH THỊ KHUÊ" and found["full_name"].details["reread"]
+
+    @pytest.mark.parametrize("answer", [
+        "HUỲNH THI KHUÊ",  # a correction needed: not as read
+        "HUỲNH KHUÊ",  # a syllable fewer than the first reading: another reading of the line
+        "HUỲNH THỊ XYZQ",  # not a name
+    ])
+    def test_a_second_reading_that_is_not_plainly_a_name_of_as_many_syllables_is_not_taken(self, answer):
+        found = self.read([answer])
+        assert found["full_name"].value != name_part(answer)
+        assert "validation" in found["full_name"].details  # the first reading stays, flagged
+
+    def test_a_name_that_reads_is_not_read_again(self):
+        lines = [line.replace("tlUƑNH THỊ KHU", "HUỲNH THỊ KHUÊ") for line in self.LINES]
+        assert self.read([], lines)["full_name"].value == "HUỲNH THỊ KHUÊ"  # the engine was not asked
+
+
+def name_part(text: str) -> str:
+    return text.split(" Sinh")[0]

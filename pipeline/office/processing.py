@@ -289,17 +289,20 @@ def _read_again(app: App, files: list[BatchFile], pages: list[PageText], languag
 
 
 def _lacks_person_values(reading: extract.Reading, doc_type) -> bool:
-    """Whether the document's type carries an ID number or birth date that extraction did not find."""
-    wanted = {"id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
-    return bool(wanted - {f.name for f in reading.fields})
+    """Whether the document's type carries a name, ID number or birth date that extraction did not
+    find, or a name that does not read as one."""
+    wanted = {"full_name", "id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
+    found = {f.name: f for f in reading.fields}
+    return bool(wanted - set(found)) or ("full_name" in found and "validation" in found["full_name"].details)
 
 
 def _reread_values(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText]:
-    """The pages of a document, those with a labelled ID or birth date that read as none carrying
-    that value read again from its line alone (`extract.reread`). Pages are rasterized again."""
+    """The pages of a document, those with a labelled ID, birth date or name that read as none
+    carrying that value read again from its line alone (`extract.read_again`). Pages are rasterized
+    again."""
     wanted: dict[int, set[int]] = defaultdict(set)
     for page in pages:
-        if page.method == "ocr" and extract.reread.unread_value_lines(page):
+        if page.method == "ocr" and extract.lines_to_read_again(page):
             wanted[page.file_ordinal].add(page.file_page)
     by_place = {(p.file_ordinal, p.file_page): p for p in pages}
     again: dict[tuple[int, int], PageText] = {}
@@ -310,8 +313,8 @@ def _reread_values(app: App, files: list[BatchFile], pages: list[PageText]) -> l
             place = (source.file_ordinal, source.file_page)
             if source.image is None:  # a trusted text layer: nothing to read again
                 continue
-            again[place] = extract.reread.reread_page(by_place[place], source.image, engine=app.engine,
-                                                      timeout=app.settings.ocr.timeout_seconds)
+            again[place] = extract.read_again(by_place[place], source.image, engine=app.engine,
+                                              timeout=app.settings.ocr.timeout_seconds)
     return [again.get((p.file_ordinal, p.file_page), p) for p in pages]
 
 

@@ -216,7 +216,7 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
             for column_role, name in zip(reader.columns, _split_two_names(value)):
                 _put_name(reader, column_role, name, page_no)
         else:
-            _put_name(reader, role, value, page_no)
+            _put_name(reader, role, value, page_no, read_as=segment.value)
         return
     role = qualified if qualified is not None else reader.role
     if segment.kind is Kind.DATE_OF_BIRTH:
@@ -301,15 +301,52 @@ def _read_document_values(reader: _Reader, line: str, folded: str, page_no: int)
 # --- values --------------------------------------------------------------------------------
 
 
-def _put_name(reader: _Reader, role: Role, text: str, page_no: int) -> None:
+def _put_name(reader: _Reader, role: Role, text: str, page_no: int, read_as: str | None = None) -> None:
+    """`read_as`: the label's value as the page read it, when that line may have been read again."""
     in_cells = reader.page and cells(reader.page, text)
     if in_cells and len(in_cells) > 1:
         text = in_cells[0]  # the value ends where its table cell does
     raw = _name_run(text)
     # A dot left beside a word says the name was written on a dotted fill-in line ("TRẦN,THỤ.MINH")
     value = _name_value(raw, page_no, dotted="." in text) if raw is not None else None
+    if read_as is not None and (value is None or "validation" in value.details):
+        value = _name_read_again(reader.page, read_as, value, page_no) or value
     if value is not None:
         reader.put(role, "full_name", value)
+
+
+def _name_read_again(page: PageText | None, read_as: str, first: _Value | None, page_no: int) -> _Value | None:
+    """A labelled name that did not read as a Vietnamese name, from its line read again alone: taken
+    when that reading is a name the lexicon knows syllable by syllable in every position, as read
+    (nothing corrected or dropped), with as many syllables as the first reading when there was one
+    (the same line read twice: a syllable more or less is another reading of the line, not the name)."""
+    for again in reread.readings_of(page, Kind.NAME, read_as):
+        run = _name_run(again)
+        candidate = _name_value(run, page_no) if run is not None else None
+        if candidate is None or candidate.details or candidate.factor < 1.0:
+            continue
+        if first is not None and len(first.value.split()) != len(candidate.value.split()):
+            continue
+        candidate.details = {"reread": "read again from its line alone", "read_as": read_as}
+        return candidate
+    return None
+
+
+def reads_as_name(value: str) -> bool:
+    """Whether a name label's value gives a name that reads as a Vietnamese name."""
+    run = _name_run(value)
+    found = _name_value(run, 1) if run is not None else None
+    return found is not None and "validation" not in found.details
+
+
+def lines_to_read_again(page: PageText) -> list[reread.ValueLine]:
+    """The labelled values of a page that read as none: an ID number, a birth date, a name."""
+    return reread.unread_value_lines(page, reads_as_name)
+
+
+def read_again(page: PageText, image, *, engine, timeout: float) -> PageText:
+    """The page with its unread labelled values read again from their lines (`reread`)."""
+    return reread.reread_page(page, image, engine=engine, timeout=timeout, reads_as_name=reads_as_name)
 
 
 def _name_value(raw: str, page_no: int, *, dotted: bool = False) -> _Value | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pipeline.catalog import Role
-from pipeline.textnorm import fold, nfc
+from pipeline.textnorm import edit_distance, fold, nfc
 
 
 class Kind(StrEnum):
@@ -148,26 +148,13 @@ def _fuzzy_label(folded: str) -> tuple[int, int, str, Kind] | None:
         if len(label) < _FUZZY_MIN_CHARS or label.endswith(":") or abs(len(label) - len(head)) > 2:
             continue
         allowed = 2 if len(label) >= _FUZZY_TWO_EDITS_CHARS else 1
-        distance = _edit_distance(head, label, allowed)
+        distance = edit_distance(head, label, allowed)
         if distance <= allowed:
             found.append((distance, label, kind))
     found.sort()
     if not found or (len(found) > 1 and found[1][0] == found[0][0] and found[1][2] is not found[0][2]):
         return None
     return match.start(1), match.end(1), found[0][1], found[0][2]
-
-
-def _edit_distance(a: str, b: str, bound: int) -> int:
-    """Levenshtein distance, or bound + 1 as soon as it must exceed `bound`."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, start=1):
-        current = [i]
-        for j, cb in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > bound:
-            return bound + 1
-        previous = current
-    return previous[-1]
 
 
 def _label_hits(folded: str) -> list[tuple[int, int, str, Kind]]:

@@ -1,21 +1,24 @@
-"""Re-read: a labelled ID number or birth date that did not read, read again from its line alone.
+"""Re-read: a labelled ID number, birth date or name that did not read, read again from its line alone.
 
 On a degraded page the engine's page layout pass sometimes reads a value's line worse than it
 reads that line on its own: leader dots glued to the digits ("()891595548Z0"), a box line taken for
 a digit, a group of digits lost ("2. 061 316 586" for "079 061 316 586"). Cropped to the value
 and read as one line, once with the Vietnamese model and once with the English one (two readings
-with different errors), the digits often come out whole.
+with different errors), the digits often come out whole. A name is read again with the Vietnamese
+model only (the English one drops its marks).
 
 This module only finds the lines and reads them: each page keeps its re-readings in
 `details["values_read_again"]` (what was read first and what was read again, for an operator and
 for extraction), and extraction decides. It accepts a re-read value only when two readings agree or
 the validators confirm it (an ID against the birth date, a birth date against the ID's year
-digits): a second look must not become a second way to be wrong.
+digits, a name whose every syllable the name lexicon knows in its position): a second look must not
+become a second way to be wrong. What "reads as a name" means is extraction's, passed in.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from PIL import Image
@@ -34,6 +37,7 @@ PSM_SINGLE_LINE = 7
 LANGUAGES = ("vie", "eng")
 PAD = 12  # pixels around the value's words: the engine needs a margin to find a line's ascenders
 KINDS = (Kind.IDENTITY, Kind.DATE_OF_BIRTH)
+NamePredicate = Callable[[str], bool]  # does a name label's value read as a Vietnamese name?
 MAX_LINES_PER_PAGE = 6  # a page of many unread labels is a page the engine cannot read at all
 
 
@@ -50,13 +54,15 @@ def value_key(text: str) -> str:
     return re.sub(r"[\W_]", "", fold(text))
 
 
-def unread_value_lines(page: PageText) -> list[ValueLine]:
-    """The lines of a page whose ID or birth-date label has a value that reads as none."""
+def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = None) -> list[ValueLine]:
+    """The lines of a page whose ID or birth-date label (or name label, given `reads_as_name`) has a
+    value that reads as none."""
+    kinds = KINDS + ((Kind.NAME,) if reads_as_name else ())
     found: list[ValueLine] = []
     for words in word_lines(page):
         text = " ".join(word.text for word in words)
         for segment in scan(text):
-            if segment.kind not in KINDS or segment.is_empty or _reads(segment.kind, segment.value):
+            if segment.kind not in kinds or segment.is_empty or _reads(segment.kind, segment.value, reads_as_name):
                 continue
             start = text.find(segment.value, segment.start)
             value_words = _words_from(words, start)
@@ -66,9 +72,10 @@ def unread_value_lines(page: PageText) -> list[ValueLine]:
     return found[:MAX_LINES_PER_PAGE]
 
 
-def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeout: float) -> PageText:
+def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeout: float,
+                reads_as_name: NamePredicate | None = None) -> PageText:
     """The page with its unread values read again (`details["values_read_again"]`); itself when none."""
-    lines = unread_value_lines(page)
+    lines = unread_value_lines(page, reads_as_name)
     if not lines:
         return page
     rereads = []
@@ -76,8 +83,9 @@ def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeou
         left, top, right, bottom = line.box
         crop = image.crop((max(0, left - PAD), max(0, top - PAD), min(image.width, right + PAD),
                            min(image.height, bottom + PAD)))
+        languages = LANGUAGES[:1] if line.kind is Kind.NAME else LANGUAGES
         again = [engine.recognize(crop, languages=language, timeout=timeout, psm=PSM_SINGLE_LINE).text.strip()
-                 for language in LANGUAGES]
+                 for language in languages]
         rereads.append({"kind": line.kind.value, "read": line.read, "again": again})
     return replace(page, details={**page.details, "values_read_again": rereads})
 
@@ -91,8 +99,10 @@ def readings_of(page: PageText | None, kind: Kind, value: str) -> list[str]:
             if entry["kind"] == kind.value and value_key(entry["read"]) == key for again in entry["again"]]
 
 
-def _reads(kind: Kind, value: str) -> bool:
+def _reads(kind: Kind, value: str, reads_as_name: NamePredicate | None) -> bool:
     """Whether a value reads plainly as what its label promises."""
+    if kind is Kind.NAME:
+        return reads_as_name is None or reads_as_name(value)
     if kind is Kind.IDENTITY:
         return any(len(run) in V.ID_LENGTHS for run in V.digit_runs(value))
     return find_misread_date(value) is not None
