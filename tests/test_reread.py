@@ -136,6 +136,14 @@ class TestNamesReadAgain:
         lines = [line.replace("tlUƑNH THỊ KHU", "HUỲNH THỊ KHUÊ") for line in self.LINES]
         assert self.read([], lines)["full_name"].value == "HUỲNH THỊ KHUÊ"  # the engine was not asked
 
+    def test_a_name_label_without_any_name_is_not_read_again(self):
+        from pipeline.stages.extract import lines_to_read_again
+
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ tên: ........... //;00./. 0.086 nn", "Số định danh cá nhân: 034185907624"]
+        assert lines_to_read_again(page_of(lines)) == []
+        assert [line.kind for line in lines_to_read_again(page_of(self.LINES))] == [Kind.NAME]
+
 
 def name_part(text: str) -> str:
     return text.split(" Sinh")[0]
+

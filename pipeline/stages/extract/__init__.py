@@ -309,23 +309,25 @@ def _put_name(reader: _Reader, role: Role, text: str, page_no: int, read_as: str
     raw = _name_run(text)
     # A dot left beside a word says the name was written on a dotted fill-in line ("TRẦN,THỤ.MINH")
     value = _name_value(raw, page_no, dotted="." in text) if raw is not None else None
-    if read_as is not None and (value is None or "validation" in value.details):
+    if read_as is not None and value is not None and "validation" in value.details:
         value = _name_read_again(reader.page, read_as, value, page_no) or value
     if value is not None:
         reader.put(role, "full_name", value)
 
 
-def _name_read_again(page: PageText | None, read_as: str, first: _Value | None, page_no: int) -> _Value | None:
+def _name_read_again(page: PageText | None, read_as: str, first: _Value, page_no: int) -> _Value | None:
     """A labelled name that did not read as a Vietnamese name, from its line read again alone: taken
     when that reading is a name the lexicon knows syllable by syllable in every position, as read
-    (nothing corrected or dropped), with as many syllables as the first reading when there was one
-    (the same line read twice: a syllable more or less is another reading of the line, not the name)."""
+    (nothing corrected or dropped), with as many syllables as the first reading (the same line read
+    twice: a syllable more or less is another reading of the line, not the name). A label whose value
+    gave no name at all gets none from a second reading either: nothing would say it is this line's
+    name rather than a plausible one (on the development half, one of two such was wrong)."""
     for again in reread.readings_of(page, Kind.NAME, read_as):
         run = _name_run(again)
         candidate = _name_value(run, page_no) if run is not None else None
         if candidate is None or candidate.details or candidate.factor < 1.0:
             continue
-        if first is not None and len(first.value.split()) != len(candidate.value.split()):
+        if len(first.value.split()) != len(candidate.value.split()):
             continue
         candidate.details = {"reread": "read again from its line alone", "read_as": read_as}
         return candidate
@@ -333,10 +335,11 @@ def _name_read_again(page: PageText | None, read_as: str, first: _Value | None, 
 
 
 def reads_as_name(value: str) -> bool:
-    """Whether a name label's value gives a name that reads as a Vietnamese name."""
+    """Whether a name label's value needs no second reading: it gives a name that reads as a
+    Vietnamese name, or no name at all (which a second reading could not be checked against)."""
     run = _name_run(value)
     found = _name_value(run, 1) if run is not None else None
-    return found is not None and "validation" not in found.details
+    return found is None or "validation" not in found.details
 
 
 def lines_to_read_again(page: PageText) -> list[reread.ValueLine]:
