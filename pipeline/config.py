@@ -56,7 +56,7 @@ class OcrSettings:
     engine: str = "tesserocr"
     timeout_seconds: float = 180.0
     correct: bool = True  # Vietnamese post-correction by the syllable language model
-    # A poorly read page is read again from variants of its image; an unread ID or birth date from its line
+    # A poorly read page is read again from variants of its image; an unread ID, birth date or name from its line
     reread: bool = True
 
 
