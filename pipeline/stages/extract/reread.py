@@ -45,7 +45,7 @@ MAX_LINES_PER_PAGE = 6  # a page of many unread labels is a page the engine cann
 class ValueLine:
     kind: Kind
     read: str  # the value as the page's reading has it
-    box: tuple[int, int, int, int]  # left, top, right, bottom on the page as rasterized
+    box: tuple[int, int, int, int]  # left, top, right, bottom on the page as rasterized: the value's words
 
 
 def value_key(text: str) -> str:
@@ -61,14 +61,15 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
     found: list[ValueLine] = []
     for words in word_lines(page):
         text = " ".join(word.text for word in words)
-        for segment in scan(text):
+        segments = scan(text)
+        for index, segment in enumerate(segments):
             if segment.kind not in kinds or segment.is_empty or _reads(segment.kind, segment.value, reads_as_name):
                 continue
             start = text.find(segment.value, segment.start)
-            value_words = _words_from(words, start)
+            end = segments[index + 1].start if index + 1 < len(segments) else len(text)  # up to the next label
+            value_words = _words_between(words, start, end)
             if value_words:
                 found.append(ValueLine(segment.kind, segment.value, _box(value_words)))
-            break  # one value a line: the next label's value is in the same crop
     return found[:MAX_LINES_PER_PAGE]
 
 
@@ -108,11 +109,11 @@ def _reads(kind: Kind, value: str, reads_as_name: NamePredicate | None) -> bool:
     return find_misread_date(value) is not None
 
 
-def _words_from(words: list[Word], start: int) -> list[Word]:
-    """The words of a line (joined by single spaces) from character `start` on."""
+def _words_between(words: list[Word], start: int, end: int) -> list[Word]:
+    """The words of a line (joined by single spaces) with a character in [start, end)."""
     position, out = 0, []
     for word in words:
-        if position + len(word.text) > start:
+        if position + len(word.text) > start and position < end:
             out.append(word)
         position += len(word.text) + 1
     return out
