@@ -59,17 +59,6 @@ class TestWhichLinesAreReadAgain:
         left, top, right, bottom = lines[0].box
         assert top == 250 and bottom == 280 and left > 100  # the value's words, not the label's
 
-    def test_two_unread_values_on_one_line_are_each_cropped_up_to_the_next_label(self):
-        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: tlUƑNH THỊ KHU Sinh ngày: 14-10-1385 Giới tính: Nữ"]
-        from pipeline.stages.extract import lines_to_read_again
-
-        found = lines_to_read_again(page_of(lines))
-        assert [(line.kind, line.read) for line in found] == [(Kind.NAME, "tlUƑNH THỊ KHU"),
-                                                               (Kind.DATE_OF_BIRTH, "14-10-1385")]
-        (_, _, name_right, _), (date_left, _, date_right, _) = found[0].box, found[1].box
-        assert name_right < date_left  # the name's crop ends before "Sinh ngày"
-        assert date_right < 100 + 20 * len(lines[1].split(" Giới")[0]) + 20  # and the date's before "Giới tính"
-
     def test_a_page_whose_values_read_needs_nothing(self):
         page = page_of([line.replace("()791595548Z0", "079190123456") for line in LETTER])
         assert reread.unread_value_lines(page) == []

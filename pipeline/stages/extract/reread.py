@@ -45,7 +45,7 @@ MAX_LINES_PER_PAGE = 6  # a page of many unread labels is a page the engine cann
 class ValueLine:
     kind: Kind
     read: str  # the value as the page's reading has it
-    box: tuple[int, int, int, int]  # left, top, right, bottom on the page as rasterized: the value's words
+    box: tuple[int, int, int, int]  # left, top, right, bottom on the page as rasterized
 
 
 def value_key(text: str) -> str:
@@ -61,15 +61,14 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
     found: list[ValueLine] = []
     for words in word_lines(page):
         text = " ".join(word.text for word in words)
-        segments = scan(text)
-        for index, segment in enumerate(segments):
+        for segment in scan(text):
             if segment.kind not in kinds or segment.is_empty or _reads(segment.kind, segment.value, reads_as_name):
                 continue
             start = text.find(segment.value, segment.start)
-            end = segments[index + 1].start if index + 1 < len(segments) else len(text)  # up to the next label
-            value_words = _words_between(words, start, end)
+            value_words = _words_from(words, start)
             if value_words:
                 found.append(ValueLine(segment.kind, segment.value, _box(value_words)))
+            break  # one value a line: the next label's value is in the same crop
     return found[:MAX_LINES_PER_PAGE]
 
 
@@ -109,11 +108,11 @@ def _reads(kind: Kind, value: str, reads_as_name: NamePredicate | None) -> bool:
     return find_misread_date(value) is not None
 
 
-def _words_between(words: list[Word], start: int, end: int) -> list[Word]:
-    """The words of a line (joined by single spaces) with a character in [start, end)."""
+def _words_from(words: list[Word], start: int) -> list[Word]:
+    """The words of a line (joined by single spaces) from character `start` on."""
     position, out = 0, []
     for word in words:
-        if position + len(word.text) > start and position < end:
+        if position + len(word.text) > start:
             out.append(word)
         position += len(word.text) + 1
     return out
