@@ -68,7 +68,10 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
             value_words = _words_from(words, start)
             if value_words:
                 found.append(ValueLine(segment.kind, segment.value, _box(value_words)))
-            break  # one value a line: the next label's value is in the same crop
+            # One crop a line, to its end: the engine reads a line better whole (crops ending at the next
+            # label read one name and one birth date fewer on the development half); a second unread
+            # value of the same line is not read again.
+            break
     return found[:MAX_LINES_PER_PAGE]
 
 
