@@ -273,18 +273,31 @@ def _reconciled(documents: list[DocumentResult]) -> list[DocumentResult]:
 
 def _read_again(app: App, files: list[BatchFile], pages: list[PageText], languages: str) -> list[PageText]:
     """The pages of a document, the OCR'd ones read again in the languages its type asks for
-    (the bilingual ID card: "vie+eng"). Pages are rasterized again rather than kept in memory."""
-    wanted: dict[int, set[int]] = defaultdict(set)
-    for page in pages:
-        if page.method == "ocr" and page.details.get("ocr", {}).get("languages") != languages:
-            wanted[page.file_ordinal].add(page.file_page)
+    (the bilingual ID card: "vie+eng")."""
     cache = _Cache(app)
+    return _pages_again(app, files, pages,
+                        wanted=lambda page: page.details.get("ocr", {}).get("languages") != languages,
+                        read=lambda page, source: _read(app, source, cache, languages))
+
+
+def _pages_again(app: App, files: list[BatchFile], pages: list[PageText], *, wanted: Callable[[PageText], bool],
+                 read: Callable[[PageText, PageSource], PageText | None]) -> list[PageText]:
+    """The pages of a document, the OCR'd ones `wanted` replaced by what `read` makes of them and of
+    their page rasterized again (None: kept as they are). Pages are rasterized again rather than kept
+    in memory."""
+    places: dict[int, set[int]] = defaultdict(set)
+    for page in pages:
+        if page.method == "ocr" and wanted(page):
+            places[page.file_ordinal].add(page.file_page)
+    by_place = {(p.file_ordinal, p.file_page): p for p in pages}
     again: dict[tuple[int, int], PageText] = {}
     for batch_file in files:
-        if batch_file.ordinal not in wanted:
+        if batch_file.ordinal not in places:
             continue
-        for source in _rasterize(app, batch_file, pages=wanted[batch_file.ordinal]):
-            again[(source.file_ordinal, source.file_page)] = _read(app, source, cache, languages)
+        for source in _rasterize(app, batch_file, pages=places[batch_file.ordinal]):
+            place = (source.file_ordinal, source.file_page)
+            if (page := read(by_place[place], source)) is not None:
+                again[place] = page
     return [again.get((p.file_ordinal, p.file_page), p) for p in pages]
 
 
@@ -298,24 +311,17 @@ def _lacks_person_values(reading: extract.Reading, doc_type) -> bool:
 
 def _reread_values(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText]:
     """The pages of a document, those with a labelled ID, birth date or name that read as none
-    carrying that value read again from its line alone (`extract.read_again`). Pages are rasterized
-    again."""
-    wanted: dict[int, set[int]] = defaultdict(set)
-    for page in pages:
-        if page.method == "ocr" and extract.lines_to_read_again(page):
-            wanted[page.file_ordinal].add(page.file_page)
-    by_place = {(p.file_ordinal, p.file_page): p for p in pages}
-    again: dict[tuple[int, int], PageText] = {}
-    for batch_file in files:
-        if batch_file.ordinal not in wanted:
-            continue
-        for source in _rasterize(app, batch_file, pages=wanted[batch_file.ordinal]):
-            place = (source.file_ordinal, source.file_page)
-            if source.image is None:  # a trusted text layer: nothing to read again
-                continue
-            again[place] = extract.read_again(by_place[place], source.image, engine=app.engine,
-                                              timeout=app.settings.ocr.timeout_seconds)
-    return [again.get((p.file_ordinal, p.file_page), p) for p in pages]
+    carrying that value read again from its line alone (`extract.read_again`)."""
+    lines = {(p.file_ordinal, p.file_page): extract.lines_to_read_again(p) for p in pages if p.method == "ocr"}
+
+    def read(page: PageText, source: PageSource) -> PageText | None:
+        if source.image is None:  # a trusted text layer: nothing to read again
+            return None
+        return extract.read_again(page, source.image, engine=app.engine, timeout=app.settings.ocr.timeout_seconds,
+                                  lines=lines[(page.file_ordinal, page.file_page)])
+
+    return _pages_again(app, files, pages, wanted=lambda page: bool(lines.get((page.file_ordinal, page.file_page))),
+                        read=read)
 
 
 def _rasterize(app: App, batch_file: BatchFile, pages: set[int] | None = None) -> Iterator[PageSource]:

@@ -347,9 +347,12 @@ def lines_to_read_again(page: PageText) -> list[reread.ValueLine]:
     return reread.unread_value_lines(page, reads_as_name)
 
 
-def read_again(page: PageText, image, *, engine, timeout: float) -> PageText:
-    """The page with its unread labelled values read again from their lines (`reread`)."""
-    return reread.reread_page(page, image, engine=engine, timeout=timeout, reads_as_name=reads_as_name)
+def read_again(page: PageText, image, *, engine, timeout: float,
+               lines: list[reread.ValueLine] | None = None) -> PageText:
+    """The page with its unread labelled values read again from their lines (`reread`); `lines`: those
+    `lines_to_read_again` already found on it."""
+    return reread.reread_page(page, image, engine=engine, timeout=timeout, reads_as_name=reads_as_name,
+                              lines=lines)
 
 
 def _name_value(raw: str, page_no: int, *, dotted: bool = False) -> _Value | None:
@@ -527,6 +530,11 @@ def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
     main["full_name"] = _Value(restored, zone.name, page_no, FAILED_VALIDATION, details)
 
 
+def _unlabelled_ids(reader: _Reader) -> list[_Value]:
+    """The valid 12-digit numbers read without a label and given to nobody by one, as read."""
+    return [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
+
+
 def _birth_date_confirmed_by_printed_id(main: dict[str, _Value], reader: _Reader) -> None:
     """A zone whose number did not read twice still has its birth digits: when their year is the
     printed ID's (labelled, or the card's one valid 12-digit number), the year was read twice in two
@@ -536,7 +544,7 @@ def _birth_date_confirmed_by_printed_id(main: dict[str, _Value], reader: _Reader
     if zone is None or zone.id_number is not None:
         return
     printed_ids = [main["id_number"].value] if "id_number" in main else sorted(
-        {v.value for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok})
+        {v.value for v in _unlabelled_ids(reader)})
     if len(printed_ids) != 1:
         return
     born = birth_date_confirmed_by(zone, printed_ids[0])
@@ -657,10 +665,8 @@ def _fields(reader: _Reader, pages: list[PageText],
         _accept_reread_id(main, *reader.reread_ids[Role.MAIN])
     if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:  # now the ID's year may confirm it
         _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
-    if "id_number" not in main:
-        valid = [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
-        if valid:
-            main["id_number"] = valid[0]
+    if "id_number" not in main and (valid := _unlabelled_ids(reader)):
+        main["id_number"] = valid[0]
     found: dict[str, _Value] = {name: main[name] for name in _PERSON_FIELDS if name in main}
     # The other persons the type names (the catalog's `people`); without a type, whoever a label named.
     people = doc_type.people if doc_type else (("spouse_name", Role.SPOUSE), ("agent_name", Role.AGENT))

@@ -76,9 +76,11 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
 
 
 def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeout: float,
-                reads_as_name: NamePredicate | None = None) -> PageText:
-    """The page with its unread values read again (`details["values_read_again"]`); itself when none."""
-    lines = unread_value_lines(page, reads_as_name)
+                reads_as_name: NamePredicate | None = None, lines: list[ValueLine] | None = None) -> PageText:
+    """The page with its unread values read again (`details["values_read_again"]`); itself when none.
+    `lines`: the page's `unread_value_lines` when the caller has them already."""
+    if lines is None:
+        lines = unread_value_lines(page, reads_as_name)
     if not lines:
         return page
     rereads = []
