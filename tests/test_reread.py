@@ -31,7 +31,8 @@ def page_of(lines: list[str]) -> PageText:
 
 
 class FakeEngine:
-    """Answers each crop with the next prepared reading; records the crops and languages asked for."""
+    """Answers each crop with the next prepared reading (nothing once they run out); records the crops,
+    languages and segmentation modes asked for."""
 
     name = "fake"
     version = "0"
@@ -42,7 +43,7 @@ class FakeEngine:
 
     def recognize(self, image, *, languages, timeout, psm=3, dpi=0, alternatives=False):
         self.asked.append((image.size, languages, psm))
-        return OcrResult(self.answers.pop(0), 80.0, [])
+        return OcrResult(self.answers.pop(0) if self.answers else "", 80.0, [])
 
     def detect_orientation(self, image):
         return None
@@ -64,12 +65,23 @@ class TestWhichLinesAreReadAgain:
         assert reread.unread_value_lines(page) == []
         assert reread.reread_page(page, Image.new("L", (1200, 600), 255), engine=FakeEngine([]), timeout=5) is page
 
-    def test_each_line_is_read_twice_as_one_line_and_kept_on_the_page(self):
-        engine = FakeEngine(["079190123456", "079190123456"])
+    def test_a_number_is_read_by_both_models_as_a_line_and_as_a_raw_line_and_kept_on_the_page(self):
+        engine = FakeEngine(["079190123456", "079190123456", "", "07919012345"])
         page = reread.reread_page(page_of(LETTER), Image.new("L", (1200, 600), 255), engine=engine, timeout=5)
-        assert [(languages, psm) for _, languages, psm in engine.asked] == [("vie", 7), ("eng", 7)]
+        assert [(languages, psm) for _, languages, psm in engine.asked] == [("vie", 7), ("eng", 7), ("vie", 13),
+                                                                           ("eng", 13)]
         assert page.details["values_read_again"] == [{"kind": "identity", "read": "...()791595548Z0.......",
-                                           "again": ["079190123456", "079190123456"]}]
+                                           "again": ["079190123456", "079190123456", "", "07919012345"]}]
+
+    def test_a_name_is_read_once_as_a_raw_line_only_when_the_line_mode_reads_nothing(self):
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: ..tlUƑNH THỊ KHU.........."]
+        for answers, asked, again in ((["HUỲNH THỊ KHUÊ"], [("vie", 7)], ["HUỲNH THỊ KHUÊ"]),
+                                      (["", "HUỲNH THỊ KHUÊ"], [("vie", 7), ("vie", 13)], ["HUỲNH THỊ KHUÊ"])):
+            engine = FakeEngine(answers)
+            page = reread.reread_page(page_of(lines), Image.new("L", (1200, 600), 255), engine=engine, timeout=5,
+                                      reads_as_name=lambda value: False)
+            assert [(languages, psm) for _, languages, psm in engine.asked] == asked
+            assert page.details["values_read_again"][0]["again"] == again
 
 
 def reread_letter(answers: list[str], lines: list[str] = LETTER) -> PageText:

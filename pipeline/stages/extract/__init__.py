@@ -576,7 +576,7 @@ def _birth_year_from_confirmed_id(main: dict[str, _Value], id_number: str) -> No
 def _accept_reread_id(main: dict[str, _Value], found: Counter[str], read_as: str, page_no: int) -> None:
     """The citizen's ID from the re-readings of its line: the one number that fits the ID's structure,
     the birth date and the gender read on the document, when the birth date was read (it confirms
-    the year digits) or both re-readings gave it (two readings with different errors agree)."""
+    the year digits) or two re-readings gave it (two readings with different errors agree)."""
     date_of_birth = main["date_of_birth"].value if "date_of_birth" in main else None
     gender = main["gender"].value if "gender" in main else None
     fitting = [n for n in found if V.check_id_number(n, date_of_birth=date_of_birth, gender=gender).ok]
@@ -587,7 +587,7 @@ def _accept_reread_id(main: dict[str, _Value], found: Counter[str], read_as: str
 
 
 def _accept_reread_date(main: dict[str, _Value], found: Counter[str], read_as: str, page_no: int) -> None:
-    """The citizen's birth date from the re-readings of its line: the one date both re-readings gave,
+    """The citizen's birth date from the re-readings of its line: the one date two re-readings gave,
     or the one whose year the ID read on the document carries."""
     id_year = V.birth_year_of_id(main["id_number"].value) if "id_number" in main else None
     confirmed = [iso for iso, count in found.items() if count >= 2 or int(iso[:4]) == id_year]

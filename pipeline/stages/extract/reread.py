@@ -3,9 +3,9 @@
 On a degraded page the engine's page layout pass sometimes reads a value's line worse than it
 reads that line on its own: leader dots glued to the digits ("()891595548Z0"), a box line taken for
 a digit, a group of digits lost ("2. 061 316 586" for "079 061 316 586"). Cropped to the value
-and read as one line, once with the Vietnamese model and once with the English one (two readings
-with different errors), the digits often come out whole. A name is read again with the Vietnamese
-model only (the English one drops its marks).
+and read as one line, with the Vietnamese model and with the English one, each in two segmentation
+modes (readings with different errors), the digits often come out whole. A name is read again with
+the Vietnamese model only (the English one drops its marks).
 
 This module only finds the lines and reads them: each page keeps its re-readings in
 `details["values_read_again"]` (what was read first and what was read again, for an operator and
@@ -32,6 +32,11 @@ from pipeline.stages.extract.layout import word_lines
 from pipeline.textnorm import fold
 
 PSM_SINGLE_LINE = 7
+# The raw-line mode skips the engine's search for a text line, which finds none in a third of the
+# value crops of the development half (a value written on a dotted leader: the crop reads as
+# nothing at 7). Numbers are read in both modes (four readings with different errors to agree);
+# a name is read once, in raw-line mode only when the line mode gives nothing.
+PSM_RAW_LINE = 13
 # Two readings with different errors: the Vietnamese model, and the English one, which knows no
 # marks and so never turns a digit into a marked letter.
 LANGUAGES = ("vie", "eng")
@@ -88,11 +93,17 @@ def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeou
         left, top, right, bottom = line.box
         crop = image.crop((max(0, left - PAD), max(0, top - PAD), min(image.width, right + PAD),
                            min(image.height, bottom + PAD)))
-        languages = LANGUAGES[:1] if line.kind is Kind.NAME else LANGUAGES
-        again = [engine.recognize(crop, languages=language, timeout=timeout, psm=PSM_SINGLE_LINE).text.strip()
-                 for language in languages]
-        rereads.append({"kind": line.kind.value, "read": line.read, "again": again})
+        rereads.append({"kind": line.kind.value, "read": line.read, "again": _readings(crop, line.kind, engine, timeout)})
     return replace(page, details={**page.details, "values_read_again": rereads})
+
+
+def _readings(crop: Image.Image, kind: Kind, engine: OcrEngine, timeout: float) -> list[str]:
+    def read(language: str, psm: int) -> str:
+        return engine.recognize(crop, languages=language, timeout=timeout, psm=psm).text.strip()
+
+    if kind is Kind.NAME:  # the English model drops a name's marks
+        return [read(LANGUAGES[0], PSM_SINGLE_LINE) or read(LANGUAGES[0], PSM_RAW_LINE)]
+    return [read(language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
 
 
 def readings_of(page: PageText | None, kind: Kind, value: str) -> list[str]:
