@@ -260,3 +260,48 @@ def test_an_id_the_page_pass_misread_is_read_again_from_its_line_by_the_real_eng
     assert again.details["values_read_again"][0]["kind"] == "identity"
     found = {f.name: f for f in read_document([again], CATALOG.get("application_letter")).fields}
     assert found["id_number"].value == "079190123456" and found["id_number"].details["reread"]
+
+
+
+def test_a_value_written_on_a_dotted_line_that_the_line_mode_reads_as_nothing_is_read_as_a_raw_line():
+    # Values written in an italic hand on tight dotted fill-in lines, as the page pass saw them (its
+    # word boxes, its damaged reading of the ID). Cropped with its neighbours' edges, the ID's line
+    # reads as nothing in the engine's line mode; the raw-line mode reads it.
+    from pipeline.domain import PageText, Word
+    from pipeline.stages.extract import reread
+
+    label_font = ImageFont.truetype(FONT, 30)
+    hand = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed-Italic.ttf", 40)
+    image = Image.new("L", (1654, 700), 255)
+    draw = ImageDraw.Draw(image)
+    words, lines = [], []
+
+    def write(xy, text, font, read_as=None):
+        draw.text(xy, text, font=font, fill=0)
+        left, top, right, bottom = draw.textbbox(xy, text, font=font)
+        words.append(Word(read_as or text, 90.0, left, top, right - left, bottom - top))
+        return right
+
+    write((120, 60), "GIẤY ỦY QUYỀN", label_font)
+    lines.append("GIẤY ỦY QUYỀN")
+    for row, (label, value, read_as) in enumerate([
+            ("Họ, chữ đệm, tên:", "Phạm Tuyết Phương", None), ("Ngày sinh:", "04.05.1959", None),
+            ("Số định danh cá nhân:", "089159554870", "...()891595548Z0...."),
+            ("Nơi cư trú:", "43 Lý Thường Kiệt", None)]):
+        y = 200 + 48 * row
+        x = write((120, y), label, label_font) + 12
+        draw.text((x, y + 16), "." * 60, font=label_font, fill=0)
+        write((x + 30, y - 6), value, hand, read_as)
+        lines.append(f"{label} {read_as or value}")
+    page = PageText(0, 1, "\n".join(lines), 80.0, "ocr", words)
+    assert "id_number" not in values(read_document([page], CATALOG.get("power_of_attorney")))
+
+    engine = make_engine("tesserocr")
+    [line] = [line for line in reread.unread_value_lines(page) if line.kind.value == "identity"]
+    left, top, right, bottom = line.box
+    crop = image.crop((left - reread.PAD, top - reread.PAD, right + reread.PAD, bottom + reread.PAD))
+    assert engine.recognize(crop, languages="vie", timeout=30, psm=reread.PSM_SINGLE_LINE).text.strip() == ""
+
+    again = reread.reread_page(page, image, engine=engine, timeout=30)
+    found = {f.name: f for f in read_document([again], CATALOG.get("power_of_attorney")).fields}
+    assert found["id_number"].value == "089159554870" and found["id_number"].details["reread"]
