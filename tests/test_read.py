@@ -8,8 +8,9 @@ import dataclasses
 import json
 import shutil
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from pipeline.config import OcrSettings
@@ -143,6 +144,39 @@ class TestOcr:
     def test_the_languages_of_a_document_type_replace_the_office_default(self, engine, page) -> None:
         text = read.read_page(source(page), engine=engine, settings=SETTINGS, languages="vie+eng")
         assert text.details["ocr"]["languages"] == "vie+eng"
+
+
+def dotted_block() -> Image.Image:
+    """Values written in an italic hand on tight dotted fill-in lines, and nothing else on the page:
+    Tesseract's layout pass finds no text block in it."""
+    label_font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 30)
+    hand = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed-Italic.ttf", 40)
+    image = Image.new("L", (1400, 360), 255)
+    draw = ImageDraw.Draw(image)
+    for row, (label, value) in enumerate([("Họ, chữ đệm, tên: ", "Phạm Tuyết Phương"), ("Ngày sinh: ", "04.05.1959"),
+                                          ("Số định danh cá nhân: ", "089159554870"),
+                                          ("Nơi cư trú: ", "43 Lý Thường Kiệt")]):
+        y = 60 + 48 * row
+        draw.text((40, y), label, font=label_font, fill=0)
+        x = 40 + draw.textlength(label, font=label_font)
+        draw.text((x, y + 16), "." * 60, font=label_font, fill=0)
+        draw.text((x + 30, y - 6), value, font=hand, fill=0)
+    return image
+
+
+class TestPageTheLayoutPassReadsAsNothing:
+    def test_it_is_read_as_one_block_of_lines(self, engine) -> None:
+        image = dotted_block()
+        assert engine.recognize(image, languages="vie", timeout=60, dpi=300).words == []  # the engine's fault
+        result = read.ocr_image(image, dpi=300, engine=engine, languages="vie", timeout=120)
+        assert "089159554870" in result.text and "Phạm Tuyết" in result.text
+        assert result.details["block"]["kept"] is True and result.words
+
+    def test_noise_read_as_a_block_is_not_kept(self, engine) -> None:
+        noise = np.random.default_rng(0).normal(235, 12, (800, 1200)).clip(0, 255).astype("uint8")
+        result = read.ocr_image(Image.fromarray(noise), dpi=300, engine=engine, languages="vie", timeout=120)
+        assert result.details["block"]["kept"] is False and result.details["block"]["words"] > 100
+        assert result.text == "" and result.words == []
 
 
 class TestCache:

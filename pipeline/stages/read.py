@@ -34,6 +34,7 @@ from pipeline.stages.engines.tesseract import (
     MIN_OSD_CONFIDENCE,
     OEM_LSTM,
     PSM_AUTO,
+    PSM_BLOCK,
     EngineReading,
     OcrEngine,
     Orientation,
@@ -46,7 +47,8 @@ from pipeline.textnorm import nfc, word_matches
 # Bump when the preprocessing, reading or post-correction code changes what a page reads as:
 # cached results are keyed by it (numeric parameters are part of the key already, see
 # `_settings_fingerprint`). 4: names from the engine's alternatives, bilingual labels left English.
-PREPROCESS_VERSION = "4"
+# 5: a page the layout pass reads as nothing is read as one block.
+PREPROCESS_VERSION = "5"
 LOW_CONFIDENCE = 60.0  # a page read below this mean word confidence gets its orientation checked
 
 
@@ -117,6 +119,8 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
                 rotation, prepared, result = alternative, turned, second
     orientation["applied"] = rotation
     details: dict[str, Any] = {}
+    if not result.words:
+        result, details["block"] = _block_reading(engine, prepared, result, read_options)
     if reread and vietnamese:
         prepared, result, details["reread"] = _reread(engine, image, prepared, result, read_options)
     if correct and isinstance(result, EngineReading) and result.lines:
@@ -126,6 +130,26 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
     details = {"preprocess": {"measured": layout.as_details(), "steps": prepared.steps, "dpi": prepared.dpi},
                "orientation": orientation, **details}
     return OcrResult(text=result.text, confidence=result.confidence, words=words, details=details)
+
+
+# --- a page the layout pass reads as nothing ---------------------------------------------------
+# Tesseract's page layout analysis can find no text block at all on a page that holds text: on the
+# development half, an ID card copy under skew, blur and JPEG read as nothing (a failed batch) and,
+# read as one block of lines, gave its holder's name and ID number. A block reading is kept only
+# when it reads as text: noise read as a block is thousands of words at a mean confidence of 15,
+# under half of them syllables, which the page's dossier must not file as a document.
+
+BLOCK_MIN_CONFIDENCE = 30.0
+BLOCK_MIN_VALID_SHARE = 0.6
+
+
+def _block_reading(engine: OcrEngine, prepared: preprocess.Prepared, empty: OcrResult,
+                   read_options: dict[str, Any]) -> tuple[OcrResult, dict[str, Any]]:
+    """The page read as one block when that reads as text; else the layout pass's empty reading."""
+    reading = engine.recognize(prepared.image, dpi=prepared.dpi, psm=PSM_BLOCK, **read_options)
+    quality = reading_quality(reading)
+    kept = quality["confidence"] >= BLOCK_MIN_CONFIDENCE and quality["valid_share"] >= BLOCK_MIN_VALID_SHARE
+    return (reading if kept else empty), {"psm": PSM_BLOCK, **quality, "kept": kept}
 
 
 # --- re-reading a poor page -------------------------------------------------------------------

@@ -34,6 +34,7 @@ _TESSDATA_CANDIDATES = (
 
 
 PSM_AUTO = 3  # fully automatic page segmentation, no OSD: orientation is the read stage's job
+PSM_BLOCK = 6  # the page as one uniform block of text lines
 OEM_LSTM = 1
 # Below this OSD confidence Tesseract's own documentation calls the result a guess.
 MIN_OSD_CONFIDENCE = 2.0
