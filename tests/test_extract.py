@@ -270,6 +270,10 @@ IDVNM06676 70822079066 767082<<6
         text = "GIẤY ỦY QUYỀN\nHọ và tên: ......TRẦN,THỤ.MINH.GIẠNG......................"
         assert fields_of(text)["full_name"] == "TRẦN THU MINH GIANG"
 
+    def test_a_dash_between_two_letters_of_a_name_splits_its_words(self):
+        text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: ........CHẬU-THIỆN.LONG....................... 22-25 2222"
+        assert fields_of(text)["full_name"] == "CHÂU THIỆN LONG"
+
     @pytest.mark.parametrize("line, kind", [
         ("Tôi tên à: NGUYỄN TÚ HẢO", "name"),  # a letter lost
         ("Giấy từ tùy thân số: 079190001234", "identity"),  # a letter misread

@@ -415,11 +415,12 @@ def _without_trailing_junk(name: str) -> tuple[str, str]:
 
 
 def _name_words(text: str) -> list[str]:
-    """The words of a name value: dots left by a leader split words ("VÕ.THÙY"), so does a comma between
-    two letters ("TRẦN,THU"), and quotes, dashes or other marks OCR put at a word's edges are dropped
-    ("„Phạm", "Phương.") but a final comma is kept (it ends the name)."""
+    """The words of a name value: dots left by a leader split words ("VÕ.THÙY"), so does a comma or a
+    dash between two letters ("TRẦN,THU", "CHẬU-THIỆN": no Vietnamese name joins its syllables), and
+    quotes, dashes or other marks OCR put at a word's edges are dropped ("„Phạm", "Phương.") but a final
+    comma is kept (it ends the name)."""
     words = []
-    for token in re.split(r"[\s.]+|(?<=[^\W\d_]),(?=[^\W\d_])", nfc(text)):
+    for token in re.split(r"[\s.]+|(?<=[^\W\d_])[,\-–—](?=[^\W\d_])", nfc(text)):
         core = _EDGE_JUNK.sub("", token)
         if core:
             words.append(core + ("," if token.rstrip().endswith((",", ";")) else ""))
