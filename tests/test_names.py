@@ -70,6 +70,23 @@ class TestRealNamesAreLeftAlone:
         for name in ("NGUYỄN THỊ NGỌC HẠNH", "PHẠM VĂN ĐẠT", "LÊ THỤC ĐOAN"):
             assert correct_name(name, dotted=True).name == name
 
+    @pytest.mark.parametrize(("read_as", "printed"), [
+        ("W@UYÊN TÚ HẢO", "NGUYỄN TÚ HẢO"),  # two letters misread, one of them as no letter
+        ("WÑGUXÊN TẤN HIỂN", "NGUYỄN TẤN HIỂN"),  # a letter glued on, another misread
+    ])
+    def test_a_long_family_name_damaged_in_two_letters_is_the_one_family_name_that_close(self, read_as, printed):
+        corrected = correct_name(read_as)
+        assert corrected.name == printed and corrected.changed and corrected.confidence < 0.7
+
+    @pytest.mark.parametrize("read_as", [
+        "LX VĂN AN",  # a short family name is two edits from many
+        "XYZQW VĂN AN",  # far from every family name
+        "VĂN W@UYÊN",  # a given name is no closed list
+        "W@UYÊN",  # a lone word: no position to say it is a family name
+    ])
+    def test_other_damaged_words_are_left_as_read(self, read_as):
+        assert correct_name(read_as).name == read_as
+
     def test_initials_and_digits_pass_through(self) -> None:
         assert correct_name("NGUYỄN V. AN").name == "NGUYỄN V. AN"
 

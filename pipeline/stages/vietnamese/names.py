@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.stages.vietnamese.syllables import is_valid_syllable, syllable_key, vietnamese_syllables
-from pipeline.textnorm import TONE_MARKS, VOWEL_MARKS, fold, nfc, squash_spaces
+from pipeline.textnorm import TONE_MARKS, VOWEL_MARKS, edit_distance, fold, nfc, squash_spaces
 
 LEXICON = Path(__file__).resolve().parents[2] / "data" / "vi_names.toml"
 
@@ -38,6 +38,8 @@ CONFIDENCE_TIED = 0.6  # two names fit equally well: the more common one was tak
 CONFIDENCE_UNKNOWN = 0.5  # not in the lexicon and nothing to repair it with
 CONFIDENCE_GLUED = 0.7  # not a syllable; one letter away from a single name of its position
 CONFIDENCE_INVALID = 0.3  # not a Vietnamese syllable, and no repair
+CONFIDENCE_FAR = 0.6  # a long family name two letters away from a single family name
+MIN_SURNAME_FOR_TWO_EDITS = 5  # letters of a family name that two misread letters leave recognisable
 DOT_BELOW = "\u0323"  # the nặng tone, as a combining mark
 
 
@@ -75,6 +77,8 @@ def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
         position = (lexicon.given if index == len(tokens) - 1 else
                     lexicon.surname if index == 0 else lexicon.middle)
         fixed, confidence = _correct_token(token, position)
+        if index == 0 and len(tokens) > 1 and confidence <= CONFIDENCE_UNKNOWN and not is_valid_syllable(fixed):
+            fixed, confidence = _damaged_surname(token, lexicon.surname, (fixed, confidence))
         if dotted and fixed == token:
             fixed, confidence = _without_leader_dot(token, position, confidence)
         out.append(fixed)
@@ -109,6 +113,20 @@ def _correct_token(token: str, position: _Position) -> tuple[str, float]:
     else:
         confidence = max(CONFIDENCE_TIED, CONFIDENCE_REPAIRED - CONFIDENCE_PER_EXTRA_MARK * (distance - 1))
     return _same_case(best, token), confidence
+
+
+def _damaged_surname(token: str, surnames: _Position, kept: tuple[str, float]) -> tuple[str, float]:
+    """A long family name OCR damaged in two letters into no syllable at all ("W@UYÊN", "WÑGUXÊN" for
+    NGUYỄN): the one family name within two edits of it. Family names are a closed list, and one of
+    five letters or more is far from every other (a short one is not: LÊ is two edits from LÝ and VÕ)."""
+    folded = fold(token)
+    if len(folded) < MIN_SURNAME_FOR_TWO_EDITS:
+        return kept
+    near = {names[0] for spelling, names in surnames.by_fold.items()
+            if len(spelling) >= MIN_SURNAME_FOR_TWO_EDITS and edit_distance(folded, spelling, 2) <= 2}
+    if len(near) != 1:
+        return kept
+    return _same_case(near.pop(), token), CONFIDENCE_FAR
 
 
 def _without_leader_dot(token: str, position: _Position, confidence: float) -> tuple[str, float]:
