@@ -270,6 +270,14 @@ IDVNM06676 70822079066 767082<<6
         text = "GIẤY ỦY QUYỀN\nHọ và tên: ......TRẦN,THỤ.MINH.GIẠNG......................"
         assert fields_of(text)["full_name"] == "TRẦN THU MINH GIANG"
 
+    @pytest.mark.parametrize("name", ["Nguyễn Quốc Phúc", "Trần Hoài Nam"])
+    def test_a_decision_names_its_citizen_in_running_text_wrapped_before_the_birth_date(self, name):
+        # Quốc and Nam are names here, not the first words of "Quốc tịch" and "Năm sinh"
+        text = ("QUYẾT ĐỊNH\nVề việc trợ cấp xã hội hằng tháng\nĐiều 1. Trợ cấp xã hội hằng tháng đối với "
+                f"ông {name}, sinh\nngày 25/5/1980, số định danh cá nhân 040080293819; thường trú tại 13 Bà Hạt,")
+        found = fields_of(text, "decision")
+        assert found["full_name"] == name.upper() and found["date_of_birth"] == "1980-05-25"
+
     def test_a_dash_between_two_letters_of_a_name_splits_its_words(self):
         text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: ........CHẬU-THIỆN.LONG....................... 22-25 2222"
         assert fields_of(text)["full_name"] == "CHÂU THIỆN LONG"

@@ -55,11 +55,17 @@ _WRAPPED_DATE = re.compile(r"ngay[\s.]*\d{1,2}[\s,.\-]*thang[\s.]*\d{1,2}[\s,.\-
 _PLACE_MAX_WORDS = 6
 _ADDRESS_JUNK = re.compile(r"\s[§|©®¢£¥«»]|(?<=Hồ Chí Minh)\s")
 _CUT_DATE_LABEL = re.compile(r"ngay,?\s+thang,?\s+nam\s+\d")
+# Running text wrapped between "sinh" and its date: "… ông Nguyễn Quốc Phúc, sinh" / "ngày 25/5/1980, …"
+_WRAPPED_BIRTH = re.compile(r"[\s,]sinh[\s.:]*$")
+_BIRTH_DATE_START = re.compile(r"\s*(?:ngay|nam)[\s.:]*\d")
 # Words separated by spaces, unambiguously ("(?:\w+\s*)+" backtracks exponentially on a failed match)
 _ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s+)*\w+)\s*$", re.UNICODE)
 _PROSE_HONORIFIC = re.compile(r"(?:^|[\s,(])(?:ong|ba)(?:\s+|\s*$)")
 _EDGE_JUNK = re.compile(r"^[^\w]+|[^\w/]+$")
-_NAME_STOPWORDS = {"sinh", "ngay", "gioi", "dan", "quoc", "so", "noi", "la", "nam", "nu", "cccd", "cmnd"}
+_NAME_STOPWORDS = {"sinh", "ngay", "gioi", "dan", "so", "noi", "la", "nu", "cccd", "cmnd"}
+# Words that end a name typed in title case only as the first word of a label: Quốc and Nam are
+# names too (Nguyễn Quốc Phúc, Trần Hoài Nam), "Quốc tịch" and "Năm sinh" are not.
+_NAME_STOP_PAIRS = {("quoc", "tich"), ("nam", "sinh")}
 
 
 @dataclass
@@ -153,6 +159,9 @@ def _read_line(reader: _Reader, line: str, following: list[str], page_no: int) -
     if _CUT_DATE_LABEL.match(folded) and following and fold(following[0]).strip().startswith("sinh"):
         # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:".
         line = re.sub(r"^(\S+\s+\S+\s+\S+)", r"\1 sinh:", line)
+        folded = aligned_fold(line)
+    if _WRAPPED_BIRTH.search(folded) and following and _BIRTH_DATE_START.match(fold(following[0])):
+        line = f"{line} {following[0].strip()}"
         folded = aligned_fold(line)
     segments = scan(line)
     empty_names = [seg for seg in segments if seg.kind is Kind.NAME and not seg.value.strip(" :./")]
@@ -392,9 +401,12 @@ def _name_run(text: str) -> str | None:
     if len(caps) >= 2:
         return " ".join(caps)
     titled = []  # names typed in title case ("Tôi tên là: Nguyễn Văn An, sinh …")
-    for word in words:
+    for index, word in enumerate(words):
         core = word.strip(".,;")
         if not core[:1].isupper() or not core.isalpha() or fold(core) in _NAME_STOPWORDS:
+            break
+        following = fold(words[index + 1]).strip(".,;:") if index + 1 < len(words) else ""
+        if not word.endswith((",", ";")) and (fold(core), following) in _NAME_STOP_PAIRS:
             break
         titled.append(core)
         if word.endswith((",", ";")):
