@@ -141,6 +141,25 @@ class TestOcr:
         assert second["rotation"] == 0 and second["confidence"] >= read.LOW_CONFIDENCE
         assert text.details["orientation"]["applied"] == 0 and "079188012345" in text.text
 
+    def test_a_turned_page_that_reads_as_nothing_is_read_unturned(self, engine, page, monkeypatch) -> None:
+        # On the development half the hint turned an ID card copy on its side, where the engine found no
+        # text at all (a failed batch); unturned, it reads.
+        turns = iter([(90, {"hint": 90})])
+        monkeypatch.setattr(read, "_orientation", lambda engine, image, layout: next(turns))
+
+        class BlindWhenTurned(CountingEngine):
+            def recognize(self, image, **kwargs):
+                if image.height > image.width:  # the page is landscape: turned, it is portrait
+                    self.reads += 1
+                    return OcrResult("", 0.0, [])
+                return super().recognize(image, **kwargs)
+
+        blind = BlindWhenTurned(engine)
+        text = read.read_page(source(page), engine=blind, settings=SETTINGS)
+        assert text.details["orientation"]["second_reading"]["rotation"] == 0
+        assert text.details["orientation"]["applied"] == 0 and "079188012345" in text.text
+        assert "block" not in text.details  # the unturned page read without one
+
     def test_the_languages_of_a_document_type_replace_the_office_default(self, engine, page) -> None:
         text = read.read_page(source(page), engine=engine, settings=SETTINGS, languages="vie+eng")
         assert text.details["ocr"]["languages"] == "vie+eng"

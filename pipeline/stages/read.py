@@ -108,19 +108,18 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
     rotation, orientation = _orientation(engine, image, layout)
     prepared = preprocess.prepare(image, dpi=dpi, rotation=rotation, max_pixels=max_pixels,
                                   layout=None if rotation else layout)
-    result = engine.recognize(prepared.image, dpi=prepared.dpi, **read_options)
-    if result.confidence < LOW_CONFIDENCE and result.words:
+    result, block = _layout_or_block_reading(engine, prepared, read_options)
+    # A turned page that reads as nothing is read unturned too: an ID card copy's hint can be wrong.
+    if result.confidence < LOW_CONFIDENCE and (result.words or rotation):
         alternative = _second_orientation(engine, prepared.image, rotation, orientation, result.confidence)
         if alternative is not None:
             turned = preprocess.prepare(image, dpi=dpi, rotation=alternative, max_pixels=max_pixels)
-            second = engine.recognize(turned.image, dpi=turned.dpi, **read_options)
+            second, second_block = _layout_or_block_reading(engine, turned, read_options)
             orientation["second_reading"] = {"rotation": alternative, "confidence": round(second.confidence, 1)}
             if second.confidence > result.confidence:
-                rotation, prepared, result = alternative, turned, second
+                rotation, prepared, result, block = alternative, turned, second, second_block
     orientation["applied"] = rotation
-    details: dict[str, Any] = {}
-    if not result.words:
-        result, details["block"] = _block_reading(engine, prepared, result, read_options)
+    details: dict[str, Any] = {"block": block} if block else {}
     if reread and vietnamese:
         prepared, result, details["reread"] = _reread(engine, image, prepared, result, read_options)
     if correct and isinstance(result, EngineReading) and result.lines:
@@ -143,13 +142,17 @@ BLOCK_MIN_CONFIDENCE = 30.0
 BLOCK_MIN_VALID_SHARE = 0.6
 
 
-def _block_reading(engine: OcrEngine, prepared: preprocess.Prepared, empty: OcrResult,
-                   read_options: dict[str, Any]) -> tuple[OcrResult, dict[str, Any]]:
-    """The page read as one block when that reads as text; else the layout pass's empty reading."""
-    reading = engine.recognize(prepared.image, dpi=prepared.dpi, psm=PSM_BLOCK, **read_options)
-    quality = reading_quality(reading)
+def _layout_or_block_reading(engine: OcrEngine, prepared: preprocess.Prepared,
+                             read_options: dict[str, Any]) -> tuple[OcrResult, dict[str, Any] | None]:
+    """The page read by the layout pass; when that reads nothing, as one block if that reads as text.
+    The second item records the block reading (None when none was tried)."""
+    reading = engine.recognize(prepared.image, dpi=prepared.dpi, **read_options)
+    if reading.words:
+        return reading, None
+    block = engine.recognize(prepared.image, dpi=prepared.dpi, psm=PSM_BLOCK, **read_options)
+    quality = reading_quality(block)
     kept = quality["confidence"] >= BLOCK_MIN_CONFIDENCE and quality["valid_share"] >= BLOCK_MIN_VALID_SHARE
-    return (reading if kept else empty), {"psm": PSM_BLOCK, **quality, "kept": kept}
+    return (block if kept else reading), {"psm": PSM_BLOCK, **quality, "kept": kept}
 
 
 # --- re-reading a poor page -------------------------------------------------------------------
