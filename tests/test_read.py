@@ -61,6 +61,17 @@ class CountingEngine:
         return self._engine.detect_orientation(image)
 
 
+class BlindOnItsSide(CountingEngine):
+    """The real engine, reading nothing on a portrait image: the test page is landscape, so it reads
+    nothing of it lying on its side."""
+
+    def recognize(self, image, **kwargs):
+        if image.height > image.width:
+            self.reads += 1
+            return OcrResult("", 0.0, [])
+        return super().recognize(image, **kwargs)
+
+
 class DictCache:
     def __init__(self) -> None:
         self.entries: dict[str, OcrResult] = {}
@@ -147,18 +158,21 @@ class TestOcr:
         turns = iter([(90, {"hint": 90})])
         monkeypatch.setattr(read, "_orientation", lambda engine, image, layout: next(turns))
 
-        class BlindWhenTurned(CountingEngine):
-            def recognize(self, image, **kwargs):
-                if image.height > image.width:  # the page is landscape: turned, it is portrait
-                    self.reads += 1
-                    return OcrResult("", 0.0, [])
-                return super().recognize(image, **kwargs)
-
-        blind = BlindWhenTurned(engine)
-        text = read.read_page(source(page), engine=blind, settings=SETTINGS)
+        text = read.read_page(source(page), engine=BlindOnItsSide(engine), settings=SETTINGS)
         assert text.details["orientation"]["second_reading"]["rotation"] == 0
         assert text.details["orientation"]["applied"] == 0 and "079188012345" in text.text
         assert "block" not in text.details  # the unturned page read without one
+
+    def test_a_page_turned_the_wrong_way_round_is_read_turned_the_other_way(self, engine, page, monkeypatch) -> None:
+        # The hint measures which way the lines run, not which end is up: told 270 for a page lying at
+        # 90 (OSD unsure), it reads upside down, then (here) nothing unturned, then well the other way.
+        turns = iter([(270, {"hint": 270})])
+        monkeypatch.setattr(read, "_orientation", lambda engine, image, layout: next(turns))
+        text = read.read_page(source(sl.rotate(page, 90)), engine=BlindOnItsSide(engine), settings=SETTINGS)
+        orientation = text.details["orientation"]
+        assert orientation["second_reading"] == {"rotation": 0, "confidence": 0.0}
+        assert orientation["third_reading"]["rotation"] == 90 and orientation["applied"] == 90
+        assert "079188012345" in text.text
 
     def test_the_languages_of_a_document_type_replace_the_office_default(self, engine, page) -> None:
         text = read.read_page(source(page), engine=engine, settings=SETTINGS, languages="vie+eng")

@@ -109,15 +109,18 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
     prepared = preprocess.prepare(image, dpi=dpi, rotation=rotation, max_pixels=max_pixels,
                                   layout=None if rotation else layout)
     result, block = _layout_or_block_reading(engine, prepared, read_options)
-    # A turned page that reads as nothing is read unturned too: an ID card copy's hint can be wrong.
+    # A turned page that reads as nothing is read in the other orientations too: an ID card copy's
+    # hint can be wrong.
     if result.confidence < LOW_CONFIDENCE and (result.words or rotation):
-        alternative = _second_orientation(engine, prepared.image, rotation, orientation, result.confidence)
-        if alternative is not None:
+        others = _other_orientations(engine, prepared.image, rotation, orientation, result.confidence)
+        for alternative, key in zip(others, ("second_reading", "third_reading")):
             turned = preprocess.prepare(image, dpi=dpi, rotation=alternative, max_pixels=max_pixels)
             second, second_block = _layout_or_block_reading(engine, turned, read_options)
-            orientation["second_reading"] = {"rotation": alternative, "confidence": round(second.confidence, 1)}
+            orientation[key] = {"rotation": alternative, "confidence": round(second.confidence, 1)}
             if second.confidence > result.confidence:
                 rotation, prepared, result, block = alternative, turned, second, second_block
+            if result.confidence >= LOW_CONFIDENCE:
+                break
     orientation["applied"] = rotation
     details: dict[str, Any] = {"block": block} if block else {}
     if reread and vietnamese:
@@ -328,23 +331,25 @@ def _orientation(engine: OcrEngine, image: Image.Image, layout: preprocess.Layou
     return hint, record  # OSD unsure (little text): the measurements were right on every page we tried
 
 
-def _second_orientation(engine: OcrEngine, prepared: Image.Image, rotation: int, orientation: dict[str, Any],
-                        confidence: float) -> int | None:
-    """The other turn worth a second reading of a page read with low confidence, or None.
+def _other_orientations(engine: OcrEngine, prepared: Image.Image, rotation: int, orientation: dict[str, Any],
+                        confidence: float) -> list[int]:
+    """The other turns worth reading a page read with low confidence, the likelier first.
 
     A turned page reading badly was probably upright all along: small print on a mostly blank
-    page (an ID card copy) fools both the page's own hint and OSD, so it is read unturned. An
-    unturned one is asked of OSD, unless OSD was asked already.
+    page (an ID card copy) fools both the page's own hint and OSD, so it is read unturned. Or it
+    was turned the wrong way round: the hint measures which way its lines run, not which end is up,
+    so it is read turned the other way too (an ID card copy of the development half lay at 270°, its
+    hint said 90° and OSD was unsure). An unturned one is asked of OSD, unless OSD was asked already.
     """
     if rotation:
-        return 0
+        return [0, (rotation + 180) % 360]
     if "osd" in orientation:
-        return None
+        return []
     osd = engine.detect_orientation(prepared)
     orientation["osd_after_low_confidence"] = _osd_details(osd, confidence)
     if osd and osd.degrees and osd.confidence >= MIN_OSD_CONFIDENCE:
-        return osd.degrees
-    return None
+        return [osd.degrees]
+    return []
 
 
 def _osd_details(osd: Orientation | None, confidence_before: float | None = None) -> dict[str, Any]:
