@@ -278,6 +278,17 @@ IDVNM06676 70822079066 767082<<6
         found = fields_of(text, "decision")
         assert found["full_name"] == name.upper() and found["date_of_birth"] == "1980-05-25"
 
+    def test_a_gender_not_read_is_the_one_the_id_number_carries(self):
+        text = ("ĐƠN ĐỀ NGHỊ\nHọ và tên: TRẦN THỊ BÌNH\nSinh ngày: 12/03/1990 Giới tính: N/fH,......\n"
+                "Số định danh cá nhân: 079190123456")
+        reading = extract([page(text)], CATALOG.get("application_letter"))
+        gender = {f.name: f for f in reading}["gender"]
+        assert gender.value == "Nữ" and gender.details == {"from": "id_number"}
+        printed = fields_of(text.replace("N/fH", "Nam"), "application_letter")
+        assert printed["gender"] == "Nam"  # what is printed stands (and the ID's check flags the contradiction)
+        contradicted = fields_of(text.replace("12/03/1990", "12/03/1985"), "application_letter")
+        assert "gender" not in contradicted  # an ID that fails its checks gives nothing
+
     def test_a_dash_between_two_letters_of_a_name_splits_its_words(self):
         text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: ........CHẬU-THIỆN.LONG....................... 22-25 2222"
         assert fields_of(text)["full_name"] == "CHÂU THIỆN LONG"

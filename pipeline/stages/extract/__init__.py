@@ -712,4 +712,20 @@ def _fields(reader: _Reader, pages: list[PageText],
             factor *= FAILED_VALIDATION
         confidence = ocr_confidence(pages[value.page - 1], value.raw) * factor
         result.append(ExtractedField(name, value.value, round(min(1.0, confidence), 3), value.page, details))
+    if (wanted is None or "gender" in wanted) and (gender := _gender_from_id(result)) is not None:
+        result.append(gender)
     return result, unread
+
+
+def _gender_from_id(fields: list[ExtractedField]) -> ExtractedField | None:
+    """The citizen's gender from the ID's century digit when the gender printed was not read (a
+    box ticked or written by hand: "N/fH", "À4/"), and the ID passed every check. On the development
+    half, 17 of the 35 documents whose gender was not read had an ID, each giving the right one."""
+    by_name = {f.name: f for f in fields}
+    identity = by_name.get("id_number")
+    if "gender" in by_name or identity is None or "validation" in identity.details:
+        return None
+    gender = V.gender_of_id(identity.value)
+    if gender is None:
+        return None
+    return ExtractedField("gender", gender, identity.confidence, identity.page, {"from": "id_number"})

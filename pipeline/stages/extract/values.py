@@ -211,6 +211,13 @@ def birth_year_of_id(value: str) -> int | None:
     return (1900 if value[3] in "01" else 2000) + int(value[4:6])
 
 
+def gender_of_id(value: str) -> str | None:
+    """The gender a valid 12-digit ID's century digit gives: even for a man, odd for a woman."""
+    if not re.fullmatch(r"\d{12}", value) or int(value[3]) > 3:
+        return None
+    return FEMALE if int(value[3]) % 2 else MALE
+
+
 def normalise_id_number(text: str) -> str:
     value = find_digits(text, 12)
     if value is None:
