@@ -289,6 +289,15 @@ IDVNM06676 70822079066 767082<<6
         contradicted = fields_of(text.replace("12/03/1990", "12/03/1985"), "application_letter")
         assert "gender" not in contradicted  # an ID that fails its checks gives nothing
 
+    @pytest.mark.parametrize("lines", [
+        "Giấy tờ tùy thân: Thẻ căn cước số 079 190\n123 456 do Cục Cảnh sát QLHC về TTXH cấp",
+        # two columns: a word of the other column after the first digits, its digits after the rest
+        "Giấy tờ tùy thân: Thẻ căn cước số 079 Minh\n190123456 Giấy tờ tùy thân: CCCD số 0511 8208",
+    ])
+    def test_an_id_a_narrow_column_wrapped_is_joined_across_the_lines(self, lines):
+        text = f"ĐƠN ĐỀ NGHỊ\nHọ và tên: TRẦN THỊ BÌNH\nSinh ngày: 12/03/1990\n{lines}\nNơi cư trú: 12 Lê Lợi"
+        assert fields_of(text, "application_letter")["id_number"] == "079190123456"
+
     def test_a_dash_between_two_letters_of_a_name_splits_its_words(self):
         text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: ........CHẬU-THIỆN.LONG....................... 22-25 2222"
         assert fields_of(text)["full_name"] == "CHÂU THIỆN LONG"

@@ -206,6 +206,23 @@ def _read_prose_name(reader: _Reader, line: str, folded: str, following: list[st
             return
 
 
+def _wrapped_id(value: str, below: str) -> list[str]:
+    """A personal ID a narrow column wrapped: its first digits end the label's value ("…số 079 302",
+    "…số 051 Minh", a word of the other column after them), the rest start the next line ("994 667
+    061 016 845 do…", the other column's digits after them). Groups are taken from the next line's
+    start until the digits are twelve, exactly."""
+    head = re.findall(r"\d+(?:[ .]\d+)*", value)
+    start = re.match(r"[\W_]*((?:\d+[ .]?)+)", below)
+    number = re.sub(r"\D", "", head[-1]) if head else ""
+    if not number or not start or len(number) >= 12:
+        return []
+    for group in re.findall(r"\d+", start.group(1)):
+        number += group
+        if len(number) >= 12:
+            break
+    return [number] if len(number) == 12 else []
+
+
 def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_no: int) -> None:
     qualified = role_of_qualifier(segment.qualifier)
     value = segment.value
@@ -241,7 +258,8 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
     elif segment.kind is Kind.IDENTITY:
         runs = [r for r in V.digit_runs(value) if len(r) in V.ID_LENGTHS]
         if not runs and following:  # "Giấy tờ tùy thân: Căn cước công dân số" / the number below
-            runs = [r for r in V.digit_runs(following[0]) if len(r) in V.ID_LENGTHS]
+            runs = _wrapped_id(value, following[0]) or [r for r in V.digit_runs(following[0])
+                                                         if len(r) in V.ID_LENGTHS]
         owner = reader.columns[0] if reader.columns else role
         if runs:
             reader.put(owner, "id_number" if len(runs[0]) == 12 else "old_id_number",
