@@ -219,6 +219,22 @@ def test_with_no_majority_the_validators_choose_the_reading_that_is_a_vietnamese
     assert not any(r.reasons for r in result)
 
 
+def test_with_no_majority_the_birth_date_whose_year_the_id_carries_is_chosen():
+    documents = [
+        ("application_letter", [field("full_name", "NGUYỄN HUY KIÊN"), field("date_of_birth", "1934-10-23")]),
+        ("citizen_id_card", [field("full_name", "NGUYỄN HUY KIÊN"), field("date_of_birth", "1954-10-23"),
+                             field("id_number", "068054199711")]),
+    ]
+    result = reconcile.reconcile(documents)
+    letter = {f.name: f for f in result[0].fields}
+    assert letter["date_of_birth"].value == "1954-10-23"
+    assert letter["date_of_birth"].details["reconciled_from"] == "1934-10-23"
+    assert not any(r.reasons for r in result)
+    without_id = reconcile.reconcile([(t, [f for f in fields if f.name != "id_number"]) for t, fields in documents])
+    assert [f.value for f in without_id[0].fields] == ["NGUYỄN HUY KIÊN", "1934-10-23"]  # nothing to tell them apart
+    assert without_id[0].reasons
+
+
 @pytest.mark.parametrize(("name", "blur", "repaired_by"), [
     ("NGUYỄN THỊ HẰNG", 1.0, "the engine's alternative"),  # read HÀNG: no name; the engine also saw HẰNG
     ("ĐẶNG HỮU LỘC", 1.4, "the names lexicon"),  # read ĐĂNG: a given name, never a family name

@@ -9,7 +9,8 @@ IDs differing in at most two digits), and within a group:
   spelt with other marks, an ID or a date with a digit or two misread); the field keeps where
   the value came from (`details["reconciled_from"]`);
 * two readings with no majority stay as they are, and both documents go to review with both
-  readings and the documents they came from;
+  readings and the documents they came from, unless the validators prefer one (a reading that is a
+  Vietnamese name over one that is not, a birth date whose year the citizen's ID carries);
 * a value an operator typed is never changed, and a value no other document confirms is left alone.
 
 Plain data in and out: (type, fields) per document → fields and extra review reasons per document.
@@ -130,6 +131,19 @@ def _better_name(a: str, b: str) -> str | None:
     return None
 
 
+def _date_the_ids_carry(a: str, b: str, documents: list[list[ExtractedField]]) -> str | None:
+    """Of two near readings of one birth date, the one whose year every ID read for the citizen carries
+    (1954 over 1934 when the ID card's number is 068054…), or None when the IDs cannot tell."""
+    if not _near("date_of_birth", a, b):
+        return None
+    years = {V.birth_year_of_id(f.value) for fields in documents if (f := _value(fields, "id_number"))}
+    if len(years) != 1 or None in years:
+        return None
+    (year,) = years
+    fits = [date for date in (a, b) if int(date[:4]) == year]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _one_edit(x: str, y: str) -> bool:
     """At most one letter inserted, deleted or changed (or "ie" for "i": a lost vowel of a diphthong)."""
     if x == y:
@@ -159,12 +173,14 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None
             fixed = dataclasses.replace(found, value=top, details=details)
             out[i].fields = [fixed if f is found else f for f in out[i].fields]
         return
-    if len(counts) == 2 and name == "full_name":
+    if len(counts) == 2:
         # No majority, but the validators may agree on one: the reading whose syllables are all
         # Vietnamese over one that has a non-syllable ("LÊ VIT ANH" / "LÊ VIẾT ANH"), and a reading with
-        # marks over the same letters without any (the bilingual ID card's read loses them: "DIEM NHU").
+        # marks over the same letters without any (the bilingual ID card's read loses them: "DIEM NHU");
+        # the birth date whose year the citizen's ID carries over one a digit away that it does not.
         (a, _), (b, _) = counts.most_common()
-        better = _better_name(a, b)
+        better = (_better_name(a, b) if name == "full_name" else
+                  _date_the_ids_carry(a, b, [out[i].fields for i in group]) if name == "date_of_birth" else None)
         if better is not None:
             for i, found in readings:
                 if found.value != better and found.source != OPERATOR:
