@@ -60,6 +60,10 @@ class TestWhichLinesAreReadAgain:
         left, top, right, bottom = lines[0].box
         assert top == 250 and bottom == 280 and left > 100  # the value's words, not the label's
 
+    def test_an_id_with_look_alike_letters_is_read_again_though_its_digits_make_twelve(self):
+        page = page_of([line.replace("()791595548Z0", "07919Z123456") for line in LETTER])
+        assert [line.read for line in reread.unread_value_lines(page)] == ["...07919Z123456......."]
+
     def test_a_page_whose_values_read_needs_nothing(self):
         page = page_of([line.replace("()791595548Z0", "079190123456") for line in LETTER])
         assert reread.unread_value_lines(page) == []

@@ -61,7 +61,7 @@ def value_key(text: str) -> str:
 
 def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = None) -> list[ValueLine]:
     """The lines of a page whose ID or birth-date label (or name label, given `reads_as_name`) has a
-    value that reads as none."""
+    value that reads as none (an ID: or only through look-alike letters, which leave a choice)."""
     kinds = KINDS + ((Kind.NAME,) if reads_as_name else ())
     found: list[ValueLine] = []
     for words in word_lines(page):
@@ -119,8 +119,8 @@ def _reads(kind: Kind, value: str, reads_as_name: NamePredicate | None) -> bool:
     """Whether a value reads plainly as what its label promises."""
     if kind is Kind.NAME:
         return reads_as_name is None or reads_as_name(value)
-    if kind is Kind.IDENTITY:
-        return any(len(run) in V.ID_LENGTHS for run in V.digit_runs(value))
+    if kind is Kind.IDENTITY:  # digits alone: look-alike letters ("07506Z40Z342") leave readings to choose among
+        return any(len(run) in V.ID_LENGTHS for run in V.digit_runs(value)) and not V.id_readings(value)
     return find_misread_date(value) is not None
 
 
