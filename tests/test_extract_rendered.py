@@ -321,3 +321,25 @@ def test_a_value_written_on_a_dotted_line_that_the_line_mode_reads_as_nothing_is
     again = reread.reread_page(page, image, engine=engine, timeout=30)
     found = {f.name: f for f in read_document([again], CATALOG.get("power_of_attorney")).fields}
     assert found["id_number"].value == "089159554870" and found["id_number"].details["reread"]
+
+
+@pytest.mark.parametrize("degrees", [6, -6])
+def test_the_words_of_a_skewed_page_are_grouped_along_its_slope(degrees):
+    # Word boxes are on the page as scanned: its lines slope, and a long leader's enclosing box spans
+    # several of them. Grouped along the slope the deskew step measured, each line keeps its label and
+    # its value, which reading values again from their line depends on.
+    from pipeline.domain import PageText
+    from pipeline.stages.extract.layout import word_lines
+    from pipeline.stages.read import ocr_image
+    from tools import scanlib as sl
+
+    lines = ["Họ, chữ đệm, tên: ...................NGUYỄN VĂN AN..............................",
+             "Ngày sinh: .............12/03/1990..................... Giới tính: .....Nam...........",
+             "Số định danh cá nhân: .............079090123456.................................."]
+    image, _ = sl.render_page([sl.para(line) for line in lines], dpi=200, size_mm=(210, 100))
+    result = ocr_image(sl.skew(image, degrees), dpi=200, engine=make_engine("tesserocr"), languages="vie",
+                       timeout=60)
+    page = PageText(0, 1, result.text, result.confidence, "ocr", list(result.words), dict(result.details))
+    grouped = [" ".join(word.text for word in line) for line in word_lines(page)]
+    assert [fold(line.split(":")[0]) for line in grouped] == ["ho, chu dem, ten", "ngay sinh", "so dinh danh ca nhan"]
+    assert "12/03/1990" in grouped[1] and "079090123456" in grouped[2]
