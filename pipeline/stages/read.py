@@ -47,7 +47,8 @@ from pipeline.textnorm import nfc, word_matches
 # Bump when the preprocessing, reading or post-correction code changes what a page reads as:
 # cached results are keyed by it (numeric parameters are part of the key already, see
 # `_settings_fingerprint`). 4: names from the engine's alternatives, bilingual labels left English.
-# 5: a page the layout pass reads as nothing is read as one block.
+# 5: a page the layout pass reads as nothing is read as one block; a turned page read badly is read
+# turned the other way round too.
 PREPROCESS_VERSION = "5"
 LOW_CONFIDENCE = 60.0  # a page read below this mean word confidence gets its orientation checked
 
@@ -135,10 +136,11 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
 
 
 # --- a page the layout pass reads as nothing ---------------------------------------------------
-# Tesseract's page layout analysis can find no text block at all on a page that holds text: on the
-# development half, an ID card copy under skew, blur and JPEG read as nothing (a failed batch) and,
-# read as one block of lines, gave its holder's name and ID number. A block reading is kept only
-# when it reads as text: noise read as a block is thousands of words at a mean confidence of 15,
+# Tesseract's page layout analysis can find no text block at all on a page that holds text: values
+# handwritten on tight dotted fill-in lines (tests/test_read.py renders one) read as nothing, a failed
+# batch; read as one block of lines, they read. (The development half's ID card copy that read as
+# nothing was lying turned the wrong way: `_other_orientations` reads it.) A block reading is kept
+# only when it reads as text: noise read as a block is hundreds of words at a mean confidence near 15,
 # under half of them syllables, which the page's dossier must not file as a document.
 
 BLOCK_MIN_CONFIDENCE = 30.0

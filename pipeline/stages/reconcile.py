@@ -131,6 +131,15 @@ def _better_name(a: str, b: str) -> str | None:
     return None
 
 
+def _better_reading(name: str, a: str, b: str, documents: list[list[ExtractedField]]) -> str | None:
+    """Of two readings with no majority, the one the validators prefer, or None when they cannot tell."""
+    if name == "full_name":
+        return _better_name(a, b)
+    if name == "date_of_birth":
+        return _date_the_ids_carry(a, b, documents)
+    return None
+
+
 def _date_the_ids_carry(a: str, b: str, documents: list[list[ExtractedField]]) -> str | None:
     """Of two near readings of one birth date, the one whose year every ID read for the citizen carries
     (1954 over 1934 when the ID card's number is 068054…), or None when the IDs cannot tell."""
@@ -179,8 +188,7 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None
         # marks over the same letters without any (the bilingual ID card's read loses them: "DIEM NHU");
         # the birth date whose year the citizen's ID carries over one a digit away that it does not.
         (a, _), (b, _) = counts.most_common()
-        better = (_better_name(a, b) if name == "full_name" else
-                  _date_the_ids_carry(a, b, [out[i].fields for i in group]) if name == "date_of_birth" else None)
+        better = _better_reading(name, a, b, [out[i].fields for i in group])
         if better is not None:
             for i, found in readings:
                 if found.value != better and found.source != OPERATOR:

@@ -93,7 +93,8 @@ def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeou
         left, top, right, bottom = line.box
         crop = image.crop((max(0, left - PAD), max(0, top - PAD), min(image.width, right + PAD),
                            min(image.height, bottom + PAD)))
-        rereads.append({"kind": line.kind.value, "read": line.read, "again": _readings(crop, line.kind, engine, timeout)})
+        again = _readings(crop, line.kind, engine, timeout)
+        rereads.append({"kind": line.kind.value, "read": line.read, "again": again})
     return replace(page, details={**page.details, "values_read_again": rereads})
 
 

@@ -118,7 +118,8 @@ def _correct_token(token: str, position: _Position) -> tuple[str, float]:
 def _damaged_surname(token: str, surnames: _Position, kept: tuple[str, float]) -> tuple[str, float]:
     """A long family name OCR damaged in two letters into no syllable at all ("W@UYÊN", "WÑGUXÊN" for
     NGUYỄN): the one family name within two edits of it. Family names are a closed list, and one of
-    five letters or more is far from every other (a short one is not: LÊ is two edits from LÝ and VÕ)."""
+    five letters or more is far from every other (a short one is not: LÊ is within two edits of LÝ, VÕ
+    and HỒ)."""
     folded = fold(token)
     if len(folded) < MIN_SURNAME_FOR_TWO_EDITS:
         return kept
