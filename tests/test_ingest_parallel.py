@@ -111,7 +111,9 @@ def _group_alive(pgid: int) -> list[int]:
 
 
 def test_ctrl_c_gives_every_claim_back_and_a_second_run_finishes(office, tmp_path):
-    scans = _scans(tmp_path / "in", 8, lines=3)
+    # Enough scans that batches are still queued when a batch is seen being read: with 8 small scans
+    # and a second's wait before the signal, a fast run once filed them all first.
+    scans = _scans(tmp_path / "in", 16, lines=3)
     command = [sys.executable, "-m", "pipeline", "--data-dir", str(office.data_dir), "--config",
                str(office.config), "ingest", *map(str, scans)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -125,8 +127,7 @@ def test_ctrl_c_gives_every_claim_back_and_a_second_run_finishes(office, tmp_pat
             break
         assert process.poll() is None, process.communicate()
         time.sleep(0.2)
-    time.sleep(1.0)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGINT)  # at once, while a batch is being read
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, (out, err)
     assert "Traceback" not in err, err
