@@ -190,7 +190,7 @@ def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str
             year = int(date_of_birth[:4])
             if (year >= 2000) != (digit >= 2) or int(value[4:6]) != year % 100:
                 problems.append(f"does not match the date of birth {date_of_birth}")
-        if gender in (MALE, FEMALE) and (digit % 2 == 1) != (gender == FEMALE):
+        if gender in (MALE, FEMALE) and gender_of_id(value) != gender:
             problems.append(f"does not match the gender {gender}")
     return Check(tuple(problems))
 
@@ -213,7 +213,7 @@ def birth_year_of_id(value: str) -> int | None:
 
 def gender_of_id(value: str) -> str | None:
     """The gender a valid 12-digit ID's century digit gives: even for a man, odd for a woman."""
-    if not re.fullmatch(r"\d{12}", value) or int(value[3]) > 3:
+    if birth_year_of_id(value) is None:
         return None
     return FEMALE if int(value[3]) % 2 else MALE
 
