@@ -343,3 +343,22 @@ def test_the_words_of_a_skewed_page_are_grouped_along_its_slope(degrees):
     grouped = [" ".join(word.text for word in line) for line in word_lines(page)]
     assert [fold(line.split(":")[0]) for line in grouped] == ["ho, chu dem, ten", "ngay sinh", "so dinh danh ca nhan"]
     assert "12/03/1990" in grouped[1] and "079090123456" in grouped[2]
+
+
+def test_a_name_its_label_did_not_give_is_read_under_its_signers_caption():
+    # The principal's name on its dotted line is lost (the line is blank here); the two signature
+    # blocks, side by side as forms print them, read as one line by OCR, give each signer's name.
+    font = ImageFont.truetype(FONT, 34)
+    image = Image.new("L", (1700, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    body = ["GIẤY ỦY QUYỀN", "Họ và tên: ...................................", "Ngày sinh: 12/08/1975"]
+    for index, line in enumerate(body):
+        draw.text((80, 60 + 70 * index), line, font=font, fill=0)
+    for left, rows in ((80, ["NGƯỜI ĐƯỢC ỦY QUYỀN", "(Ký, ghi rõ họ tên)", "", "", "Hoàng Văn Thiên Đông"]),
+                       (950, ["NGƯỜI ỦY QUYỀN", "(Ký, ghi rõ họ tên)", "", "", "Trần Diễm Tiên"])):
+        for index, line in enumerate(rows):
+            draw.text((left, 400 + 70 * index), line, font=font, fill=0)
+    page = read_page(PageSource(0, 1, image, 300), engine=make_engine("tesserocr"), settings=OcrSettings())
+    found = {f.name: f for f in read_document([page], CATALOG.get("power_of_attorney")).fields}
+    assert (found["full_name"].value, found["full_name"].details["from"]) == ("TRẦN DIỄM TIÊN", "signature")
+    assert found["agent_name"].value == "HOÀNG VĂN THIÊN ĐÔNG"

@@ -24,6 +24,7 @@ from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
 from pipeline.stages.extract.layout import cells, clean_line
 from pipeline.stages.extract.mrz import Mrz, birth_date_confirmed_by, read_mrz
+from pipeline.stages.extract.signatures import Signature, signatures
 from pipeline.stages.extract.labels import (
     Kind,
     Segment,
@@ -95,7 +96,8 @@ class _Reader:
     # box lines allow (values.id_readings): the validators choose once the birth date is known.
     id_readings: dict[Role, tuple[list[str], str, int]] = field(default_factory=dict)
 
-    names_in_order: list[Role] = field(default_factory=list)  # whose names were read, as printed
+    names_in_order: list[Role] = field(default_factory=list)  # whose names were printed, in order
+    signed: list[tuple[Signature, int]] = field(default_factory=list)  # signature blocks, with their page
     # Unread labelled values read again from their line alone (`reread`): the candidates, how many of
     # the readings gave each, and what was read first; extraction accepts one only when confirmed.
     reread_ids: dict[Role, tuple[Counter[str], str, int]] = field(default_factory=dict)
@@ -141,6 +143,7 @@ def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Rea
         reader.page = page
         for index, line in enumerate(lines):
             _read_line(reader, line, lines[index + 1:index + 3], page_no)
+        reader.signed.extend((block, page_no) for block in signatures(page))
     return Reading(*_fields(reader, pages, doc_type))
 
 
@@ -236,6 +239,8 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         else:
             role = reader.role
         reader.role = role  # the labels that follow (birth date, ID) are this person's
+        if role not in reader.names_in_order:  # printed here, whether or not its value reads
+            reader.names_in_order.append(role)
         if segment.is_empty and segment.at_line_start and following:
             value = following[0]  # "Họ và tên / Full name:" with the name on the next line
         if reader.columns and qualified is None:
@@ -561,6 +566,29 @@ def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
     main["full_name"] = _Value(restored, zone.name, page_no, FAILED_VALIDATION, details)
 
 
+def _signed_names(reader: _Reader) -> dict[Role, _Value]:
+    """The name under each signer's caption, by the role the caption names: the first line below the
+    note that is, as a whole, a Vietnamese name with a known family name (a scribbled signature above
+    it reads as none). A role whose blocks give two names gives none. They stand in for a name the
+    labels did not give (a value on a dotted line OCR could not read), marked as unlabelled."""
+    names: dict[Role, list[_Value]] = {}
+    for block, page_no in reader.signed:
+        if block.role is None or block.role is Role.OTHER:
+            continue
+        for line in block.lines_below:
+            run = _name_run(line)
+            value = _name_value(run, page_no) if run else None
+            if (value is None or value.details or not 2 <= len(value.value.split()) <= 5
+                    or len(run.split()) != len(_name_words(line))
+                    or fold(value.value.split()[0]) not in V.surname_folds()):
+                continue
+            value.factor *= UNLABELLED
+            value.details = {"from": "signature", "caption": block.caption}
+            names.setdefault(block.role, []).append(value)
+            break
+    return {role: found[0] for role, found in names.items() if len({v.value for v in found}) == 1}
+
+
 def _unlabelled_ids(reader: _Reader) -> list[_Value]:
     """The valid 12-digit numbers read without a label and given to nobody by one, as read."""
     return [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
@@ -632,9 +660,12 @@ def _other_spouse_printed_first(reader: _Reader, doc_type: DocType | None) -> bo
     """On a type with two spouses, the one printed first is the document's person (`full_name`),
     whichever the labels call the husband or the wife: a wife's block may come first."""
     order = reader.names_in_order
-    if doc_type is None or not any(role is Role.SPOUSE for _, role in doc_type.people):
-        return False
-    return Role.MAIN in order and Role.SPOUSE in order and order.index(Role.SPOUSE) < order.index(Role.MAIN)
+    return (_has_spouses(doc_type) and Role.MAIN in order and Role.SPOUSE in order
+            and order.index(Role.SPOUSE) < order.index(Role.MAIN))
+
+
+def _has_spouses(doc_type: DocType | None) -> bool:
+    return doc_type is not None and any(role is Role.SPOUSE for _, role in doc_type.people)
 
 
 def _swap_roles(found_by_role: dict, one: Role, other: Role) -> None:
@@ -677,12 +708,20 @@ def _choose_id_reading(main: dict[str, _Value], readings: list[str], read_as: st
 
 def _fields(reader: _Reader, pages: list[PageText],
             doc_type: DocType | None) -> tuple[list[ExtractedField], list[str]]:
+    signed = _signed_names(reader)
+    if _has_spouses(doc_type) and not {Role.MAIN, Role.SPOUSE} <= set(reader.names_in_order):
+        # "Vợ" and "Chồng" sign side by side; which of them is the document's person depends on
+        # which the body printed first, unknown here (a misread label)
+        signed.pop(Role.MAIN, None)
+        signed.pop(Role.SPOUSE, None)
     if _other_spouse_printed_first(reader, doc_type):
-        _swap_roles(reader.people, Role.MAIN, Role.SPOUSE)
-        _swap_roles(reader.id_readings, Role.MAIN, Role.SPOUSE)
+        for found_by_role in (reader.people, reader.id_readings, signed):
+            _swap_roles(found_by_role, Role.MAIN, Role.SPOUSE)
     main = dict(reader.people.get(Role.MAIN, {}))
-    if "full_name" not in main and reader.prose_name is not None:
-        main["full_name"] = reader.prose_name
+    if "full_name" not in main:
+        main["full_name"] = signed.get(Role.MAIN) or reader.prose_name
+        if main["full_name"] is None:
+            del main["full_name"]
     unread: list[str] = []
     _birth_date_confirmed_by_printed_id(main, reader)
     if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:
@@ -704,6 +743,8 @@ def _fields(reader: _Reader, pages: list[PageText],
     for name, role in people:
         if "full_name" in reader.people.get(role, {}):
             found[name] = reader.people[role]["full_name"]
+        elif role in signed:
+            found[name] = signed[role]
     document = dict(reader.document)
     if "issue_date" not in document and "date_line" in document:
         document["issue_date"] = document["date_line"]

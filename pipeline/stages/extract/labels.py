@@ -92,6 +92,15 @@ _HEADINGS: tuple[tuple[str, Role | None], ...] = (
     ("ben vo", Role.SPOUSE), ("noi dung uy quyen", None), ("pham vi uy quyen", None),
     ("thoi han uy quyen", None),
 )
+# Signature captions: who signs above "(Ký, ghi rõ họ tên)" (`signatures`). An official's caption
+# ("CHỦ TỊCH", "XÁC NHẬN CỦA …", "NGƯỜI TIẾP NHẬN HỒ SƠ") names none of these: its name is nobody's data.
+_SIGNERS: tuple[tuple[str, Role], ...] = (
+    ("nguoi duoc uy quyen", Role.AGENT), ("nguoi nhan uy quyen", Role.AGENT), ("ben duoc uy quyen", Role.AGENT),
+    ("ben nhan uy quyen", Role.AGENT), ("ben b", Role.AGENT), ("nguoi uy quyen", Role.MAIN),
+    ("ben uy quyen", Role.MAIN), ("ben a", Role.MAIN), ("nguoi lam don", Role.MAIN), ("nguoi viet don", Role.MAIN),
+    ("nguoi de nghi", Role.MAIN), ("nguoi nop ho so", Role.MAIN), ("nguoi yeu cau", Role.REQUESTER),
+    ("nguoi di khai", Role.OTHER), ("nguoi khai", Role.OTHER), ("chong", Role.MAIN), ("vo", Role.SPOUSE),
+)
 _NUMBERING = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?|[a-z][.)/:])\s+")  # OCR drops the dot of "II."
 _HEADING_MAX_CHARS = 45
 # The English halves of bilingual labels, and what stands before one when its Vietnamese half was
@@ -221,8 +230,17 @@ def _merge_bilingual(segments: list[Segment]) -> list[Segment]:
 
 def role_of_qualifier(qualifier: str) -> Role | None:
     """The person a qualifier names, or None when it names nobody ("(1)", "/CCCD")."""
-    words = qualifier.split()
-    for phrase, role in _QUALIFIERS:
+    return _role_of_words(qualifier.split(), _QUALIFIERS)
+
+
+def role_of_signer(caption: str) -> Role | None:
+    """The person a signature caption names ("NGƯỜI ỦY QUYỀN"), or None (an official, or unread)."""
+    return _role_of_words(re.findall(r"[a-z]+", aligned_fold(nfc(caption)).lower()), _SIGNERS)
+
+
+def _role_of_words(words: list[str], phrases: tuple[tuple[str, Role], ...]) -> Role | None:
+    """The role of the first phrase (in the table's order) that stands in `words` as whole words."""
+    for phrase, role in phrases:
         phrase_words = phrase.split()
         for i in range(len(words) - len(phrase_words) + 1):
             if words[i:i + len(phrase_words)] == phrase_words:
