@@ -139,10 +139,17 @@ class DocumentResult:
     classification: Classification
     fields: list[ExtractedField]
     review_reasons: list[str] = field(default_factory=list)
+    # Values extraction saw printed but could not read, each a note starting with the field's name
+    # ("date_of_birth unreadable: read '()4,05..1.95'"); the dossier's other documents may supply them.
+    unread: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         return "\n\n".join(p.text for p in self.pages)
+
+    @property
+    def unread_fields(self) -> set[str]:
+        return {unread_field(note) for note in self.unread}
 
     @property
     def issue_date(self) -> dt.date | None:
@@ -177,3 +184,8 @@ def issue_date_of(fields: list[ExtractedField]) -> dt.date | None:
             except ValueError:
                 return None
     return None
+
+
+def unread_field(note: str) -> str:
+    """The field a note of a value that could not be read is about: its first word."""
+    return note.split(" ", 1)[0]

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pipeline import logs
-from pipeline.domain import DocumentResult, PageSource, PageText
+from pipeline.domain import Classification, DocumentResult, ExtractedField, PageSource, PageText
 from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage, from_os_error
 from pipeline.office.app import App
 from pipeline.office.pages import PageReaders
@@ -133,7 +133,7 @@ def _process_claimed(app: App, batch_id: int, progress: Progress, readers: PageR
         corrections = app.store.operator_corrections(batch_id)  # reprocessing keeps what operators set
         documents = [_document(app, files, group, model, corrections, clock) for group in groups]
         with clock(Stage.EXTRACT):  # the documents naming one citizen vote on name, ID and birth date
-            documents = _reconciled(documents)
+            documents = _reconciled(app, documents)
         dossier = procedure.settle(app.procedures, batch.procedure, batch.procedure_source,
                                    [(d.classification.doc_type, d.text) for d in documents])
         with clock(Stage.INDEX):
@@ -257,18 +257,32 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
         fields = reading.fields
         if correction:
             fields = review.operator_fields(fields, correction)
-    reasons = review.review_reasons(app.catalog, classification.doc_type, classification.confidence,
-                                    [(f.name, f.details) for f in fields], type_source=classification.source,
-                                    min_confidence=settings.catalog.min_confidence,
-                                    unread=[note for note in reading.unread
-                                            if not any(note.startswith(f.name + " ") for f in fields)])
-    return DocumentResult(group, classification, fields, reasons)
+    reasons = _review_reasons(app, classification, fields, reading.unread)
+    return DocumentResult(group, classification, fields, reasons, unread=reading.unread)
 
 
-def _reconciled(documents: list[DocumentResult]) -> list[DocumentResult]:
-    results = reconcile.reconcile([(d.classification.doc_type, d.fields) for d in documents])
-    return [dataclasses.replace(d, fields=r.fields, review_reasons=d.review_reasons + r.reasons)
-            for d, r in zip(documents, results)]
+def _review_reasons(app: App, classification: Classification, fields: list[ExtractedField],
+                    unread: list[str]) -> list[str]:
+    """Why a document needs a human (`review.review_reasons`), the notes of values it now has left out."""
+    return review.review_reasons(app.catalog, classification.doc_type, classification.confidence,
+                                 [(f.name, f.details) for f in fields], type_source=classification.source,
+                                 min_confidence=app.settings.catalog.min_confidence,
+                                 unread=[note for note in unread
+                                         if not any(note.startswith(f.name + " ") for f in fields)])
+
+
+def _reconciled(app: App, documents: list[DocumentResult]) -> list[DocumentResult]:
+    """The documents after the ones naming one citizen voted, with the values they supplied to each
+    other; a document given a value has its review reasons made again."""
+    results = reconcile.reconcile([(d.classification.doc_type, d.fields) for d in documents],
+                                  unread=[d.unread_fields for d in documents])
+    out = []
+    for document, result in zip(documents, results):
+        reasons = document.review_reasons
+        if {f.name for f in result.fields} - {f.name for f in document.fields}:
+            reasons = _review_reasons(app, document.classification, result.fields, document.unread)
+        out.append(dataclasses.replace(document, fields=result.fields, review_reasons=reasons + result.reasons))
+    return out
 
 
 def _read_again(app: App, files: list[BatchFile], pages: list[PageText], languages: str) -> list[PageText]:

@@ -11,6 +11,9 @@ IDs differing in at most two digits), and within a group:
 * two readings with no majority stay as they are, and both documents go to review with both
   readings and the documents they came from, unless the validators prefer one (a reading that is a
   Vietnamese name over one that is not, a birth date whose year the citizen's ID carries);
+* a value a document printed but OCR could not read (its label is there, its value is not) is
+  supplied by the others when they all read it alike and it fits that document's other values
+  (`details["from"] = "dossier"`);
 * a value an operator typed is never changed, and a value no other document confirms is left alone.
 
 Plain data in and out: (type, fields) per document → fields and extra review reasons per document.
@@ -40,14 +43,18 @@ class Reconciled:
     reasons: list[str] = field(default_factory=list)
 
 
-def reconcile(documents: list[tuple[str, list[ExtractedField]]]) -> list[Reconciled]:
-    """`documents`: (type id, fields) in batch order; the result is in the same order."""
+def reconcile(documents: list[tuple[str, list[ExtractedField]]],
+              unread: list[set[str]] | None = None) -> list[Reconciled]:
+    """`documents`: (type id, fields) in batch order; the result is in the same order. `unread`: per
+    document, the fields it printed but whose values could not be read."""
     out = [Reconciled(list(fields)) for _, fields in documents]
     for group in _citizens(documents):
         if len(group) < 2:
             continue
         for name in VOTED:
             _vote(name, group, documents, out)
+            if unread:
+                _supply(name, group, documents, out, unread)
     return out
 
 
@@ -163,6 +170,23 @@ def _one_edit(x: str, y: str) -> bool:
 
     ops = [op for op in SequenceMatcher(None, x, y).get_opcodes() if op[0] != "equal"]
     return len(ops) == 1 and max(op[2] - op[1] for op in ops) <= 1 and max(op[4] - op[3] for op in ops) <= 1
+
+
+def _supply(name: str, group: list[int], documents, out: list[Reconciled], unread: list[set[str]]) -> None:
+    """The value the other documents of a citizen agree on, for those of the group that printed it
+    unreadably: every reading of the others the same, and valid beside the document's own values (an
+    ID against its birth date). With other readings, or none, it stays unread for an operator."""
+    readings = {i: f for i in group if (f := _value(out[i].fields, name)) is not None}
+    if len({f.value for f in readings.values()}) != 1:
+        return
+    value = next(iter(readings.values())).value
+    confidence = min(f.confidence for f in readings.values())
+    sources = [f"{documents[j][0]} #{j + 1}" for j in readings]
+    for i in group:
+        if i in readings or name not in unread[i] or not _valid(name, value, out[i].fields):
+            continue
+        supplied = ExtractedField(name, value, confidence, None, {"from": "dossier", "agreed_by": sources})
+        out[i].fields = [*out[i].fields, supplied]
 
 
 def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None:

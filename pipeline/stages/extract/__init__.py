@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType, Role
 from pipeline.dates import find_date, find_misread_date, make_date, plausible
-from pipeline.domain import ExtractedField, PageText
+from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import reread
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
@@ -98,6 +98,9 @@ class _Reader:
 
     names_in_order: list[Role] = field(default_factory=list)  # whose names were printed, in order
     signed: list[tuple[Signature, int]] = field(default_factory=list)  # signature blocks, with their page
+    # The person fields each role's labels were printed for, with the label's value as read: one that
+    # gives no value is unread, and the dossier's other documents may supply it (`reconcile`).
+    labelled: dict[Role, dict[str, str]] = field(default_factory=dict)
     # Unread labelled values read again from their line alone (`reread`): the candidates, how many of
     # the readings gave each, and what was read first; extraction accepts one only when confirmed.
     reread_ids: dict[Role, tuple[Counter[str], str, int]] = field(default_factory=dict)
@@ -121,7 +124,7 @@ class Reading:
     (each a review reason with the raw reading: a missing value beats a confident wrong one)."""
 
     fields: list[ExtractedField]
-    unread: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # each starts with the field's name: "id_number unreadable: …"
 
 
 def extract(pages: list[PageText], doc_type: DocType | None = None) -> list[ExtractedField]:
@@ -209,6 +212,13 @@ def _read_prose_name(reader: _Reader, line: str, folded: str, following: list[st
             return
 
 
+def _labelled(reader: _Reader, role: Role, name: str, value: str) -> None:
+    """A label of `name` for `role` was printed (a table of two persons' columns is not counted: its
+    values are read for both at once)."""
+    if not reader.columns:
+        reader.labelled.setdefault(role, {}).setdefault(name, value.strip(" :."))
+
+
 def _wrapped_id(value: str, below: str) -> list[str]:
     """A personal ID a narrow column wrapped: its first digits end the label's value ("…số 079 302",
     "…số 051 Minh", a word of the other column after them), the rest start the next line ("994 667
@@ -239,6 +249,7 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         else:
             role = reader.role
         reader.role = role  # the labels that follow (birth date, ID) are this person's
+        _labelled(reader, role, "full_name", value)
         if role not in reader.names_in_order:  # printed here, whether or not its value reads
             reader.names_in_order.append(role)
         if segment.is_empty and segment.at_line_start and following:
@@ -251,6 +262,7 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         return
     role = qualified if qualified is not None else reader.role
     if segment.kind is Kind.DATE_OF_BIRTH:
+        _labelled(reader, role, "date_of_birth", value)
         dates = _all_dates(value)
         if not dates and not value.strip(" :") and following:  # the date on the line below its label
             dates = _all_dates(following[0])[:1]
@@ -266,6 +278,7 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
             runs = _wrapped_id(value, following[0]) or [r for r in V.digit_runs(following[0])
                                                          if len(r) in V.ID_LENGTHS]
         owner = reader.columns[0] if reader.columns else role
+        _labelled(reader, owner, "id_number", value)
         if runs:
             reader.put(owner, "id_number" if len(runs[0]) == 12 else "old_id_number",
                        _Value(runs[0], runs[0], page_no))
@@ -715,7 +728,7 @@ def _fields(reader: _Reader, pages: list[PageText],
         signed.pop(Role.MAIN, None)
         signed.pop(Role.SPOUSE, None)
     if _other_spouse_printed_first(reader, doc_type):
-        for found_by_role in (reader.people, reader.id_readings, signed):
+        for found_by_role in (reader.people, reader.id_readings, signed, reader.labelled):
             _swap_roles(found_by_role, Role.MAIN, Role.SPOUSE)
     main = dict(reader.people.get(Role.MAIN, {}))
     if "full_name" not in main:
@@ -773,7 +786,19 @@ def _fields(reader: _Reader, pages: list[PageText],
         result.append(ExtractedField(name, value.value, round(min(1.0, confidence), 3), value.page, details))
     if (wanted is None or "gender" in wanted) and (gender := _gender_from_id(result)) is not None:
         result.append(gender)
-    return result, unread
+    return result, unread + _unread_labelled(reader, result, unread, wanted)
+
+
+def _unread_labelled(reader: _Reader, result: list[ExtractedField], unread: list[str],
+                     wanted: set[str] | None) -> list[str]:
+    """A review note for each of the citizen's name, birth date and ID whose label was printed but
+    gave no value (nor a note of its own already)."""
+    found = {f.name for f in result} | {unread_field(note) for note in unread}
+    notes = []
+    for name, read_as in reader.labelled.get(Role.MAIN, {}).items():
+        if name not in found and (wanted is None or name in wanted):
+            notes.append(f"{name} unreadable: read {read_as!r}" if read_as else f"{name} unreadable: nothing read")
+    return notes
 
 
 def _gender_from_id(fields: list[ExtractedField]) -> ExtractedField | None:

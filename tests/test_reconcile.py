@@ -1,0 +1,87 @@
+"""Reconciliation supplies a value a document printed but OCR could not read, from the dossier's others."""
+
+from __future__ import annotations
+
+from pipeline.catalog import load_catalog
+from pipeline.config import DEFAULT_CONFIG
+from pipeline.domain import ExtractedField, PageText
+from pipeline.stages import reconcile
+from pipeline.stages.extract import read_document
+
+CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
+
+
+def field(name: str, value: str) -> ExtractedField:
+    return ExtractedField(name, value, 0.9, 1)
+
+
+def values(result: reconcile.Reconciled) -> dict[str, str]:
+    return {f.name: f.value for f in result.fields}
+
+
+APPLICATION = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN")])
+CARD = ("citizen_id_card", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("id_number", "079080144193"),
+                            field("date_of_birth", "1980-11-30")])
+
+
+def test_a_value_printed_unreadably_is_supplied_by_the_documents_that_read_it():
+    application, _ = reconcile.reconcile([APPLICATION, CARD], unread=[{"date_of_birth", "id_number"}, set()])
+    assert values(application)["date_of_birth"] == "1980-11-30"
+    assert values(application)["id_number"] == "079080144193"
+    supplied = {f.name: f for f in application.fields}["id_number"]
+    assert supplied.details == {"from": "dossier", "agreed_by": ["citizen_id_card #2"]}
+
+
+def test_nothing_is_supplied_to_a_document_that_did_not_print_the_value():
+    application, _ = reconcile.reconcile([APPLICATION, CARD], unread=[set(), set()])
+    assert "date_of_birth" not in values(application)
+
+
+def test_nothing_is_supplied_when_the_others_disagree_or_it_contradicts_the_document():
+    other_card = ("citizen_id_card", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("date_of_birth", "1980-11-03")])
+    application, *_ = reconcile.reconcile([APPLICATION, CARD, other_card], unread=[{"date_of_birth"}, set(), set()])
+    assert "date_of_birth" not in values(application)
+    born_1990 = ("application_letter", [*APPLICATION[1], field("date_of_birth", "1990-11-30")])
+    application, _ = reconcile.reconcile([born_1990, CARD], unread=[{"id_number"}, set()])
+    assert "id_number" not in values(application)  # the card's ID carries 1980, this document 1990
+
+
+def test_another_citizens_document_supplies_nothing():
+    stranger = ("citizen_id_card", [field("full_name", "TRẦN THỊ BÌNH"), field("date_of_birth", "1975-02-20")])
+    application, _ = reconcile.reconcile([APPLICATION, stranger], unread=[{"date_of_birth"}, set()])
+    assert "date_of_birth" not in values(application)
+
+
+def test_extraction_notes_a_printed_value_it_could_not_read():
+    text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN VIẾT GIA TOÀN\nNgày, tháng, năm sinh: ......2⁄4 1⁄I98O......\nĐịa chỉ: 12 Lý Tự Trọng"
+    reading = read_document([PageText(0, 1, text, 90.0, "ocr", [])], CATALOG.get("application_letter"))
+    assert reading.unread == ["date_of_birth unreadable: read '2⁄4 1⁄I98O'"]
+
+
+def test_a_dossier_filed_end_to_end_supplies_the_unread_birth_date_and_reviews_it_again(dossier, tmp_path):
+    # Real engine, real store: an application whose birth date is only its dotted line, and the
+    # applicant's ID card copy in the same folder dossier.
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 34)
+
+    def render(path, lines):
+        image = Image.new("L", (1700, 200 + 70 * len(lines)), 255)
+        draw = ImageDraw.Draw(image)
+        for index, line in enumerate(lines):
+            draw.text((80, 60 + 70 * index), line, font=font, fill=0)
+        image.save(path, dpi=(300, 300))
+
+    folder = tmp_path / "hồ sơ"
+    folder.mkdir()
+    render(folder / "1.png", ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐƠN ĐỀ NGHỊ", "Kính gửi: Ủy ban nhân dân Phường 1",
+                              "Họ và tên: NGUYỄN VIẾT GIA TOÀN", "Ngày, tháng, năm sinh: ...........................",
+                              "Địa chỉ: 12 Lý Tự Trọng, Phường Bến Nghé, Quận 1"])
+    render(folder / "2.png", ["CĂN CƯỚC CÔNG DÂN", "Số / No.: 079080144193", "Họ và tên / Full name:",
+                              "NGUYỄN VIẾT GIA TOÀN", "Ngày sinh / Date of birth: 30/11/1980", "Giới tính / Sex: Nam"])
+    assert dossier("ingest", str(folder)).code == 0
+    [batch] = dossier("batches", "--json").json()
+    shown = [dossier("show", str(doc), "--json").json() for doc in batch["documents"]]
+    letter = next(d for d in shown if d["doc_type"] == "application_letter")
+    assert letter["fields"]["date_of_birth"] == "1980-11-30"
+    assert not [r for r in letter.get("review_reasons") or [] if r.startswith("date_of_birth")]
