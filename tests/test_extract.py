@@ -354,6 +354,15 @@ class TestNamesInEveryPlace:
     def test_an_honorific_is_dropped_but_the_family_name_ong_is_kept(self, printed, name):
         assert fields_of(f"ĐƠN ĐỀ NGHỊ\n{printed}", "application_letter")["full_name"] == name
 
+    @pytest.mark.parametrize("label", ["Họ và tên / Ful nam", "Họ và tên / Full name:", "Họ và tên /-Full name:"])
+    def test_a_name_on_the_line_below_a_bilingual_label_whose_english_half_is_misread(self, label):
+        text = f"CĂN CƯỚC CÔNG DÂN\nSố: 001198424052\n{label}\nNGUYỄN DIỄM HOA\nNgày sinh / Date of birth: 17/10/1998"
+        assert fields_of(text, "citizen_id_card")["full_name"] == "NGUYỄN DIỄM HOA"
+
+    def test_the_line_below_a_name_label_is_not_taken_when_it_holds_more_than_a_name(self):
+        text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: ....20/ 70...\nTRẦN VĂN AN đề nghị cấp lại giấy tờ"
+        assert "full_name" not in fields_of(text, "application_letter")
+
     def test_a_name_in_running_text_is_checked_and_corrected_like_a_labelled_one(self):
         text = ("QUYẾT ĐỊNH\nVề việc trợ cấp xã hội\nĐiều 1. Trợ cấp xã hội hằng tháng đối với ông "
                 "NGUYÊN VĂN KIÊN, sinh năm 1947")

@@ -212,6 +212,14 @@ def _read_prose_name(reader: _Reader, line: str, folded: str, following: list[st
             return
 
 
+def _name_below(value: str, below: str) -> bool:
+    """A name label's value that holds no name ("/ Ful nam": the English half of a bilingual label,
+    misread, is not recognised as part of the label), and a next line that is a name and nothing else."""
+    run = _name_run(below)
+    return (_name_run(value) is None and run is not None and not scan(below)
+            and len(run.split()) == len(_name_words(below)))
+
+
 def _labelled(reader: _Reader, role: Role, name: str, value: str) -> None:
     """A label of `name` for `role` was printed (a table of two persons' columns is not counted: its
     values are read for both at once)."""
@@ -252,7 +260,7 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         _labelled(reader, role, "full_name", value)
         if role not in reader.names_in_order:  # printed here, whether or not its value reads
             reader.names_in_order.append(role)
-        if segment.is_empty and segment.at_line_start and following:
+        if segment.at_line_start and following and (segment.is_empty or _name_below(value, following[0])):
             value = following[0]  # "Họ và tên / Full name:" with the name on the next line
         if reader.columns and qualified is None:
             for column_role, name in zip(reader.columns, _split_two_names(value)):
