@@ -359,6 +359,15 @@ class TestNamesInEveryPlace:
         text = f"CĂN CƯỚC CÔNG DÂN\nSố: 001198424052\n{label}\nNGUYỄN DIỄM HOA\nNgày sinh / Date of birth: 17/10/1998"
         assert fields_of(text, "citizen_id_card")["full_name"] == "NGUYỄN DIỄM HOA"
 
+    @pytest.mark.parametrize("label", ["Hệ và tần / Full nam;", "- Họ và lên/ Fulí name", "Họ và tin; Fưi name"])
+    def test_a_line_that_is_only_a_label_misread_in_both_halves_gives_the_name_below(self, label):
+        text = f"CĂN CƯỚC CÔNG DÂN\nSố: 001085820255\n{label}\nVÕ HUY\nQuê quán: Tỉnh Thanh Hóa"
+        assert fields_of(text, "citizen_id_card")["full_name"] == "VÕ HUY"
+
+    def test_a_short_line_that_is_no_label_gives_no_name_below(self):
+        text = "CĂN CƯỚC CÔNG DÂN\nSố: 001085820255\nĐặc điểm nhân dạng\nVÕ HUY\nQuê quán: Tỉnh Thanh Hóa"
+        assert "full_name" not in fields_of(text, "citizen_id_card")
+
     def test_the_line_below_a_name_label_is_not_taken_when_it_holds_more_than_a_name(self):
         text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: ....20/ 70...\nTRẦN VĂN AN đề nghị cấp lại giấy tờ"
         assert "full_name" not in fields_of(text, "application_letter")

@@ -166,7 +166,37 @@ def _fuzzy_label(folded: str) -> tuple[int, int, str, Kind] | None:
     return match.start(1), match.end(1), found[0][1], found[0][2]
 
 
-def _label_hits(folded: str) -> list[tuple[int, int, str, Kind]]:
+# A line that is only a label, read with an error or two in each half of a bilingual one ("Hệ và tần /
+# Full nam;", "Họ và lên/ Fulí name", "Họ và tin; Fưi name"): its value is on the next line. Names are
+# printed in capitals, labels are not: a line in capitals is never taken for one ("HỒ VĂN TẾN").
+_LABEL_ONLY_MAX_CHARS = 45
+
+
+def _label_only(line: str, folded: str) -> tuple[int, int, str, Kind] | None:
+    """The label a short line without digits or brackets is, when its start or its end (the halves of
+    a bilingual label) is within the fuzzy distance of labels of one kind only; it spans the whole
+    line (the value is below)."""
+    if (len(folded.strip()) > _LABEL_ONLY_MAX_CHARS or any(ch.isdigit() or ch in "()" for ch in folded)
+            or line.upper() == line):
+        return None
+    words = re.sub(r"[^\w\s,]", " ", folded).split()
+    halves = {" ".join(words[:cut]).strip(" ,") for cut in range(1, len(words) + 1)}
+    halves |= {" ".join(words[cut:]).strip(" ,") for cut in range(1, len(words))}
+    found: set[tuple[str, Kind]] = set()
+    for _, label, kind in LABELS:
+        if len(label) < _FUZZY_MIN_CHARS or label.endswith(":"):
+            continue
+        allowed = 2 if len(label) >= _FUZZY_TWO_EDITS_CHARS else 1
+        if any(abs(len(label) - len(half)) <= allowed and edit_distance(half, label, allowed) <= allowed
+               for half in halves):
+            found.add((label, kind))
+    if len({kind for _, kind in found}) != 1:
+        return None
+    label, kind = min(found)
+    return 0, len(folded), label, kind
+
+
+def _label_hits(line: str, folded: str) -> list[tuple[int, int, str, Kind]]:
     hits: list[tuple[int, int, str, Kind]] = []
     taken = [False] * len(folded)
     for pattern, label, kind in LABELS:
@@ -184,6 +214,8 @@ def _label_hits(folded: str) -> list[tuple[int, int, str, Kind]]:
     colon = folded.find(":")
     if colon > 0 and not any(start < colon for start, *_ in hits) and (fuzzy := _fuzzy_label(folded)):
         hits.append(fuzzy)
+    elif not hits and (whole := _label_only(line, folded)):
+        hits.append(whole)
     return sorted(hits)
 
 
@@ -191,7 +223,7 @@ def scan(line: str) -> list[Segment]:
     """The label segments of one NFC line, left to right."""
     line = nfc(line)
     folded = aligned_fold(line)
-    hits = _label_hits(folded)
+    hits = _label_hits(line, folded)
     segments = []
     for index, (start, end, label, kind) in enumerate(hits):
         stop = hits[index + 1][0] if index + 1 < len(hits) else len(line)
