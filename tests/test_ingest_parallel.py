@@ -111,8 +111,9 @@ def _group_alive(pgid: int) -> list[int]:
 
 
 def test_ctrl_c_gives_every_claim_back_and_a_second_run_finishes(office, tmp_path):
-    # Enough scans that batches are still queued when a batch is seen being read: with 8 small scans
-    # and a second's wait before the signal, a fast run once filed them all first.
+    # Interrupted while most of the batches it claimed are still being read: with 8 small scans and a
+    # second's wait before the signal, a fast run once filed them all first; signalling once any batch
+    # was seen being read let a slow, busy run (CI beside an evaluation) read its last one first.
     scans = _scans(tmp_path / "in", 16, lines=3)
     command = [sys.executable, "-m", "pipeline", "--data-dir", str(office.data_dir), "--config",
                str(office.config), "ingest", *map(str, scans)]
@@ -123,7 +124,7 @@ def test_ctrl_c_gives_every_claim_back_and_a_second_run_finishes(office, tmp_pat
     while time.monotonic() < deadline:  # interrupted while batches are being read
         with store.session() as session:
             statuses = list(session.scalars(select(Batch.status)))
-        if len(statuses) == len(scans) and "processing" in statuses:
+        if len(statuses) == len(scans) and statuses.count("processing") >= len(scans) // 2:
             break
         assert process.poll() is None, process.communicate()
         time.sleep(0.2)
