@@ -85,3 +85,22 @@ def test_a_dossier_filed_end_to_end_supplies_the_unread_birth_date_and_reviews_i
     letter = next(d for d in shown if d["doc_type"] == "application_letter")
     assert letter["fields"]["date_of_birth"] == "1980-11-30"
     assert not [r for r in letter.get("review_reasons") or [] if r.startswith("date_of_birth")]
+
+
+def test_with_no_majority_the_id_that_carries_the_birth_year_is_chosen():
+    card = ("citizen_id_card", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040183123146"),
+                                field("date_of_birth", "1993-08-07")])
+    marriage = ("marriage_certificate", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040193123146"),
+                                         field("date_of_birth", "1993-08-07")])
+    first, second = reconcile.reconcile([card, marriage])
+    assert values(first)["id_number"] == values(second)["id_number"] == "040193123146"
+    assert {f.name: f for f in first.fields}["id_number"].details["reconciled_from"] == "040183123146"
+    assert not first.reasons and not second.reasons
+
+
+def test_ids_the_birth_dates_cannot_tell_apart_go_to_review():
+    card = ("citizen_id_card", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040193123146")])
+    marriage = ("marriage_certificate", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040193123147")])
+    first, second = reconcile.reconcile([card, marriage])
+    assert values(first)["id_number"] == "040193123146" and values(second)["id_number"] == "040193123147"
+    assert first.reasons and second.reasons

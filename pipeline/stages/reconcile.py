@@ -10,7 +10,8 @@ IDs differing in at most two digits), and within a group:
   the value came from (`details["reconciled_from"]`);
 * two readings with no majority stay as they are, and both documents go to review with both
   readings and the documents they came from, unless the validators prefer one (a reading that is a
-  Vietnamese name over one that is not, a birth date whose year the citizen's ID carries);
+  Vietnamese name over one that is not, a birth date whose year the citizen's ID carries, an ID that
+  carries the year of the citizen's birth dates);
 * a value a document printed but OCR could not read (its label is there, its value is not) is
   supplied by the others when they all read it alike and it fits that document's other values
   (`details["from"] = "dossier"`);
@@ -144,7 +145,7 @@ def _better_reading(name: str, a: str, b: str, documents: list[list[ExtractedFie
         return _better_name(a, b)
     if name == "date_of_birth":
         return _date_the_ids_carry(a, b, documents)
-    return None
+    return _id_the_dates_carry(a, b, documents)
 
 
 def _date_the_ids_carry(a: str, b: str, documents: list[list[ExtractedField]]) -> str | None:
@@ -157,6 +158,19 @@ def _date_the_ids_carry(a: str, b: str, documents: list[list[ExtractedField]]) -
         return None
     (year,) = years
     fits = [date for date in (a, b) if int(date[:4]) == year]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _id_the_dates_carry(a: str, b: str, documents: list[list[ExtractedField]]) -> str | None:
+    """Of two near readings of one ID, the one whose birth year every birth date read for the citizen
+    is (040193… over 040183… when the dates say 1993), or None when the dates cannot tell."""
+    if not _near("id_number", a, b):
+        return None
+    years = {int(f.value[:4]) for fields in documents if (f := _value(fields, "date_of_birth"))}
+    if len(years) != 1:
+        return None
+    (year,) = years
+    fits = [number for number in (a, b) if V.birth_year_of_id(number) == year]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -210,7 +224,8 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None
         # No majority, but the validators may agree on one: the reading whose syllables are all
         # Vietnamese over one that has a non-syllable ("LÊ VIT ANH" / "LÊ VIẾT ANH"), and a reading with
         # marks over the same letters without any (the bilingual ID card's read loses them: "DIEM NHU");
-        # the birth date whose year the citizen's ID carries over one a digit away that it does not.
+        # the birth date whose year the citizen's ID carries over one a digit away that it does not, and
+        # the ID that carries the year of the citizen's birth dates over one a digit away.
         (a, _), (b, _) = counts.most_common()
         better = _better_reading(name, a, b, [out[i].fields for i in group])
         if better is not None:
