@@ -589,8 +589,8 @@ def _apply_mrz(main: dict[str, _Value], zone: Mrz, page_no: int) -> None:
 
 def _signed_names(reader: _Reader) -> dict[Role, _Value]:
     """The name under each signer's caption, by the role the caption names: the first line below the
-    note that is, as a whole, a Vietnamese name with a known family name (a scribbled signature above
-    it reads as none). A role whose blocks give two names gives none. They stand in for a name the
+    note that is, as a whole, a Vietnamese name with a known family name, read as is (nothing to
+    correct; a scribbled signature above it reads as none). A role whose blocks give two names gives none. They stand in for a name the
     labels did not give (a value on a dotted line OCR could not read), marked as unlabelled."""
     names: dict[Role, list[_Value]] = {}
     for block, page_no in reader.signed:
@@ -739,10 +739,8 @@ def _fields(reader: _Reader, pages: list[PageText],
         for found_by_role in (reader.people, reader.id_readings, signed, reader.labelled):
             _swap_roles(found_by_role, Role.MAIN, Role.SPOUSE)
     main = dict(reader.people.get(Role.MAIN, {}))
-    if "full_name" not in main:
-        main["full_name"] = signed.get(Role.MAIN) or reader.prose_name
-        if main["full_name"] is None:
-            del main["full_name"]
+    if "full_name" not in main and (stand_in := signed.get(Role.MAIN) or reader.prose_name) is not None:
+        main["full_name"] = stand_in  # the signer's name, or the one running text gives
     unread: list[str] = []
     _birth_date_confirmed_by_printed_id(main, reader)
     if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:

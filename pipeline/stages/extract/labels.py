@@ -146,21 +146,24 @@ _FUZZY_MIN_CHARS, _FUZZY_TWO_EDITS_CHARS = 8, 16
 _FUZZY_HEAD = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?\s+)?([^:]{6,40}?)\s*:")
 
 
+def _labels_near(text: str) -> list[tuple[int, str, Kind]]:
+    """(edits, label, kind) of each label `text` may be, read with an error or two, closest first."""
+    found: list[tuple[int, str, Kind]] = []
+    for _, label, kind in LABELS:
+        if len(label) < _FUZZY_MIN_CHARS or label.endswith(":"):
+            continue
+        allowed = 2 if len(label) >= _FUZZY_TWO_EDITS_CHARS else 1
+        if abs(len(label) - len(text)) <= allowed and (distance := edit_distance(text, label, allowed)) <= allowed:
+            found.append((distance, label, kind))
+    return sorted(found)
+
+
 def _fuzzy_label(folded: str) -> tuple[int, int, str, Kind] | None:
     """The label the text before the line's first colon is, read with an error or two; None if none."""
     match = _FUZZY_HEAD.match(folded)
     if match is None:
         return None
-    head = match.group(1)
-    found: list[tuple[int, str, Kind]] = []
-    for _, label, kind in LABELS:
-        if len(label) < _FUZZY_MIN_CHARS or label.endswith(":") or abs(len(label) - len(head)) > 2:
-            continue
-        allowed = 2 if len(label) >= _FUZZY_TWO_EDITS_CHARS else 1
-        distance = edit_distance(head, label, allowed)
-        if distance <= allowed:
-            found.append((distance, label, kind))
-    found.sort()
+    found = _labels_near(match.group(1))
     if not found or (len(found) > 1 and found[1][0] == found[0][0] and found[1][2] is not found[0][2]):
         return None
     return match.start(1), match.end(1), found[0][1], found[0][2]
@@ -182,17 +185,10 @@ def _label_only(line: str, folded: str) -> tuple[int, int, str, Kind] | None:
     words = re.sub(r"[^\w\s,]", " ", folded).split()
     halves = {" ".join(words[:cut]).strip(" ,") for cut in range(1, len(words) + 1)}
     halves |= {" ".join(words[cut:]).strip(" ,") for cut in range(1, len(words))}
-    found: set[tuple[str, Kind]] = set()
-    for _, label, kind in LABELS:
-        if len(label) < _FUZZY_MIN_CHARS or label.endswith(":"):
-            continue
-        allowed = 2 if len(label) >= _FUZZY_TWO_EDITS_CHARS else 1
-        if any(abs(len(label) - len(half)) <= allowed and edit_distance(half, label, allowed) <= allowed
-               for half in halves):
-            found.add((label, kind))
+    found = sorted((label, kind) for half in halves for _, label, kind in _labels_near(half))
     if len({kind for _, kind in found}) != 1:
         return None
-    label, kind = min(found)
+    label, kind = found[0]
     return 0, len(folded), label, kind
 
 
