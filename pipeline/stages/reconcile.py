@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.domain import OPERATOR, ExtractedField
@@ -143,34 +144,24 @@ def _better_reading(name: str, a: str, b: str, documents: list[list[ExtractedFie
     """Of two readings with no majority, the one the validators prefer, or None when they cannot tell."""
     if name == "full_name":
         return _better_name(a, b)
-    if name == "date_of_birth":
-        return _date_the_ids_carry(a, b, documents)
-    return _id_the_dates_carry(a, b, documents)
-
-
-def _date_the_ids_carry(a: str, b: str, documents: list[list[ExtractedField]]) -> str | None:
-    """Of two near readings of one birth date, the one whose year every ID read for the citizen carries
-    (1954 over 1934 when the ID card's number is 068054…), or None when the IDs cannot tell."""
-    if not _near("date_of_birth", a, b):
+    if not _near(name, a, b):
         return None
-    years = {V.birth_year_of_id(f.value) for fields in documents if (f := _value(fields, "id_number"))}
+    if name == "date_of_birth":  # 1954 over 1934 when the ID card's number is 068054…
+        years = {V.birth_year_of_id(f.value) for fields in documents if (f := _value(fields, "id_number"))}
+        return _the_one_of_year(a, b, years, lambda date: int(date[:4]))
+    if name == "id_number":  # 040193… over 040183… when the birth dates say 1993
+        years = {int(f.value[:4]) for fields in documents if (f := _value(fields, "date_of_birth"))}
+        return _the_one_of_year(a, b, years, V.birth_year_of_id)
+    return None
+
+
+def _the_one_of_year(a: str, b: str, years: set[int | None], year_of: Callable[[str], int | None]) -> str | None:
+    """Of two near readings, the only one whose year is the year every other field read for the citizen
+    gives (a birth date's, or the one an ID carries), or None when those fields cannot tell."""
     if len(years) != 1 or None in years:
         return None
     (year,) = years
-    fits = [date for date in (a, b) if int(date[:4]) == year]
-    return fits[0] if len(fits) == 1 else None
-
-
-def _id_the_dates_carry(a: str, b: str, documents: list[list[ExtractedField]]) -> str | None:
-    """Of two near readings of one ID, the one whose birth year every birth date read for the citizen
-    is (040193… over 040183… when the dates say 1993), or None when the dates cannot tell."""
-    if not _near("id_number", a, b):
-        return None
-    years = {int(f.value[:4]) for fields in documents if (f := _value(fields, "date_of_birth"))}
-    if len(years) != 1:
-        return None
-    (year,) = years
-    fits = [number for number in (a, b) if V.birth_year_of_id(number) == year]
+    fits = [reading for reading in (a, b) if year_of(reading) == year]
     return fits[0] if len(fits) == 1 else None
 
 
