@@ -100,6 +100,39 @@ def find_misread_date(text: str) -> FoundDate | None:
     return found
 
 
+# Letters a handwritten or degraded date's digits are read as that stand for two digits each (Z is a 2
+# upright and a 7 in handwriting; S a 5 or an 8): `date_readings` lists both for a check to choose.
+_AMBIGUOUS_DIGITS = {"Z": "27", "z": "27", "S": "58", "s": "58"}
+_DATE_CHAR = r"[\dZzSs]"
+_DATE_SHAPE = re.compile(rf"(?<![\w])({_DATE_CHAR}{{1,2}})\s*[/.\-:,]{{1,2}}\s*({_DATE_CHAR}{{1,2}})"
+                         rf"\s*[/.\-:,\s]{{1,2}}\s*({_DATE_CHAR}{{4,5}})(?![\w])")
+MAX_DATE_READINGS = 16
+
+
+def date_readings(text: str) -> list[dt.date]:
+    """The plausible dates a day-first date read with ambiguous letters may be ("20,02.19Z5": 1925 or
+    1975), or with a stray digit in its year ("14/08 18950": one digit too many, each left out), for
+    another reading of the year (an ID's birth-year digits) to choose from. The first date-shaped
+    stretch only; none when it is too ambiguous to choose from."""
+    repaired = _NUMBER_LIKE.sub(lambda m: m.group(0).translate(_LOOKALIKES), nfc(text))
+    match = _DATE_SHAPE.search(repaired)
+    if match is None:
+        return []
+    day, month, year = (_spellings(part) for part in match.groups())
+    if len(match.group(3)) == 5:  # a stray digit: the year is the four left by leaving one out
+        year = {y[:i] + y[i + 1:] for y in year for i in range(5)}
+    found = {date for d in day for m in month for y in year
+             if (date := make_date(d, m, y)) is not None and plausible(date)}
+    return sorted(found) if len(found) <= MAX_DATE_READINGS else []
+
+
+def _spellings(part: str) -> set[str]:
+    spellings = {""}
+    for ch in part:
+        spellings = {s + digit for s in spellings for digit in _AMBIGUOUS_DIGITS.get(ch, ch)}
+    return spellings
+
+
 def parse_date(text: str) -> dt.date | None:
     """The date a text that is only a date spells (ISO or day first); None when it is not one."""
     cleaned = squash_spaces(nfc(text)).strip(" .,;")

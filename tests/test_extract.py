@@ -54,6 +54,33 @@ class TestDates:
         found = find_misread_date("Sinh ngày: 14/10/1.974")
         assert found.iso == "1974-10-14" and "Sinh ngày: 14/10/1.974"[found.start:found.end] == "14/10/1.974"
 
+    @pytest.mark.parametrize("text, years", [
+        ("20,02.19Z5 cccvve,", [1925, 1975]),  # Z: a 2 upright, a 7 handwritten
+        ("14/08 18950 Giới t", [1890, 1895, 1950]),  # a stray digit in the year, each left out
+        ("2Z/l1⁄/19Z5", [1925, 1925, 1975, 1975]),  # day 22 or 27 as well
+        ("1/0641", []), ("12/03/1990", [1990]),
+    ])
+    def test_a_date_read_with_ambiguous_letters_lists_what_it_may_be(self, text, years):
+        from pipeline.dates import date_readings
+        assert [date.year for date in date_readings(text)] == years
+
+    @pytest.mark.parametrize("printed, id_number, iso", [
+        ("Sinh ngày: 20,02.19Z5", "089175647933", "1975-02-20"),
+        ("Sinh ngày: 20,02.19Z5", "089125647933", "1925-02-20"),
+        ("Sinh ngày: 14/08 18950", "079150001234", "1950-08-14"),
+        ("Sinh ngày: 14/08 18950", "079175001234", None),  # no reading carries the ID's year
+    ])
+    def test_the_ids_year_chooses_among_a_birth_dates_readings(self, printed, id_number, iso):
+        text = f"ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN LỆ LAN\n{printed}\nSố định danh cá nhân: {id_number}"
+        assert fields_of(text, "application_letter").get("date_of_birth") == iso
+
+    def test_a_birth_date_two_readings_fit_stays_unread(self):
+        # the ID's year picks 1975, but the day may be 22 or 27: nothing says which
+        text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN LỆ LAN\nSinh ngày: 2Z/11/19Z5\nSố định danh cá nhân: 089175647933"
+        reading = read_document([page(text)], CATALOG.get("application_letter"))
+        assert "date_of_birth" not in {f.name for f in reading.fields}
+        assert any(note.startswith("date_of_birth unreadable: read '2Z/11/19Z5'") for note in reading.unread)
+
     def test_the_place_and_date_line_gives_the_issue_date(self):
         found = fields_of("Số: 45/QĐ-UBND Quận 1, ngày 12 tháng 3 năm 2021\nQUYẾT ĐỊNH", "decision")
         assert found["issue_date"] == "2021-03-12"
@@ -171,6 +198,17 @@ Ngày, tháng, năm đăng ký: 20/04/2021"""
             "full_name": "NGUYỄN GIA HUY", "date_of_birth": "2021-04-02", "gender": "Nam",
             "id_number": "079221001122", "document_number": "125/2021/KS", "issue_date": "2021-04-20",
             "mother_name": "TRẦN THỊ MAI"}  # the parents keep their own fields; the declarant none
+
+    def test_a_declarants_id_after_a_dotted_so_stays_the_declarants(self):
+        # The deceased's own lines did not read; the declarant's ID, written "số.0791…" on a dotted
+        # fill-in line, looks like the "Số: …" an identity card prints its holder's ID after.
+        text = """TRÍCH LỤC KHAI TỬ
+Số: 11/2023/KT
+Giấy tờ tùy thân: Căn cướợđ€ð
+Họ, chữ đệm, tên người đi khai tử: .... TRẦN BÍCH HUỲNH.......
+Giấy tờ tùy thân: .Căn.cước.công dân. số.079189397931..do.Cục. Cảnh sát. QLHC về......"""
+        found = fields_of(text, "death_certificate")
+        assert "id_number" not in found and found["document_number"] == "11/2023/KT"
 
     def test_a_birth_registration_form_names_the_child_and_who_asked_for_it(self):
         text = """TỜ KHAI ĐĂNG KÝ KHAI SINH

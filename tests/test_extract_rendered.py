@@ -65,6 +65,18 @@ PAGES = {
         "0010144F3010144VNM<<<<<<<<<<<3",
         "BUI<<THUY<MY<UYEN<<<<<<<<<<<<<",
     ],
+    "ambiguous_date": [  # class 6: a handwritten 7 read as Z; the ID's year digits say which it is
+        "ĐƠN ĐỀ NGHỊ",
+        "Họ và tên: NGUYỄN LỆ LAN",
+        "Sinh ngày: 20,02.19Z5",
+        "Số định danh cá nhân: 089175647933",
+    ],
+    "declarant": [  # class 3: the deceased's lines unread, the declarant's ID after "số."
+        "TRÍCH LỤC KHAI TỬ",
+        "Số: 11/2023/KT",
+        "Họ, chữ đệm, tên người đi khai tử: TRẦN BÍCH HUỲNH",
+        "Giấy tờ tùy thân: Căn cước công dân số.079189397931 do Cục Cảnh sát",
+    ],
     "unreadable": [  # bad input: an ID that cannot be this citizen's (century digit 7)
         "ĐƠN ĐỀ NGHỊ",
         "Họ và tên: ĐẶNG ĐÌNH ANH",
@@ -133,6 +145,16 @@ def test_a_value_on_the_line_below_its_label_is_read(read):
     assert found["full_name"] == "PHẠM YẾN THƯ"
     assert found["date_of_birth"] == "1956-11-22"
     assert found["id_number"] == "082156344161"
+
+
+def test_a_birth_date_read_with_a_z_takes_the_year_the_id_carries(read):
+    found = values(read("ambiguous_date", "application_letter"))
+    assert found["date_of_birth"] == "1975-02-20" and found["id_number"] == "089175647933"
+
+
+def test_a_declarants_id_is_not_the_document_persons(read):
+    found = values(read("declarant", "death_certificate"))
+    assert "id_number" not in found and found["document_number"] == "11/2023/KT"
 
 
 def test_an_id_that_cannot_be_read_is_missing_with_the_reading_for_review(read):

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType, Role
-from pipeline.dates import find_date, find_misread_date, make_date, plausible
+from pipeline.dates import date_readings, find_date, find_misread_date, make_date, plausible
 from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import reread
 from pipeline.stages.extract import values as V
@@ -95,6 +95,9 @@ class _Reader:
     # A labelled ID that reads as no number, with the 12-digit readings its look-alike letters or
     # box lines allow (values.id_readings): the validators choose once the birth date is known.
     id_readings: dict[Role, tuple[list[str], str, int]] = field(default_factory=dict)
+    # A labelled birth date that reads as no date, with the dates its ambiguous letters allow
+    # (dates.date_readings): the ID's year digits choose once the ID is known.
+    date_readings: dict[Role, tuple[list[dt.date], str, int]] = field(default_factory=dict)
 
     names_in_order: list[Role] = field(default_factory=list)  # whose names were printed, in order
     signed: list[tuple[Signature, int]] = field(default_factory=list)  # signature blocks, with their page
@@ -277,6 +280,8 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         roles = reader.columns if reader.columns else (role,)
         for column_role, (iso, raw) in zip(roles, dates):
             reader.put(column_role, "date_of_birth", _Value(iso, raw, page_no))
+        if not dates and not reader.columns and (readings := date_readings(value)):
+            reader.date_readings.setdefault(role, (readings, value.strip(" :."), page_no))
         if not dates and not reader.columns and (again := reread.readings_of(reader.page, Kind.DATE_OF_BIRTH, value)):
             found = sum((Counter({iso for iso, _ in _all_dates(text)[:1]}) for text in again), Counter())
             reader.reread_dates.setdefault(role, (found, value.strip(" :."), page_no))
@@ -333,7 +338,9 @@ def _read_document_values(reader: _Reader, line: str, folded: str, page_no: int)
         token = rest.split(" ")[0] if rest else ""
         if "/" in token or "-" in token:
             _try_document(reader, "document_number", token, page_no)
-        elif len(token) in V.ID_LENGTHS and token.isdigit():  # "Số: 025123456" on an ID card is the ID
+        elif len(token) in V.ID_LENGTHS and token.isdigit() and token not in reader.owned_ids:
+            # "Số: 025123456" on an ID card is the ID; not a number a label on this line gave someone
+            # ("Giấy tờ tùy thân: … số.079189397931": a declarant's, its leader dot read as the colon)
             name = "id_number" if len(token) == 12 else "old_id_number"
             reader.put(Role.MAIN, name, _Value(token, token, page_no))
             reader.owned_ids.add(token)
@@ -677,6 +684,19 @@ def _accept_reread_date(main: dict[str, _Value], found: Counter[str], read_as: s
                                    {"reread": "read again from its line alone", "read_as": read_as})
 
 
+def _choose_date_reading(main: dict[str, _Value], readings: list[dt.date], read_as: str, page_no: int) -> None:
+    """The citizen's birth date from a reading with ambiguous letters or a stray digit: the one of its
+    readings whose year the ID read on the document carries (the ID's birth-year digits are a second
+    reading of the year). Day and month have no second reading: when they are ambiguous too, two
+    readings fit and the date stays unread."""
+    year = V.birth_year_of_id(main["id_number"].value)
+    fitting = [date for date in readings if date.year == year]
+    if len(fitting) == 1:
+        main["date_of_birth"] = _Value(fitting[0].isoformat(), read_as, page_no, REPAIRED_DIGITS,
+                                       {"repaired": "year chosen by the ID number's birth-year digits",
+                                        "read_as": read_as})
+
+
 def _other_spouse_printed_first(reader: _Reader, doc_type: DocType | None) -> bool:
     """On a type with two spouses, the one printed first is the document's person (`full_name`),
     whichever the labels call the husband or the wife: a wife's block may come first."""
@@ -736,7 +756,8 @@ def _fields(reader: _Reader, pages: list[PageText],
         signed.pop(Role.MAIN, None)
         signed.pop(Role.SPOUSE, None)
     if _other_spouse_printed_first(reader, doc_type):
-        for found_by_role in (reader.people, reader.id_readings, signed, reader.labelled):
+        for found_by_role in (reader.people, reader.id_readings, reader.date_readings, reader.reread_ids,
+                              reader.reread_dates, signed, reader.labelled):
             _swap_roles(found_by_role, Role.MAIN, Role.SPOUSE)
     main = dict(reader.people.get(Role.MAIN, {}))
     if "full_name" not in main and (stand_in := signed.get(Role.MAIN) or reader.prose_name) is not None:
@@ -756,6 +777,8 @@ def _fields(reader: _Reader, pages: list[PageText],
         _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
     if "id_number" not in main and (valid := _unlabelled_ids(reader)):
         main["id_number"] = valid[0]
+    if "date_of_birth" not in main and "id_number" in main and Role.MAIN in reader.date_readings:
+        _choose_date_reading(main, *reader.date_readings[Role.MAIN])
     found: dict[str, _Value] = {name: main[name] for name in _PERSON_FIELDS if name in main}
     # The other persons the type names (the catalog's `people`); without a type, whoever a label named.
     people = doc_type.people if doc_type else (("spouse_name", Role.SPOUSE), ("agent_name", Role.AGENT))
