@@ -19,7 +19,10 @@ from typing import Final
 
 from pipeline.textnorm import fold, nfc, squash_spaces
 
-EARLIEST_YEAR: Final = 1880  # the oldest birth date on a living citizen's papers, with margin
+EARLIEST_YEAR: Final = 1880  # the oldest date a dossier's papers carry (an old deed), with margin
+# No one whose papers a district office files today was born before 1900: an earlier birth year is a
+# misread one (1885 for 1995), and a wrong birth date is worse than none.
+EARLIEST_BIRTH_YEAR: Final = 1900
 
 # OCR reads a printed "/" or "." as ":" now and then ("24-01:2001")
 _NUMERIC = r"(?<!\d)(\d{1,2})\s*[/.\-:]{1,2}\s*(\d{1,2})\s*[/.\-:]{1,2}\s*(\d{4})(?!\d)"
@@ -52,6 +55,11 @@ def make_date(day: int | str, month: int | str, year: int | str) -> dt.date | No
 def plausible(date: dt.date, *, today: dt.date | None = None) -> bool:
     """A year a document in a citizen's dossier can carry: not before 1880, not after next year."""
     return EARLIEST_YEAR <= date.year <= (today or dt.date.today()).year + 1
+
+
+def plausible_birth_date(date: dt.date, *, today: dt.date | None = None) -> bool:
+    """A citizen's birth date: not before 1900, not in the future."""
+    return EARLIEST_BIRTH_YEAR <= date.year and date <= (today or dt.date.today())
 
 
 def find_date(text: str) -> FoundDate | None:

@@ -74,6 +74,13 @@ class TestDates:
         text = f"ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN LỆ LAN\n{printed}\nSố định danh cá nhân: {id_number}"
         assert fields_of(text, "application_letter").get("date_of_birth") == iso
 
+    def test_a_birth_year_before_1900_is_a_misreading_and_the_id_is_not_judged_by_it(self):
+        text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: ĐẶNG ĐÌNH ANH\nSinh ngày: 18/10/1885\nSố định danh cá nhân: 075095526886"
+        reading = read_document([page(text)], CATALOG.get("application_letter"))
+        found = {f.name: f.value for f in reading.fields}
+        assert "date_of_birth" not in found and found["id_number"] == "075095526886"
+        assert "date_of_birth unreadable: read '18/10/1885' (not a living citizen's birth date)" in reading.unread
+
     def test_a_birth_date_two_readings_fit_stays_unread(self):
         # the ID's year picks 1975, but the day may be 22 or 27: nothing says which
         text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN LỆ LAN\nSinh ngày: 2Z/11/19Z5\nSố định danh cá nhân: 089175647933"

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType, Role
-from pipeline.dates import date_readings, find_date, find_misread_date, make_date, plausible
+from pipeline.dates import date_readings, find_date, find_misread_date, make_date, plausible, plausible_birth_date
 from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import reread
 from pipeline.stages.extract import values as V
@@ -678,7 +678,7 @@ def _accept_reread_date(main: dict[str, _Value], found: Counter[str], read_as: s
     or the one whose year the ID read on the document carries."""
     id_year = V.birth_year_of_id(main["id_number"].value) if "id_number" in main else None
     confirmed = [iso for iso, count in found.items() if count >= 2 or int(iso[:4]) == id_year]
-    if len(confirmed) != 1 or not plausible(dt.date.fromisoformat(confirmed[0])):
+    if len(confirmed) != 1 or not plausible_birth_date(dt.date.fromisoformat(confirmed[0])):
         return
     main["date_of_birth"] = _Value(confirmed[0], confirmed[0], page_no, REPAIRED_DIGITS,
                                    {"reread": "read again from its line alone", "read_as": read_as})
@@ -763,6 +763,10 @@ def _fields(reader: _Reader, pages: list[PageText],
     if "full_name" not in main and (stand_in := signed.get(Role.MAIN) or reader.prose_name) is not None:
         main["full_name"] = stand_in  # the signer's name, or the one running text gives
     unread: list[str] = []
+    if "date_of_birth" in main and not plausible_birth_date(dt.date.fromisoformat(main["date_of_birth"].value)):
+        # before any check against it: an ID is not judged by a misread year
+        misread = main.pop("date_of_birth")
+        unread.append(f"date_of_birth unreadable: read {misread.raw!r} (not a living citizen's birth date)")
     _birth_date_confirmed_by_printed_id(main, reader)
     if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:
         _accept_reread_date(main, *reader.reread_dates[Role.MAIN])

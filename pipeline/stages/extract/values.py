@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.catalog import FieldKind
-from pipeline.dates import find_date, parse_date
+from pipeline.dates import EARLIEST_BIRTH_YEAR, find_date, parse_date, plausible_birth_date
 from pipeline.stages.vietnamese.names import load_lexicon
 from pipeline.textnorm import fold, nfc, squash_spaces
 
@@ -340,6 +340,10 @@ def cross_check(values: dict[str, str]) -> dict[str, Check]:
     if "id_number" in values:
         checks["id_number"] = check_id_number(values["id_number"], date_of_birth=values.get("date_of_birth"),
                                               gender=values.get("gender"))
-    if "date_of_birth" in values and values["date_of_birth"] > dt.date.today().isoformat():
-        checks["date_of_birth"] = Check(("in the future",))
+    if "date_of_birth" in values:
+        born = dt.date.fromisoformat(values["date_of_birth"])
+        if born > dt.date.today():
+            checks["date_of_birth"] = Check(("in the future",))
+        elif not plausible_birth_date(born):
+            checks["date_of_birth"] = Check((f"before {EARLIEST_BIRTH_YEAR}",))
     return checks
