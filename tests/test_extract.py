@@ -81,6 +81,12 @@ class TestDates:
         assert "date_of_birth" not in found and found["id_number"] == "075095526886"
         assert "date_of_birth unreadable: read '18/10/1885' (not a living citizen's birth date)" in reading.unread
 
+    @pytest.mark.parametrize("born, problem", [("1885-10-18", "before 1900"), ("2999-01-01", "in the future"),
+                                               ("1900-01-01", None)])
+    def test_a_birth_date_a_citizen_cannot_have_is_flagged_when_an_operator_types_it(self, born, problem):
+        check = V.cross_check({"date_of_birth": born}).get("date_of_birth")
+        assert (check.problems[0] if check else None) == problem
+
     def test_a_birth_date_two_readings_fit_stays_unread(self):
         # the ID's year picks 1975, but the day may be 22 or 27: nothing says which
         text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN LỆ LAN\nSinh ngày: 2Z/11/19Z5\nSố định danh cá nhân: 089175647933"
