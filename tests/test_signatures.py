@@ -42,6 +42,18 @@ def test_each_block_gets_its_caption_role_and_the_lines_of_its_own_column():
     assert right.lines_below[-1] == "Trần Diễm Tiên"
 
 
+def test_a_caption_above_a_neighbours_wrapped_caption_is_still_found():
+    # the official's caption wraps onto two lines and a note; OCR reads them between the spouses'
+    # captions and their notes, empty in the spouses' columns
+    rows = [[(100, "Chồng"), (700, "Vợ"), (1300, "NGƯỜI KÝ GIẤY CHỨNG")], [(1300, "NHẬN KẾT HÔN")],
+            [(1300, "(Ghi rõ họ, chữ đệm,")], [(100, "(Ký, ghi rõ họ tên)"), (700, "(Ký, ghi rõ họ tên)")],
+            [(150, "Trần Văn Huy"), (750, "Lê Thu Kiều")]]
+    official, husband, wife = signatures(page_of(rows))
+    assert official.role is None  # an official's caption names nobody
+    assert (husband.caption, husband.role, husband.lines_below) == ("Chồng", Role.MAIN, ("Trần Văn Huy",))
+    assert (wife.caption, wife.role, wife.lines_below) == ("Vợ", Role.SPOUSE, ("Lê Thu Kiều",))
+
+
 def test_a_name_beside_a_single_note_is_not_in_its_column():
     # the official's column has no note: the name under it is not the applicant's
     rows = [[(1000, "NGƯỜI LÀM ĐƠN")], [(100, "ỦY BAN NHÂN DÂN"), (1000, "(Ký và ghi rõ họ tên)")],

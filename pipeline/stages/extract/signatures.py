@@ -26,6 +26,10 @@ from pipeline.textnorm import fold
 # that OCR reads with any mark, or the note's "ghi rõ" when the bracket is lost.
 _NOTE = re.compile(r"\(\s*k[yie]\b|\bghi ro\b")
 LINES_BELOW = 4  # a signature, a stamp, then the name: the name is within this many lines of the note
+# A caption is the line above its note, unless a neighbour's caption or note wraps onto more lines
+# ("NGƯỜI KÝ GIẤY CHỨNG" / "NHẬN KẾT HÔN" / "(Ghi rõ họ, chữ đệm, tên, đóng dấu)"): OCR then reads
+# those lines between, empty in this column, and the caption is the nearest line above with letters in it.
+CAPTION_LINES_ABOVE = 4
 COLUMN_MARGIN = 0.5  # a column reaches past its note's ends by this share of the note's width
 
 
@@ -47,10 +51,10 @@ def signatures(page: PageText) -> list[Signature]:
         columns = _note_columns(line)
         if not columns:
             continue
-        above = lines[index - 1] if index else []
+        above = lines[max(0, index - CAPTION_LINES_ABOVE):index][::-1]  # nearest first
         below = lines[index + 1:index + 1 + LINES_BELOW]
         for left, right in columns:
-            caption = _text_within(above, left, right)
+            caption = next((text for row in above if _has_letters(text := _text_within(row, left, right))), "")
             found.append(Signature(caption, role_of_signer(caption),
                                    tuple(text for row in below if (text := _text_within(row, left, right)))))
     return found
@@ -77,6 +81,10 @@ def _note_columns(line: list[Word]) -> list[tuple[float, float]]:
             right = min(right, (end + spans[index + 1][0]) / 2)
         columns.append((left, right))
     return columns
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
 
 
 def _text_within(line: list[Word], left: float, right: float) -> str:
