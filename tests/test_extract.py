@@ -181,6 +181,10 @@ class TestPersonalIdNumber:
         assert V.id_readings("079091509345") == []  # digits alone are digit_runs' business
         assert V.id_readings("()891595548Z0") == []  # eleven positions: no 12-digit reading
 
+    def test_the_word_after_a_number_lends_it_no_digit(self):
+        # the G of "Giấy" would be a 6: the number would have thirteen positions and no reading
+        assert V.id_readings("08606 144951 I Giấy tờ tùy thân: Số định danh cá nhân") == ["086061449511"]
+
     def test_an_id_of_the_other_gender_is_missing_with_the_reading_for_review(self):
         # A man's ID (century digit 0) beside "Nữ": a relative's number, or a misread one.
         text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: TRẦN THỊ BÌNH\nNgày, tháng, năm sinh: 12/03/1990\n" \
@@ -222,6 +226,44 @@ Họ, chữ đệm, tên người đi khai tử: .... TRẦN BÍCH HUỲNH......
 Giấy tờ tùy thân: .Căn.cước.công dân. số.079189397931..do.Cục. Cảnh sát. QLHC về......"""
         found = fields_of(text, "death_certificate")
         assert "id_number" not in found and found["document_number"] == "11/2023/KT"
+
+    def test_a_marriage_table_gives_each_spouse_the_id_in_their_own_column(self):
+        # the husband's number wrapped below his label, before the wife's label on the same line
+        text = """GIẤY CHỨNG NHẬN KẾT HÔN
+Họ, chữ đệm, tên chồng: Họ, chữ đệm, tên vợ:
+HUỲNH GIA DUY TRẦN NHƯ HẢO
+Ngày, tháng, năm sinh: 15/03/1961 Ngày, tháng, năm sinh: 18/04/1997
+Giấy tờ tùy thân: Thẻ căn cước số
+08606 144951 I Giấy tờ tùy thân: Số định danh cá nhân
+077197245912"""
+        found = fields_of(text, "marriage_certificate")
+        assert (found["full_name"], found["spouse_name"]) == ("HUỲNH GIA DUY", "TRẦN NHƯ HẢO")
+        assert found["id_number"] == "086061449511"  # not the wife's 077197245912
+
+    @pytest.mark.parametrize("labels", [
+        "Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân số",
+        "Giấy tờ tùy thân: Căn cước công dân số Giấy tờ tùy thân: Chứng minh nhân dân số"])
+    def test_two_id_labels_of_a_table_take_the_numbers_below_in_column_order(self, labels):
+        text = f"""GIẤY CHỨNG NHẬN KẾT HÔN
+Họ, chữ đệm, tên chồng: Họ, chữ đệm, tên vợ:
+HUỲNH MINH VIỆT ĐỖ THỊ NGÂN
+Ngày, tháng, năm sinh: 01/05/1991 18/04/1991
+{labels}
+079091894033 079191894034"""
+        assert fields_of(text, "marriage_certificate")["id_number"] == "079091894033"
+
+    def test_an_id_label_naming_its_paper_is_one_label_and_a_wrapped_number_stays_in_its_column(self):
+        # "Giấy tờ tùy thân: Thẻ căn cước số 051" is one label (the paper's name is a label too); the
+        # husband's number wraps to the next line, where the wife's label and number follow
+        text = """GIẤY CHỨNG NHẬN KẾT HÔN
+Họ, chữ đệm, tên chồng: Họ, chữ đệm, tên vợ:
+NGUYỄN TUỆ NGUYỄN HỒNG HẠ
+Ngày, tháng, năm sinh: 04/07/1971 Ngày, tháng, năm sinh: 27/06/1982
+Giấy tờ tùy thân; Thẻ căn cước số 051 Minh
+071654191 Giấy tờ tùy thân: CCCD số 0511 8208
+3363"""
+        found = fields_of(text, "marriage_certificate")
+        assert found["id_number"] == "051071654191" and "old_id_number" not in found
 
     def test_a_birth_registration_form_names_the_child_and_who_asked_for_it(self):
         text = """TỜ KHAI ĐĂNG KÝ KHAI SINH

@@ -286,17 +286,21 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
             found = sum((Counter({iso for iso, _ in _all_dates(text)[:1]}) for text in again), Counter())
             reader.reread_dates.setdefault(role, (found, value.strip(" :."), page_no))
     elif segment.kind is Kind.IDENTITY:
+        owner = _column_of(reader, segment) if reader.columns else role
         runs = [r for r in V.digit_runs(value) if len(r) in V.ID_LENGTHS]
         if not runs and following:  # "Giấy tờ tùy thân: Căn cước công dân số" / the number below
-            runs = _wrapped_id(value, following[0]) or [r for r in V.digit_runs(following[0])
-                                                         if len(r) in V.ID_LENGTHS]
-        owner = reader.columns[0] if reader.columns else role
+            runs = _wrapped_id(value, following[0])
+            if not runs:
+                below = [r for r in V.digit_runs(following[0]) if len(r) in V.ID_LENGTHS]
+                # a table's right column: its number is the second of the line below ("0790… 2080…")
+                runs = below[1:] if reader.columns and owner is not reader.columns[0] else below
         _labelled(reader, owner, "id_number", value)
         if runs:
             reader.put(owner, "id_number" if len(runs[0]) == 12 else "old_id_number",
                        _Value(runs[0], runs[0], page_no))
             reader.owned_ids.add(runs[0])
-        read_as = value if value.strip(" :.") or not following else following[0]
+        # the number is below when the label's value holds none ("Thẻ căn cước số" / "08606 144951 I")
+        read_as = value if any(ch.isdigit() for ch in value) or not following else following[0]
         if readings := V.id_readings(read_as):
             reader.id_readings.setdefault(owner, (readings, read_as.strip(" :."), page_no))
         if again := reread.readings_of(reader.page, Kind.IDENTITY, value):
@@ -322,6 +326,13 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         _try_document(reader, "dossier_code", value, page_no)
     elif segment.kind is Kind.TAX_CODE:
         _try_document(reader, "tax_code", value, page_no)
+
+
+def _column_of(reader: _Reader, segment: Segment) -> Role:
+    """Whose column of a two-person table a label stands in: a label that starts its line is the left
+    person's, one after text on its line the right person's ("08606 144951 1 Giấy tờ tùy thân: …":
+    the left column's number wrapped, then the right column's label)."""
+    return reader.columns[0] if segment.at_line_start or len(reader.columns) < 2 else reader.columns[1]
 
 
 def _try_document(reader: _Reader, name: str, text: str, page_no: int) -> None:

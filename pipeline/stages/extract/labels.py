@@ -244,16 +244,23 @@ def scan(line: str) -> list[Segment]:
 
 
 def _merge_bilingual(segments: list[Segment]) -> list[Segment]:
-    """ "Họ và tên / Full name: X" is one label printed twice: keep the one that has the value."""
+    """ "Họ và tên / Full name: X" is one label printed twice: keep the one that has the value. So is
+    "Giấy tờ tùy thân: Thẻ căn cước số 079 302": the paper's name is a label of its own kind, and the
+    number is the first label's (where that label starts says whose column it is in)."""
     merged: list[Segment] = []
     for segment in segments:
-        if (merged and merged[-1].kind is segment.kind and merged[-1].is_empty
+        if (merged and merged[-1].kind is segment.kind and _no_value(merged[-1])
                 and merged[-1].label != segment.label):  # the same label twice: two table columns
             merged[-1] = Segment(segment.kind, merged[-1].label, merged[-1].qualifier, segment.value,
                                  merged[-1].start, merged[-1].after_damaged_half)
         else:
             merged.append(segment)
     return merged
+
+
+def _no_value(segment: Segment) -> bool:
+    """Nothing after the label, or, after an identity label, no digit ("Thẻ", "Căn cước công dân")."""
+    return segment.is_empty or (segment.kind is Kind.IDENTITY and not any(ch.isdigit() for ch in segment.value))
 
 
 def role_of_qualifier(qualifier: str) -> Role | None:

@@ -119,8 +119,16 @@ def id_readings(text: str) -> list[str]:
     line or a digit 1. Only readings of exactly 12 digits are returned; none when the stretch is
     digits alone (`digit_runs` reads those) or allows more than `MAX_READINGS` (too many to choose).
     """
-    for match in _NUMBER_STRETCH.finditer(nfc(text)):
-        stretch = match.group(0).strip(" .-")
+    text = nfc(text)
+    for match in _NUMBER_STRETCH.finditer(text):
+        stretch = match.group(0)
+        if match.end() < len(text) and text[match.end()].isalpha() and " " in stretch.strip():
+            # the stretch ends inside a word ("… 144951 I Giấy": the G of Giấy): that word's letters
+            # are no digits, unless the digits run into it ("…9333Z")
+            head, _, tail = stretch.rpartition(" ")
+            if not any(ch.isdigit() for ch in tail):
+                stretch = head
+        stretch = stretch.strip(" .-")
         # Box lines are read as |, [ or ], or are gone (a rule is a leader: extraction's lines come
         # without them), leaving the digits one by one between spaces.
         boxed = (sum(stretch.count(ch) for ch in _BOX_LINES) + sum(len(t) == 1 for t in stretch.split())
