@@ -64,6 +64,11 @@ class TestWhichLinesAreReadAgain:
         page = page_of([line.replace("()791595548Z0", "07919Z123456") for line in LETTER])
         assert [line.read for line in reread.unread_value_lines(page)] == ["...07919Z123456......."]
 
+    def test_nine_digits_under_a_personal_id_label_are_read_again(self):
+        # an old card's number, or a personal ID whose first group was lost: a second look decides
+        page = page_of([line.replace("()791595548Z0", "2. 061 316 586") for line in LETTER])
+        assert [line.read for line in reread.unread_value_lines(page)] == ["...2. 061 316 586......."]
+
     def test_a_page_whose_values_read_needs_nothing(self):
         page = page_of([line.replace("()791595548Z0", "079190123456") for line in LETTER])
         assert reread.unread_value_lines(page) == []

@@ -120,8 +120,10 @@ def _reads(kind: Kind, value: str, reads_as_name: NamePredicate | None) -> bool:
     """Whether a value reads plainly as what its label promises."""
     if kind is Kind.NAME:
         return reads_as_name is None or reads_as_name(value)
-    if kind is Kind.IDENTITY:  # digits alone: look-alike letters ("07506Z40Z342") leave readings to choose among
-        return any(len(run) in V.ID_LENGTHS for run in V.digit_runs(value)) and not V.id_readings(value)
+    if kind is Kind.IDENTITY:
+        # twelve digits alone: look-alike letters ("07506Z40Z342") leave readings to choose among, and nine
+        # may be an old card's number or a personal ID that lost a group ("2. 061 316 586")
+        return any(len(run) == 12 for run in V.digit_runs(value)) and not V.id_readings(value)
     return find_misread_date(value) is not None
 
 
