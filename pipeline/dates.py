@@ -141,6 +141,65 @@ def _spellings(part: str) -> set[str]:
     return spellings
 
 
+# Vietnamese numerals, folded, as a form writes a date in words beside its digits ("ghi bằng chữ: mồng
+# mười, tháng bảy, năm hai nghìn không trăm mười"): "mười" (ten) and "mươi" (tens) fold alike, so a
+# "muoi" after a digit word is tens; "mốt", "tư" and "lăm" are 1, 4 and 5 after it.
+_DIGIT_WORDS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6,
+                "bay": 7, "tam": 8, "chin": 9}
+_MONTH_NAMES = {"gieng": 1, "chap": 12}
+_DAY_PREFIXES = {"ngay", "mong", "mung"}
+
+
+def day_month_in_words(text: str) -> tuple[int, int] | None:
+    """The day and month of a date written in words ("mồng mười, tháng bảy, năm …" → (10, 7)): a second
+    reading of a date's digits. The year's words are not read (OCR cuts and wraps the longest part of
+    the line); None when the day or the month does not read as a numeral."""
+    words = re.findall(r"[a-z]+", fold(text))
+    if "thang" not in words:
+        return None
+    at = words.index("thang")
+    day_words: list[str] = []
+    for word in reversed(words[:at]):
+        if word in _DAY_PREFIXES or (word not in _DIGIT_WORDS and word != "muoi"):
+            break
+        day_words.insert(0, word)
+    after = words[at + 1:]
+    if after[:2] == ["nam", "nam"]:  # "tháng năm, năm …": May, then the year
+        month: int | None = 5
+    elif after[:1] and after[0] in _MONTH_NAMES:
+        month = _MONTH_NAMES[after[0]]
+    else:
+        month_words = []
+        for word in after:
+            if word == "nam" and month_words or (word not in _DIGIT_WORDS and word != "muoi"):
+                break
+            month_words.append(word)
+        month = _number_in_words(month_words)
+    day = _number_in_words(day_words)
+    if day is None or month is None or not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return day, month
+
+
+def _number_in_words(words: list[str]) -> int | None:
+    """1-99 from its words ("muoi mot" 11, "hai muoi tu" 24, "ba muoi" 30); None when they are not one."""
+    if not words or words[0] == "khong":
+        return None
+    if words[0] == "muoi":
+        tens, rest = 10, words[1:]
+    elif words[0] in _DIGIT_WORDS and words[1:2] == ["muoi"]:
+        tens, rest = 10 * _DIGIT_WORDS[words[0]], words[2:]
+    elif len(words) == 1 and words[0] in _DIGIT_WORDS:
+        return _DIGIT_WORDS[words[0]]
+    else:
+        return None
+    if not rest:
+        return tens
+    if len(rest) == 1 and rest[0] in _DIGIT_WORDS and rest[0] != "khong":
+        return tens + _DIGIT_WORDS[rest[0]]
+    return None
+
+
 def parse_date(text: str) -> dt.date | None:
     """The date a text that is only a date spells (ISO or day first); None when it is not one."""
     cleaned = squash_spaces(nfc(text)).strip(" .,;")

@@ -87,6 +87,35 @@ class TestDates:
         check = V.cross_check({"date_of_birth": born}).get("date_of_birth")
         assert (check.problems[0] if check else None) == problem
 
+    @pytest.mark.parametrize("words, day_month", [
+        ("s3 mồng mười, tháng bảy. năna.hai nghìn không trăm", (10, 7)),  # the year cut off: not needed
+        ("Ngày hai mươi tư tháng mười hai năm một nghìn chín trăm", (24, 12)),
+        ("mùng một tháng giêng năm hai nghìn", (1, 1)),
+        ("ngày mười lăm, tháng năm, năm hai nghìn linh năm", (15, 5)),  # May, then the year
+        ("ngày ba mươi mốt tháng tư năm", (31, 4)),
+        ("ngày 39¿:z2%/3", None), ("ngày bốn mươi tháng hai", None),
+    ])
+    def test_a_date_in_words_gives_its_day_and_month(self, words, day_month):
+        from pipeline.dates import day_month_in_words
+        assert day_month_in_words(words) == day_month
+
+    def test_the_date_in_words_chooses_among_the_digits_readings(self):
+        # Z is a 2 or a 7: "tháng bảy" says July; no ID on the form to say anything
+        text = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên: LÊ THANH HẢI PHÚC\n"
+                "Ngày, tháng, năm sinh: 10/0Z/2010 ghi bằng chữ: mồng mười, tháng bảy, năm hai nghìn không trăm mười")
+        assert fields_of(text, "birth_registration_form")["date_of_birth"] == "2010-07-10"
+        # the words name a month neither reading has: nothing is chosen
+        assert "date_of_birth" not in fields_of(text.replace("tháng bảy", "tháng tám"), "birth_registration_form")
+
+    def test_a_birth_date_its_words_contradict_is_missing_with_both_readings(self):
+        text = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên: LÊ THANH HẢI PHÚC\n"
+                "Ngày, tháng, năm sinh: 10/02/2010 ghi bằng chữ: mồng mười, tháng bảy, năm hai nghìn không trăm mười")
+        reading = read_document([page(text)], CATALOG.get("birth_registration_form"))
+        assert "date_of_birth" not in {f.name for f in reading.fields}
+        assert reading.unread == ["date_of_birth unreadable: read '10/02/2010', in words day 10 month 7 "
+                                  "(the readings disagree)"]
+        assert fields_of(text.replace("10/02/2010", "10/07/2010"), "birth_registration_form")["date_of_birth"] == "2010-07-10"
+
     def test_a_birth_date_two_readings_fit_stays_unread(self):
         # the ID's year picks 1975, but the day may be 22 or 27: nothing says which
         text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN LỆ LAN\nSinh ngày: 2Z/11/19Z5\nSố định danh cá nhân: 089175647933"

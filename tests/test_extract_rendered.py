@@ -71,6 +71,12 @@ PAGES = {
         "Sinh ngày: 20,02.19Z5",
         "Số định danh cá nhân: 089175647933",
     ],
+    "in_words": [  # class 6: a handwritten 7 read as a 2; the date in words says July
+        "TỜ KHAI ĐĂNG KÝ KHAI SINH",
+        "Họ, chữ đệm, tên: LÊ THANH HẢI PHÚC",
+        "Ngày, tháng, năm sinh: 10/0Z/2010 ghi bằng chữ: mồng mười, tháng bảy,",
+        "năm hai nghìn không trăm mười",
+    ],
     "declarant": [  # class 3: the deceased's lines unread, the declarant's ID after "số."
         "TRÍCH LỤC KHAI TỬ",
         "Số: 11/2023/KT",
@@ -150,6 +156,13 @@ def test_a_value_on_the_line_below_its_label_is_read(read):
 def test_a_birth_date_read_with_a_z_takes_the_year_the_id_carries(read):
     found = values(read("ambiguous_date", "application_letter"))
     assert found["date_of_birth"] == "1975-02-20" and found["id_number"] == "089175647933"
+
+
+def test_a_birth_date_whose_digits_and_words_disagree_is_missing_with_both_for_review(read):
+    reading = read("in_words", "birth_registration_form")
+    assert "date_of_birth" not in values(reading) and values(reading)["full_name"] == "LÊ THANH HẢI PHÚC"
+    assert any(note.startswith("date_of_birth unreadable: read ") and "in words day 10 month 7" in note
+               for note in reading.unread)
 
 
 def test_a_declarants_id_is_not_the_document_persons(read):

@@ -17,7 +17,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType, Role
-from pipeline.dates import date_readings, find_date, find_misread_date, make_date, plausible, plausible_birth_date
+from pipeline.dates import (
+    date_readings,
+    day_month_in_words,
+    find_date,
+    find_misread_date,
+    make_date,
+    plausible,
+    plausible_birth_date,
+)
 from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import reread
 from pipeline.stages.extract import values as V
@@ -98,6 +106,8 @@ class _Reader:
     # A labelled birth date that reads as no date, with the dates its ambiguous letters allow
     # (dates.date_readings): the ID's year digits choose once the ID is known.
     date_readings: dict[Role, tuple[list[dt.date], str, int]] = field(default_factory=dict)
+    # The day and month of a birth date written again in words beside its digits ("ghi bằng chữ").
+    birth_in_words: dict[Role, tuple[int, int]] = field(default_factory=dict)
 
     names_in_order: list[Role] = field(default_factory=list)  # whose names were printed, in order
     signed: list[tuple[Signature, int]] = field(default_factory=list)  # signature blocks, with their page
@@ -188,6 +198,7 @@ def _read_line(reader: _Reader, line: str, following: list[str], page_no: int) -
             segments = [seg for seg in segments if seg not in empty_names]
     for segment in segments:
         _read_segment(reader, segment, following, page_no)
+    _read_birth_date_in_words(reader, segments)
     if _WRAPPED_DATE.search(folded) and following:  # "…, ngày 23 tháng 11 năm" / "2023"
         line = f"{line} {following[0].strip()}"
         folded = aligned_fold(line)
@@ -196,6 +207,16 @@ def _read_line(reader: _Reader, line: str, following: list[str], page_no: int) -
     for run in V.digit_runs(line):
         if len(run) == 12:
             reader.loose_ids.append(_Value(run, run, page_no, UNLABELLED))
+
+
+def _read_birth_date_in_words(reader: _Reader, segments: list[Segment]) -> None:
+    """ "Ngày, tháng, năm sinh: 10/0Z/2010 ghi bằng chữ: mồng mười, tháng bảy, …": the words are a second
+    reading of the birth date's day and month, for the digits' readings to be chosen by."""
+    for segment, after in zip(segments, segments[1:]):
+        if (segment.kind is Kind.DATE_OF_BIRTH and after.kind is Kind.IN_WORDS and not reader.columns
+                and (day_month := day_month_in_words(after.value))):
+            role = role_of_qualifier(segment.qualifier) or reader.role
+            reader.birth_in_words.setdefault(role, day_month)
 
 
 def _read_prose_name(reader: _Reader, line: str, folded: str, following: list[str], page_no: int) -> None:
@@ -695,17 +716,32 @@ def _accept_reread_date(main: dict[str, _Value], found: Counter[str], read_as: s
                                    {"reread": "read again from its line alone", "read_as": read_as})
 
 
-def _choose_date_reading(main: dict[str, _Value], readings: list[dt.date], read_as: str, page_no: int) -> None:
+def _doubt_date_against_words(main: dict[str, _Value], in_words: tuple[int, int], unread: list[str]) -> None:
+    """A birth date whose digits and words disagree on the day or the month ("10/02/2010" beside "mồng
+    mười, tháng bảy"): one of them was misread, and nothing says which. Missing and flagged beats wrong."""
+    born = dt.date.fromisoformat(main["date_of_birth"].value)
+    if (born.day, born.month) != in_words:
+        read = main.pop("date_of_birth").raw
+        unread.append(f"date_of_birth unreadable: read {read!r}, in words day {in_words[0]} month {in_words[1]} "
+                      "(the readings disagree)")
+
+
+def _choose_date_reading(main: dict[str, _Value], readings: list[dt.date], read_as: str, page_no: int,
+                         in_words: tuple[int, int] | None) -> None:
     """The citizen's birth date from a reading with ambiguous letters or a stray digit: the one of its
-    readings whose year the ID read on the document carries (the ID's birth-year digits are a second
-    reading of the year). Day and month have no second reading: when they are ambiguous too, two
-    readings fit and the date stays unread."""
-    year = V.birth_year_of_id(main["id_number"].value)
-    fitting = [date for date in readings if date.year == year]
+    readings that the document's second readings allow, the year the ID carries in its birth-year
+    digits and the day and month the date written in words gives. A part with no second reading that
+    is ambiguous leaves two readings, and the date stays unread."""
+    year = V.birth_year_of_id(main["id_number"].value) if "id_number" in main else None
+    if year is None and in_words is None:
+        return
+    fitting = [date for date in readings
+               if (year is None or date.year == year) and (in_words is None or (date.day, date.month) == in_words)]
     if len(fitting) == 1:
+        by = [what for what, used in (("the ID number's birth-year digits", year), ("the date in words", in_words))
+              if used is not None]
         main["date_of_birth"] = _Value(fitting[0].isoformat(), read_as, page_no, REPAIRED_DIGITS,
-                                       {"repaired": "year chosen by the ID number's birth-year digits",
-                                        "read_as": read_as})
+                                       {"repaired": f"chosen by {' and '.join(by)}", "read_as": read_as})
 
 
 def _other_spouse_printed_first(reader: _Reader, doc_type: DocType | None) -> bool:
@@ -778,6 +814,8 @@ def _fields(reader: _Reader, pages: list[PageText],
         # before any check against it: an ID is not judged by a misread year
         misread = main.pop("date_of_birth")
         unread.append(f"date_of_birth unreadable: read {misread.raw!r} (not a living citizen's birth date)")
+    if "date_of_birth" in main and Role.MAIN in reader.birth_in_words:
+        _doubt_date_against_words(main, reader.birth_in_words[Role.MAIN], unread)
     _birth_date_confirmed_by_printed_id(main, reader)
     if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:
         _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
@@ -792,8 +830,8 @@ def _fields(reader: _Reader, pages: list[PageText],
         _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
     if "id_number" not in main and (valid := _unlabelled_ids(reader)):
         main["id_number"] = valid[0]
-    if "date_of_birth" not in main and "id_number" in main and Role.MAIN in reader.date_readings:
-        _choose_date_reading(main, *reader.date_readings[Role.MAIN])
+    if "date_of_birth" not in main and Role.MAIN in reader.date_readings:
+        _choose_date_reading(main, *reader.date_readings[Role.MAIN], reader.birth_in_words.get(Role.MAIN))
     found: dict[str, _Value] = {name: main[name] for name in _PERSON_FIELDS if name in main}
     # The other persons the type names (the catalog's `people`); without a type, whoever a label named.
     people = doc_type.people if doc_type else (("spouse_name", Role.SPOUSE), ("agent_name", Role.AGENT))

@@ -26,6 +26,7 @@ class Kind(StrEnum):
     DOCUMENT_NUMBER = "document_number"  # numbers printed without "Số:" (land certificate book entry)
     DOSSIER_CODE = "dossier_code"
     TAX_CODE = "tax_code"
+    IN_WORDS = "in_words"  # the value before it written again in words ("ghi bằng chữ": a birth date)
     STOP = "stop"  # a label whose value nobody searches by: it only ends the value before it
 
 
@@ -52,8 +53,9 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
     Kind.DOCUMENT_NUMBER: ("so vao so cap gcn", "so vao so cap giay chung nhan", "so giay phep"),
     Kind.DOSSIER_CODE: ("ma ho so", "ma so ho so", "so ho so"),
     Kind.TAX_CODE: ("ma so thue", "ma so doanh nghiep", "mst"),
+    Kind.IN_WORDS: ("ghi bang chu",),
     Kind.STOP: ("dan toc", "quoc tich", "nationality", "ton giao", "nam sinh", "noi sinh", "que quan",
-                "place of origin", "so dien thoai", "dien thoai", "email", "nghe nghiep", "ghi bang chu",
+                "place of origin", "so dien thoai", "dien thoai", "email", "nghe nghiep",
                 "quan he", "co gia tri den", "date of expiry", "ma so bhxh", "noi cap", "cap ngay",
                 "noi dang ky", "nhom mau", "tinh trang hon nhan", "trinh do"),
 }
