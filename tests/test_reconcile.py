@@ -52,6 +52,22 @@ def test_another_citizens_document_supplies_nothing():
     assert "date_of_birth" not in values(application)
 
 
+def test_a_document_whose_name_and_id_did_not_read_is_the_citizens_its_birth_date_names():
+    # a handwritten application: only its birth date read; the card beside it was born that day
+    handwritten = ("application_letter", [field("date_of_birth", "1980-11-30")])
+    application, _ = reconcile.reconcile([handwritten, CARD], unread=[{"full_name", "id_number"}, set()])
+    assert values(application)["id_number"] == "079080144193"
+    assert values(application)["full_name"] == "NGUYỄN VIẾT GIA TOÀN"
+    # another day, or two citizens born that day: whose it is stays unknown
+    other_day = ("application_letter", [field("date_of_birth", "1980-11-03")])
+    application, _ = reconcile.reconcile([other_day, CARD], unread=[{"full_name", "id_number"}, set()])
+    assert "id_number" not in values(application)
+    twin = ("citizen_id_card", [field("full_name", "TRẦN THỊ BÌNH"), field("id_number", "079180523311"),
+                                field("date_of_birth", "1980-11-30")])
+    application, *_ = reconcile.reconcile([handwritten, CARD, twin], unread=[{"full_name", "id_number"}, set(), set()])
+    assert "id_number" not in values(application) and "full_name" not in values(application)
+
+
 def test_extraction_notes_a_printed_value_it_could_not_read():
     text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN VIẾT GIA TOÀN\nNgày, tháng, năm sinh: ......2⁄4 1⁄I98O......\nĐịa chỉ: 12 Lý Tự Trọng"
     reading = read_document([PageText(0, 1, text, 90.0, "ocr", [])], CATALOG.get("application_letter"))

@@ -3,7 +3,8 @@
 An application, the copy of the applicant's ID card and the certificate asked for usually print
 the same name, personal ID number and date of birth, each read by OCR separately, each with its
 own misreadings. Documents are grouped by citizen (their `full_name` folded alike, or their
-IDs differing in at most two digits), and within a group:
+IDs differing in at most two digits; a document whose name and ID did not read joins the one group
+whose birth dates are all its own), and within a group:
 
 * a value most documents agree on, and that validates, replaces the minority's near miss (a name
   spelt with other marks, an ID or a date with a digit or two misread); the field keeps where
@@ -101,6 +102,18 @@ def _citizens(documents: list[tuple[str, list[ExtractedField]]]) -> list[list[in
             same_id = id_a is not None and id_b is not None and _digits_apart(id_a.value, id_b.value) <= 1
             if same_name or same_id:
                 parent[root(j)] = root(i)
+    for i, (_, fields) in enumerate(documents):
+        # Neither name nor ID read (an application filled in by hand): its birth date, the same day as
+        # every birth date of exactly one group, says whose it is. Within one dossier two people born
+        # the same day are a rarity; two groups that would fit leave it alone.
+        born = _value(fields, "date_of_birth")
+        if born is None or _value(fields, "full_name") is not None or _value(fields, "id_number") is not None:
+            continue
+        dates = [(root(j), o.value) for j, (_, other) in enumerate(documents)
+                 if j != i and (o := _value(other, "date_of_birth")) is not None]
+        fitting = {group for group, value in dates if value == born.value}
+        if len(fitting) == 1 and not any(group in fitting and value != born.value for group, value in dates):
+            parent[root(i)] = fitting.pop()
     groups: dict[int, list[int]] = {}
     for i in range(len(documents)):
         groups.setdefault(root(i), []).append(i)
