@@ -433,6 +433,15 @@ IDVNM06676 70822079066 767082<<6
         from pipeline.stages.extract.labels import scan
         assert [segment.kind.value for segment in scan(line)] == [kind]
 
+    @pytest.mark.parametrize("line", ["Ngày, tháếữ, “Thăm Sinh: 20/07/1946", "Ngày, thág, năm sinh: 20/07/1946"])
+    def test_a_birth_date_label_garbled_between_its_first_and_last_word_is_still_one(self, line):
+        # the second: "năm sinh" (a parent's birth year) would otherwise be read inside it
+        assert fields_of(f"QUYẾT ĐỊNH\nHọ và tên: LÊ VĂN AN\n{line}", "decision")["date_of_birth"] == "1946-07-20"
+
+    @pytest.mark.parametrize("line", ["Ngày đi khai sinh: 12/05/2009", "Ngày cấp giấy khai sinh: 12/05/2009"])
+    def test_a_registrations_date_is_no_birth_date(self, line):
+        assert "date_of_birth" not in fields_of(f"TRÍCH LỤC KHAI SINH\nHọ và tên: LÊ VĂN AN\n{line}", "birth_certificate")
+
     @pytest.mark.parametrize("line", ["Ghi chú: abc", "Lý do: bổ sung hồ sơ", "Ngày cấp: 12/03/2020", "Sẽ: 12"])
     def test_text_before_a_colon_far_from_every_label_is_no_label(self, line):
         from pipeline.stages.extract.labels import scan

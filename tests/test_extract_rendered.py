@@ -77,6 +77,11 @@ PAGES = {
         "Ngày, tháng, năm sinh: 10/0Z/2010 ghi bằng chữ: mồng mười, tháng bảy,",
         "năm hai nghìn không trăm mười",
     ],
+    "garbled_label": [  # class 6: the birth-date label's middle misread; "năm sinh" inside it
+        "QUYẾT ĐỊNH",
+        "Họ và tên: LÊ VĂN AN",
+        "Ngày, thág, năm sinh: 20/07/1946",
+    ],
     "declarant": [  # class 3: the deceased's lines unread, the declarant's ID after "số."
         "TRÍCH LỤC KHAI TỬ",
         "Số: 11/2023/KT",
@@ -163,6 +168,10 @@ def test_a_birth_date_whose_digits_and_words_disagree_is_missing_with_both_for_r
     assert "date_of_birth" not in values(reading) and values(reading)["full_name"] == "LÊ THANH HẢI PHÚC"
     assert any(note.startswith("date_of_birth unreadable: read ") and "in words day 10 month 7" in note
                for note in reading.unread)
+
+
+def test_a_birth_date_label_misread_in_its_middle_still_gives_the_date(read):
+    assert values(read("garbled_label", "decision"))["date_of_birth"] == "1946-07-20"
 
 
 def test_a_declarants_id_is_not_the_document_persons(read):

@@ -160,6 +160,12 @@ def _labels_near(text: str) -> list[tuple[int, str, Kind]]:
     return sorted(found)
 
 
+# "Ngày, tháng, năm sinh" whose middle OCR garbled past the edit allowance ("Ngày, tháếữ, “Thăm Sinh"):
+# its first and last words, the ones a birth-date label always has, survive. Not a registration's date
+# ("Ngày đăng ký khai sinh", "Ngày cấp giấy khai sinh").
+_DAMAGED_BIRTH_DATE_LABEL = re.compile(r"ngay\W(?!.*\b(?:khai|dang|cap)\b).{1,16}\Wsinh")
+
+
 def _fuzzy_label(folded: str) -> tuple[int, int, str, Kind] | None:
     """The label the text before the line's first colon is, read with an error or two; None if none."""
     match = _FUZZY_HEAD.match(folded)
@@ -197,6 +203,10 @@ def _label_only(line: str, folded: str) -> tuple[int, int, str, Kind] | None:
 def _label_hits(line: str, folded: str) -> list[tuple[int, int, str, Kind]]:
     hits: list[tuple[int, int, str, Kind]] = []
     taken = [False] * len(folded)
+    head = _FUZZY_HEAD.match(folded)
+    if head and _DAMAGED_BIRTH_DATE_LABEL.fullmatch(head.group(1)):  # before "năm sinh" inside it is a label
+        hits.append((head.start(1), head.end(1), "ngay, thang, nam sinh", Kind.DATE_OF_BIRTH))
+        taken[head.start(1):head.end(1)] = [True] * (head.end(1) - head.start(1))
     for pattern, label, kind in LABELS:
         for match in pattern.finditer(folded):
             start, end = match.span()
