@@ -77,7 +77,7 @@ class TestDistrictEdits:
 
     @pytest.mark.parametrize("change, reason", [
         (("fields = [\"full_name\", \"date_of_birth\", \"gender\", \"id_number\", \"document_number\", \"issue_date\", "
-          "\"father_name\", \"mother_name\"]",
+          "\"father_name\", \"mother_name\", \"agent_name\"]",
           "fields = [\"full_name\", \"birthday\"]"), "unknown field(s) birthday"),
         (("keywords = [\"nơi sinh\"", "keyword = [\"nơi sinh\""), "unknown key(s) keyword"),
         (("id = \"other\"", "id = \"otherwise\""), "no 'other' type"),

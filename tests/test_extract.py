@@ -243,7 +243,7 @@ Ngày, tháng, năm đăng ký: 20/04/2021"""
         assert fields_of(text, "birth_certificate") == {
             "full_name": "NGUYỄN GIA HUY", "date_of_birth": "2021-04-02", "gender": "Nam",
             "id_number": "079221001122", "document_number": "125/2021/KS", "issue_date": "2021-04-20",
-            "mother_name": "TRẦN THỊ MAI"}  # the parents keep their own fields; the declarant none
+            "mother_name": "TRẦN THỊ MAI", "agent_name": "NGUYỄN VĂN HÙNG"}  # each person their own field
 
     def test_a_declarants_id_after_a_dotted_so_stays_the_declarants(self):
         # The deceased's own lines did not read; the declarant's ID, written "số.0791…" on a dotted

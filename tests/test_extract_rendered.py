@@ -177,6 +177,7 @@ def test_a_birth_date_label_misread_in_its_middle_still_gives_the_date(read):
 def test_a_declarants_id_is_not_the_document_persons(read):
     found = values(read("declarant", "death_certificate"))
     assert "id_number" not in found and found["document_number"] == "11/2023/KT"
+    assert found["agent_name"] == "TRẦN BÍCH HUỲNH"  # the person filing keeps their own field
 
 
 def test_an_id_that_cannot_be_read_is_missing_with_the_reading_for_review(read):

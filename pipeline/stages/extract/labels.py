@@ -78,8 +78,8 @@ LABELS: tuple[tuple[re.Pattern[str], str, Kind], ...] = tuple(
 _QUALIFIERS: tuple[tuple[str, Role], ...] = (
     ("nguoi duoc uy quyen", Role.AGENT), ("nguoi nhan uy quyen", Role.AGENT), ("ben duoc uy quyen", Role.AGENT),
     ("nguoi uy quyen", Role.MAIN), ("nguoi yeu cau", Role.REQUESTER), ("nguoi di dang ky", Role.REQUESTER),
-    ("nguoi di khai", Role.OTHER), ("nguoi me", Role.MOTHER), ("nguoi cha", Role.FATHER),
-    ("chu ho", Role.HOUSEHOLD_HEAD), ("nguoi khai", Role.OTHER), ("goi khac", Role.OTHER),
+    ("nguoi di khai", Role.REQUESTER), ("nguoi me", Role.MOTHER), ("nguoi cha", Role.FATHER),
+    ("chu ho", Role.HOUSEHOLD_HEAD), ("nguoi khai", Role.REQUESTER), ("goi khac", Role.OTHER),
     ("nguoi lam chung", Role.OTHER), ("chong", Role.MAIN), ("vo", Role.SPOUSE), ("me", Role.MOTHER),
     ("cha", Role.FATHER),
 )
@@ -101,7 +101,7 @@ _SIGNERS: tuple[tuple[str, Role], ...] = (
     ("ben nhan uy quyen", Role.AGENT), ("ben b", Role.AGENT), ("nguoi uy quyen", Role.MAIN),
     ("ben uy quyen", Role.MAIN), ("ben a", Role.MAIN), ("nguoi lam don", Role.MAIN), ("nguoi viet don", Role.MAIN),
     ("nguoi de nghi", Role.MAIN), ("nguoi nop ho so", Role.MAIN), ("nguoi yeu cau", Role.REQUESTER),
-    ("nguoi di khai", Role.OTHER), ("nguoi khai", Role.OTHER), ("chong", Role.MAIN), ("vo", Role.SPOUSE),
+    ("nguoi di khai", Role.REQUESTER), ("nguoi khai", Role.REQUESTER), ("chong", Role.MAIN), ("vo", Role.SPOUSE),
 )
 _NUMBERING = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?|[a-z][.)/:])\s+")  # OCR drops the dot of "II."
 _HEADING_MAX_CHARS = 45
