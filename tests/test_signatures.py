@@ -80,6 +80,17 @@ def test_a_labelled_name_comes_before_the_signers():
     assert found["full_name"].value == "TRẦN THỊ TÂM"
 
 
+def test_a_receipt_names_the_official_who_received_the_dossier():
+    rows = [[(100, "NGƯỜI NỘP HỒ SƠ"), (1000, "NGƯỜI TIẾP NHẬN HỒ SƠ")],
+            [(100, "(Ký, ghi rõ họ tên)"), (1000, "(Ký, ghi rõ họ tên)")],
+            [(150, "VÕ THÙY NHẪN"), (1050, "NGUYỄN VĂN TRUNG")]]
+    body = ["GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Tiếp nhận hồ sơ của: Ông/Bà VÕ THÙY NHẪN"]
+    found = fields(rows, "dossier_receipt", body)
+    assert found["full_name"].value == "VÕ THÙY NHẪN"  # the citizen, from the label
+    assert found["receiver_name"].value == "NGUYỄN VĂN TRUNG"
+    assert found["receiver_name"].details["from"] == "signature"
+
+
 def test_an_officials_name_and_a_scribble_give_nobody_a_name():
     rows = [[(1000, "CHỦ TỊCH")], [(1000, "(Ký, ghi rõ họ tên, đóng dấu)")], [(1050, "Lê Thị Lụa")]]
     assert "full_name" not in fields(rows, "decision", ["QUYẾT ĐỊNH"])

@@ -95,12 +95,14 @@ _HEADINGS: tuple[tuple[str, Role | None], ...] = (
     ("thoi han uy quyen", None),
 )
 # Signature captions: who signs above "(Ký, ghi rõ họ tên)" (`signatures`). An official's caption
-# ("CHỦ TỊCH", "XÁC NHẬN CỦA …", "NGƯỜI TIẾP NHẬN HỒ SƠ") names none of these: its name is nobody's data.
+# ("CHỦ TỊCH", "XÁC NHẬN CỦA …") names none of these: its name is nobody's data, except the official a
+# receipt names as having received the dossier ("NGƯỜI TIẾP NHẬN HỒ SƠ": FIELDS.md).
 _SIGNERS: tuple[tuple[str, Role], ...] = (
     ("nguoi duoc uy quyen", Role.AGENT), ("nguoi nhan uy quyen", Role.AGENT), ("ben duoc uy quyen", Role.AGENT),
     ("ben nhan uy quyen", Role.AGENT), ("ben b", Role.AGENT), ("nguoi uy quyen", Role.MAIN),
     ("ben uy quyen", Role.MAIN), ("ben a", Role.MAIN), ("nguoi lam don", Role.MAIN), ("nguoi viet don", Role.MAIN),
     ("nguoi de nghi", Role.MAIN), ("nguoi nop ho so", Role.MAIN), ("nguoi yeu cau", Role.REQUESTER),
+    ("nguoi tiep nhan ho so", Role.RECEIVER), ("can bo tiep nhan", Role.RECEIVER),
     ("nguoi di khai", Role.REQUESTER), ("nguoi khai", Role.REQUESTER), ("chong", Role.MAIN), ("vo", Role.SPOUSE),
 )
 _NUMBERING = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?|[a-z][.)/:])\s+")  # OCR drops the dot of "II."
