@@ -307,6 +307,23 @@ Giới tính: Nam Dân tộc: Kinh"""
         assert found["date_of_birth"] == "2024-04-02"
         assert "id_number" not in found  # the requester's ID is not the child's
 
+    def test_an_application_made_for_a_child_keeps_the_child_apart(self):
+        text = """ĐƠN ĐỀ NGHỊ
+Tôi tên là: HUỲNH THỊ TỐ
+Sinh ngày: 12/03/1980
+Số định danh cá nhân: 079180001234
+Nay tôi làm đơn này kính đề nghị quý cơ quan xem xét giải quyết cho con tôi là:
+Họ và tên: VŨ THÙY HOÀI OANH
+Sinh ngày: 05/06/2012
+Số định danh cá nhân: 079312005678"""
+        found = fields_of(text, "application_letter")
+        assert (found["full_name"], found["beneficiary_name"]) == ("HUỲNH THỊ TỐ", "VŨ THÙY HOÀI OANH")
+        assert (found["date_of_birth"], found["id_number"]) == ("1980-03-12", "079180001234")
+        # the child's values first: still the child's, and the applicant's own come from her labels
+        child_first = text.replace("Tôi tên là: HUỲNH THỊ TỐ\nSinh ngày: 12/03/1980\nSố định danh cá nhân: 079180001234\n", "")
+        found = fields_of(child_first, "application_letter")
+        assert "full_name" not in found and "id_number" not in found and found["beneficiary_name"] == "VŨ THÙY HOÀI OANH"
+
     def test_a_power_of_attorney_separates_principal_and_agent(self):
         text = """GIẤY ỦY QUYỀN
 I. NGƯỜI ỦY QUYỀN:

@@ -297,9 +297,17 @@ def _role_of_words(words: list[str], phrases: tuple[tuple[str, Role], ...]) -> R
     return None
 
 
+# A request made for a relative, ending its line: "Nay tôi làm đơn này … giải quyết cho con tôi là:"; the
+# name and values that follow are theirs. (For a registration, "… khai sinh cho người dưới đây:", the
+# person registered is the document's own: `_HEADINGS`.)
+_FOR_A_RELATIVE = re.compile(r"\bcho (?:con|chau|em|me|bo|cha|vo|chong|ong|ba)(?: (?:ruot|cua))?(?: toi)?(?: la\s*:?|\s*:)$")
+
+
 def heading_role(line: str) -> tuple[bool, Role | None]:
     """(is a heading, the role whose block it starts; None: a block of nobody's data)."""
     folded = aligned_fold(nfc(line)).strip()
+    if _FOR_A_RELATIVE.search(folded):
+        return True, Role.BENEFICIARY
     body = _NUMBERING.sub("", folded).strip()
     if len(body) > _HEADING_MAX_CHARS and not body.endswith(":"):
         return False, None
