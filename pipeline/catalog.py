@@ -53,6 +53,7 @@ class Role(StrEnum):
     MOTHER = "mother"  # "Họ, chữ đệm, tên người mẹ"
     HOUSEHOLD_HEAD = "household_head"  # "Họ và tên chủ hộ"
     BENEFICIARY = "beneficiary"  # whom an application asks for, when another ("… giải quyết cho con tôi là:")
+    CO_HOLDER = "co_holder"  # a land user printed after the first ("… và chồng: Ông: …")
     RECEIVER = "receiver"  # the official who received a dossier: its receipt's "NGƯỜI TIẾP NHẬN HỒ SƠ"
     OTHER = "other"  # declarants, witnesses, officials: never the main person
 

@@ -324,6 +324,20 @@ Số định danh cá nhân: 079312005678"""
         found = fields_of(child_first, "application_letter")
         assert "full_name" not in found and "id_number" not in found and found["beneficiary_name"] == "VŨ THÙY HOÀI OANH"
 
+    def test_a_land_use_certificate_keeps_the_second_holder_apart(self):
+        text = """GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT
+I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất
+Bà: NGUYỄN KIM NHƯ
+Năm sinh: 1991 Số định danh cá nhân: 079 191 875 976
+và chồng: Ông: NGUYỄN VĂN THIÊN QUÝ
+Năm sinh: 1994 CCCD số: 048 094 567 321"""
+        found = fields_of(text, "land_use_certificate")
+        assert (found["full_name"], found["co_holder_name"]) == ("NGUYỄN KIM NHƯ", "NGUYỄN VĂN THIÊN QUÝ")
+        assert found["id_number"] == "079191875976"
+        # the holder's own ID unread: the second holder's is not taken for it
+        found = fields_of(text.replace("079 191 875 976", "......"), "land_use_certificate")
+        assert "id_number" not in found
+
     def test_a_power_of_attorney_separates_principal_and_agent(self):
         text = """GIẤY ỦY QUYỀN
 I. NGƯỜI ỦY QUYỀN:

@@ -38,6 +38,7 @@ from pipeline.stages.extract.labels import (
     Segment,
     aligned_fold,
     heading_role,
+    co_holder_line,
     is_two_person_table_header,
     role_of_qualifier,
     scan,
@@ -183,6 +184,8 @@ def _read_line(reader: _Reader, line: str, following: list[str], page_no: int) -
         line = f"{line} {following[0].strip()}"
         folded = aligned_fold(line)
     segments = scan(line)
+    if co_holder_line(line) and any(seg.kind is Kind.NAME for seg in segments):
+        reader.role = Role.CO_HOLDER  # the name, birth year and ID that follow are the second holder's
     empty_names = [seg for seg in segments if seg.kind is Kind.NAME and not seg.value.strip(" :./")]
     if len(empty_names) >= 2 and following:
         # "Họ, chữ đệm, tên chồng:   Họ, chữ đệm, tên vợ:" / the two names in the cells below

@@ -303,6 +303,16 @@ def _role_of_words(words: list[str], phrases: tuple[tuple[str, Role], ...]) -> R
 _FOR_A_RELATIVE = re.compile(r"\bcho (?:con|chau|em|me|bo|cha|vo|chong|ong|ba)(?: (?:ruot|cua))?(?: toi)?(?: la\s*:?|\s*:)$")
 
 
+# A second holder on the same line as their label ("và chồng: Ông: NGUYỄN VĂN QUÝ", "và vợ Bà: …"): the
+# land user's spouse, printed after the first holder.
+_AND_SPOUSE = re.compile(r"(?:^|\W)va (?:chong|vo)\b")
+
+
+def co_holder_line(line: str) -> bool:
+    """Whether the line introduces a further holder of the document ("… và chồng: Ông: …")."""
+    return bool(_AND_SPOUSE.search(aligned_fold(nfc(line))))
+
+
 def heading_role(line: str) -> tuple[bool, Role | None]:
     """(is a heading, the role whose block it starts; None: a block of nobody's data)."""
     folded = aligned_fold(nfc(line)).strip()
