@@ -105,7 +105,7 @@ class _Reader:
     # box lines allow (values.id_readings): the validators choose once the birth date is known.
     id_readings: dict[Role, tuple[list[str], str, int]] = field(default_factory=dict)
     # A labelled birth date that reads as no date, with the dates its ambiguous letters allow
-    # (dates.date_readings): the ID's year digits choose once the ID is known.
+    # (dates.date_readings): the ID's year digits or the date written in words choose among them.
     date_readings: dict[Role, tuple[list[dt.date], str, int]] = field(default_factory=dict)
     # The day and month of a birth date written again in words beside its digits ("ghi bằng chữ").
     birth_in_words: dict[Role, tuple[int, int]] = field(default_factory=dict)
