@@ -210,6 +210,12 @@ class TestPersonalIdNumber:
         assert V.id_readings("079091509345") == []  # digits alone are digit_runs' business
         assert V.id_readings("()891595548Z0") == []  # eleven positions: no 12-digit reading
 
+    def test_a_number_below_a_label_that_names_its_paper_is_read_with_its_look_alikes(self):
+        # the value "Căn cước công dân" holds no digit: the number is on the line below
+        text = ("TỜ KHAI\nHọ và tên: NGUYỄN TRUNG CƯỜNG\nNgày, tháng, năm sinh: 20/02/1982\n"
+                "Giấy tờ tùy thân: Căn cước công dân\n0Z9.082.901.921")
+        assert fields_of(text, "application_letter")["id_number"] == "079082901921"
+
     def test_the_word_after_a_number_lends_it_no_digit(self):
         # the G of "Giấy" would be a 6: the number would have thirteen positions and no reading
         assert V.id_readings("08606 144951 I Giấy tờ tùy thân: Số định danh cá nhân") == ["086061449511"]
@@ -272,7 +278,7 @@ Giấy tờ tùy thân: Thẻ căn cước số
     @pytest.mark.parametrize("labels", [
         "Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân số",
         "Giấy tờ tùy thân: Căn cước công dân số Giấy tờ tùy thân: Chứng minh nhân dân số"])
-    def test_two_id_labels_of_a_table_take_the_numbers_below_in_column_order(self, labels):
+    def test_the_left_persons_id_label_takes_the_first_number_of_the_line_below(self, labels):
         text = f"""GIẤY CHỨNG NHẬN KẾT HÔN
 Họ, chữ đệm, tên chồng: Họ, chữ đệm, tên vợ:
 HUỲNH MINH VIỆT ĐỖ THỊ NGÂN
@@ -293,6 +299,19 @@ Giấy tờ tùy thân; Thẻ căn cước số 051 Minh
 3363"""
         found = fields_of(text, "marriage_certificate")
         assert found["id_number"] == "051071654191" and "old_id_number" not in found
+
+    def test_a_wife_printed_first_takes_her_own_readings_with_her(self):
+        # her birth date read with a Z is chosen by her ID once she is the document's person
+        text = """GIẤY CHỨNG NHẬN KẾT HÔN
+Họ, chữ đệm, tên vợ: TRẦN NHƯ HẢO
+Ngày, tháng, năm sinh: 18/04/19Z7
+Giấy tờ tùy thân: Căn cước công dân số 077177245912
+Họ, chữ đệm, tên chồng: HUỲNH GIA DUY
+Ngày, tháng, năm sinh: 15/03/1961
+Giấy tờ tùy thân: Căn cước công dân số 086061449511"""
+        found = fields_of(text, "marriage_certificate")
+        assert (found["full_name"], found["spouse_name"]) == ("TRẦN NHƯ HẢO", "HUỲNH GIA DUY")
+        assert (found["id_number"], found["date_of_birth"]) == ("077177245912", "1977-04-18")
 
     def test_a_birth_registration_form_names_the_child_and_who_asked_for_it(self):
         text = """TỜ KHAI ĐĂNG KÝ KHAI SINH

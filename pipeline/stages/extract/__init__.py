@@ -313,11 +313,8 @@ def _read_segment(reader: _Reader, segment: Segment, following: list[str], page_
         owner = _column_of(reader, segment) if reader.columns else role
         runs = [r for r in V.digit_runs(value) if len(r) in V.ID_LENGTHS]
         if not runs and following:  # "Giấy tờ tùy thân: Căn cước công dân số" / the number below
-            runs = _wrapped_id(value, following[0])
-            if not runs:
-                below = [r for r in V.digit_runs(following[0]) if len(r) in V.ID_LENGTHS]
-                # a table's right column: its number is the second of the line below ("0790… 2080…")
-                runs = below[1:] if reader.columns and owner is not reader.columns[0] else below
+            runs = _wrapped_id(value, following[0]) or [r for r in V.digit_runs(following[0])
+                                                         if len(r) in V.ID_LENGTHS]
         _labelled(reader, owner, "id_number", value)
         if runs:
             reader.put(owner, "id_number" if len(runs[0]) == 12 else "old_id_number",
