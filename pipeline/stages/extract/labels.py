@@ -168,9 +168,9 @@ def _labels_near(text: str) -> list[tuple[int, str, Kind]]:
 _DAMAGED_BIRTH_DATE_LABEL = re.compile(r"ngay\W(?!.*\b(?:khai|dang|cap)\b).{1,16}\Wsinh")
 
 
-def _fuzzy_label(folded: str) -> tuple[int, int, str, Kind] | None:
-    """The label the text before the line's first colon is, read with an error or two; None if none."""
-    match = _FUZZY_HEAD.match(folded)
+def _fuzzy_label(match: re.Match[str] | None) -> tuple[int, int, str, Kind] | None:
+    """The label the text before the line's first colon (`_FUZZY_HEAD`'s match) is, read with an error
+    or two; None if none."""
     if match is None:
         return None
     found = _labels_near(match.group(1))
@@ -205,7 +205,7 @@ def _label_only(line: str, folded: str) -> tuple[int, int, str, Kind] | None:
 def _label_hits(line: str, folded: str) -> list[tuple[int, int, str, Kind]]:
     hits: list[tuple[int, int, str, Kind]] = []
     taken = [False] * len(folded)
-    head = _FUZZY_HEAD.match(folded)
+    head = _FUZZY_HEAD.match(folded)  # the text before the line's first colon
     if head and _DAMAGED_BIRTH_DATE_LABEL.fullmatch(head.group(1)):  # before "năm sinh" inside it is a label
         hits.append((head.start(1), head.end(1), "ngay, thang, nam sinh", Kind.DATE_OF_BIRTH))
         taken[head.start(1):head.end(1)] = [True] * (head.end(1) - head.start(1))
@@ -222,7 +222,7 @@ def _label_hits(line: str, folded: str) -> list[tuple[int, int, str, Kind]]:
             for i in range(start, end):
                 taken[i] = True
     colon = folded.find(":")
-    if colon > 0 and not any(start < colon for start, *_ in hits) and (fuzzy := _fuzzy_label(folded)):
+    if colon > 0 and not any(start < colon for start, *_ in hits) and (fuzzy := _fuzzy_label(head)):
         hits.append(fuzzy)
     elif not hits and (whole := _label_only(line, folded)):
         hits.append(whole)
