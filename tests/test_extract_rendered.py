@@ -407,3 +407,29 @@ def test_a_name_its_label_did_not_give_is_read_under_its_signers_caption():
     found = {f.name: f for f in read_document([page], CATALOG.get("power_of_attorney")).fields}
     assert (found["full_name"].value, found["full_name"].details["from"]) == ("TRẦN DIỄM TIÊN", "signature")
     assert found["agent_name"].value == "HOÀNG VĂN THIÊN ĐÔNG"
+
+
+def test_an_id_printed_in_boxes_is_read_again_with_the_box_lines_painted_out():
+    # Forms print the personal ID in twelve boxes; the page pass reads the box lines as |, [ and 1 and
+    # loses the number. Read again from its line with the lines painted out, digits only, it is whole.
+    from pipeline.stages.extract import reread
+
+    font = ImageFont.truetype(FONT, 34)
+    image = render(["TRÍCH LỤC KHAI TỬ", "Họ, chữ đệm, tên người đã chết: LÊ KHÁNH HOÀNG THÀNH",
+                    "Ngày sinh: 08/09/1966"] + [""])
+    draw = ImageDraw.Draw(image)
+    y = 60 + 70 * 3
+    draw.text((80, y), "Số định danh cá nhân:", font=font, fill=0)
+    x = draw.textbbox((80, y), "Số định danh cá nhân:", font=font)[2] + 10
+    for index, digit in enumerate("052066912247"):
+        draw.rectangle((x + index * 44, y - 6, x + (index + 1) * 44, y + 44), outline=0, width=2)
+        draw.text((x + index * 44 + 11, y - 2), digit, font=font, fill=0)
+    engine = make_engine("tesserocr")
+    page = read_page(PageSource(0, 1, image, 300), engine=engine, settings=OcrSettings())
+    assert "id_number" not in values(read_document([page], CATALOG.get("death_certificate")))
+
+    again = reread.reread_page(page, image, engine=engine, timeout=30)
+    [entry] = [e for e in again.details["values_read_again"] if e["kind"] == "identity"]
+    assert entry["again"][4:] == ["052066912247", "052066912247"]  # the two readings without box lines
+    found = {f.name: f for f in read_document([again], CATALOG.get("death_certificate")).fields}
+    assert found["id_number"].value == "052066912247" and found["id_number"].details["reread"]

@@ -3,8 +3,9 @@ on the page, and what extraction accepts (only what two readings or the validato
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
@@ -40,9 +41,11 @@ class FakeEngine:
     def __init__(self, answers: list[str]) -> None:
         self.answers = list(answers)
         self.asked: list[tuple[tuple[int, int], str, int]] = []
+        self.digits_only: list[bool] = []
 
-    def recognize(self, image, *, languages, timeout, psm=3, dpi=0, alternatives=False):
+    def recognize(self, image, *, languages, timeout, psm=3, dpi=0, alternatives=False, digits_only=False):
         self.asked.append((image.size, languages, psm))
+        self.digits_only.append(digits_only)
         return OcrResult(self.answers.pop(0) if self.answers else "", 80.0, [])
 
     def detect_orientation(self, image):
@@ -81,6 +84,20 @@ class TestWhichLinesAreReadAgain:
                                                                            ("eng", 13)]
         assert page.details["values_read_again"] == [{"kind": "identity", "read": "...()791595548Z0.......",
                                            "again": ["079190123456", "079190123456", "", "07919012345"]}]
+
+    def test_a_number_the_page_read_with_box_lines_is_read_twice_more_without_them_digits_only(self):
+        boxed = [line.replace("...()791595548Z0.......", "|0|7|9|1|9|5|5|4|8|7|0") for line in LETTER]
+        image = boxes_image("079159554870")
+        engine = FakeEngine([])
+        reread.reread_page(page_of(boxed), image, engine=engine, timeout=5)
+        assert [(languages, psm) for _, languages, psm in engine.asked][4:] == [("eng", 7), ("eng", 13)]
+        assert engine.digits_only == [False] * 4 + [True] * 2
+
+    def test_without_box_lines_in_the_image_a_number_is_read_the_four_usual_ways(self):
+        boxed = [line.replace("...()791595548Z0.......", "|0|7|9|1|9|5|5|4|8|7|0") for line in LETTER]
+        engine = FakeEngine([])
+        reread.reread_page(page_of(boxed), Image.new("L", (1200, 600), 255), engine=engine, timeout=5)
+        assert engine.digits_only == [False] * 4
 
     def test_a_name_is_read_once_as_a_raw_line_only_when_the_line_mode_reads_nothing(self):
         lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: ..tlUƑNH THỊ KHU.........."]
@@ -168,3 +185,34 @@ class TestNamesReadAgain:
 def name_part(text: str) -> str:
     return text.split(" Sinh")[0]
 
+
+
+def boxes_image(digits: str, *, left: int = 540, top: int = 244, box: int = 30) -> Image.Image:
+    """A page with `digits` in a row of boxes where LETTER's ID value stands (box lines 2 px wide)."""
+    image = Image.new("L", (1200, 600), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 20)
+    for index, digit in enumerate(digits):
+        draw.rectangle((left + index * box, top, left + (index + 1) * box, top + box + 6), outline=0, width=2)
+        draw.text((left + index * box + 8, top + 6), digit, font=font, fill=0)
+    return image
+
+
+class TestBoxLines:
+    def test_the_lines_of_a_row_of_boxes_are_painted_out_and_the_digits_kept(self):
+        crop = boxes_image("079159554871").crop((520, 230, 920, 292))
+        unboxed = reread.without_box_lines(crop)
+        assert unboxed is not None
+        ink = np.asarray(unboxed) < reread.INK_LEVEL
+        assert ink.any()                                  # the digits are still there, "1" included,
+        assert ink.sum(axis=0).max() < 0.6 * 36          # and no column is inked as tall as a box
+        assert np.asarray(unboxed)[:, 540 - 520].min() == 255  # the first box's left line is gone
+
+    def test_a_line_of_letters_shows_no_boxes(self):
+        image = Image.new("L", (700, 70), 255)
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 28)
+        ImageDraw.Draw(image).text((10, 15), "Họ và tên: HILL IIIII lilli 1111", font=font, fill=0)
+        assert reread.without_box_lines(image) is None
+
+    def test_boxes_too_few_to_be_a_number_are_not_a_row_of_boxes(self):
+        assert reread.without_box_lines(boxes_image("0791").crop((520, 230, 700, 292))) is None

@@ -54,7 +54,7 @@ def word_lines(page: PageText) -> list[list[Word]]:
     enclosing box is taller than its text by its width times the slope (a 400-pixel leader at 4.5°:
     32 pixels, a line's height), enough to join three lines into one. Words are grouped along the
     slope the deskew step measured, each by the height its text has."""
-    slope = math.tan(math.radians(_deskew_angle(page)))
+    slope = math.tan(math.radians(deskew_angle(page)))
     words = [w for w in page.words if w.text.strip()]
     placed = sorted(((_level(w, slope), _text_height(w, slope), w) for w in words),
                     key=lambda item: (item[0], item[2].left))
@@ -70,7 +70,8 @@ def word_lines(page: PageText) -> list[list[Word]]:
     return [sorted(line, key=lambda w: w.left) for line, _ in lines]
 
 
-def _deskew_angle(page: PageText) -> float:
+def deskew_angle(page: PageText) -> float:
+    """The angle the read stage turned the page by to deskew it (0 when it did not)."""
     steps = page.details.get("preprocess", {}).get("steps", ()) if page.details else ()
     return next((float(step.get("angle", 0.0)) for step in steps if step.get("step") == "deskew"), 0.0)
 

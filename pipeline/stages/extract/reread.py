@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+import numpy as np
 from PIL import Image
 
 from pipeline.dates import find_misread_date
@@ -28,7 +29,7 @@ from pipeline.domain import PageText, Word
 from pipeline.stages.engines.tesseract import OcrEngine
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.labels import Kind, scan
-from pipeline.stages.extract.layout import word_lines
+from pipeline.stages.extract.layout import deskew_angle, word_lines
 from pipeline.textnorm import fold
 
 PSM_SINGLE_LINE = 7
@@ -44,6 +45,17 @@ PAD = 12  # pixels around the value's words: the engine needs a margin to find a
 KINDS = (Kind.IDENTITY, Kind.DATE_OF_BIRTH)
 NamePredicate = Callable[[str], bool]  # does a name label's value read as a Vietnamese name?
 MAX_LINES_PER_PAGE = 6  # a page of many unread labels is a page the engine cannot read at all
+# Digits printed in boxes ("|0|7|9|…"): the engine reads each box line as a 1, |, [ or ] and the digit
+# beside it worse (a 1 as a 7). Two more readings of such a number: its crop with the box lines
+# painted out, by the English model allowed digits only, as a line and as a raw line.
+BOX_CHARACTERS = "|[]"
+MIN_BOX_CHARACTERS = 3  # in the first reading: the page's reading saw box lines
+MIN_BOX_LINES = 6  # evenly spaced columns of ink in the crop: a row of at least five boxes
+INK_LEVEL = 128  # grey levels below it are ink
+BOX_LINE_HEIGHT = 0.85  # a box line's ink runs nearly as tall as the tallest run in the crop
+BOX_STEP_TOLERANCE = 0.25  # box lines stand at a step within this share of the median step
+BOX_EDGE_INK = 0.5  # a row this much ink is a box's top or bottom edge
+BOXED_LANGUAGE = "eng"  # knows no marks, so never reads a digit as a marked letter
 
 
 @dataclass(frozen=True)
@@ -93,18 +105,84 @@ def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeou
         left, top, right, bottom = line.box
         crop = image.crop((max(0, left - PAD), max(0, top - PAD), min(image.width, right + PAD),
                            min(image.height, bottom + PAD)))
-        again = _readings(crop, line.kind, engine, timeout)
+        again = _readings(crop, line.kind, engine, timeout, line.read, deskew_angle(page))
         rereads.append({"kind": line.kind.value, "read": line.read, "again": again})
     return replace(page, details={**page.details, "values_read_again": rereads})
 
 
-def _readings(crop: Image.Image, kind: Kind, engine: OcrEngine, timeout: float) -> list[str]:
-    def read(language: str, psm: int) -> str:
-        return engine.recognize(crop, languages=language, timeout=timeout, psm=psm).text.strip()
+def _readings(crop: Image.Image, kind: Kind, engine: OcrEngine, timeout: float, first: str,
+              angle: float = 0.0) -> list[str]:
+    def read(image: Image.Image, language: str, psm: int, digits_only: bool = False) -> str:
+        options = {"digits_only": True} if digits_only else {}
+        return engine.recognize(image, languages=language, timeout=timeout, psm=psm, **options).text.strip()
 
     if kind is Kind.NAME:  # the English model drops a name's marks
-        return [read(LANGUAGES[0], PSM_SINGLE_LINE) or read(LANGUAGES[0], PSM_RAW_LINE)]
-    return [read(language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
+        return [read(crop, LANGUAGES[0], PSM_SINGLE_LINE) or read(crop, LANGUAGES[0], PSM_RAW_LINE)]
+    readings = [read(crop, language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
+    if kind is Kind.IDENTITY and sum(first.count(ch) for ch in BOX_CHARACTERS) >= MIN_BOX_CHARACTERS:
+        # turned as the page was deskewed: a box line is a column of ink only once upright
+        upright = crop.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+        if (unboxed := without_box_lines(upright)) is not None:
+            readings += [read(unboxed, BOXED_LANGUAGE, psm, digits_only=True) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE)]
+    return readings
+
+
+def without_box_lines(crop: Image.Image) -> Image.Image | None:
+    """The crop of a number printed in boxes with the boxes painted out; None when it shows no row
+    of boxes. A box line is a column of ink as tall as the tallest in the crop (a digit inside a
+    box is shorter than its box), one of at least `MIN_BOX_LINES` such columns at even steps (a
+    row of letters' stems is not evenly spaced); the box's top and bottom are rows mostly of ink."""
+    ink = np.asarray(crop.convert("L")) < INK_LEVEL
+    tallest = _longest_runs(ink)
+    if not tallest.max(initial=0):
+        return None
+    columns = np.flatnonzero(tallest >= BOX_LINE_HEIGHT * tallest.max())
+    lines = _evenly_spaced(_groups(columns))
+    if len(lines) < MIN_BOX_LINES:
+        return None
+    out = np.asarray(crop.convert("L")).copy()
+    for first, last in lines:
+        out[:, first:last + 1] = 255
+    out[ink.mean(axis=1) >= BOX_EDGE_INK, :] = 255
+    return Image.fromarray(out)
+
+
+def _longest_runs(ink: np.ndarray) -> np.ndarray:
+    """Per column, the longest vertical run of ink pixels."""
+    longest = np.zeros(ink.shape[1], dtype=int)
+    current = np.zeros(ink.shape[1], dtype=int)
+    for row in ink:
+        current = np.where(row, current + 1, 0)
+        np.maximum(longest, current, out=longest)
+    return longest
+
+
+def _groups(columns: np.ndarray) -> list[tuple[int, int]]:
+    """Adjacent column indexes joined into (first, last) runs: one box line is a few pixels wide."""
+    groups: list[tuple[int, int]] = []
+    for column in columns.tolist():
+        if groups and column <= groups[-1][1] + 1:
+            groups[-1] = (groups[-1][0], column)
+        else:
+            groups.append((column, column))
+    return groups
+
+
+def _evenly_spaced(groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest chain of consecutive lines whose steps are within `BOX_STEP_TOLERANCE` of their median."""
+    if len(groups) < 2:
+        return []
+    centres = [(first + last) / 2 for first, last in groups]
+    steps = [b - a for a, b in zip(centres, centres[1:])]
+    median = sorted(steps)[len(steps) // 2]
+    best: list[tuple[int, int]] = []
+    start = 0
+    for index in range(len(steps) + 1):
+        if index == len(steps) or abs(steps[index] - median) > BOX_STEP_TOLERANCE * median:
+            if index + 1 - start > len(best):
+                best = groups[start:index + 1]
+            start = index + 1
+    return best
 
 
 def readings_of(page: PageText | None, kind: Kind, value: str) -> list[str]:
