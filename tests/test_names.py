@@ -87,6 +87,18 @@ class TestRealNamesAreLeftAlone:
     def test_other_damaged_words_are_left_as_read(self, read_as):
         assert correct_name(read_as).name == read_as
 
+    @pytest.mark.parametrize("read_as, printed", [
+        ("V Ú THẾ KHƯƠNG", "VŨ THẾ KHƯƠNG"),  # split after its first letter, then its mark repaired
+        ("NGUYỄN K HÁNH LINH", "NGUYỄN KHÁNH LINH"),
+        ("H OÀNG ANH", "HOÀNG ANH"),
+    ])
+    def test_a_syllable_split_after_its_first_letter_is_joined_again(self, read_as, printed):
+        assert correct_name(read_as).name == printed
+
+    @pytest.mark.parametrize("read_as", ["NGUYỄN X LAN ANH", "TRẦN V. AN"])
+    def test_a_lone_letter_that_makes_no_syllable_with_the_next_word_is_not_joined(self, read_as):
+        assert correct_name(read_as).name == read_as
+
     def test_initials_and_digits_pass_through(self) -> None:
         assert correct_name("NGUYỄN V. AN").name == "NGUYỄN V. AN"
 

@@ -70,7 +70,7 @@ class Lexicon:
 def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
     """`dotted`: the name was read on a dotted fill-in line, whose leader dots can sit under a letter."""
     cleaned = squash_spaces(nfc(name))
-    tokens = cleaned.split(" ") if cleaned else []
+    tokens = _rejoined(cleaned.split(" ")) if cleaned else []
     lexicon = load_lexicon()
     out, confidences = [], []
     for index, token in enumerate(tokens):
@@ -85,6 +85,20 @@ def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
         confidences.append(confidence)
     corrected = " ".join(out)
     return NameCorrection(corrected, changed=corrected != cleaned, confidence=min(confidences, default=0.0))
+
+
+def _rejoined(tokens: list[str]) -> list[str]:
+    """A syllable the engine split after its first letter ("V Ú" for VŨ, "N GỌC") joined again: a
+    lone letter that is no syllable, before a word that it makes a syllable with. A lone letter that
+    is a syllable (Y) or an initial with its dot stays as it is."""
+    out: list[str] = []
+    for token in tokens:
+        if (out and len(out[-1]) == 1 and out[-1].isalpha() and not is_valid_syllable(out[-1])
+                and token.isalpha() and is_valid_syllable(out[-1] + token)):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
 
 
 def _correct_token(token: str, position: _Position) -> tuple[str, float]:
