@@ -433,3 +433,51 @@ def test_an_id_printed_in_boxes_is_read_again_with_the_box_lines_painted_out():
     assert entry["again"][4:] == ["052066912247", "052066912247"]  # the two readings without box lines
     found = {f.name: f for f in read_document([again], CATALOG.get("death_certificate")).fields}
     assert found["id_number"].value == "052066912247" and found["id_number"].details["reread"]
+
+
+def test_a_zone_line_the_first_reading_misread_and_the_zone_alone_confirms():
+    from pipeline.stages.extract.mrz import Mrz, combined, read_mrz
+
+    # the I of "IDVNM" read as T: the line is still the zone's first
+    assert read_mrz(["TDVNM1984240522001198424052<<8", "9810177F5810177VNM<<<<<<<<<<<"]).date_of_birth == "1998-10-17"
+    first = read_mrz(["TDVNM1984240522001198424052<<8", "9818177F5810177VNM<<<<<<<<<<<"])  # 0 read as 8
+    assert (first.id_number, first.date_of_birth) == ("001198424052", None)
+    again = read_mrz(["IDVNM1984240522001198424052<<8", "9810177F5810177VNM<<<<<<<<<<<"])
+    assert combined(first, again) == Mrz("001198424052", "1998-10-17", "Nữ", None, None)
+    # two readings that confirm different IDs: one of them is misread, the zone gives neither
+    other = Mrz("001198424053", "1998-10-17", "Nữ", "NGUYEN DIEM HOA", None)
+    assert combined(first, other) == Mrz(name="NGUYEN DIEM HOA")
+    # the ID's first three digits are read once: a head that is no province's code confirms nothing
+    assert read_mrz(["TOVNM19312314660d01931231d6<<3"]) is None
+    assert read_mrz(["TOVNM193123146604019312314G<<3"]).id_number == "040193123146"
+    assert combined(None, again) == again and combined(first) == first
+    # the ID confirmed by one reading, the birth digits kept by another: the year agrees, so the date
+    only_digits = read_mrz(["TOVNM19312314660d01931231d6<<3", "9308077FS20807"])
+    assert (only_digits.id_number, only_digits.birth_digits) == (None, "930807")
+    assert combined(only_digits, read_mrz(["TOVNM193123146604019312314G<<3"])).date_of_birth == "1993-08-07"
+
+
+def test_an_identity_cards_zone_is_read_again_alone_with_its_characters_only_by_the_real_engine():
+    # The card's back in a monospaced face: the page pass reads the I of "IDVNM" as T and a 0 of the
+    # ID as 6, so the zone's two readings of the number disagree and confirm neither the ID nor the
+    # birth date. Read again as a block, allowed only the zone's characters, it confirms both.
+    from pipeline.stages.extract import reread
+
+    lines = ["CĂN CƯỚC CÔNG DÂN", "Họ và tên / Full name: BÙI THÙY MỸ UYÊN",
+             "IDVNM3007206788079300720678<<9", "0010144F3010144VNM<<<<<<<<<<<3", "BUI<<THUY<MY<UYEN<<<<<<<<<<<<<"]
+    image = Image.new("L", (1700, 520), 255)
+    draw = ImageDraw.Draw(image)
+    mono = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 40)
+    for index, line in enumerate(lines):
+        draw.text((80, 60 + 80 * index), line, font=mono if "<" in line else ImageFont.truetype(FONT, 34), fill=0)
+    engine = make_engine("tesserocr")
+    page = read_page(PageSource(0, 1, image, 300), engine=engine, settings=OcrSettings())
+    first = values(read_document([page], CATALOG.get("citizen_id_card")))
+    assert "date_of_birth" not in first and "id_number" not in first
+
+    again = reread.reread_page(page, image, engine=engine, timeout=30)
+    [entry] = [e for e in again.details["values_read_again"] if e["kind"] == reread.ZONE]
+    assert "IDVNM3007206788079300720678" in entry["again"][0]
+    found = {f.name: f for f in read_document([again], CATALOG.get("citizen_id_card")).fields}
+    assert (found["date_of_birth"].value, found["id_number"].value) == ("2000-10-14", "079300720678")
+    assert found["id_number"].details["from"] == "mrz"

@@ -41,11 +41,11 @@ class FakeEngine:
     def __init__(self, answers: list[str]) -> None:
         self.answers = list(answers)
         self.asked: list[tuple[tuple[int, int], str, int]] = []
-        self.digits_only: list[bool] = []
+        self.characters: list[str] = []
 
-    def recognize(self, image, *, languages, timeout, psm=3, dpi=0, alternatives=False, digits_only=False):
+    def recognize(self, image, *, languages, timeout, psm=3, dpi=0, alternatives=False, characters=""):
         self.asked.append((image.size, languages, psm))
-        self.digits_only.append(digits_only)
+        self.characters.append(characters)
         return OcrResult(self.answers.pop(0) if self.answers else "", 80.0, [])
 
     def detect_orientation(self, image):
@@ -91,13 +91,13 @@ class TestWhichLinesAreReadAgain:
         engine = FakeEngine([])
         reread.reread_page(page_of(boxed), image, engine=engine, timeout=5)
         assert [(languages, psm) for _, languages, psm in engine.asked][4:] == [("eng", 7), ("eng", 13)]
-        assert engine.digits_only == [False] * 4 + [True] * 2
+        assert engine.characters == [""] * 4 + ["0123456789"] * 2
 
     def test_without_box_lines_in_the_image_a_number_is_read_the_four_usual_ways(self):
         boxed = [line.replace("...()791595548Z0.......", "|0|7|9|1|9|5|5|4|8|7|0") for line in LETTER]
         engine = FakeEngine([])
         reread.reread_page(page_of(boxed), Image.new("L", (1200, 600), 255), engine=engine, timeout=5)
-        assert engine.digits_only == [False] * 4
+        assert engine.characters == [""] * 4
 
     def test_a_name_is_read_once_as_a_raw_line_only_when_the_line_mode_reads_nothing(self):
         lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: ..tlUƑNH THỊ KHU.........."]
@@ -216,3 +216,28 @@ class TestBoxLines:
 
     def test_boxes_too_few_to_be_a_number_are_not_a_row_of_boxes(self):
         assert reread.without_box_lines(boxes_image("0791").crop((520, 230, 700, 292))) is None
+
+
+class TestZone:
+    CARD = ["CĂN CƯỚC CÔNG DÂN", "IDVNM3007206788079300720678<<9", "0010144F3010144VNM<<<<<<<<<<<3",
+            "BUI<<THUY<MY<UYEN<<<<<<<<<<<<<"]
+
+    def test_a_zone_that_confirms_the_id_and_the_birth_date_is_not_read_again(self):
+        assert reread.unread_value_lines(page_of(self.CARD)) == []
+
+    def test_a_zone_that_confirms_neither_is_read_again_as_one_block_of_its_lines(self):
+        card = [line.replace("079300720678", "079306720678") for line in self.CARD]  # the two numbers disagree
+        [line] = reread.unread_value_lines(page_of(card))
+        assert line.kind == reread.ZONE and line.read.splitlines() == card[1:]
+        left, top, right, bottom = line.box
+        assert (top, bottom) == (150, 280)  # the zone's three lines, not the heading
+        engine = FakeEngine(["IDVNM3007206788079300720678<<9\n0010144F3010144VNM<<<<<<<<<<<3"])
+        page = reread.reread_page(page_of(card), Image.new("L", (1200, 600), 255), engine=engine, timeout=5)
+        assert [(languages, psm) for _, languages, psm in engine.asked] == [("eng", reread.PSM_BLOCK)]
+        assert engine.characters == [reread.ZONE_CHARACTERS]
+        assert reread.zone_read_again(page) == ["IDVNM3007206788079300720678<<9\n0010144F3010144VNM<<<<<<<<<<<3"]
+        found = {f.name: f.value for f in read_document([page], CATALOG.get("citizen_id_card")).fields}
+        assert (found["id_number"], found["date_of_birth"]) == ("079300720678", "2000-10-14")
+
+    def test_a_page_without_a_zone_has_none_to_read_again(self):
+        assert reread.unread_value_lines(page_of(["GIẤY KHAI SINH", "Số: 12/2020 << xem mặt sau >>"])) == []

@@ -317,10 +317,15 @@ def _pages_again(app: App, files: list[BatchFile], pages: list[PageText], *, wan
 
 def _lacks_person_values(reading: extract.Reading, doc_type) -> bool:
     """Whether the document's type carries a name, ID number or birth date that extraction did not
-    find, or a name that does not read as one."""
+    find, or a name that does not read as one; on an identity card, an ID or birth date that its
+    machine-readable zone did not confirm (the zone, read again alone, often does)."""
     wanted = {"full_name", "id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
     found = {f.name: f for f in reading.fields}
-    return bool(wanted - set(found)) or ("full_name" in found and "validation" in found["full_name"].details)
+    unconfirmed = (doc_type is not None and doc_type.group == extract.IDENTITY_GROUP
+                   and any(found[name].details.get("from") != "mrz" for name in wanted & {"id_number", "date_of_birth"}
+                           if name in found))
+    return (bool(wanted - set(found)) or ("full_name" in found and "validation" in found["full_name"].details)
+            or unconfirmed)
 
 
 def _reread_values(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText]:

@@ -36,7 +36,6 @@ _TESSDATA_CANDIDATES = (
 PSM_AUTO = 3  # fully automatic page segmentation, no OSD: orientation is the read stage's job
 PSM_BLOCK = 6  # the page as one uniform block of text lines
 OEM_LSTM = 1
-DIGITS = "0123456789"  # `digits_only`: the characters a number printed in boxes may be read as
 # Below this OSD confidence Tesseract's own documentation calls the result a guess.
 MIN_OSD_CONFIDENCE = 2.0
 _TIMEOUT_REMEDY = "it will be retried; raise ocr.timeout_seconds for very dense pages"
@@ -68,7 +67,10 @@ class OcrEngine(Protocol):
     def version(self) -> str: ...
 
     def recognize(self, image: Image.Image, *, languages: str, timeout: float, psm: int = PSM_AUTO,
-                  dpi: int = 0, alternatives: bool = False, digits_only: bool = False) -> OcrResult: ...
+                  dpi: int = 0, alternatives: bool = False, characters: str = "") -> OcrResult:
+        """`characters`: the only characters the engine may read ("" for any), for a number or a
+        machine-readable zone read again on its own."""
+        ...
 
     def detect_orientation(self, image: Image.Image) -> Orientation | None: ...
 
@@ -150,14 +152,14 @@ class TesserocrEngine:
         return Orientation(int(found["orient_deg"]) % 360, float(found["orient_conf"]))
 
     def recognize(self, image: Image.Image, *, languages: str, timeout: float, psm: int = PSM_AUTO,
-                  dpi: int = 0, alternatives: bool = False, digits_only: bool = False) -> EngineReading:
+                  dpi: int = 0, alternatives: bool = False, characters: str = "") -> EngineReading:
         tess = self._tesserocr
         api = self._api(languages, psm)
         # The LSTM's per-symbol choices cost about 15% more time and leave the text as it was.
         api.SetVariable("lstm_choice_mode", "2" if alternatives else "0")
         # Set on every call: the API is kept per language and mode, and a page read must not
-        # inherit the digits-only list of the number read before it.
-        api.SetVariable("tessedit_char_whitelist", DIGITS if digits_only else "")
+        # inherit the character list of the number read before it.
+        api.SetVariable("tessedit_char_whitelist", characters)
         _set_image(api, image)
         if dpi >= 70:  # otherwise Tesseract estimates it from the text size
             api.SetSourceResolution(dpi)
@@ -219,11 +221,11 @@ class PytesseractEngine:
         return Orientation(int(found["orientation"]) % 360, float(found["orientation_conf"]))
 
     def recognize(self, image: Image.Image, *, languages: str, timeout: float, psm: int = PSM_AUTO,
-                  dpi: int = 0, alternatives: bool = False, digits_only: bool = False) -> EngineReading:
+                  dpi: int = 0, alternatives: bool = False, characters: str = "") -> EngineReading:
         """`alternatives` is accepted and ignored: the command does not give the LSTM's choices."""
         check_languages(languages)
         config = (f"--psm {psm} --oem {OEM_LSTM}" + (f" --dpi {dpi}" if dpi >= 70 else "")
-                  + (f" -c tessedit_char_whitelist={DIGITS}" if digits_only else ""))
+                  + (f" -c tessedit_char_whitelist={characters}" if characters else ""))
         try:
             data = self._pt.image_to_data(image, lang=languages, config=config, timeout=timeout,
                                           output_type=self._pt.Output.DICT)

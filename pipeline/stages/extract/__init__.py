@@ -31,7 +31,7 @@ from pipeline.stages.extract import reread
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
 from pipeline.stages.extract.layout import cells, clean_line
-from pipeline.stages.extract.mrz import Mrz, birth_date_confirmed_by, read_mrz
+from pipeline.stages.extract.mrz import Mrz, birth_date_confirmed_by, combined, read_mrz
 from pipeline.stages.extract.signatures import Signature, signatures
 from pipeline.stages.extract.labels import (
     Kind,
@@ -151,7 +151,8 @@ def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Rea
     reader = _Reader()
     if doc_type is None or doc_type.group == IDENTITY_GROUP:  # an identity card's back: the holder's zone
         for page_no, page in enumerate(pages, start=1):
-            if (zone := read_mrz(page.text.splitlines())) is not None:
+            again = (read_mrz(text.splitlines()) for text in reread.zone_read_again(page))
+            if (zone := combined(read_mrz(page.text.splitlines()), *again)) is not None:
                 reader.mrz, reader.mrz_page = zone, page_no
                 break
     for page_no, page in enumerate(pages, start=1):

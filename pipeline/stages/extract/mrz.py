@@ -20,9 +20,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pipeline.stages.extract.values import PROVINCE_CODES
+
 _LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
                              "B": "8", "S": "5", "Z": "2", "G": "6"})
-_LINE1 = re.compile(r"[I1][DO0]VNM([0-9OoDQIl|BSZG]{9})([0-9OoDQIl|BSZG])([0-9OoDQIl|BSZG]{12})")
+_LINE1 = re.compile(r"[IT1][DO0]VN[MH]([0-9OoDQIl|BSZG]{9})([0-9OoDQIl|BSZG])([0-9OoDQIl|BSZG]{12})")
 _LINE2 = re.compile(r"^([0-9OoDQIl|BSZG]{6})([0-9OoDQIl|BSZG])([MF<])")
 _LINE3 = re.compile(r"^([A-Z]+(?:<[A-Z]+)*)<<([A-Z]+(?:<[A-Z]+)*)<*$")
 
@@ -54,6 +56,8 @@ def read_mrz(lines: list[str]) -> Mrz | None:
         if not match:
             continue
         id_number = _read_twice(match.group(1), match.group(3))
+        if id_number is not None and id_number[:3] not in PROVINCE_CODES:
+            id_number = None  # its first three digits are read once: "0d0" is no province's 040
         for nxt in compact[index + 1:index + 3]:
             if (second := _LINE2.match(nxt)) and date_of_birth is None and birth_digits is None:
                 birth, sex = second.group(1).translate(_LOOKALIKES), second.group(3)
@@ -68,6 +72,29 @@ def read_mrz(lines: list[str]) -> Mrz | None:
     if not any((id_number, date_of_birth, name, birth_digits)):
         return None
     return Mrz(id_number, date_of_birth, gender, name, birth_digits)
+
+
+def combined(first: Mrz | None, *others: Mrz | None) -> Mrz | None:
+    """One zone from several readings of it (the page's, then readings of the zone alone): each value
+    from the first reading that confirmed it. Two readings that confirmed different IDs leave the
+    zone only its name: one of them is misread."""
+    zone = first
+    for other in others:
+        if other is None:
+            continue
+        if zone is None:
+            zone = other
+            continue
+        if zone.id_number and other.id_number and zone.id_number != other.id_number:
+            return Mrz(name=zone.name or other.name)  # which of the two is misread, the zone cannot say
+        id_number = zone.id_number or other.id_number
+        date_of_birth = zone.date_of_birth or other.date_of_birth
+        birth_digits = zone.birth_digits or other.birth_digits
+        if id_number and date_of_birth is None and birth_digits and birth_digits[:2] == id_number[4:6]:
+            date_of_birth = _birth_date(birth_digits, id_number)  # the year, read twice across the readings
+        zone = Mrz(id_number, date_of_birth, zone.gender or other.gender, zone.name or other.name,
+                   None if id_number else birth_digits)
+    return zone
 
 
 def birth_date_confirmed_by(zone: Mrz, printed_id: str) -> str | None:

@@ -29,6 +29,7 @@ from pipeline.domain import PageText, Word
 from pipeline.stages.engines.tesseract import OcrEngine
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.labels import Kind, scan
+from pipeline.stages.extract.mrz import read_mrz
 from pipeline.stages.extract.layout import deskew_angle, word_lines
 from pipeline.textnorm import fold
 
@@ -56,11 +57,26 @@ BOX_LINE_HEIGHT = 0.85  # a box line's ink runs nearly as tall as the tallest ru
 BOX_STEP_TOLERANCE = 0.25  # box lines stand at a step within this share of the median step
 BOX_EDGE_INK = 0.5  # a row this much ink is a box's top or bottom edge
 BOXED_LANGUAGE = "eng"  # knows no marks, so never reads a digit as a marked letter
+DIGITS = "0123456789"
+
+
+# An identity card's machine-readable zone (mrz.py) whose first reading confirmed no ID or no birth
+# date is read again as a block by the English model allowed only the zone's characters: the page
+# pass reads the zone's OCR-B digits as other digits and letters (0 as 9, the I of "IDVNM" as T),
+# which that list rules out.
+ZONE = "zone"
+ZONE_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
+ZONE_LANGUAGE = "eng"
+PSM_BLOCK = 6
+_ZONE_LINE = re.compile(r"<<|VN[MH]")
+MIN_ZONE_LINE = 20  # characters of a zone line (30 printed) once the page pass's spaces are gone
+ZONE_SHARE = 0.7  # of a zone line's characters read as the zone's (the rest misread: «, =, e)
+ZONE_LINES = 3
 
 
 @dataclass(frozen=True)
 class ValueLine:
-    kind: Kind
+    kind: str  # the label's `Kind`, or `ZONE`
     read: str  # the value as the page's reading has it
     box: tuple[int, int, int, int]  # left, top, right, bottom on the page as rasterized
 
@@ -89,7 +105,26 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
             # label read one name and one birth date fewer on the development half); a second unread
             # value of the same line is not read again.
             break
-    return found[:MAX_LINES_PER_PAGE]
+    return found[:MAX_LINES_PER_PAGE] + _unconfirmed_zone(page)
+
+
+def _unconfirmed_zone(page: PageText) -> list[ValueLine]:
+    """The page's machine-readable zone, as one block, when its reading confirms no ID or no birth date."""
+    lines = [words for words in word_lines(page) if _is_zone_line("".join(word.text for word in words))]
+    if not lines:
+        return []
+    zone = read_mrz(page.text.splitlines())
+    if zone is not None and zone.id_number and zone.date_of_birth:
+        return []
+    lines = lines[:ZONE_LINES]
+    read = "\n".join(" ".join(word.text for word in words) for words in lines)
+    return [ValueLine(ZONE, read, _box([word for words in lines for word in words]))]
+
+
+def _is_zone_line(text: str) -> bool:
+    """A line of the zone: its characters mostly the zone's, with a filler run or the nationality."""
+    return (len(text) >= MIN_ZONE_LINE and bool(_ZONE_LINE.search(text))
+            and sum(ch in ZONE_CHARACTERS for ch in text) >= ZONE_SHARE * len(text))
 
 
 def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeout: float,
@@ -106,16 +141,18 @@ def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeou
         crop = image.crop((max(0, left - PAD), max(0, top - PAD), min(image.width, right + PAD),
                            min(image.height, bottom + PAD)))
         again = _readings(crop, line.kind, engine, timeout, line.read, deskew_angle(page))
-        rereads.append({"kind": line.kind.value, "read": line.read, "again": again})
+        rereads.append({"kind": str(line.kind), "read": line.read, "again": again})
     return replace(page, details={**page.details, "values_read_again": rereads})
 
 
 def _readings(crop: Image.Image, kind: Kind, engine: OcrEngine, timeout: float, first: str,
               angle: float = 0.0) -> list[str]:
-    def read(image: Image.Image, language: str, psm: int, digits_only: bool = False) -> str:
-        options = {"digits_only": True} if digits_only else {}
+    def read(image: Image.Image, language: str, psm: int, characters: str = "") -> str:
+        options = {"characters": characters} if characters else {}
         return engine.recognize(image, languages=language, timeout=timeout, psm=psm, **options).text.strip()
 
+    if kind == ZONE:
+        return [read(crop, ZONE_LANGUAGE, PSM_BLOCK, ZONE_CHARACTERS)]
     if kind is Kind.NAME:  # the English model drops a name's marks
         return [read(crop, LANGUAGES[0], PSM_SINGLE_LINE) or read(crop, LANGUAGES[0], PSM_RAW_LINE)]
     readings = [read(crop, language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
@@ -123,7 +160,7 @@ def _readings(crop: Image.Image, kind: Kind, engine: OcrEngine, timeout: float, 
         # turned as the page was deskewed: a box line is a column of ink only once upright
         upright = crop.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
         if (unboxed := without_box_lines(upright)) is not None:
-            readings += [read(unboxed, BOXED_LANGUAGE, psm, digits_only=True) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE)]
+            readings += [read(unboxed, BOXED_LANGUAGE, psm, DIGITS) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE)]
     return readings
 
 
@@ -183,6 +220,12 @@ def _evenly_spaced(groups: list[tuple[int, int]]) -> list[tuple[int, int]]:
                 best = groups[start:index + 1]
             start = index + 1
     return best
+
+
+def zone_read_again(page: PageText) -> list[str]:
+    """The re-readings of the page's machine-readable zone, each the zone's lines as one text."""
+    return [again for entry in page.details.get("values_read_again", ()) if entry["kind"] == ZONE
+            for again in entry["again"]]
 
 
 def readings_of(page: PageText | None, kind: Kind, value: str) -> list[str]:

@@ -1,0 +1,35 @@
+"""Which documents the pipeline reads again from their lines (office.processing): those missing a
+person's value their type carries, and identity cards whose values their zone did not confirm."""
+
+from __future__ import annotations
+
+from pipeline.catalog import load_catalog
+from pipeline.config import DEFAULT_CONFIG
+from pipeline.domain import ExtractedField
+from pipeline.office.processing import _lacks_person_values
+from pipeline.stages.extract import Reading
+
+CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
+NAME = ExtractedField("full_name", "BÙI THÙY MỸ UYÊN", 0.9, 1, {})
+
+
+def card(**sources: str) -> Reading:
+    values = {"id_number": "079300720678", "date_of_birth": "2000-10-14"}
+    return Reading([NAME] + [ExtractedField(name, values[name], 0.9, 1, {"from": source} if source else {})
+                             for name, source in sources.items()])
+
+
+def test_an_identity_card_whose_zone_confirmed_its_id_and_birth_date_is_not_read_again():
+    assert not _lacks_person_values(card(id_number="mrz", date_of_birth="mrz"), CATALOG.get("citizen_id_card"))
+
+
+def test_an_identity_card_whose_printed_birth_date_the_zone_did_not_confirm_is_read_again():
+    assert _lacks_person_values(card(id_number="mrz", date_of_birth=""), CATALOG.get("citizen_id_card"))
+
+
+def test_another_type_with_its_values_read_is_not_read_again_wherever_they_came_from():
+    assert not _lacks_person_values(card(id_number="", date_of_birth=""), CATALOG.get("application_letter"))
+
+
+def test_a_type_missing_a_value_it_carries_is_read_again():
+    assert _lacks_person_values(card(id_number=""), CATALOG.get("application_letter"))
