@@ -142,6 +142,8 @@ class DocumentResult:
     # Values extraction saw printed but could not read, each a note starting with the field's name
     # ("date_of_birth unreadable: read '()4,05..1.95'"); the dossier's other documents may supply them.
     unread: list[str] = field(default_factory=list)
+    # What such a value may be, by field ("date_of_birth": its readings with a Z as a 2 and as a 7).
+    candidates: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -68,6 +68,42 @@ def test_a_document_whose_name_and_id_did_not_read_is_the_citizens_its_birth_dat
     assert "id_number" not in values(application) and "full_name" not in values(application)
 
 
+PERMIT = ("construction_permit", [field("full_name", "NGUYỄN LỆ LAN"), field("id_number", "089175647933")])
+ZED_LETTER = ("application_letter", [field("full_name", "NGUYỄN LỆ LAN")])  # "Sinh ngày: 20,02.19Z5"
+ZED_READINGS = {"date_of_birth": ["1925-02-20", "1975-02-20"]}
+
+
+def test_a_birth_date_read_with_a_choice_takes_the_reading_whose_year_the_dossiers_id_carries():
+    # the letter's own ID did not read either: the permit supplies it, and its year digits choose
+    letter, _ = reconcile.reconcile([ZED_LETTER, PERMIT], unread=[{"date_of_birth", "id_number"}, set()],
+                                    candidates=[ZED_READINGS, {}])
+    chosen = {f.name: f for f in letter.fields}["date_of_birth"]
+    assert chosen.value == "1975-02-20"
+    assert chosen.details == {"from": "dossier", "chosen_by": "id_number", "readings": ["1925-02-20", "1975-02-20"]}
+    assert chosen.confidence == reconcile.CHOSEN_CONFIDENCE
+
+
+def test_a_birth_date_with_a_choice_stays_unread_without_an_id_or_when_both_readings_fit():
+    no_id = ("construction_permit", [field("full_name", "NGUYỄN LỆ LAN")])
+    letter, _ = reconcile.reconcile([ZED_LETTER, no_id], unread=[{"date_of_birth"}, set()],
+                                    candidates=[ZED_READINGS, {}])
+    assert "date_of_birth" not in values(letter)
+    same_year = {"date_of_birth": ["1975-02-20", "1975-07-20"]}  # the Z in the month: the year cannot tell
+    letter, _ = reconcile.reconcile([ZED_LETTER, PERMIT], unread=[{"date_of_birth", "id_number"}, set()],
+                                    candidates=[same_year, {}])
+    assert "date_of_birth" not in values(letter)
+
+
+def test_extraction_leaves_a_birth_dates_readings_for_the_dossier_when_its_own_id_cannot_choose():
+    text = "ĐƠN ĐỀ NGHỊ\nTôi là: NGUYỄN LỆ LAN\nSinh ngày: ...... 20,02.19Z5..........\nĐịa chỉ: 251 Điện Biên Phủ"
+    reading = read_document([PageText(0, 1, text, 90.0, "ocr", [])], CATALOG.get("application_letter"))
+    assert "date_of_birth" not in {f.name for f in reading.fields}
+    assert reading.candidates == ZED_READINGS
+    with_id = text + "\nSố định danh cá nhân: 089175647933"  # its own ID chooses: nothing left to the dossier
+    reading = read_document([PageText(0, 1, with_id, 90.0, "ocr", [])], CATALOG.get("application_letter"))
+    assert {f.name: f.value for f in reading.fields}["date_of_birth"] == "1975-02-20" and reading.candidates == {}
+
+
 def test_extraction_notes_a_printed_value_it_could_not_read():
     text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN VIẾT GIA TOÀN\nNgày, tháng, năm sinh: ......2⁄4 1⁄I98O......\nĐịa chỉ: 12 Lý Tự Trọng"
     reading = read_document([PageText(0, 1, text, 90.0, "ocr", [])], CATALOG.get("application_letter"))

@@ -258,7 +258,8 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
         if correction:
             fields = review.operator_fields(fields, correction)
     reasons = _review_reasons(app, classification, fields, reading.unread)
-    return DocumentResult(group, classification, fields, reasons, unread=reading.unread)
+    return DocumentResult(group, classification, fields, reasons, unread=reading.unread,
+                          candidates=reading.candidates)
 
 
 def _review_reasons(app: App, classification: Classification, fields: list[ExtractedField],
@@ -275,7 +276,8 @@ def _reconciled(app: App, documents: list[DocumentResult]) -> list[DocumentResul
     """The documents after the ones naming one citizen voted, with the values they supplied to each
     other; a document given a value has its review reasons made again."""
     results = reconcile.reconcile([(d.classification.doc_type, d.fields) for d in documents],
-                                  unread=[d.unread_fields for d in documents])
+                                  unread=[d.unread_fields for d in documents],
+                                  candidates=[d.candidates for d in documents])
     out = []
     for document, result in zip(documents, results):
         reasons = document.review_reasons

@@ -36,6 +36,7 @@ from pipeline.textnorm import fold
 VOTED = ("full_name", "id_number", "date_of_birth")
 MAX_DIGITS_APART = 2  # an ID or a date misread in more digits than this is another person's
 NAME_AGREEMENT = 0.85  # folded names this alike (character ratio) belong to one citizen
+CHOSEN_CONFIDENCE = 0.6  # a reading chosen among several: an operator should glance at it
 
 
 @dataclass
@@ -47,9 +48,11 @@ class Reconciled:
 
 
 def reconcile(documents: list[tuple[str, list[ExtractedField]]],
-              unread: list[set[str]] | None = None) -> list[Reconciled]:
+              unread: list[set[str]] | None = None,
+              candidates: list[dict[str, list[str]]] | None = None) -> list[Reconciled]:
     """`documents`: (type id, fields) in batch order; the result is in the same order. `unread`: per
-    document, the fields it printed but whose values could not be read."""
+    document, the fields it printed but whose values could not be read. `candidates`: per document,
+    the values such a field may be (a birth date read with a Z: a 2 or a 7), for the dossier to choose."""
     out = [Reconciled(list(fields)) for _, fields in documents]
     for group in _citizens(documents):
         if len(group) < 2:
@@ -58,6 +61,8 @@ def reconcile(documents: list[tuple[str, list[ExtractedField]]],
             _vote(name, group, documents, out)
             if unread:
                 _supply(name, group, documents, out, unread)
+            if candidates:
+                _choose(name, group, out, candidates)
     return out
 
 
@@ -205,6 +210,25 @@ def _supply(name: str, group: list[int], documents, out: list[Reconciled], unrea
             continue
         supplied = ExtractedField(name, value, confidence, None, {"from": "dossier", "agreed_by": sources})
         out[i].fields = [*out[i].fields, supplied]
+
+
+def _choose(name: str, group: list[int], out: list[Reconciled], candidates: list[dict[str, list[str]]]) -> None:
+    """A birth date a document read with letters that leave a choice, and that no other document of
+    the citizen supplied: the one of its readings whose year the document's ID carries, now that the
+    dossier may have supplied that ID. Without an ID, or with two readings of its year, it stays
+    unread for an operator."""
+    if name != "date_of_birth":
+        return
+    for i in group:
+        identity = _value(out[i].fields, "id_number")
+        options = candidates[i].get(name, [])
+        if identity is None or not options or _value(out[i].fields, name) is not None:
+            continue
+        fitting = [o for o in options if V.check_id_number(identity.value, date_of_birth=o).ok]
+        if len(fitting) == 1:
+            chosen = ExtractedField(name, fitting[0], CHOSEN_CONFIDENCE, None,
+                                    {"from": "dossier", "chosen_by": "id_number", "readings": options})
+            out[i].fields = [*out[i].fields, chosen]
 
 
 def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None:

@@ -139,6 +139,8 @@ class Reading:
 
     fields: list[ExtractedField]
     unread: list[str] = field(default_factory=list)  # each starts with the field's name: "id_number unreadable: …"
+    # What an unread value may be, for the dossier to choose ("date_of_birth": a Z read as 2 and as 7)
+    candidates: dict[str, list[str]] = field(default_factory=dict)
 
 
 def extract(pages: list[PageText], doc_type: DocType | None = None) -> list[ExtractedField]:
@@ -745,6 +747,11 @@ def _choose_date_reading(main: dict[str, _Value], readings: list[dt.date], read_
                                        {"repaired": f"chosen by {' and '.join(by)}", "read_as": read_as})
 
 
+def _date_candidates(readings: list[dt.date], in_words: tuple[int, int] | None) -> list[str]:
+    """The birth date's readings the date in words allows, as ISO text."""
+    return [date.isoformat() for date in readings if in_words is None or (date.day, date.month) == in_words]
+
+
 def _other_spouse_printed_first(reader: _Reader, doc_type: DocType | None) -> bool:
     """On a type with two spouses, the one printed first is the document's person (`full_name`),
     whichever the labels call the husband or the wife: a wife's block may come first."""
@@ -796,7 +803,7 @@ def _choose_id_reading(main: dict[str, _Value], readings: list[str], read_as: st
 
 
 def _fields(reader: _Reader, pages: list[PageText],
-            doc_type: DocType | None) -> tuple[list[ExtractedField], list[str]]:
+            doc_type: DocType | None) -> tuple[list[ExtractedField], list[str], dict[str, list[str]]]:
     signed = _signed_names(reader)
     if _has_spouses(doc_type) and not {Role.MAIN, Role.SPOUSE} <= set(reader.names_in_order):
         # "Vợ" and "Chồng" sign side by side; which of them is the document's person depends on
@@ -831,8 +838,12 @@ def _fields(reader: _Reader, pages: list[PageText],
         _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
     if "id_number" not in main and (valid := _unlabelled_ids(reader)):
         main["id_number"] = valid[0]
+    candidates: dict[str, list[str]] = {}
     if "date_of_birth" not in main and Role.MAIN in reader.date_readings:
         _choose_date_reading(main, *reader.date_readings[Role.MAIN], reader.birth_in_words.get(Role.MAIN))
+        if "date_of_birth" not in main:  # the dossier's ID may choose (reconcile)
+            candidates["date_of_birth"] = _date_candidates(reader.date_readings[Role.MAIN][0],
+                                                           reader.birth_in_words.get(Role.MAIN))
     found: dict[str, _Value] = {name: main[name] for name in _PERSON_FIELDS if name in main}
     # The other persons the type names (the catalog's `people`); without a type, whoever a label named.
     people = doc_type.people if doc_type else (("spouse_name", Role.SPOUSE), ("agent_name", Role.AGENT))
@@ -869,7 +880,9 @@ def _fields(reader: _Reader, pages: list[PageText],
         result.append(ExtractedField(name, value.value, round(min(1.0, confidence), 3), value.page, details))
     if (wanted is None or "gender" in wanted) and (gender := _gender_from_id(result)) is not None:
         result.append(gender)
-    return result, unread + _unread_labelled(reader, result, unread, wanted)
+    if wanted is not None:
+        candidates = {name: values for name, values in candidates.items() if name in wanted}
+    return result, unread + _unread_labelled(reader, result, unread, wanted), candidates
 
 
 def _unread_labelled(reader: _Reader, result: list[ExtractedField], unread: list[str],
