@@ -59,7 +59,16 @@ def plausible(date: dt.date, *, today: dt.date | None = None) -> bool:
 
 def plausible_birth_date(date: dt.date, *, today: dt.date | None = None) -> bool:
     """A citizen's birth date: not before 1900, not in the future."""
-    return EARLIEST_BIRTH_YEAR <= date.year and date <= (today or dt.date.today())
+    return birth_date_problem(date, today=today) is None
+
+
+def birth_date_problem(date: dt.date, *, today: dt.date | None = None) -> str | None:
+    """Why a date cannot be a living citizen's birth date; None when it can."""
+    if date > (today or dt.date.today()):
+        return "in the future"
+    if date.year < EARLIEST_BIRTH_YEAR:
+        return f"before {EARLIEST_BIRTH_YEAR}"
+    return None
 
 
 def find_date(text: str) -> FoundDate | None:

@@ -7,14 +7,13 @@ dates ISO, numbers digits only, names NFC capitals, gender "Nam"/"Nữ".
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.catalog import FieldKind
-from pipeline.dates import EARLIEST_BIRTH_YEAR, find_date, parse_date
+from pipeline.dates import birth_date_problem, find_date, parse_date
 from pipeline.stages.vietnamese.names import load_lexicon
 from pipeline.textnorm import fold, nfc, squash_spaces
 
@@ -348,9 +347,7 @@ def cross_check(values: dict[str, str]) -> dict[str, Check]:
     if "id_number" in values:
         checks["id_number"] = check_id_number(values["id_number"], date_of_birth=values.get("date_of_birth"),
                                               gender=values.get("gender"))
-    born = values.get("date_of_birth")  # ISO: compared as text, so a stored value that is not one never raises
-    if born and born > dt.date.today().isoformat():
-        checks["date_of_birth"] = Check(("in the future",))
-    elif born and born < f"{EARLIEST_BIRTH_YEAR}-01-01":
-        checks["date_of_birth"] = Check((f"before {EARLIEST_BIRTH_YEAR}",))
+    # parse_date, not fromisoformat: a stored value that is no date is left unchecked, never raises
+    if (born := parse_date(values.get("date_of_birth") or "")) and (problem := birth_date_problem(born)):
+        checks["date_of_birth"] = Check((problem,))
     return checks
