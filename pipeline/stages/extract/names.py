@@ -1,0 +1,111 @@
+"""Name values: the name at the start of a value, checked and corrected as a Vietnamese name."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.stages.extract import values as V
+from pipeline.stages.extract.found import Value
+from pipeline.stages.vietnamese.names import common_surnames, correct_name, name_problems
+from pipeline.textnorm import fold, nfc
+
+_EDGE_JUNK = re.compile(r"^[^\w]+|[^\w/]+$")
+_NAME_STOPWORDS = {"sinh", "ngay", "gioi", "dan", "so", "noi", "la", "nu", "cccd", "cmnd"}
+# Words that end a name typed in title case only as the first word of a label: Quốc and Nam are
+# names too (Nguyễn Quốc Phúc, Trần Hoài Nam), "Quốc tịch" and "Năm sinh" are not.
+_NAME_STOP_PAIRS = {("quoc", "tich"), ("nam", "sinh")}
+
+
+def name_value(raw: str, page_no: int, *, dotted: bool = False) -> Value | None:
+    """A name as read, checked and corrected as a Vietnamese name (labelled or in running text alike)."""
+    try:
+        name = V.upper_name(raw)
+    except V.InvalidValue:
+        return None
+    name, junk = _without_trailing_junk(name)
+    correction = correct_name(name, dotted=dotted)
+    details: dict = {"corrected_from": name} if correction.changed else {}
+    if junk:  # not silent: what was left out is kept beside the name
+        details.update(dropped=junk, read=raw)
+    problems = name_problems(correction.name)
+    if problems:  # kept for search, but an operator checks it against the raw reading
+        details.update(validation=problems, read=raw)
+    return Value(correction.name, raw, page_no, correction.confidence, details)
+
+
+def name_run(text: str) -> str | None:
+    """The name at the start of a value: a run of capitalised words ("NGUYỄN VĂN AN Sinh ngày…")."""
+    words = name_words(text)
+    if words and fold(words[0]).strip(".,") in ("ong", "ba", "ong/ba") and \
+            V.is_honorific(words[0], words[1] if len(words) > 1 else None):
+        words = words[1:]
+    caps = []
+    for word in words:
+        core = word.strip(".,;")
+        letters = [ch for ch in core if ch.isalpha()]
+        if not letters or any(ch.isdigit() for ch in core):
+            break
+        if sum(ch.isupper() for ch in letters) / len(letters) < 0.6:
+            break
+        caps.append(core)
+        if word.endswith((",", ";")):
+            break
+    if len(caps) >= 2:
+        return " ".join(caps)
+    titled = []  # names typed in title case ("Tôi tên là: Nguyễn Văn An, sinh …")
+    for index, word in enumerate(words):
+        core = word.strip(".,;")
+        if not core[:1].isupper() or not core.isalpha() or fold(core) in _NAME_STOPWORDS:
+            break
+        following = fold(words[index + 1]).strip(".,;:") if index + 1 < len(words) else ""
+        if not word.endswith((",", ";")) and (fold(core), following) in _NAME_STOP_PAIRS:
+            break
+        titled.append(core)
+        if word.endswith((",", ";")):
+            break
+    return " ".join(titled) if 2 <= len(titled) <= 6 else None
+
+
+def _without_trailing_junk(name: str) -> tuple[str, str]:
+    """ "MAI THU NGỌC QQ LH" → ("MAI THU NGỌC", "QQ LH"): from the first word after two syllables that
+    cannot be a misread syllable (no vowel, or one letter repeated), the rest is what OCR put after
+    the name. A misread syllable ("NHỮƯ") is kept: it is flagged, never dropped."""
+    words = name.split()
+    for index in range(2, len(words)):
+        word = fold(words[index])
+        if not any(ch in "aeiouy" for ch in word) or (len(word) > 1 and len(set(word)) == 1):
+            return " ".join(words[:index]), " ".join(words[index:])
+    return name, ""
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a name value: dots left by a leader split words ("VÕ.THÙY"), so does a comma or a
+    dash between two letters ("TRẦN,THU", "CHẬU-THIỆN": no Vietnamese name joins its syllables), and
+    quotes, dashes or other marks OCR put at a word's edges are dropped ("„Phạm", "Phương.") but a final
+    comma is kept (it ends the name)."""
+    words = []
+    for token in re.split(r"[\s.]+|(?<=[^\W\d_])[,\-–—](?=[^\W\d_])", nfc(text)):
+        core = _EDGE_JUNK.sub("", token)
+        if core:
+            words.append(core + ("," if token.rstrip().endswith((",", ";")) else ""))
+    return words
+
+
+def split_two_names(text: str) -> list[str]:
+    """ "NGUYỄN VĂN AN TRẦN THỊ BÌNH" (two table columns on one line) → the two names."""
+    run = name_run(text)
+    if run is None:
+        return []
+    words = run.split()
+    surnames = common_surnames()
+    best: tuple[float, int] | None = None
+    for cut in range(2, len(words) - 1):
+        surname = fold(words[cut])
+        score = (2.0 if surname in surnames else 0.0) - abs(cut - len(words) / 2) * 0.5
+        if surname in {"van", "thi"}:
+            continue
+        if best is None or score > best[0]:
+            best = (score, cut)
+    if best is None:
+        return [run]
+    return [" ".join(words[:best[1]]), " ".join(words[best[1]:])]

@@ -1,0 +1,414 @@
+"""Reading a document's lines, one by one: what each label gives, for whom, and the document-level
+values read anywhere (`Reader` keeps what was found, for `choose`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.catalog import Role
+from pipeline.dates import (
+    date_readings,
+    day_month_in_words,
+    find_date,
+    find_misread_date,
+    make_date,
+    plausible,
+)
+from pipeline.domain import PageText
+from pipeline.stages.extract import reread
+from pipeline.stages.extract import values as V
+from pipeline.stages.extract.found import UNLABELLED, Value
+from pipeline.stages.extract.layout import cells
+from pipeline.stages.extract.mrz import Mrz
+from pipeline.stages.extract.names import name_run, name_value, name_words, split_two_names
+from pipeline.stages.extract.signatures import Signature
+from pipeline.stages.extract.labels import (
+    Kind,
+    Segment,
+    aligned_fold,
+    heading_role,
+    co_holder_line,
+    is_two_person_table_header,
+    role_of_qualifier,
+    scan,
+)
+from pipeline.textnorm import fold, squash_spaces
+
+_DOC_NUMBER = re.compile(r"(?:^|[\s(])so\s*[:.]\s*")  # "Số: 45/QĐ-UBND" (folded)
+_DATE_LINE = re.compile(r",\s*ngay[\s.]*(\d{1,2})[\s,.\-]*thang[\s.]*(\d{1,2})[\s,.\-]*nam[\s.]*(\d{4})")
+_WRAPPED_DATE = re.compile(r"ngay[\s.]*\d{1,2}[\s,.\-]*thang[\s.]*\d{1,2}[\s,.\-]*nam[\s.]*$")
+_PLACE_MAX_WORDS = 6
+_ADDRESS_JUNK = re.compile(r"\s[§|©®¢£¥«»]|(?<=Hồ Chí Minh)\s")
+_CUT_DATE_LABEL = re.compile(r"ngay,?\s+thang,?\s+nam\s+\d")
+# Running text wrapped between "sinh" and its date: "… ông Nguyễn Quốc Phúc, sinh" / "ngày 25/5/1980, …"
+_WRAPPED_BIRTH = re.compile(r"[\s,]sinh[\s.:]*$")
+_BIRTH_DATE_START = re.compile(r"\s*(?:ngay|nam)[\s.:]*\d")
+# Words separated by spaces, unambiguously ("(?:\w+\s*)+" backtracks exponentially on a failed match)
+_ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s+)*\w+)\s*$", re.UNICODE)
+_PROSE_HONORIFIC = re.compile(r"(?:^|[\s,(])(?:ong|ba)(?:\s+|\s*$)")
+
+
+@dataclass
+class Reader:
+    """State while reading a document's lines: whose block we are in, and what was found."""
+
+    people: dict[Role, dict[str, Value]] = field(default_factory=dict)
+    document: dict[str, Value] = field(default_factory=dict)
+    loose_ids: list[Value] = field(default_factory=list)  # 12-digit numbers found without a label
+    owned_ids: set[str] = field(default_factory=set)  # numbers a label gave to someone
+    role: Role = Role.MAIN
+    prose_name: Value | None = None  # a name after "ông"/"bà" in running text
+    page: PageText | None = None  # the page being read: its word boxes give table cells
+    mrz: Mrz | None = None  # an identity card's machine-readable zone
+    mrz_page: int = 1
+    columns: tuple[Role, Role] | None = None  # a two-person table: left and right column
+    # A labelled ID that reads as no number, with the 12-digit readings its look-alike letters or
+    # box lines allow (values.id_readings): the validators choose once the birth date is known.
+    id_readings: dict[Role, tuple[list[str], str, int]] = field(default_factory=dict)
+    # A labelled birth date that reads as no date, with the dates its ambiguous letters allow
+    # (dates.date_readings): the ID's year digits or the date written in words choose among them.
+    date_readings: dict[Role, tuple[list[dt.date], str, int]] = field(default_factory=dict)
+    # The day and month of a birth date written again in words beside its digits ("ghi bằng chữ").
+    birth_in_words: dict[Role, tuple[int, int]] = field(default_factory=dict)
+
+    names_in_order: list[Role] = field(default_factory=list)  # whose names were printed, in order
+    signed: list[tuple[Signature, int]] = field(default_factory=list)  # signature blocks, with their page
+    # The person fields each role's labels were printed for, with the label's value as read: one that
+    # gives no value is unread, and the dossier's other documents may supply it (`reconcile`).
+    labelled: dict[Role, dict[str, str]] = field(default_factory=dict)
+    # Unread labelled values read again from their line alone (`reread`): the candidates, how many of
+    # the readings gave each, and what was read first; extraction accepts one only when confirmed.
+    reread_ids: dict[Role, tuple[Counter[str], str, int]] = field(default_factory=dict)
+    reread_dates: dict[Role, tuple[Counter[str], str, int]] = field(default_factory=dict)
+
+    def put(self, role: Role, name: str, value: Value) -> None:
+        if name == "full_name" and role not in self.names_in_order:
+            self.names_in_order.append(role)
+        self.people.setdefault(role, {}).setdefault(name, value)
+
+    def has(self, role: Role, name: str) -> bool:
+        return name in self.people.get(role, {})
+
+    def put_document(self, name: str, value: Value) -> None:
+        self.document.setdefault(name, value)
+
+
+# --- reading lines -------------------------------------------------------------------------
+
+
+def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> None:
+    if is_two_person_table_header(line):
+        reader.columns = (Role.MAIN, Role.SPOUSE)
+        return
+    is_heading, role = heading_role(line)
+    if is_heading:
+        reader.role = role or Role.OTHER
+        return
+    folded = aligned_fold(line)
+    if _CUT_DATE_LABEL.match(folded) and following and fold(following[0]).strip().startswith("sinh"):
+        # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:".
+        line = re.sub(r"^(\S+\s+\S+\s+\S+)", r"\1 sinh:", line)
+        folded = aligned_fold(line)
+    if _WRAPPED_BIRTH.search(folded) and following and _BIRTH_DATE_START.match(fold(following[0])):
+        line = f"{line} {following[0].strip()}"
+        folded = aligned_fold(line)
+    segments = scan(line)
+    if co_holder_line(line) and any(seg.kind is Kind.NAME for seg in segments):
+        reader.role = Role.CO_HOLDER  # the name, birth year and ID that follow are the second holder's
+    empty_names = [seg for seg in segments if seg.kind is Kind.NAME and not seg.value.strip(" :./")]
+    if len(empty_names) >= 2 and following:
+        # "Họ, chữ đệm, tên chồng:   Họ, chữ đệm, tên vợ:" / the two names in the cells below
+        below = reader.page and cells(reader.page, following[0])
+        names = below if below and len(below) == len(empty_names) else split_two_names(following[0])
+        roles = [role_of_qualifier(seg.qualifier) for seg in empty_names]
+        if set(roles) == {Role.MAIN, Role.SPOUSE}:
+            roles = [Role.MAIN, Role.SPOUSE]  # the spouse printed first is the document's full_name
+        if len(names) == len(empty_names) and all(roles) and len(set(roles)) == len(roles):
+            for role, name in zip(roles, names):
+                _put_name(reader, role, name, page_no)
+            reader.columns = tuple(roles)[:2]
+            segments = [seg for seg in segments if seg not in empty_names]
+    for segment in segments:
+        _read_segment(reader, segment, following, page_no)
+    _read_birth_date_in_words(reader, segments)
+    if _WRAPPED_DATE.search(folded) and following:  # "…, ngày 23 tháng 11 năm" / "2023"
+        line = f"{line} {following[0].strip()}"
+        folded = aligned_fold(line)
+    _read_document_values(reader, line, folded, page_no)
+    _read_prose_name(reader, line, folded, following, page_no)
+    for run in V.digit_runs(line):
+        if len(run) == 12:
+            reader.loose_ids.append(Value(run, run, page_no, UNLABELLED))
+
+
+def _read_birth_date_in_words(reader: Reader, segments: list[Segment]) -> None:
+    """ "Ngày, tháng, năm sinh: 10/0Z/2010 ghi bằng chữ: mồng mười, tháng bảy, …": the words are a second
+    reading of the birth date's day and month, for the digits' readings to be chosen by."""
+    for segment, after in zip(segments, segments[1:]):
+        if (segment.kind is Kind.DATE_OF_BIRTH and after.kind is Kind.IN_WORDS and not reader.columns
+                and (day_month := day_month_in_words(after.value))):
+            role = role_of_qualifier(segment.qualifier) or reader.role
+            reader.birth_in_words.setdefault(role, day_month)
+
+
+def _read_prose_name(reader: Reader, line: str, folded: str, following: list[str], page_no: int) -> None:
+    """ "… hồ sơ của ông Nguyễn Quang Hải Khoa, sinh năm 1947": the citizen an administrative letter is
+    about, named in its text after an honorific. Kept apart: a labelled name always comes first."""
+    if reader.prose_name is not None:
+        return
+    for match in _PROSE_HONORIFIC.finditer(folded):
+        rest = line[match.end():] or (following[0] if following else "")
+        run = name_run(rest)
+        if run and fold(run.split()[0]) in V.surname_folds():
+            value = name_value(run, page_no)
+            if value is None:
+                continue
+            value.factor *= UNLABELLED
+            reader.prose_name = value
+            return
+
+
+def _name_below(value: str, below: str) -> bool:
+    """A name label's value that holds no name ("/ Ful nam": the English half of a bilingual label,
+    misread, is not recognised as part of the label), and a next line that is a name and nothing else."""
+    run = name_run(below)
+    return (name_run(value) is None and run is not None and not scan(below)
+            and len(run.split()) == len(name_words(below)))
+
+
+def _labelled(reader: Reader, role: Role, name: str, value: str) -> None:
+    """A label of `name` for `role` was printed (a table of two persons' columns is not counted: its
+    values are read for both at once)."""
+    if not reader.columns:
+        reader.labelled.setdefault(role, {}).setdefault(name, value.strip(" :."))
+
+
+def _wrapped_id(value: str, below: str) -> list[str]:
+    """A personal ID a narrow column wrapped: its first digits end the label's value ("…số 079 302",
+    "…số 051 Minh", a word of the other column after them), the rest start the next line ("994 667
+    061 016 845 do…", the other column's digits after them). Groups are taken from the next line's
+    start until the digits are twelve, exactly."""
+    head = re.findall(r"\d+(?:[ .]\d+)*", value)
+    start = re.match(r"[\W_]*((?:\d+[ .]?)+)", below)
+    number = re.sub(r"\D", "", head[-1]) if head else ""
+    if not number or not start or len(number) >= 12:
+        return []
+    for group in re.findall(r"\d+", start.group(1)):
+        number += group
+        if len(number) >= 12:
+            break
+    return [number] if len(number) == 12 else []
+
+
+def _read_segment(reader: Reader, segment: Segment, following: list[str], page_no: int) -> None:
+    qualified = role_of_qualifier(segment.qualifier)
+    value = segment.value
+    if segment.kind is Kind.NAME:
+        if qualified is not None:
+            role = qualified
+        elif reader.columns:
+            role = reader.role = reader.columns[0]
+        elif reader.has(reader.role, "full_name"):
+            role = Role.OTHER  # a further unqualified name in the same block: someone else
+        else:
+            role = reader.role
+        reader.role = role  # the labels that follow (birth date, ID) are this person's
+        _labelled(reader, role, "full_name", value)
+        if role not in reader.names_in_order:  # printed here, whether or not its value reads
+            reader.names_in_order.append(role)
+        if segment.at_line_start and following and (segment.is_empty or _name_below(value, following[0])):
+            value = following[0]  # "Họ và tên / Full name:" with the name on the next line
+        if reader.columns and qualified is None:
+            for column_role, name in zip(reader.columns, split_two_names(value)):
+                _put_name(reader, column_role, name, page_no)
+        else:
+            _put_name(reader, role, value, page_no, read_as=segment.value)
+        return
+    role = qualified if qualified is not None else reader.role
+    if segment.kind is Kind.DATE_OF_BIRTH:
+        _labelled(reader, role, "date_of_birth", value)
+        dates = _all_dates(value)
+        if not dates and not value.strip(" :") and following:  # the date on the line below its label
+            dates = _all_dates(following[0])[:1]
+        roles = reader.columns if reader.columns else (role,)
+        for column_role, (iso, raw) in zip(roles, dates):
+            reader.put(column_role, "date_of_birth", Value(iso, raw, page_no))
+        if not dates and not reader.columns and (readings := date_readings(value)):
+            reader.date_readings.setdefault(role, (readings, value.strip(" :."), page_no))
+        if not dates and not reader.columns and (again := reread.readings_of(reader.page, Kind.DATE_OF_BIRTH, value)):
+            found = sum((Counter({iso for iso, _ in _all_dates(text)[:1]}) for text in again), Counter())
+            reader.reread_dates.setdefault(role, (found, value.strip(" :."), page_no))
+    elif segment.kind is Kind.IDENTITY:
+        owner = _column_of(reader, segment) if reader.columns else role
+        runs = [r for r in V.digit_runs(value) if len(r) in V.ID_LENGTHS]
+        if not runs and following:  # "Giấy tờ tùy thân: Căn cước công dân số" / the number below
+            runs = _wrapped_id(value, following[0]) or [r for r in V.digit_runs(following[0])
+                                                         if len(r) in V.ID_LENGTHS]
+        _labelled(reader, owner, "id_number", value)
+        if runs:
+            reader.put(owner, "id_number" if len(runs[0]) == 12 else "old_id_number",
+                       Value(runs[0], runs[0], page_no))
+            reader.owned_ids.add(runs[0])
+        # the number is below when the label's value holds none ("Thẻ căn cước số" / "08606 144951 I")
+        read_as = value if any(ch.isdigit() for ch in value) or not following else following[0]
+        if readings := V.id_readings(read_as):
+            reader.id_readings.setdefault(owner, (readings, read_as.strip(" :."), page_no))
+        if again := reread.readings_of(reader.page, Kind.IDENTITY, value):
+            found = sum((Counter({r for r in V.digit_runs(text) if len(r) == 12}) for text in again), Counter())
+            reader.reread_ids.setdefault(owner, (found, value.strip(" :."), page_no))
+    elif segment.kind is Kind.GENDER:
+        try:
+            reader.put(role, "gender", Value(V.normalise_gender(value), value.split()[0], page_no))
+        except (V.InvalidValue, IndexError):
+            pass
+    elif segment.kind is Kind.ADDRESS and not reader.columns:
+        address = _address(value, following)
+        if address:
+            reader.put(role, "address", Value(address, address, page_no))
+    elif segment.kind is Kind.ISSUE_DATE:
+        found = find_date(value)
+        if found:
+            reader.put_document("issue_date", Value(found.iso, value[found.start:found.end], page_no,
+                                                    details={"from": "label"}))
+    elif segment.kind is Kind.DOCUMENT_NUMBER:
+        _try_document(reader, "document_number", value, page_no)
+    elif segment.kind is Kind.DOSSIER_CODE:
+        _try_document(reader, "dossier_code", value, page_no)
+    elif segment.kind is Kind.TAX_CODE:
+        _try_document(reader, "tax_code", value, page_no)
+
+
+def _column_of(reader: Reader, segment: Segment) -> Role:
+    """Whose column of a two-person table a label stands in: a label that starts its line is the left
+    person's, one after text on its line the right person's ("08606 144951 1 Giấy tờ tùy thân: …":
+    the left column's number wrapped, then the right column's label)."""
+    return reader.columns[0] if segment.at_line_start or len(reader.columns) < 2 else reader.columns[1]
+
+
+def _try_document(reader: Reader, name: str, text: str, page_no: int) -> None:
+    try:
+        value = V.normalise(name, text)
+    except V.InvalidValue:
+        return
+    reader.put_document(name, Value(value, text.strip(), page_no))
+
+
+def _read_document_values(reader: Reader, line: str, folded: str, page_no: int) -> None:
+    for match in _DOC_NUMBER.finditer(folded):
+        rest = line[match.end():]
+        token = rest.split(" ")[0] if rest else ""
+        if "/" in token or "-" in token:
+            _try_document(reader, "document_number", token, page_no)
+        elif len(token) in V.ID_LENGTHS and token.isdigit() and token not in reader.owned_ids:
+            # "Số: 025123456" on an ID card is the ID; not a number a label on this line gave someone
+            # ("Giấy tờ tùy thân: … số.079189397931": a declarant's, its leader dot read as the colon)
+            name = "id_number" if len(token) == 12 else "old_id_number"
+            reader.put(Role.MAIN, name, Value(token, token, page_no))
+            reader.owned_ids.add(token)
+    for match in _DATE_LINE.finditer(folded):
+        before = folded[:match.start()]
+        place = re.split(r"[:;]|\s\S*/\S*\s", " " + before)[-1].split()
+        if 1 <= len(place) <= _PLACE_MAX_WORDS and not {"can", "cu", "luat"} & set(place[:2]):
+            date = make_date(*match.groups())
+            if date and plausible(date):
+                reader.put_document("date_line", Value(date.isoformat(), line[match.start() + 1:match.end()].strip(),
+                                                       page_no))
+    if "dossier_code" not in reader.document:
+        code = V.find_dossier_code(line)
+        if code:
+            reader.put_document("dossier_code", Value(code, code, page_no, UNLABELLED))
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def _put_name(reader: Reader, role: Role, text: str, page_no: int, read_as: str | None = None) -> None:
+    """`read_as`: the label's value as the page read it, when that line may have been read again."""
+    in_cells = reader.page and cells(reader.page, text)
+    if in_cells and len(in_cells) > 1:
+        text = in_cells[0]  # the value ends where its table cell does
+    raw = name_run(text)
+    # A dot left beside a word says the name was written on a dotted fill-in line ("TRẦN,THỤ.MINH")
+    value = name_value(raw, page_no, dotted="." in text) if raw is not None else None
+    if read_as is not None and value is not None and "validation" in value.details:
+        value = _name_read_again(reader.page, read_as, value, page_no) or value
+    if value is not None:
+        reader.put(role, "full_name", value)
+
+
+def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no: int) -> Value | None:
+    """A labelled name that did not read as a Vietnamese name, from its line read again alone: taken
+    when that reading is a name the lexicon knows syllable by syllable in every position, as read
+    (nothing corrected or dropped), with as many syllables as the first reading (the same line read
+    twice: a syllable more or less is another reading of the line, not the name). A label whose value
+    gave no name at all gets none from a second reading either: nothing would say it is this line's
+    name rather than a plausible one (on the development half, one of two such was wrong)."""
+    for again in reread.readings_of(page, Kind.NAME, read_as):
+        run = name_run(again)
+        candidate = name_value(run, page_no) if run is not None else None
+        if candidate is None or candidate.details or candidate.factor < 1.0:
+            continue
+        if len(first.value.split()) != len(candidate.value.split()):
+            continue
+        candidate.details = {"reread": "read again from its line alone", "read_as": read_as}
+        return candidate
+    return None
+
+
+def _all_dates(text: str) -> list[tuple[str, str]]:
+    out = []
+    rest = text
+    while rest:
+        found = find_misread_date(rest)
+        if not found:
+            break
+        out.append((found.iso, rest[found.start:found.end]))
+        rest = rest[found.end:]
+    return out
+
+
+def _address(value: str, following: list[str]) -> str | None:
+    """The address after its label, with the wrapped lines that complete it ("…Quận 3, Thành" / "phố Hồ Chí Minh")."""
+    text = squash_spaces(value).strip(" ;")
+    if not any(ch.isalpha() for ch in text):
+        return None
+    for nxt in following:
+        if _complete_address(text) and not text.endswith(","):
+            break
+        segments = scan(nxt)
+        if segments and segments[0].start <= 6 and segments[0].value.strip(" :"):
+            break  # the next field
+        if (segments and not segments[0].value.strip(" :")) or find_date(nxt) and len(nxt) <= 12:
+            continue  # a label or a date printed beside the address (ID card layout)
+        piece = nxt[:segments[0].start] if segments else nxt
+        text = f"{text} {squash_spaces(piece)}".strip()
+    try:
+        return V.normalise_address(_without_neighbours(text).rstrip(","))
+    except V.InvalidValue:
+        return None
+
+
+def _without_neighbours(address: str) -> str:
+    """The address without what OCR put beside it on the line: after a symbol no address has,
+    after the city's name, or from two words in capitals on (a signature heading: "TRƯỞNG PHÒNG")."""
+    address = _ADDRESS_JUNK.split(address)[0]
+    words = address.split(" ")
+    for i in range(1, len(words) - 1):
+        if all(sum(ch.isalpha() for ch in w) >= 2 and w.isupper() for w in words[i:i + 2]):
+            return " ".join(words[:i])
+    return address
+
+
+def _complete_address(text: str) -> bool:
+    """An address ends with its province or city, whose names have at least two words.
+
+    "Hồ Chí Minh", the name most often cut by a line wrap, needs all three.
+    """
+    match = _ADDRESS_TOP.search(text.rstrip(" ,."))
+    if not match:
+        return False
+    words = match.group(1).split()
+    return len(words) >= 2 and not (fold(words[0]) == "ho" and len(words) < 3)
