@@ -409,6 +409,36 @@ def test_a_name_its_label_did_not_give_is_read_under_its_signers_caption():
     assert found["agent_name"].value == "HOÀNG VĂN THIÊN ĐÔNG"
 
 
+@pytest.mark.parametrize("read_as, kept", [
+    ("TRẦN THỊ TÔ", False),        # the same name but for a mark: the signed reading is taken
+    ("TRẦN QUỐC KHƯỢN", False),    # one letter off, and no name the lexicon knows
+    ("TRẦN THỊ HOA", True),        # another name: the labelled one stays
+])
+def test_a_labelled_name_is_read_again_under_its_own_signature(read_as, kept):
+    # The applicant's name typed over a dotted line and printed again under "Người đề nghị"; the page
+    # is read for real, then its labelled name damaged as the development half's dotted lines damaged
+    # it (a mark lost, a letter misread). The name under the signature caption decides.
+    import dataclasses
+
+    printed = {"TRẦN THỊ TÔ": "TRẦN THỊ TỐ", "TRẦN QUỐC KHƯỢN": "TRẦN QUỐC KHƯƠNG", "TRẦN THỊ HOA": "TRẦN THỊ TỐ"}[read_as]
+    font = ImageFont.truetype(FONT, 34)
+    image = Image.new("L", (1700, 1000), 255)
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(["ĐƠN ĐỀ NGHỊ", f"Họ và tên: {printed}", "Sinh ngày: 12/08/1975"]):
+        draw.text((80, 60 + 70 * index), line, font=font, fill=0)
+    for index, line in enumerate(["Người đề nghị", "(Ký và ghi rõ họ tên)", "", "", printed]):
+        draw.text((950, 400 + 70 * index), line, font=font, fill=0)
+    page = read_page(PageSource(0, 1, image, 300), engine=make_engine("tesserocr"), settings=OcrSettings())
+    first, *rest = page.text.split(printed, 1)
+    damaged = dataclasses.replace(page, text=first + read_as + "".join(rest))
+    found = {f.name: f for f in read_document([damaged], CATALOG.get("application_letter")).fields}
+    if kept:
+        assert found["full_name"].value == read_as and "from" not in found["full_name"].details
+    else:
+        assert found["full_name"].value == printed
+        assert found["full_name"].details == {"from": "signature", "labelled": read_as}
+
+
 def test_an_id_printed_in_boxes_is_read_again_with_the_box_lines_painted_out():
     # Forms print the personal ID in twelve boxes; the page pass reads the box lines as |, [ and 1 and
     # loses the number. Read again from its line with the lines painted out, digits only, it is whole.

@@ -16,8 +16,8 @@ from pipeline.stages.extract.found import FAILED_VALIDATION, REPAIRED_DIGITS, UN
 from pipeline.stages.extract.mrz import Mrz, birth_date_confirmed_by
 from pipeline.stages.extract.names import name_run, name_value, name_words
 from pipeline.stages.extract.reader import Reader
-from pipeline.stages.vietnamese.names import name_problems, restore_marks
-from pipeline.textnorm import fold
+from pipeline.stages.vietnamese.names import CONFIDENCE_KNOWN, correct_name, name_problems, restore_marks
+from pipeline.textnorm import edit_distance, fold
 
 _PERSON_FIELDS = ("full_name", "date_of_birth", "gender", "id_number", "old_id_number", "address")
 
@@ -68,6 +68,22 @@ def _signed_names(reader: Reader) -> dict[Role, Value]:
             names.setdefault(block.role, []).append(value)
             break
     return {role: found[0] for role, found in names.items() if len({v.value for v in found}) == 1}
+
+
+def _name_under_own_signature(main: dict[str, Value], signed: Value) -> None:
+    """The person's name read twice: typed over the label's dotted fill-in line, whose dots sit among
+    the marks, and printed under their own signature caption on blank paper. When the two are the
+    same name but for marks, or for one letter where the labelled reading is no name the lexicon
+    knows, the signed reading is taken (it passed every check as read: `_signed_names`); the
+    labelled one is kept in the details."""
+    labelled = main["full_name"]
+    a, b = fold(labelled.value), fold(signed.value)
+    if labelled.value == signed.value or len(a.split()) != len(b.split()):
+        return
+    if a != b and (edit_distance(a, b, 1) > 1 or correct_name(labelled.value).confidence >= CONFIDENCE_KNOWN):
+        return
+    main["full_name"] = Value(signed.value, signed.raw, signed.page, labelled.factor,
+                              {"from": "signature", "labelled": labelled.value})
 
 
 def _unlabelled_ids(reader: Reader) -> list[Value]:
@@ -235,6 +251,8 @@ def final_fields(reader: Reader, pages: list[PageText],
     main = dict(reader.people.get(Role.MAIN, {}))
     if "full_name" not in main and (stand_in := signed.get(Role.MAIN) or reader.prose_name) is not None:
         main["full_name"] = stand_in  # the signer's name, or the one running text gives
+    elif "full_name" in main and Role.MAIN in signed:
+        _name_under_own_signature(main, signed[Role.MAIN])
     unread: list[str] = []
     if "date_of_birth" in main and not plausible_birth_date(dt.date.fromisoformat(main["date_of_birth"].value)):
         # before any check against it: an ID is not judged by a misread year
