@@ -6,7 +6,7 @@ from __future__ import annotations
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
 from pipeline.domain import ExtractedField
-from pipeline.office.processing import _lacks_person_values
+from pipeline.office.processing import _worth_reading_again
 from pipeline.stages.extract import Reading
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
@@ -20,16 +20,16 @@ def card(**sources: str) -> Reading:
 
 
 def test_an_identity_card_whose_zone_confirmed_its_id_and_birth_date_is_not_read_again():
-    assert not _lacks_person_values(card(id_number="mrz", date_of_birth="mrz"), CATALOG.get("citizen_id_card"))
+    assert not _worth_reading_again(card(id_number="mrz", date_of_birth="mrz"), CATALOG.get("citizen_id_card"))
 
 
 def test_an_identity_card_whose_printed_birth_date_the_zone_did_not_confirm_is_read_again():
-    assert _lacks_person_values(card(id_number="mrz", date_of_birth=""), CATALOG.get("citizen_id_card"))
+    assert _worth_reading_again(card(id_number="mrz", date_of_birth=""), CATALOG.get("citizen_id_card"))
 
 
 def test_another_type_with_its_values_read_is_not_read_again_wherever_they_came_from():
-    assert not _lacks_person_values(card(id_number="", date_of_birth=""), CATALOG.get("application_letter"))
+    assert not _worth_reading_again(card(id_number="", date_of_birth=""), CATALOG.get("application_letter"))
 
 
 def test_a_type_missing_a_value_it_carries_is_read_again():
-    assert _lacks_person_values(card(id_number=""), CATALOG.get("application_letter"))
+    assert _worth_reading_again(card(id_number=""), CATALOG.get("application_letter"))

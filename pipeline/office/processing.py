@@ -248,7 +248,7 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
     doc_type = app.catalog.get(classification.doc_type)
     with clock(Stage.EXTRACT):
         reading = extract.read_document(group, doc_type)
-    if settings.ocr.reread and _lacks_person_values(reading, doc_type):
+    if settings.ocr.reread and _worth_reading_again(reading, doc_type):
         with clock(Stage.OCR):
             group = _reread_values(app, files, group)
         with clock(Stage.EXTRACT):
@@ -317,10 +317,11 @@ def _pages_again(app: App, files: list[BatchFile], pages: list[PageText], *, wan
     return [again.get((p.file_ordinal, p.file_page), p) for p in pages]
 
 
-def _lacks_person_values(reading: extract.Reading, doc_type) -> bool:
-    """Whether the document's type carries a name, ID number or birth date that extraction did not
-    find, or a name that does not read as one; on an identity card, an ID or birth date that its
-    machine-readable zone did not confirm (the zone, read again alone, often does)."""
+def _worth_reading_again(reading: extract.Reading, doc_type) -> bool:
+    """Whether a document's values are worth reading again from their lines: its type carries a
+    name, ID number or birth date that extraction did not find, or a name that does not read as
+    one; or, on an identity card, an ID or birth date its machine-readable zone did not confirm
+    (the zone, read again alone, often does)."""
     wanted = {"full_name", "id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
     found = {f.name: f for f in reading.fields}
     unconfirmed = (doc_type is not None and doc_type.group == extract.IDENTITY_GROUP

@@ -4,8 +4,10 @@ On a degraded page the engine's page layout pass sometimes reads a value's line 
 reads that line on its own: leader dots glued to the digits ("()891595548Z0"), a box line taken for
 a digit, a group of digits lost ("2. 061 316 586" for "079 061 316 586"). Cropped to the value
 and read as one line, with the Vietnamese model and with the English one, each in two segmentation
-modes (readings with different errors), the digits often come out whole. A name is read again with
-the Vietnamese model only (the English one drops its marks).
+modes (readings with different errors), the digits often come out whole. A number printed in boxes
+is read twice more with the boxes painted out and only digits allowed. A name is read again with
+the Vietnamese model only (the English one drops its marks). An identity card's machine-readable
+zone that did not confirm its values is read again as one block, only the zone's characters allowed.
 
 This module only finds the lines and reads them: each page keeps its re-readings in
 `details["values_read_again"]` (what was read first and what was read again, for an operator and
@@ -29,8 +31,8 @@ from pipeline.domain import PageText, Word
 from pipeline.stages.engines.tesseract import OcrEngine
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.labels import Kind, scan
-from pipeline.stages.extract.mrz import read_mrz
 from pipeline.stages.extract.layout import deskew_angle, word_lines
+from pipeline.stages.extract.mrz import read_mrz
 from pipeline.textnorm import fold
 
 PSM_SINGLE_LINE = 7
@@ -145,8 +147,9 @@ def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeou
     return replace(page, details={**page.details, "values_read_again": rereads})
 
 
-def _readings(crop: Image.Image, kind: Kind, engine: OcrEngine, timeout: float, first: str,
+def _readings(crop: Image.Image, kind: str, engine: OcrEngine, timeout: float, first: str,
               angle: float = 0.0) -> list[str]:
+    """The readings of one value's crop; `first` is how the page read it, `angle` the page's deskew."""
     def read(image: Image.Image, language: str, psm: int, characters: str = "") -> str:
         options = {"characters": characters} if characters else {}
         return engine.recognize(image, languages=language, timeout=timeout, psm=psm, **options).text.strip()
