@@ -61,8 +61,8 @@ def reconcile(documents: list[tuple[str, list[ExtractedField]]],
             _vote(name, group, documents, out)
             if unread:
                 _supply(name, group, documents, out, unread)
-            if candidates:
-                _choose(name, group, out, candidates)
+        if candidates:  # after the votes: the dossier may have supplied the ID that chooses
+            _choose_birth_date(group, out, candidates)
     return out
 
 
@@ -212,13 +212,12 @@ def _supply(name: str, group: list[int], documents, out: list[Reconciled], unrea
         out[i].fields = [*out[i].fields, supplied]
 
 
-def _choose(name: str, group: list[int], out: list[Reconciled], candidates: list[dict[str, list[str]]]) -> None:
+def _choose_birth_date(group: list[int], out: list[Reconciled], candidates: list[dict[str, list[str]]]) -> None:
     """A birth date a document read with letters that leave a choice, and that no other document of
     the citizen supplied: the one of its readings whose year the document's ID carries, now that the
     dossier may have supplied that ID. Without an ID, or with two readings of its year, it stays
     unread for an operator."""
-    if name != "date_of_birth":
-        return
+    name = "date_of_birth"
     for i in group:
         identity = _value(out[i].fields, "id_number")
         options = candidates[i].get(name, [])

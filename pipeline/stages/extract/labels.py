@@ -308,14 +308,15 @@ _FOR_A_RELATIVE = re.compile(r"\bcho (?:con|chau|em|me|bo|cha|vo|chong|ong|ba)(?
 _AND_SPOUSE = re.compile(r"(?:^|\W)va (?:chong|vo)\b")
 
 
-def co_holder_line(line: str) -> bool:
-    """Whether the line introduces a further holder of the document ("… và chồng: Ông: …")."""
-    return bool(_AND_SPOUSE.search(aligned_fold(nfc(line))))
+def co_holder_line(folded: str) -> bool:
+    """Whether the line (`aligned_fold`ed) introduces a further holder of the document ("… và chồng: Ông: …")."""
+    return bool(_AND_SPOUSE.search(folded))
 
 
-def heading_role(line: str) -> tuple[bool, Role | None]:
-    """(is a heading, the role whose block it starts; None: a block of nobody's data)."""
-    folded = aligned_fold(nfc(line)).strip()
+def heading_role(folded: str) -> tuple[bool, Role | None]:
+    """(is a heading, the role whose block it starts; None: a block of nobody's data), of a line as
+    `aligned_fold` gives it."""
+    folded = folded.strip()
     if _FOR_A_RELATIVE.search(folded):
         return True, Role.BENEFICIARY
     body = _NUMBERING.sub("", folded).strip()
@@ -327,7 +328,7 @@ def heading_role(line: str) -> tuple[bool, Role | None]:
     return False, None
 
 
-def is_two_person_table_header(line: str) -> bool:
-    """ "Thông tin người chồng   Thông tin người vợ": the marriage certificate's two columns."""
-    words = aligned_fold(nfc(line)).replace(":", " ").split()
+def is_two_person_table_header(folded: str) -> bool:
+    """ "Thông tin người chồng   Thông tin người vợ" (`aligned_fold`ed): the marriage certificate's two columns."""
+    words = folded.replace(":", " ").split()
     return "chong" in words and "vo" in words and len(words) <= 8

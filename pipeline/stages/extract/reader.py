@@ -100,14 +100,15 @@ class Reader:
 
 
 def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> None:
-    if is_two_person_table_header(line):
+    """One line (NFC, as `clean_line` gives it) with the two that follow it."""
+    folded = aligned_fold(line)  # once: the checks below and the values read from it share it
+    if is_two_person_table_header(folded):
         reader.columns = (Role.MAIN, Role.SPOUSE)
         return
-    is_heading, role = heading_role(line)
+    is_heading, role = heading_role(folded)
     if is_heading:
         reader.role = role or Role.OTHER
         return
-    folded = aligned_fold(line)
     if _CUT_DATE_LABEL.match(folded) and following and fold(following[0]).strip().startswith("sinh"):
         # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:".
         line = re.sub(r"^(\S+\s+\S+\s+\S+)", r"\1 sinh:", line)
@@ -116,7 +117,7 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
         line = f"{line} {following[0].strip()}"
         folded = aligned_fold(line)
     segments = scan(line)
-    if co_holder_line(line) and any(seg.kind is Kind.NAME for seg in segments):
+    if co_holder_line(folded) and any(seg.kind is Kind.NAME for seg in segments):
         reader.role = Role.CO_HOLDER  # the name, birth year and ID that follow are the second holder's
     empty_names = [seg for seg in segments if seg.kind is Kind.NAME and not seg.value.strip(" :./")]
     if len(empty_names) >= 2 and following:
