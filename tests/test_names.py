@@ -78,6 +78,17 @@ class TestRealNamesAreLeftAlone:
         corrected = correct_name(read_as)
         assert corrected.name == printed and corrected.changed and corrected.confidence < 0.7
 
+    @pytest.mark.parametrize("read_as, printed", [
+        ("KIGU QUANG ĐỊNH", "KIỀU QUANG ĐỊNH"),  # the capital with stacked marks read as another letter
+        ("TRẦN THỊ HƯỜMG", "TRẦN THỊ HƯƠNG"),  # a letter misread, one mark beside it
+    ])
+    def test_a_misread_letter_is_repaired_whatever_marks_it_carried(self, read_as, printed):
+        assert correct_name(read_as).name == printed
+
+    def test_a_misread_letter_with_other_marks_changed_too_is_left_as_read(self):
+        # KỈGU: one letter from KIỀU, but the I's own mark would change as well
+        assert correct_name("KỈGỦ QUANG ĐỊNH").name == "KỈGỦ QUANG ĐỊNH"
+
     @pytest.mark.parametrize("read_as", [
         "LX VĂN AN",  # a short family name is two edits from many
         "XYZQW VĂN AN",  # far from every family name

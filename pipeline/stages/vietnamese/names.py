@@ -111,10 +111,8 @@ def _correct_token(token: str, position: _Position) -> tuple[str, float]:
         # No Vietnamese syllable at all ("WGUYỄN", "NGỌCU", "ĐĨÌNH"): a letter glued on, lost or
         # misread. Repaired only when one letter away from exactly one name of the position.
         near = _one_letter_away(fold(token), position)
-        if len(near) == 1:
-            best = near[0]
-            if mark_distance(best, token) <= 1 or len(fold(best)) != len(fold(token)):
-                return _same_case(best, token), CONFIDENCE_GLUED
+        if len(near) == 1 and _marks_beside_the_edit(near[0], token) <= 1:
+            return _same_case(near[0], token), CONFIDENCE_GLUED
         return token, CONFIDENCE_INVALID
     if not candidates or (not position.closed and syllable_key(token) in vietnamese_syllables()
                           and not _bare(token)):
@@ -154,6 +152,15 @@ def _without_leader_dot(token: str, position: _Position, confidence: float) -> t
     if undotted == token or syllable_key(undotted) not in position.own_keys:
         return token, confidence
     return undotted, CONFIDENCE_REPAIRED
+
+
+def _marks_beside_the_edit(name: str, token: str) -> int:
+    """Marks changed on the letters a one-letter edit keeps. The letter misread is most often the
+    capital with stacked marks ("KIGU" for KIỀU: Ề read as G), so its own marks do not count; a
+    letter glued on or lost leaves the others to be compared by the caller's lexicon alone."""
+    if len(fold(name)) != len(fold(token)):
+        return 0
+    return sum(mark_distance(a, b) for a, b in zip(name, token) if fold(a) == fold(b))
 
 
 def _bare(token: str) -> bool:
