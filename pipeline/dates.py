@@ -103,10 +103,16 @@ _DOT_IN_YEAR = re.compile(r"(?<!\d)(\d{1,2}\s*[/.\-:]{1,2}\s*\d{1,2}\s*[/.\-:]{1
                           r"(\d(?:[.,]\d{3}|\d[.,]\d{2}|\d{2}[.,]\d))(?![\d.,]*\d)")
 
 
+# A day-first date whose first or second separator the engine lost ("2202/1951", "22/021951"): the
+# day and the month two digits each, so the cut is where the separator stood
+_LOST_SEPARATOR = re.compile(r"(?<!\d)(\d{2})(\d{2})\s*[/.\-:]{1,2}\s*(\d{4})(?!\d)"
+                             r"|(?<!\d)(\d{1,2})\s*[/.\-:]{1,2}\s*(\d{2})(\d{4})(?!\d)")
+
+
 def find_misread_date(text: str) -> FoundDate | None:
-    """`find_date` after mapping digit look-alikes inside number-like tokens and taking a leader dot out
-    of the year: for a value a label says is a date, where a misread digit must not lose it. Spans are
-    those of `text`."""
+    """`find_date` after mapping digit look-alikes inside number-like tokens, taking a leader dot out
+    of the year and putting back a lost separator: for a value a label says is a date, where a misread
+    character must not lose it. Spans are those of `text`."""
     repaired = _NUMBER_LIKE.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
     found = find_date(repaired)
     if found is None and (match := _DOT_IN_YEAR.search(repaired)):
@@ -114,7 +120,19 @@ def find_misread_date(text: str) -> FoundDate | None:
         found = find_date(repaired[:match.start(2)] + year + repaired[match.end(2):])
         if found is not None and found.end >= match.start(2) + len(year):  # the dot's character back in the span
             found = FoundDate(found.date, found.start, found.end + 1)
+    if found is None:
+        found = _with_lost_separator(repaired)
     return found
+
+
+def _with_lost_separator(text: str) -> FoundDate | None:
+    for match in _LOST_SEPARATOR.finditer(text):
+        groups = match.groups()
+        day, month, year = groups[0:3] if groups[0] is not None else groups[3:6]
+        date = make_date(day, month, year)
+        if date is not None and plausible(date):
+            return FoundDate(date, match.start(), match.end())
+    return None
 
 
 # Letters a handwritten or degraded date's digits are read as that stand for two digits each (Z is a 2

@@ -48,6 +48,20 @@ class TestDates:
     def test_a_labelled_birth_date_survives_look_alikes_and_a_dot_in_its_year(self, printed, iso):
         assert fields_of(f"TỜ KHAI\nHọ và tên: TRẦN THỊ BÌNH\n{printed}")["date_of_birth"] == iso
 
+    @pytest.mark.parametrize("printed, iso", [
+        ("Ngày sinh / Date of birth: 2202/1951", "1951-02-22"),  # the slash between day and month lost
+        ("Ngày sinh: 22/021951", "1951-02-22"),  # the one before the year
+    ])
+    def test_a_labelled_birth_date_survives_a_lost_separator(self, printed, iso):
+        assert fields_of(f"TỜ KHAI\nHọ và tên: TRẦN THỊ BÌNH\n{printed}")["date_of_birth"] == iso
+
+    def test_a_lost_separator_is_put_back_only_where_a_label_says_a_date_is(self):
+        from pipeline.dates import find_date, find_misread_date
+        assert find_date("2202/1951") is None
+        assert find_misread_date("Số: 1234/2021") is None  # no day 12 of month 34
+        found = find_misread_date("sinh 2202/1951 Giới")
+        assert found.iso == "1951-02-22" and "sinh 2202/1951 Giới"[found.start:found.end] == "2202/1951"
+
     def test_a_dot_in_a_year_is_taken_out_only_where_a_label_says_a_date_is(self):
         from pipeline.dates import find_date, find_misread_date
         assert find_date("14/10/1.974") is None
