@@ -456,6 +456,15 @@ IDVNM06676 70822079066 767082<<6
         text = "GIẤY ỦY QUYỀN\nHọ và tên: ......TRẦN,THỤ.MINH.GIẠNG......................"
         assert fields_of(text)["full_name"] == "TRẦN THU MINH GIANG"
 
+    def test_a_name_in_title_case_whose_first_syllable_the_engine_split_is_read_whole(self):
+        text = "TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên: ........... : N guyễn. Ngân ng HH ng HH"
+        assert fields_of(text, "birth_registration_form")["full_name"] == "NGUYỄN NGÂN"
+
+    def test_a_name_in_title_case_cut_by_noise_before_more_of_it_is_none(self):
+        # "Kim" read as "Kị rnì": "VÕ KỊ" would drop a syllable silently
+        text = "TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên người yêu cầu: ....... V o Kị rnì. Hảo......."
+        assert "requester_name" not in fields_of(text, "birth_registration_form")
+
     @pytest.mark.parametrize("name", ["Nguyễn Quốc Phúc", "Trần Hoài Nam"])
     def test_a_decision_names_its_citizen_in_running_text_wrapped_before_the_birth_date(self, name):
         # Quốc and Nam are names here, not the first words of "Quốc tịch" and "Năm sinh"

@@ -106,6 +106,18 @@ class TestRealNamesAreLeftAlone:
     def test_a_syllable_split_after_its_first_letter_is_joined_again(self, read_as, printed):
         assert correct_name(read_as).name == printed
 
+    @pytest.mark.parametrize("read_as, printed", [
+        ("Lê Than h Hải", "Lê Thanh Hải"),  # split before its last letter
+        ("Nguyễn Thành h", "Nguyễn Thành h"),  # Thànhh is no syllable: left
+    ])
+    def test_a_syllable_split_before_its_last_letter_is_joined_again(self, read_as, printed):
+        assert correct_name(read_as).name == printed
+
+    def test_a_lone_capital_after_a_name_in_capitals_is_not_joined_to_it(self):
+        from pipeline.stages.vietnamese.names import rejoined
+        assert rejoined(["NGUYỄN", "VĂN", "QUÝ", "C"]) == ["NGUYỄN", "VĂN", "QUÝ", "C"]  # "QUÝ C…": what follows
+        assert rejoined(["NGUYỄN", "VĂN", "QUÝ", "c"]) == ["NGUYỄN", "VĂN", "QUÝ", "c"]
+
     @pytest.mark.parametrize("read_as", ["NGUYỄN X LAN ANH", "TRẦN V. AN"])
     def test_a_lone_letter_that_makes_no_syllable_with_the_next_word_is_not_joined(self, read_as):
         assert correct_name(read_as).name == read_as

@@ -6,7 +6,8 @@ import re
 
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.found import Value
-from pipeline.stages.vietnamese.names import common_surnames, correct_name, name_problems
+from pipeline.stages.vietnamese.names import common_surnames, correct_name, name_problems, rejoined
+from pipeline.stages.vietnamese.syllables import is_valid_syllable
 from pipeline.textnorm import fold, nfc
 
 _EDGE_JUNK = re.compile(r"^[^\w]+|[^\w/]+$")
@@ -56,6 +57,8 @@ def name_run(text: str) -> str | None:
     for index, word in enumerate(words):
         core = word.strip(".,;")
         if not core[:1].isupper() or not core.isalpha() or fold(core) in _NAME_STOPWORDS:
+            if _name_goes_on_after(words, index):
+                return None  # "Vo Kị rnì. Hảo": cut short here, a syllable would be dropped silently
             break
         following = fold(words[index + 1]).strip(".,;:") if index + 1 < len(words) else ""
         if not word.endswith((",", ";")) and (fold(core), following) in _NAME_STOP_PAIRS:
@@ -64,6 +67,15 @@ def name_run(text: str) -> str | None:
         if word.endswith((",", ";")):
             break
     return " ".join(titled) if 2 <= len(titled) <= 6 else None
+
+
+def _name_goes_on_after(words: list[str], index: int) -> bool:
+    """The word at `index` is noise inside a title-case name rather than its end: it is no syllable
+    and no stopword, and a capitalised syllable follows it in the value."""
+    core = words[index].strip(".,;")
+    if fold(core) in _NAME_STOPWORDS or (core.isalpha() and is_valid_syllable(core)):
+        return False
+    return any(w.strip(".,;")[:1].isupper() and is_valid_syllable(w.strip(".,;")) for w in words[index + 1:])
 
 
 def _without_trailing_junk(name: str) -> tuple[str, str]:
@@ -82,9 +94,10 @@ def name_words(text: str) -> list[str]:
     """The words of a name value: dots left by a leader split words ("VÕ.THÙY"), so does a comma or a
     dash between two letters ("TRẦN,THU", "CHẬU-THIỆN": no Vietnamese name joins its syllables), and
     quotes, dashes or other marks OCR put at a word's edges are dropped ("„Phạm", "Phương.") but a final
-    comma is kept (it ends the name)."""
+    comma is kept (it ends the name); a syllable split by a space is joined again ("N guyễn")."""
     words = []
-    for token in re.split(r"[\s.]+|(?<=[^\W\d_])[,\-–—](?=[^\W\d_])", nfc(text)):
+    text = " ".join(rejoined(nfc(text).split()))
+    for token in re.split(r"[\s.]+|(?<=[^\W\d_])[,\-–—](?=[^\W\d_])", text):
         core = _EDGE_JUNK.sub("", token)
         if core:
             words.append(core + ("," if token.rstrip().endswith((",", ";")) else ""))

@@ -70,7 +70,7 @@ class Lexicon:
 def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
     """`dotted`: the name was read on a dotted fill-in line, whose leader dots can sit under a letter."""
     cleaned = squash_spaces(nfc(name))
-    tokens = _rejoined(cleaned.split(" ")) if cleaned else []
+    tokens = rejoined(cleaned.split(" ")) if cleaned else []
     lexicon = load_lexicon()
     out, confidences = [], []
     for index, token in enumerate(tokens):
@@ -87,18 +87,29 @@ def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
     return NameCorrection(corrected, changed=corrected != cleaned, confidence=min(confidences, default=0.0))
 
 
-def _rejoined(tokens: list[str]) -> list[str]:
-    """A syllable the engine split after its first letter ("V Ú" for VŨ, "N GỌC") joined again: a
-    lone letter that is no syllable, before a word that it makes a syllable with. A lone letter that
-    is a syllable (Y) or an initial with its dot stays as it is."""
+def rejoined(tokens: list[str]) -> list[str]:
+    """A syllable the engine split after its first letter ("V Ú" for VŨ, "N guyễn") or before its
+    last ("Than h" for Thanh) joined again: a lone letter that is no syllable, with the word after
+    it, or else with the word before it when both are in small letters, when the two make a syllable.
+    A lone letter after a name in capitals is more often the start of what follows ("QUÝ c…"); a
+    lone letter that is a syllable (Y) or an initial with its dot stays as it is."""
     out: list[str] = []
-    for token in tokens:
-        if (out and len(out[-1]) == 1 and out[-1].isalpha() and not is_valid_syllable(out[-1])
-                and token.isalpha() and is_valid_syllable(out[-1] + token)):
+    for index, token in enumerate(tokens):
+        letters = token.rstrip(".,;")  # "N guyễn." : the word's own final stop stays with it
+        if out and _lone_letter(out[-1]) and letters.isalpha() and is_valid_syllable(out[-1] + letters):
+            out[-1] += token
+        elif (out and _lone_letter(token) and token.islower() and out[-1].isalpha() and out[-1][-1].islower()
+              and is_valid_syllable(out[-1] + token)
+              and not (index + 1 < len(tokens) and tokens[index + 1].isalpha()
+                       and is_valid_syllable(token + tokens[index + 1]))):
             out[-1] += token
         else:
             out.append(token)
     return out
+
+
+def _lone_letter(token: str) -> bool:
+    return len(token) == 1 and token.isalpha() and not is_valid_syllable(token)
 
 
 def _correct_token(token: str, position: _Position) -> tuple[str, float]:
