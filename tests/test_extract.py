@@ -51,8 +51,9 @@ class TestDates:
     @pytest.mark.parametrize("printed, iso", [
         ("Ngày sinh / Date of birth: 2202/1951", "1951-02-22"),  # the slash between day and month lost
         ("Ngày sinh: 22/021951", "1951-02-22"),  # the one before the year
+        ("Ngày sinh: ..08,09. 1966 TH HH", "1966-09-08"),  # a dot read as a comma after the day
     ])
-    def test_a_labelled_birth_date_survives_a_lost_separator(self, printed, iso):
+    def test_a_labelled_birth_date_survives_a_lost_or_misread_separator(self, printed, iso):
         assert fields_of(f"TỜ KHAI\nHọ và tên: TRẦN THỊ BÌNH\n{printed}")["date_of_birth"] == iso
 
     def test_a_lost_separator_is_put_back_only_where_a_label_says_a_date_is(self):

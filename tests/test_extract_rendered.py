@@ -460,7 +460,7 @@ def test_an_id_printed_in_boxes_is_read_again_with_the_box_lines_painted_out():
 
     again = reread.reread_page(page, image, engine=engine, timeout=30)
     [entry] = [e for e in again.details["values_read_again"] if e["kind"] == "identity"]
-    assert entry["again"][4:] == ["052066912247", "052066912247"]  # the two readings without box lines
+    assert entry["again"][-2:] == ["052066912247", "052066912247"]  # the two readings without box lines
     found = {f.name: f for f in read_document([again], CATALOG.get("death_certificate")).fields}
     assert found["id_number"].value == "052066912247" and found["id_number"].details["reread"]
 

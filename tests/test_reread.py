@@ -42,9 +42,11 @@ class FakeEngine:
         self.answers = list(answers)
         self.asked: list[tuple[tuple[int, int], str, int]] = []
         self.characters: list[str] = []
+        self.crops: list = []
 
     def recognize(self, image, *, languages, timeout, psm=3, dpi=0, alternatives=False, characters=""):
         self.asked.append((image.size, languages, psm))
+        self.crops.append(image)
         self.characters.append(characters)
         return OcrResult(self.answers.pop(0) if self.answers else "", 80.0, [])
 
@@ -81,23 +83,31 @@ class TestWhichLinesAreReadAgain:
         engine = FakeEngine(["079190123456", "079190123456", "", "07919012345"])
         page = reread.reread_page(page_of(LETTER), Image.new("L", (1200, 600), 255), engine=engine, timeout=5)
         assert [(languages, psm) for _, languages, psm in engine.asked] == [("vie", 7), ("eng", 7), ("vie", 13),
-                                                                           ("eng", 13)]
+                                                                           ("eng", 13), ("vie", 13), ("eng", 13)]
         assert page.details["values_read_again"] == [{"kind": "identity", "read": "...()791595548Z0.......",
-                                           "again": ["079190123456", "079190123456", "", "07919012345"]}]
+                                           "again": ["079190123456", "079190123456", "", "07919012345", "", ""]}]
+
+    def test_a_number_is_read_twice_more_with_only_its_ink_kept(self):
+        # grey leader dots and a tint gone, strokes solid black: the last two crops are black and white only
+        image = Image.new("L", (1200, 600), 200)
+        engine = FakeEngine([])
+        reread.reread_page(page_of(LETTER), image, engine=engine, timeout=5)
+        assert [sorted({v for v in crop.convert("L").getdata()}) for crop in engine.crops[4:]] == [[255], [255]]
+        assert [sorted({v for v in crop.convert("L").getdata()}) for crop in engine.crops[:4]] == [[200]] * 4
 
     def test_a_number_the_page_read_with_box_lines_is_read_twice_more_without_them_digits_only(self):
         boxed = [line.replace("...()791595548Z0.......", "|0|7|9|1|9|5|5|4|8|7|0") for line in LETTER]
         image = boxes_image("079159554870")
         engine = FakeEngine([])
         reread.reread_page(page_of(boxed), image, engine=engine, timeout=5)
-        assert [(languages, psm) for _, languages, psm in engine.asked][4:] == [("eng", 7), ("eng", 13)]
-        assert engine.characters == [""] * 4 + ["0123456789"] * 2
+        assert [(languages, psm) for _, languages, psm in engine.asked][6:] == [("eng", 7), ("eng", 13)]
+        assert engine.characters == [""] * 6 + ["0123456789"] * 2
 
-    def test_without_box_lines_in_the_image_a_number_is_read_the_four_usual_ways(self):
+    def test_without_box_lines_in_the_image_a_number_is_read_the_six_usual_ways(self):
         boxed = [line.replace("...()791595548Z0.......", "|0|7|9|1|9|5|5|4|8|7|0") for line in LETTER]
         engine = FakeEngine([])
         reread.reread_page(page_of(boxed), Image.new("L", (1200, 600), 255), engine=engine, timeout=5)
-        assert engine.characters == [""] * 4
+        assert engine.characters == [""] * 6
 
     def test_a_name_is_read_once_as_a_raw_line_only_when_the_line_mode_reads_nothing(self):
         lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: ..tlUƑNH THỊ KHU.........."]

@@ -4,7 +4,8 @@ On a degraded page the engine's page layout pass sometimes reads a value's line 
 reads that line on its own: leader dots glued to the digits ("()891595548Z0"), a box line taken for
 a digit, a group of digits lost ("2. 061 316 586" for "079 061 316 586"). Cropped to the value
 and read as one line, with the Vietnamese model and with the English one, each in two segmentation
-modes (readings with different errors), the digits often come out whole. A number printed in boxes
+modes (readings with different errors), the digits often come out whole; twice more with only the
+crop's ink kept (a value written in dark ink over grey dots or a tint). A number printed in boxes
 is read twice more with the boxes painted out and only digits allowed. A name is read again with
 the Vietnamese model only (the English one drops its marks). An identity card's machine-readable
 zone that did not confirm its values is read again as one block, only the zone's characters allowed.
@@ -159,6 +160,9 @@ def _readings(crop: Image.Image, kind: str, engine: OcrEngine, timeout: float, f
     if kind is Kind.NAME:  # the English model drops a name's marks
         return [read(crop, LANGUAGES[0], PSM_SINGLE_LINE) or read(crop, LANGUAGES[0], PSM_RAW_LINE)]
     readings = [read(crop, language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
+    # Ink alone: the grey of leader dots, a stamp's tint and uneven light gone, strokes solid black
+    inked = crop.convert("L").point(lambda level: 0 if level < INK_LEVEL else 255)
+    readings += [read(inked, language, PSM_RAW_LINE) for language in LANGUAGES]
     if kind is Kind.IDENTITY and sum(first.count(ch) for ch in BOX_CHARACTERS) >= MIN_BOX_CHARACTERS:
         # turned as the page was deskewed: a box line is a column of ink only once upright
         upright = crop.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
