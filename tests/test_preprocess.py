@@ -90,6 +90,16 @@ class TestEachStepWhenNeeded:
         assert steps(prepared)["deskew"]["angle"] == pytest.approx(degrees, abs=0.25)
         assert abs(analyse(prepared.image).skew) <= 0.2
 
+    @pytest.mark.parametrize("degrees", [2.5, -2.5])
+    def test_a_page_read_unturned_is_deskewed_as_upright_whatever_its_strokes_suggested(self, page, degrees):
+        # An ID card copy's strokes looked sideways (its hint said 90), its reading said upright: a skew
+        # measured as if its lines ran down the page is an angle in the wrong frame.
+        skewed = sl.skew(page, degrees)
+        sideways = preprocess.Layout(10_000, -degrees, True, 0.0, 30.0, 0)
+        prepared = prepare(skewed, dpi=200, layout=sideways)
+        assert steps(prepared)["deskew"]["angle"] == pytest.approx(degrees, abs=0.25)
+        assert analyse(skewed, upright=True).vertical is False
+
     def test_a_slight_skew_is_left_alone(self, page: Image.Image) -> None:
         assert "deskew" not in steps(prepare(sl.skew(page, 0.2), dpi=200))
 

@@ -141,7 +141,11 @@ def prepare(image: Image.Image, *, dpi: int, rotation: int = 0, max_pixels: int 
     if rotation % 360:
         _rotate_quarters(prepared, rotation % 360)
         layout = None  # measured before the turn: measure again
-    layout = layout or analyse(prepared.image)
+    if layout is None or layout.vertical:
+        # The image is upright now, by the caller's decision: a skew measured as if its lines ran
+        # down the page is an angle in the wrong frame (an ID card copy whose strokes looked sideways,
+        # read unturned, was deskewed the wrong way and read 19 words instead of a card's worth).
+        layout = analyse(prepared.image, upright=True)
     if abs(layout.skew) >= MIN_DESKEW:
         _deskew(prepared, layout.skew)
     if layout.light_spread >= UNEVEN_LIGHT:
@@ -218,8 +222,10 @@ def _upscale(prepared: Prepared, factor: float, line_height: float) -> None:
 # --- measuring the page ----------------------------------------------------------------------
 
 
-def analyse(image: Image.Image) -> Layout:
-    """Skew, direction of the text lines, an upside-down hint and line height, from a reduced copy."""
+def analyse(image: Image.Image, *, upright: bool = False) -> Layout:
+    """Skew, direction of the text lines, an upside-down hint and line height, from a reduced copy.
+    `upright`: the page is known to lie with its lines across (the caller turned it so, or its
+    reading said so): they are measured that way whatever its strokes suggest."""
     gray = image if image.mode == "L" else grayscale(image)[0]
     factor = max(1, math.ceil(max(gray.size) / ANALYSIS_LONG_SIDE))
     small = gray.reduce(factor) if factor > 1 else gray
@@ -237,7 +243,7 @@ def analyse(image: Image.Image) -> Layout:
         return Layout(len(ys), 0.0, False, 0.0, 0.0, spread)
     stride = max(1, len(ys) // 50_000)  # enough points for a sharp profile, few enough to be quick
     ys, xs = ys[::stride].astype(np.float64), xs[::stride].astype(np.float64)
-    vertical = _stroke_ratio(pixels) < 1.0
+    vertical = not upright and _stroke_ratio(pixels) < 1.0
     if vertical:  # measure as if the page had been turned a quarter anticlockwise
         ys, xs = xs, -ys
     angle, profile = _best_angle(ys, xs)

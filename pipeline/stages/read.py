@@ -48,8 +48,8 @@ from pipeline.textnorm import nfc, word_matches
 # cached results are keyed by it (numeric parameters are part of the key already, see
 # `_settings_fingerprint`). 4: names from the engine's alternatives, bilingual labels left English.
 # 5: a page the layout pass reads as nothing is read as one block; a turned page read badly is read
-# turned the other way round too.
-PREPROCESS_VERSION = "5"
+# turned the other way round too. 6: a page is deskewed as it will be read, upright (preprocess.prepare).
+PREPROCESS_VERSION = "6"
 LOW_CONFIDENCE = 60.0  # a page read below this mean word confidence gets its orientation checked
 
 
