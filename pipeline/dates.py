@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from pipeline.textnorm import fold, nfc, squash_spaces
+from pipeline.textnorm import DIGIT_LOOKALIKES, digits_for, fold, nfc, squash_spaces
 
 EARLIEST_YEAR: Final = 1880  # the oldest date a dossier's papers carry (an old deed), with margin
 # No one whose papers a district office files today was born before 1900: an earlier birth year is a
@@ -91,8 +91,7 @@ def find_date(text: str) -> FoundDate | None:
 # Letters OCR reads for digits in a handwritten or degraded date ("I991", "l6", "2Z/l1⁄/19Z5"); one
 # character each, so spans found in the repaired text are spans of the original.
 # Only the unambiguous ones: Z is a 2 or a 7, S a 5 or an 8, and a wrong birth date is worse than none.
-_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "Ø": "0", "ø": "0", "I": "1", "l": "1", "|": "1",
-                             "[": "1", "]": "1", "⁄": "/", "∕": "/"})
+_LOOKALIKES = digits_for("OoØøIl|[]") | str.maketrans({"⁄": "/", "∕": "/"})  # and fraction slashes
 _NUMBER_LIKE = re.compile(r"[\dOoØøIl|\[\]⁄∕/.\-:]*\d[\dOoØøIl|\[\]⁄∕/.\-:]*"
                           r"|(?<=tháng )[Il|]{1,2}(?= năm)")  # "tháng II năm 1980"
 
@@ -142,7 +141,7 @@ def _with_lost_separator(text: str) -> FoundDate | None:
 
 # Letters a handwritten or degraded date's digits are read as that stand for two digits each (Z is a 2
 # upright and a 7 in handwriting; S a 5 or an 8): `date_readings` lists both for a check to choose.
-_AMBIGUOUS_DIGITS = {"Z": "27", "z": "27", "S": "58", "s": "58"}
+_AMBIGUOUS_DIGITS = {letter: DIGIT_LOOKALIKES[letter] for letter in "ZzSs"}
 _DATE_CHAR = r"[\dZzSs]"
 _DATE_SHAPE = re.compile(rf"(?<![\w])({_DATE_CHAR}{{1,2}})\s*[/.\-:,]{{1,2}}\s*({_DATE_CHAR}{{1,2}})"
                          rf"\s*[/.\-:,\s]{{1,2}}\s*({_DATE_CHAR}{{4,5}})(?![\w])")

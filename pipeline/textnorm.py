@@ -1,4 +1,5 @@
-"""Vietnamese text normalisation: the one place where text is NFC'd, folded and cut into words.
+"""Vietnamese text normalisation: the one place where text is NFC'd, folded and cut into words,
+and where the letters OCR reads for printed digits are listed.
 
 Everything that stores or compares Vietnamese text goes through `nfc`; every
 accent-insensitive comparison goes through `fold`. `fold` also maps đ/Đ to d,
@@ -91,3 +92,20 @@ def unknown_value(value: str, valid: Iterable[str], *, what: str) -> str:
         return _("unknown {what} '{value}': did you mean {choices}?").format(
             what=what, value=printable(value), choices=_(" or ").join(near))
     return _("unknown {what} '{value}'").format(what=what, value=printable(value))
+
+
+# --- digits read as letters ---------------------------------------------------------------------
+# What OCR reads where a digit was printed, and every digit each may stand for, likeliest first: Z is
+# a 2 in upright faces and a 7 in italic and handwriting-like ones, S a 5 or an 8, Ø a zero with a
+# slash, [ and ] the stem of a 1 (or a box line beside a digit). Each reader of numbers takes the
+# letters its text shows (`digits_for`); what differs between readers is said where they read.
+DIGIT_LOOKALIKES: dict[str, str] = {
+    "O": "0", "o": "0", "D": "0", "Q": "0", "Ø": "0", "ø": "0",
+    "I": "1", "l": "1", "|": "1", "!": "1", "[": "1", "]": "1",
+    "Z": "27", "z": "27", "S": "58", "s": "58", "B": "8", "G": "6",
+}
+
+
+def digits_for(letters: str) -> dict[int, str]:
+    """A `str.translate` table taking each of `letters` to the likeliest digit it stands for."""
+    return str.maketrans({letter: DIGIT_LOOKALIKES[letter][0] for letter in letters})

@@ -2,7 +2,7 @@
 
 import unicodedata
 
-from pipeline.textnorm import fold, nfc, strip_marks, words
+from pipeline.textnorm import DIGIT_LOOKALIKES, digits_for, fold, nfc, strip_marks, words
 
 
 def test_fold_removes_tones_and_maps_d_with_stroke():
@@ -29,3 +29,8 @@ def test_strip_marks_keeps_case():
 
 def test_words_keep_digits_and_diacritics():
     assert words("Số: 079219001234, họ tên: LÊ VĂN") == ["Số", "079219001234", "họ", "tên", "LÊ", "VĂN"]
+
+
+def test_each_digit_look_alike_stands_for_digits_and_one_guess_takes_the_likeliest():
+    assert all(readings.isdigit() for readings in DIGIT_LOOKALIKES.values())
+    assert "0Z9I9OS5B2".translate(digits_for("ZIOSB")) == "0291905582"  # Z: a 2 before a 7; S: a 5 before an 8

@@ -21,11 +21,14 @@ import re
 from dataclasses import dataclass
 
 from pipeline.stages.extract.values import PROVINCE_CODES
+from pipeline.textnorm import digits_for
 
-_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
-                             "B": "8", "S": "5", "Z": "2", "G": "6"})
-_LINE1 = re.compile(r"[IT1][DO0]VN[MH]([0-9OoDQIl|BSZG]{9})([0-9OoDQIl|BSZG])([0-9OoDQIl|BSZG]{12})")
-_LINE2 = re.compile(r"^([0-9OoDQIl|BSZG]{6})([0-9OoDQIl|BSZG])([MF<])")
+# The letters the zone's OCR-B digits are read as, one guess each
+_LETTERS = "OoDQIl|BSZG"
+_LOOKALIKES = digits_for(_LETTERS)
+_DIGIT = f"[0-9{re.escape(_LETTERS)}]"
+_LINE1 = re.compile(rf"[IT1][DO0]VN[MH]({_DIGIT}{{9}})({_DIGIT})({_DIGIT}{{12}})")
+_LINE2 = re.compile(rf"^({_DIGIT}{{6}})({_DIGIT})([MF<])")
 _LINE3 = re.compile(r"^([A-Z]+(?:<[A-Z]+)*)<<([A-Z]+(?:<[A-Z]+)*)<*$")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pipeline.catalog import FieldKind
 from pipeline.dates import birth_date_problem, find_date, parse_date
 from pipeline.stages.vietnamese.names import load_lexicon
-from pipeline.textnorm import fold, nfc, squash_spaces
+from pipeline.textnorm import DIGIT_LOOKALIKES, digits_for, fold, nfc, squash_spaces
 
 # First three digits of the 12-digit personal ID number: the province where the birth
 # was registered, the 63 codes in force before the 2025 mergers (079 = Ho Chi Minh City).
@@ -28,9 +28,9 @@ PROVINCE_CODES = frozenset(
 MALE, FEMALE = "Nam", "Nữ"
 ID_LENGTHS = (12, 9)  # personal ID number; the old CMND
 
-# OCR reads these letters where digits are printed; only applied inside number-like tokens.
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
-                                   "S": "5", "B": "8", "Z": "2"})
+# Letters OCR reads where digits are printed, one guess each; only applied between digits.
+_BETWEEN_DIGITS = "OoDQIl|SBZ"
+_DIGIT_LOOKALIKES = digits_for(_BETWEEN_DIGITS)
 _DIGIT_GROUPS = re.compile(r"\d[\d .]*\d|\d")
 # The receiving agency's code, the day (yymmdd) and a sequence. The agency code is written short
 # ("H29.13") or in the full four-level form of the national catalog of agency codes, dotted digit
@@ -73,6 +73,9 @@ def normalise_date(text: str) -> str:
 # --- numbers -------------------------------------------------------------------------
 
 
+_LETTER_BETWEEN_DIGITS = re.compile(rf"(?<=\d)[{re.escape(_BETWEEN_DIGITS)}](?=[\d{re.escape(_BETWEEN_DIGITS)}]*\d)")
+
+
 def digit_runs(text: str) -> list[str]:
     """Digit sequences; groups split by spaces or dots are joined where they make an ID.
 
@@ -80,8 +83,7 @@ def digit_runs(text: str) -> list[str]:
     one, side by side in a table). Letters that OCR confuses with digits are mapped only where
     they sit between digits.
     """
-    fixed = re.sub(r"(?<=\d)[OoDQIl|SBZ](?=[\dOoDQIl|SBZ]*\d)",
-                   lambda m: m.group(0).translate(_DIGIT_LOOKALIKES), text)
+    fixed = _LETTER_BETWEEN_DIGITS.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKES), text)
     runs: list[str] = []
     for match in _DIGIT_GROUPS.finditer(fixed):
         groups = [g.replace(".", "") for g in match.group(0).split()]
@@ -95,11 +97,10 @@ def digit_runs(text: str) -> list[str]:
     return runs
 
 
-# What OCR may have read where a digit was printed, and every digit it may be (`_DIGIT_LOOKALIKES`
-# above takes one guess each, for `digit_runs`). Z is a 2 in upright faces and a 7 in italic and
-# handwriting-like ones; Ø is a zero with a slash.
-_DIGIT_READINGS: dict[str, str] = {"O": "0", "o": "0", "D": "0", "Q": "0", "Ø": "0", "ø": "0", "Z": "27", "z": "27",
-                                   "S": "5", "s": "5", "B": "8", "G": "6", "I": "1", "l": "1", "!": "1", "|": "1"}
+# What OCR may have read where an ID's digit was printed, and every digit it may be (`_DIGIT_LOOKALIKES`
+# above takes one guess each, for `digit_runs`). An S stands for a 5 only here: IDs are printed, and
+# an S for an 8 is handwriting's (a date's, `pipeline.dates`); [ and ] are box lines (`_BOX_LINES`).
+_DIGIT_READINGS: dict[str, str] = {letter: DIGIT_LOOKALIKES[letter] for letter in "OoDQØøZzBGIl!|"} | {"S": "5", "s": "5"}
 _BOX_LINES = "|[]"  # digits written in boxes: the box lines read as these, or as 1, I, l
 _ONE_LIKE = "1Il!|"
 _NUMBER_STRETCH = re.compile(r"[\d" + re.escape("".join(_DIGIT_READINGS)) + r"\[\] .\-]+")
