@@ -181,10 +181,11 @@ _MONTH_NAMES = {"gieng": 1, "chap": 12}
 _DAY_PREFIXES = {"ngay", "mong", "mung"}
 
 
-def day_month_in_words(text: str) -> tuple[int, int] | None:
+def day_month_in_words(text: str) -> tuple[int | None, int | None] | None:
     """The day and month of a date written in words ("mồng mười, tháng bảy, năm …" → (10, 7)): a second
     reading of a date's digits. The year's words are not read (OCR cuts and wraps the longest part of
-    the line); None when the day or the month does not read as a numeral."""
+    the line). A part that does not read as a numeral is None ("năm, tháng nưười" → (5, None): the
+    day alone still checks the digits); None when neither reads."""
     words = re.findall(r"[a-z]+", fold(text))
     if "thang" not in words:
         return None
@@ -207,9 +208,15 @@ def day_month_in_words(text: str) -> tuple[int, int] | None:
             month_words.append(word)
         month = _number_in_words(month_words)
     day = _number_in_words(day_words)
-    if day is None or month is None or not (1 <= day <= 31 and 1 <= month <= 12):
-        return None
-    return day, month
+    day = day if day is not None and 1 <= day <= 31 else None
+    month = month if month is not None and 1 <= month <= 12 else None
+    return None if day is None and month is None else (day, month)
+
+
+def agrees_with_words(date: dt.date, in_words: tuple[int | None, int | None]) -> bool:
+    """The date's day and month are those its words give, where the words read."""
+    day, month = in_words
+    return (day is None or date.day == day) and (month is None or date.month == month)
 
 
 def _number_in_words(words: list[str]) -> int | None:

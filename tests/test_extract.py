@@ -108,7 +108,9 @@ class TestDates:
         ("mùng một tháng giêng năm hai nghìn", (1, 1)),
         ("ngày mười lăm, tháng năm, năm hai nghìn linh năm", (15, 5)),  # May, then the year
         ("ngày ba mươi mốt tháng tư năm", (31, 4)),
-        ("ngày 39¿:z2%/3", None), ("ngày bốn mươi tháng hai", None),
+        ("ngày 39¿:z2%/3", None), ("ngày bốn mươi tháng hai", (None, 2)),  # no day 40: the month alone
+        ("Ns¿V”!ö§ năm, tháng nưười, năm lại 0ghùt", (5, None)),  # a damaged numeral: the day alone
+        ("ngày nưười tháng bảyy", None),  # neither reads
     ])
     def test_a_date_in_words_gives_its_day_and_month(self, words, day_month):
         from pipeline.dates import day_month_in_words
@@ -121,6 +123,13 @@ class TestDates:
         assert fields_of(text, "birth_registration_form")["date_of_birth"] == "2010-07-10"
         # the words name a month neither reading has: nothing is chosen
         assert "date_of_birth" not in fields_of(text.replace("tháng bảy", "tháng tám"), "birth_registration_form")
+
+    def test_a_birth_date_whose_day_in_words_contradicts_its_digits_is_missing(self):
+        # "2/1/2023" for 05/10/2023; the words' month damaged ("nưười"), their day ("năm", 5) read
+        text = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên: VÕ DUY HOÀNG ĐOÀN\nNgày, tháng, năm sinh: 2/1/2023 "
+                "ghi bằng chữ: Ns¿V”!ö§ năm, tháng nưười, năm lại 0ghùt không trăm hai mươi ba")
+        assert "date_of_birth" not in fields_of(text, "birth_registration_form")
+        assert fields_of(text.replace("2/1/2023", "5/1/2023"), "birth_registration_form")["date_of_birth"] == "2023-01-05"
 
     def test_a_birth_date_its_words_contradict_is_missing_with_both_readings(self):
         text = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên: LÊ THANH HẢI PHÚC\n"

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 
 from pipeline.catalog import DocType, Role
-from pipeline.dates import plausible_birth_date
+from pipeline.dates import agrees_with_words, plausible_birth_date
 from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
@@ -153,18 +153,20 @@ def _accept_reread_date(main: dict[str, Value], found: Counter[str], read_as: st
                                   {"reread": "read again from its line alone", "read_as": read_as})
 
 
-def _doubt_date_against_words(main: dict[str, Value], in_words: tuple[int, int], unread: list[str]) -> None:
+def _doubt_date_against_words(main: dict[str, Value], in_words: tuple[int | None, int | None],
+                              unread: list[str]) -> None:
     """A birth date whose digits and words disagree on the day or the month ("10/02/2010" beside "mồng
-    mười, tháng bảy"): one of them was misread, and nothing says which. Missing and flagged beats wrong."""
-    born = dt.date.fromisoformat(main["date_of_birth"].value)
-    if (born.day, born.month) != in_words:
+    mười, tháng bảy"; "2/1/2023" beside "năm, tháng nưười", its day alone read): one of them was
+    misread, and nothing says which. Missing and flagged beats wrong."""
+    if not agrees_with_words(dt.date.fromisoformat(main["date_of_birth"].value), in_words):
         read = main.pop("date_of_birth").raw
-        unread.append(f"date_of_birth unreadable: read {read!r}, in words day {in_words[0]} month {in_words[1]} "
+        day, month = ("?" if part is None else part for part in in_words)
+        unread.append(f"date_of_birth unreadable: read {read!r}, in words day {day} month {month} "
                       "(the readings disagree)")
 
 
 def _choose_date_reading(main: dict[str, Value], readings: list[dt.date], read_as: str, page_no: int,
-                         in_words: tuple[int, int] | None) -> None:
+                         in_words: tuple[int | None, int | None] | None) -> None:
     """The citizen's birth date from a reading with ambiguous letters or a stray digit: the one of its
     readings that the document's second readings allow, the year the ID carries in its birth-year
     digits and the day and month the date written in words gives. A part with no second reading that
@@ -173,7 +175,7 @@ def _choose_date_reading(main: dict[str, Value], readings: list[dt.date], read_a
     if year is None and in_words is None:
         return
     fitting = [date for date in readings
-               if (year is None or date.year == year) and (in_words is None or (date.day, date.month) == in_words)]
+               if (year is None or date.year == year) and (in_words is None or agrees_with_words(date, in_words))]
     if len(fitting) == 1:
         by = [what for what, used in (("the ID number's birth-year digits", year), ("the date in words", in_words))
               if used is not None]
@@ -181,9 +183,9 @@ def _choose_date_reading(main: dict[str, Value], readings: list[dt.date], read_a
                                       {"repaired": f"chosen by {' and '.join(by)}", "read_as": read_as})
 
 
-def _date_candidates(readings: list[dt.date], in_words: tuple[int, int] | None) -> list[str]:
+def _date_candidates(readings: list[dt.date], in_words: tuple[int | None, int | None] | None) -> list[str]:
     """The birth date's readings the date in words allows, as ISO text."""
-    return [date.isoformat() for date in readings if in_words is None or (date.day, date.month) == in_words]
+    return [date.isoformat() for date in readings if in_words is None or agrees_with_words(date, in_words)]
 
 
 def _other_spouse_printed_first(reader: Reader, doc_type: DocType | None) -> bool:

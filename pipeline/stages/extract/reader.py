@@ -72,7 +72,7 @@ class Reader:
     # (dates.date_readings): the ID's year digits or the date written in words choose among them.
     date_readings: dict[Role, tuple[list[dt.date], str, int]] = field(default_factory=dict)
     # The day and month of a birth date written again in words beside its digits ("ghi bằng chữ").
-    birth_in_words: dict[Role, tuple[int, int]] = field(default_factory=dict)
+    birth_in_words: dict[Role, tuple[int | None, int | None]] = field(default_factory=dict)
 
     names_in_order: list[Role] = field(default_factory=list)  # whose names were printed, in order
     signed: list[tuple[Signature, int]] = field(default_factory=list)  # signature blocks, with their page
