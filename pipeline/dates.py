@@ -102,8 +102,8 @@ _DOT_IN_YEAR = re.compile(r"(?<!\d)(\d{1,2}\s*[/.\-:]{1,2}\s*\d{1,2}\s*[/.\-:]{1
                           r"(\d(?:[.,]\d{3}|\d[.,]\d{2}|\d{2}[.,]\d))(?![\d.,]*\d)")
 
 
-# A dot read as a comma between the day and the month ("08,09. 1966"); a year never follows a comma
-# that way in a labelled date's value
+# A dot read as a comma between the day and the month ("08,09. 1966"): only where a month and a
+# four-digit year follow it, so a list of numbers ("12, 05, 1990") is left alone
 _COMMA_AFTER_DAY = re.compile(r"(?<!\d)(\d{1,2}),(?=\s*\d{1,2}\s*[/.\-:]{1,2}\s*\d{4}(?!\d))")
 
 # A day-first date whose first or second separator the engine lost ("2202/1951", "22/021951"): the
@@ -114,8 +114,9 @@ _LOST_SEPARATOR = re.compile(r"(?<!\d)(\d{2})(\d{2})\s*[/.\-:]{1,2}\s*(\d{4})(?!
 
 def find_misread_date(text: str) -> FoundDate | None:
     """`find_date` after mapping digit look-alikes inside number-like tokens, reading a comma after the
-    day as the dot it was, taking a leader dot out of the year and putting back a lost separator: for a value a label says is a date, where a misread
-    character must not lose it. Spans are those of `text`."""
+    day as the dot it was, taking a leader dot out of the year and putting back a lost separator: for
+    a value a label says is a date, where a misread character must not lose it. Spans are those of
+    `text`."""
     repaired = _NUMBER_LIKE.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
     repaired = _COMMA_AFTER_DAY.sub(r"\1.", repaired)
     found = find_date(repaired)
@@ -130,6 +131,7 @@ def find_misread_date(text: str) -> FoundDate | None:
 
 
 def _with_lost_separator(text: str) -> FoundDate | None:
+    """The first plausible date `_LOST_SEPARATOR` finds in `text`."""
     for match in _LOST_SEPARATOR.finditer(text):
         groups = match.groups()
         day, month, year = groups[0:3] if groups[0] is not None else groups[3:6]

@@ -95,7 +95,7 @@ def rejoined(tokens: list[str]) -> list[str]:
     lone letter that is a syllable (Y) or an initial with its dot stays as it is."""
     out: list[str] = []
     for index, token in enumerate(tokens):
-        letters = token.rstrip(".,;")  # "N guyễn." : the word's own final stop stays with it
+        letters = token.rstrip(".,;")  # "N guyễn.": the word's own final stop stays with it
         if out and _lone_letter(out[-1]) and letters.isalpha() and is_valid_syllable(out[-1] + letters):
             out[-1] += token
         elif (out and _lone_letter(token) and token.islower() and out[-1].isalpha() and out[-1][-1].islower()
