@@ -100,6 +100,14 @@ class TestEachStepWhenNeeded:
         assert steps(prepared)["deskew"]["angle"] == pytest.approx(degrees, abs=0.25)
         assert analyse(skewed, upright=True).vertical is False
 
+    def test_a_fax_is_bilevel_a_scan_is_not_and_smoothing_gives_a_fax_grey_edges(self, page) -> None:
+        fax = page.convert("L").point(lambda level: 0 if level < 128 else 255)
+        assert preprocess.is_bilevel(fax.convert("1")) and preprocess.is_bilevel(fax)
+        assert not preprocess.is_bilevel(page)
+        smooth = preprocess.smoothed(fax)
+        assert smooth.step == {"step": "smooth", "radius": preprocess.SMOOTH_RADIUS}
+        assert not preprocess.is_bilevel(smooth.image) and smooth.image.size == fax.size
+
     def test_a_slight_skew_is_left_alone(self, page: Image.Image) -> None:
         assert "deskew" not in steps(prepare(sl.skew(page, 0.2), dpi=200))
 

@@ -137,6 +137,16 @@ class TestRereading:
         for word in again.words:  # boxes still on the page as rasterized
             assert word.left + word.width <= page.width and word.top + word.height <= page.height
 
+    def test_a_fax_page_read_poorly_is_read_again_smoothed(self, engine) -> None:
+        # a fax: half the resolution, black and white only, enlarged again without smoothing (staircase edges)
+        page = render(NUMBERS + WRONG_MARK, seed=11, size_pt=10).convert("L")
+        low = page.resize((page.width // 2, page.height // 2), Image.Resampling.BILINEAR).point(
+            lambda level: 0 if level < 150 else 255)
+        fax = low.resize(page.size, Image.Resampling.NEAREST).convert("1")
+        record = read.read_page(source(fax), engine=engine, settings=REREADING).details["reread"]
+        assert record["poor"] and record["bilevel"] and [t["variant"] for t in record["tried"]] == ["smooth"]
+        assert record["chosen"] == "smooth" and record["tried"][0]["score"] > record["first"]["score"]
+
     def test_a_page_the_engine_cannot_read_still_fails_with_its_reason(self, engine) -> None:
         page = render(NUMBERS + WRONG_MARK).filter(ImageFilter.GaussianBlur(2.4))
         settings = OcrSettings(languages="vie", timeout_seconds=0.001, correct=True, reread=True)

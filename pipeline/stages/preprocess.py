@@ -350,6 +350,8 @@ DARK_BORDER = 90  # gray level: an edge band darker than this on average is the 
 SHARPEN_RADIUS = 2.0
 SHARPEN_PERCENT = 160
 SAUVOLA_K = 0.2
+SMOOTH_RADIUS = 1.0  # px: a fax's staircase edges turn grey, a stroke stays a stroke
+BILEVEL_SHARE = 0.995  # of the pixels pure black or pure white: a page with no grey at all (a fax)
 
 
 @dataclass(frozen=True)
@@ -364,6 +366,21 @@ def sharpened(image: Image.Image) -> Variant:
     """Unsharp masking: a blurred page's strokes steepened again (a cheap deconvolution)."""
     after = image.filter(ImageFilter.UnsharpMask(SHARPEN_RADIUS, SHARPEN_PERCENT, 3))
     return Variant(after, {"step": "sharpen", "radius": SHARPEN_RADIUS, "percent": SHARPEN_PERCENT}, lambda p: p)
+
+
+def is_bilevel(image: Image.Image) -> bool:
+    """A page of black and white only, no grey: a fax, or a scan saved as one bit a pixel."""
+    if image.mode == "1":
+        return True
+    pixels = np.asarray(image.convert("L"))
+    return bool(((pixels == 0) | (pixels == 255)).mean() >= BILEVEL_SHARE)
+
+
+def smoothed(image: Image.Image) -> Variant:
+    """A bilevel page's jagged strokes given grey edges again (a slight Gaussian blur): the engine's
+    models learned on anti-aliased text, and read a fax's staircase letters as other letters."""
+    after = image.filter(ImageFilter.GaussianBlur(SMOOTH_RADIUS))
+    return Variant(after, {"step": "smooth", "radius": SMOOTH_RADIUS}, lambda p: p)
 
 
 def binarized_locally(image: Image.Image, line_height: float) -> Variant:

@@ -49,7 +49,8 @@ from pipeline.textnorm import nfc, word_matches
 # `_settings_fingerprint`). 4: names from the engine's alternatives, bilingual labels left English.
 # 5: a page the layout pass reads as nothing is read as one block; a turned page read badly is read
 # turned the other way round too. 6: a page is deskewed as it will be read, upright (preprocess.prepare).
-PREPROCESS_VERSION = "6"
+# 7: a fax page that reads poorly is read again smoothed.
+PREPROCESS_VERSION = "7"
 LOW_CONFIDENCE = 60.0  # a page read below this mean word confidence gets its orientation checked
 
 
@@ -164,8 +165,8 @@ def _layout_or_block_reading(engine: OcrEngine, prepared: preprocess.Prepared,
 # A page is read again from a variant of its prepared image when it shows a fault a variant helps:
 # blur (its ink edges are soft, see `preprocess.edge_sharpness`) is sharpened; a poor reading
 # (low mean confidence or few valid syllables) of a page with dark bands along its edges is read
-# with the bands painted white. The reading kept is the one with the highest `reading_score`,
-# which needs no ground truth. Measured on rendered pages under blur, uneven light, a lid border,
+# with the bands painted white, and one of a page of black and white only (a fax) smoothed. The
+# reading kept is the one with the highest `reading_score`, which needs no ground truth. Measured on rendered pages under blur, uneven light, a lid border,
 # fax and phone photos (bench/results/ocr.md), sharpening raised word F1 on every blurred page
 # and the score chose it each time; 2x upscaling, local (Sauvola) binarisation and another page
 # segmentation mode (psm 6) never helped (upscaling and binarisation hurt), so they are not tried.
@@ -218,6 +219,8 @@ def _faults(image: Image.Image, first: dict[str, float]) -> dict[str, Any]:
         faults["blurred"] = True
     if _is_poor(first):
         faults["poor"] = True
+        if preprocess.is_bilevel(image):
+            faults["bilevel"] = True
     return faults
 
 
@@ -229,6 +232,8 @@ def _variants(prepared: preprocess.Prepared, faults: dict[str, Any]) -> list[tup
         found.append(("sharpen", lambda: preprocess.sharpened(image)))
     if faults.get("poor"):
         found.append(("border", lambda: preprocess.without_border(image)))
+    if faults.get("bilevel"):
+        found.append(("smooth", lambda: preprocess.smoothed(image)))
     return found
 
 
