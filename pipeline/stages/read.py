@@ -166,10 +166,12 @@ def _layout_or_block_reading(engine: OcrEngine, prepared: preprocess.Prepared,
 # blur (its ink edges are soft, see `preprocess.edge_sharpness`) is sharpened; a poor reading
 # (low mean confidence or few valid syllables) of a page with dark bands along its edges is read
 # with the bands painted white, and one of a page of black and white only (a fax) smoothed. The
-# reading kept is the one with the highest `reading_score`, which needs no ground truth. Measured on rendered pages under blur, uneven light, a lid border,
-# fax and phone photos (bench/results/ocr.md), sharpening raised word F1 on every blurred page
-# and the score chose it each time; 2x upscaling, local (Sauvola) binarisation and another page
-# segmentation mode (psm 6) never helped (upscaling and binarisation hurt), so they are not tried.
+# reading kept is the one with the highest `reading_score`, which needs no ground truth. Measured
+# on rendered pages under blur, uneven light, a lid border, fax and phone photos
+# (bench/results/ocr.md), sharpening raised word F1 on every blurred page and the score chose it
+# each time; 2x upscaling, local (Sauvola) binarisation, another page segmentation mode (psm 6) and
+# a page's ink alone never helped (upscaling and binarisation hurt; the ink alone, chosen by the
+# score, lost 4 IDs and 2 birth dates of the development half), so they are not tried.
 
 POOR_CONFIDENCE = 85.0  # mean word confidence below this: a poor reading
 POOR_VALID_SHARE = 0.85  # share of plain words that are valid syllables below this: the same

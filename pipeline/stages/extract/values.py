@@ -100,7 +100,8 @@ def digit_runs(text: str) -> list[str]:
 # What OCR may have read where an ID's digit was printed, and every digit it may be (`_DIGIT_LOOKALIKES`
 # above takes one guess each, for `digit_runs`). An S stands for a 5 only here: IDs are printed, and
 # an S for an 8 is handwriting's (a date's, `pipeline.dates`); [ and ] are box lines (`_BOX_LINES`).
-_DIGIT_READINGS: dict[str, str] = {letter: DIGIT_LOOKALIKES[letter] for letter in "OoDQØøZzBGIl!|"} | {"S": "5", "s": "5"}
+_DIGIT_READINGS: dict[str, str] = ({letter: DIGIT_LOOKALIKES[letter] for letter in "OoDQØøZzBGIl!|"}
+                                   | {"S": "5", "s": "5"})
 _BOX_LINES = "|[]"  # digits written in boxes: the box lines read as these, or as 1, I, l
 _ONE_LIKE = "1Il!|"
 _NUMBER_STRETCH = re.compile(r"[\d" + re.escape("".join(_DIGIT_READINGS)) + r"\[\] .\-]+")
