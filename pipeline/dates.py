@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
 
@@ -52,6 +53,20 @@ def make_date(day: int | str, month: int | str, year: int | str) -> dt.date | No
         return None
 
 
+def _day_first_dates(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int, dt.date | None]]:
+    """(start, end, date; None for an impossible one) of each match of a day-first pattern."""
+    for match in pattern.finditer(text):
+        yield match.start(), match.end(), _day_first_date(match)
+
+
+def _day_first_date(match: re.Match[str]) -> dt.date | None:
+    """The date a day-first pattern matched, its two alternatives capturing the day, the month and
+    the year, three groups each; None for an impossible one."""
+    groups = match.groups()
+    day, month, year = groups[0:3] if groups[0] is not None else groups[3:6]
+    return make_date(day, month, year)
+
+
 def plausible(date: dt.date, *, today: dt.date | None = None) -> bool:
     """A year a document in a citizen's dossier can carry: not before 1880, not after next year."""
     return EARLIEST_YEAR <= date.year <= (today or dt.date.today()).year + 1
@@ -74,11 +89,7 @@ def birth_date_problem(date: dt.date, *, today: dt.date | None = None) -> str | 
 def find_date(text: str) -> FoundDate | None:
     """The first plausible date in `text`, day first, in any printed spelling."""
     folded = fold(text)  # same length as `text` for Vietnamese: spans stay valid
-    candidates = []
-    for match in _DAY_FIRST.finditer(folded):
-        groups = match.groups()
-        day, month, year = groups[0:3] if groups[0] is not None else groups[3:6]
-        candidates.append((match.start(), match.end(), make_date(day, month, year)))
+    candidates = list(_day_first_dates(_DAY_FIRST, folded))
     for match in _ISO_DATE.finditer(folded):
         year, month, day = match.groups()
         candidates.append((match.start(), match.end(), make_date(day, month, year)))
@@ -132,13 +143,8 @@ def find_misread_date(text: str) -> FoundDate | None:
 
 def _with_lost_separator(text: str) -> FoundDate | None:
     """The first plausible date `_LOST_SEPARATOR` finds in `text`."""
-    for match in _LOST_SEPARATOR.finditer(text):
-        groups = match.groups()
-        day, month, year = groups[0:3] if groups[0] is not None else groups[3:6]
-        date = make_date(day, month, year)
-        if date is not None and plausible(date):
-            return FoundDate(date, match.start(), match.end())
-    return None
+    return next((FoundDate(date, start, end) for start, end, date in _day_first_dates(_LOST_SEPARATOR, text)
+                 if date is not None and plausible(date)), None)
 
 
 # Letters a handwritten or degraded date's digits are read as that stand for two digits each (Z is a 2
@@ -248,7 +254,5 @@ def parse_date(text: str) -> dt.date | None:
         year, month, day = match.groups()
         return make_date(day, month, year)
     if match := _DAY_FIRST.fullmatch(folded):
-        groups = match.groups()
-        day, month, year = groups[0:3] if groups[0] is not None else groups[3:6]
-        return make_date(day, month, year)
+        return _day_first_date(match)
     return None

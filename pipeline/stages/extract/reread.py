@@ -29,7 +29,7 @@ from PIL import Image
 
 from pipeline.dates import find_misread_date
 from pipeline.domain import PageText, Word
-from pipeline.stages.engines.tesseract import OcrEngine
+from pipeline.stages.engines.tesseract import PSM_BLOCK, OcrEngine
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.labels import Kind, scan
 from pipeline.stages.extract.layout import deskew_angle, word_lines
@@ -70,7 +70,6 @@ DIGITS = "0123456789"
 ZONE = "zone"
 ZONE_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
 ZONE_LANGUAGE = "eng"
-PSM_BLOCK = 6
 _ZONE_LINE = re.compile(r"<<|VN[MH]")
 MIN_ZONE_LINE = 20  # characters of a zone line (30 printed) once the page pass's spaces are gone
 ZONE_SHARE = 0.7  # of a zone line's characters read as the zone's (the rest misread: «, =, e)
@@ -95,7 +94,8 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
     value that reads as none (an ID: or only through look-alike letters, which leave a choice)."""
     kinds = KINDS + ((Kind.NAME,) if reads_as_name else ())
     found: list[ValueLine] = []
-    for words in word_lines(page):
+    lines = word_lines(page)
+    for words in lines:
         text = " ".join(word.text for word in words)
         for segment in scan(text):
             if segment.kind not in kinds or segment.is_empty or _reads(segment.kind, segment.value, reads_as_name):
@@ -108,12 +108,13 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
             # label read one name and one birth date fewer on the development half); a second unread
             # value of the same line is not read again.
             break
-    return found[:MAX_LINES_PER_PAGE] + _unconfirmed_zone(page)
+    return found[:MAX_LINES_PER_PAGE] + _unconfirmed_zone(page, lines)
 
 
-def _unconfirmed_zone(page: PageText) -> list[ValueLine]:
-    """The page's machine-readable zone, as one block, when its reading confirms no ID or no birth date."""
-    lines = [words for words in word_lines(page) if _is_zone_line("".join(word.text for word in words))]
+def _unconfirmed_zone(page: PageText, lines: list[list[Word]]) -> list[ValueLine]:
+    """The page's machine-readable zone, as one block, when its reading confirms no ID or no birth
+    date; `lines`: the page's `word_lines`."""
+    lines = [words for words in lines if _is_zone_line("".join(word.text for word in words))]
     if not lines:
         return []
     zone = read_mrz(page.text.splitlines())
