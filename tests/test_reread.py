@@ -85,7 +85,8 @@ class TestWhichLinesAreReadAgain:
         assert [(languages, psm) for _, languages, psm in engine.asked] == [("vie", 7), ("eng", 7), ("vie", 13),
                                                                            ("eng", 13), ("vie", 13), ("eng", 13)]
         assert page.details["values_read_again"] == [{"kind": "identity", "read": "...()791595548Z0.......",
-                                           "again": ["079190123456", "079190123456", "", "07919012345", "", ""]}]
+                                           "again": ["079190123456", "079190123456", "", "07919012345", "", ""],
+                                           "readers": ["vie:7", "eng:7", "vie:13", "eng:13", "vie:13", "eng:13"]}]
 
     def test_a_number_is_read_twice_more_with_only_its_ink_kept(self):
         # grey leader dots and a tint gone, strokes solid black: the last two crops are black and white only
@@ -143,6 +144,27 @@ class TestWhatExtractionAccepts:
                              CATALOG.get("application_letter"))
         assert {f.name: f.value for f in both.fields}["id_number"] == "079190123456"
 
+    def test_a_crop_and_its_ink_alone_read_alike_by_one_reader_are_one_reading(self):
+        # The Vietnamese model in raw-line mode read the crop and its ink alone alike; nothing else read
+        # it: one reader's errors are the same twice, so nothing agrees
+        lines = [line for line in LETTER if not line.startswith("Ngày sinh")]
+        answers = ["", "", "079190123456", "", "079190123456", ""]
+        reading = read_document([reread_letter(answers, lines)], CATALOG.get("application_letter"))
+        assert "id_number" not in {f.name for f in reading.fields}
+        answers[0] = "0791 9012 3456"  # now the same model as a line, another reader, read it too
+        reading = read_document([reread_letter(answers, lines)], CATALOG.get("application_letter"))
+        assert {f.name: f.value for f in reading.fields}["id_number"] == "079190123456"
+
+    def test_a_page_read_again_before_readers_were_kept_counts_each_reading_as_its_own(self):
+        lines = [line for line in LETTER if not line.startswith("Ngày sinh")]
+        page = reread_letter(["", "", "079190123456", "", "079190123456"], lines)
+        [entry] = page.details["values_read_again"]
+        del entry["readers"]
+        assert [r.reader for r in reread.readings_of(page, Kind.IDENTITY, entry["read"])] == [
+            f"reading {index}" for index in range(6)]
+        reading = read_document([page], CATALOG.get("application_letter"))
+        assert {f.name: f.value for f in reading.fields}["id_number"] == "079190123456"
+
     def test_a_birth_date_is_taken_when_both_readings_give_it_or_the_id_year_confirms_it(self):
         lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THỊ BÌNH", "Ngày sinh: ..1Z/0S/19Z0....",
                  "Số định danh cá nhân: 079190123456"]
@@ -153,6 +175,21 @@ class TestWhatExtractionAccepts:
         neither = read_document([reread_letter(["12/03/1980", "12/08/1970"], lines)],
                                 CATALOG.get("application_letter"))
         assert "date_of_birth" not in {f.name for f in neither.fields}
+
+
+    def test_a_birth_date_two_readers_agree_on_wins_over_a_reading_cut_short_in_the_same_year(self):
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THỊ BÌNH", "Ngày sinh: 3 I-03- ¡979 3.",
+                 "Số định danh cá nhân: 079179123456"]
+        answers = ["31-03-1979 3. Giới tính", "31-03-1979 3. Gidi tinh", "", "", "1-03-1979 4 Giitnh", ""]
+        reading = read_document([reread_letter(answers, lines)], CATALOG.get("application_letter"))
+        assert {f.name: f.value for f in reading.fields}["date_of_birth"] == "1979-03-31"
+
+    def test_a_birth_date_two_readers_agree_on_is_not_taken_against_the_ids_year(self):
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THỊ BÌNH", "Ngày sinh: ..1Z/0S/19Z0....",
+                 "Số định danh cá nhân: 079190123456"]
+        reading = read_document([reread_letter(["12/03/1980", "12/03/1980"], lines)],
+                                CATALOG.get("application_letter"))
+        assert "date_of_birth" not in {f.name for f in reading.fields}
 
 
 class TestNamesReadAgain:

@@ -132,7 +132,7 @@ def _birth_year_from_confirmed_id(main: dict[str, Value], id_number: str) -> Non
 def _accept_reread_id(main: dict[str, Value], found: Counter[str], read_as: str, page_no: int) -> None:
     """The citizen's ID from the re-readings of its line: the one number that fits the ID's structure,
     the birth date and the gender read on the document, when the birth date was read (it confirms
-    the year digits) or two re-readings gave it (two readings with different errors agree)."""
+    the year digits) or two readers gave it (two readings with different errors agree: `reread.agreement`)."""
     date_of_birth = main["date_of_birth"].value if "date_of_birth" in main else None
     gender = main["gender"].value if "gender" in main else None
     fitting = [n for n in found if V.check_id_number(n, date_of_birth=date_of_birth, gender=gender).ok]
@@ -143,10 +143,14 @@ def _accept_reread_id(main: dict[str, Value], found: Counter[str], read_as: str,
 
 
 def _accept_reread_date(main: dict[str, Value], found: Counter[str], read_as: str, page_no: int) -> None:
-    """The citizen's birth date from the re-readings of its line: the one date two re-readings gave,
-    or the one whose year the ID read on the document carries."""
+    """The citizen's birth date from the re-readings of its line: the one date two readers read (in
+    the year the ID read on the document carries, when there is one), or, when no two agree, the one
+    in that year. Agreement comes first: a reading cut short ("1-03-1979" for 31-03-1979) keeps the
+    year and would leave two dates in it."""
     id_year = V.birth_year_of_id(main["id_number"].value) if "id_number" in main else None
-    confirmed = [iso for iso, count in found.items() if count >= 2 or int(iso[:4]) == id_year]
+    agreed = [iso for iso, count in found.items() if count >= 2]
+    confirmed = ([iso for iso in agreed if id_year is None or int(iso[:4]) == id_year] if agreed
+                 else [iso for iso in found if int(iso[:4]) == id_year])
     if len(confirmed) != 1 or not plausible_birth_date(dt.date.fromisoformat(confirmed[0])):
         return
     main["date_of_birth"] = Value(confirmed[0], confirmed[0], page_no, REPAIRED_DIGITS,

@@ -240,7 +240,7 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
         if not dates and not reader.columns and (readings := date_readings(value)):
             reader.date_readings.setdefault(role, (readings, value.strip(" :."), page_no))
         if not dates and not reader.columns and (again := reread.readings_of(reader.page, Kind.DATE_OF_BIRTH, value)):
-            found = sum((Counter({iso for iso, _ in _all_dates(text)[:1]}) for text in again), Counter())
+            found = reread.agreement(again, lambda text: {iso for iso, _ in _all_dates(text)[:1]})
             reader.reread_dates.setdefault(role, (found, value.strip(" :."), page_no))
     elif segment.kind is Kind.IDENTITY:
         owner = _column_of(reader, segment) if reader.columns else role
@@ -258,7 +258,7 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
         if readings := V.id_readings(read_as):
             reader.id_readings.setdefault(owner, (readings, read_as.strip(" :."), page_no))
         if again := reread.readings_of(reader.page, Kind.IDENTITY, value):
-            found = sum((Counter({r for r in V.digit_runs(text) if len(r) == 12}) for text in again), Counter())
+            found = reread.agreement(again, lambda text: {r for r in V.digit_runs(text) if len(r) == 12})
             reader.reread_ids.setdefault(owner, (found, value.strip(" :."), page_no))
     elif segment.kind is Kind.GENDER:
         try:
@@ -348,7 +348,7 @@ def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no:
     gave no name at all gets none from a second reading either: nothing would say it is this line's
     name rather than a plausible one (on the development half, one of two such was wrong)."""
     for again in reread.readings_of(page, Kind.NAME, read_as):
-        run = name_run(again)
+        run = name_run(again.text)
         candidate = name_value(run, page_no) if run is not None else None
         if candidate is None or candidate.details or candidate.factor < 1.0:
             continue

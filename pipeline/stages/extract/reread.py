@@ -21,6 +21,7 @@ become a second way to be wrong. What "reads as a name" means is extraction's, p
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -74,6 +75,15 @@ _ZONE_LINE = re.compile(r"<<|VN[MH]")
 MIN_ZONE_LINE = 20  # characters of a zone line (30 printed) once the page pass's spaces are gone
 ZONE_SHARE = 0.7  # of a zone line's characters read as the zone's (the rest misread: «, =, e)
 ZONE_LINES = 3
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One re-reading of a value's crop and the reader that made it: a model, in one segmentation
+    mode, with one set of characters allowed ("vie:13", "eng:7:0123456789")."""
+
+    text: str
+    reader: str
 
 
 @dataclass(frozen=True)
@@ -145,21 +155,24 @@ def reread_page(page: PageText, image: Image.Image, *, engine: OcrEngine, timeou
         crop = image.crop((max(0, left - PAD), max(0, top - PAD), min(image.width, right + PAD),
                            min(image.height, bottom + PAD)))
         again = _readings(crop, line.kind, engine, timeout, line.read, deskew_angle(page))
-        rereads.append({"kind": str(line.kind), "read": line.read, "again": again})
+        rereads.append({"kind": str(line.kind), "read": line.read, "again": [r.text for r in again],
+                        "readers": [r.reader for r in again]})
     return replace(page, details={**page.details, "values_read_again": rereads})
 
 
 def _readings(crop: Image.Image, kind: str, engine: OcrEngine, timeout: float, first: str,
-              angle: float = 0.0) -> list[str]:
+              angle: float = 0.0) -> list[Reading]:
     """The readings of one value's crop; `first` is how the page read it, `angle` the page's deskew."""
-    def read(image: Image.Image, language: str, psm: int, characters: str = "") -> str:
+    def read(image: Image.Image, language: str, psm: int, characters: str = "") -> Reading:
         options = {"characters": characters} if characters else {}
-        return engine.recognize(image, languages=language, timeout=timeout, psm=psm, **options).text.strip()
+        text = engine.recognize(image, languages=language, timeout=timeout, psm=psm, **options).text.strip()
+        return Reading(text, ":".join([language, str(psm)] + ([characters] if characters else [])))
 
     if kind == ZONE:
         return [read(crop, ZONE_LANGUAGE, PSM_BLOCK, ZONE_CHARACTERS)]
     if kind is Kind.NAME:  # the English model drops a name's marks
-        return [read(crop, LANGUAGES[0], PSM_SINGLE_LINE) or read(crop, LANGUAGES[0], PSM_RAW_LINE)]
+        return [first_line if (first_line := read(crop, LANGUAGES[0], PSM_SINGLE_LINE)).text
+                else read(crop, LANGUAGES[0], PSM_RAW_LINE)]
     readings = [read(crop, language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
     # Ink alone: the grey of leader dots, a stamp's tint and uneven light gone, strokes solid black
     inked = crop.convert("L").point(lambda level: 0 if level < INK_LEVEL else 255)
@@ -236,13 +249,30 @@ def zone_read_again(page: PageText) -> list[str]:
             for again in entry["again"]]
 
 
-def readings_of(page: PageText | None, kind: Kind, value: str) -> list[str]:
+def readings_of(page: PageText | None, kind: Kind, value: str) -> list[Reading]:
     """The re-readings kept on the page for this value as first read ([] when it was not re-read)."""
     if page is None:
         return []
     key = value_key(value)
-    return [again for entry in page.details.get("values_read_again", ())
-            if entry["kind"] == kind.value and value_key(entry["read"]) == key for again in entry["again"]]
+    out = []
+    for entry in page.details.get("values_read_again", ()):
+        if entry["kind"] == kind.value and value_key(entry["read"]) == key:
+            # a page read again before readers were kept: each reading counts as its own
+            readers = entry.get("readers") or [f"reading {index}" for index in range(len(entry["again"]))]
+            out += [Reading(text, reader) for text, reader in zip(entry["again"], readers)]
+    return out
+
+
+def agreement(readings: list[Reading], values: Callable[[str], set[str]]) -> Counter[str]:
+    """Per value the readings give (`values` of each reading's text), how many readers read it. Two
+    readings agree only when two readers made them: a model in one mode reads a crop and the crop's
+    ink alone with the same errors (on a second generated set, "05-I0-1957" and "05-10-1987" each
+    twice, once from the ink alone: two dates that agreed, where none did)."""
+    readers: dict[str, set[str]] = {}
+    for reading in readings:
+        for value in values(reading.text):
+            readers.setdefault(value, set()).add(reading.reader)
+    return Counter({value: len(by) for value, by in readers.items()})
 
 
 def _reads(kind: Kind, value: str, reads_as_name: NamePredicate | None) -> bool:
