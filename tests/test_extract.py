@@ -244,6 +244,29 @@ class TestPersonalIdNumber:
         # the G of "Giấy" would be a 6: the number would have thirteen positions and no reading
         assert V.id_readings("08606 144951 I Giấy tờ tùy thân: Số định danh cá nhân") == ["086061449511"]
 
+    def test_a_number_beside_the_birth_date_it_carries_is_its_table_rows_person(self):
+        # a residence confirmation lists the household's members, each with a birth date and an ID
+        text = ("GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n1. Họ, chữ đệm và tên: NGUYỄN HOÀNG GIA ỔN\n"
+                "STT Họ, chữ đệm và tên Ngày, tháng, Giới Quan hệ với\n"
+                "1 ĐẶNG THANH TRÂM 27/08/1975 Nữ 089175954288 Chủ hộ")
+        assert "id_number" not in fields_of(text, "residence_confirmation")
+        own_row = text.replace("ỔN\n", "ỔN\n2. Ngày, tháng, năm sinh: 27/08/1975\n")
+        assert fields_of(own_row, "residence_confirmation")["id_number"] == "089175954288"
+
+    def test_a_number_beside_an_issue_date_is_still_the_citizens(self):
+        text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: LÊ VĂN AN\nCăn cước 079190864632 cấp ngày 01/06/2021"
+        assert fields_of(text, "application_letter")["id_number"] == "079190864632"
+
+    def test_a_look_alike_beside_noise_digits_leaves_a_choice_not_its_first_digit(self):
+        # the 22 is what a leader left: twelve positions in the number, fourteen with it; Z is a 2 or a 7
+        assert V.id_readings("08Z301530Z89 22 csErerreree") == [
+            "082301530289", "082301530789", "087301530289", "087301530789"]
+        text = ("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\nHọ và tên: TRẦN ANH THƯ\nNgày, tháng, năm sinh: 09-06-2001\n"
+                "Số CMND/CCCD: 08Z301530Z89 22")
+        reading = read_document([page(text)], CATALOG.get("marital_status_certificate"))
+        assert "id_number" not in {f.name for f in reading.fields}
+        assert any("4 of its 4 possible readings" in note for note in reading.unread)
+
     def test_an_id_of_the_other_gender_is_missing_with_the_reading_for_review(self):
         # A man's ID (century digit 0) beside "Nữ": a relative's number, or a misread one.
         text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: TRẦN THỊ BÌNH\nNgày, tháng, năm sinh: 12/03/1990\n" \

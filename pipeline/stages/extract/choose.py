@@ -86,9 +86,14 @@ def _name_under_own_signature(main: dict[str, Value], signed: Value) -> None:
                               {"from": "signature", "labelled": labelled.value})
 
 
-def _unlabelled_ids(reader: Reader) -> list[Value]:
-    """The valid 12-digit numbers read without a label and given to nobody by one, as read."""
-    return [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok]
+def _unlabelled_ids(reader: Reader, main: dict[str, Value]) -> list[Value]:
+    """The valid 12-digit numbers read without a label and given to nobody by one, as read. A number
+    in a table row beside the birth date its digits carry is that row's person's: the citizen's only
+    when the date is the citizen's birth date (a residence confirmation lists the household's members,
+    each with a birth date and an ID)."""
+    born = main["date_of_birth"].value if "date_of_birth" in main else None
+    return [v for v in reader.loose_ids if v.value not in reader.owned_ids and V.check_id_number(v.value).ok
+            and v.details.get("beside_birth_date", born) == born]
 
 
 def _birth_date_confirmed_by_printed_id(main: dict[str, Value], reader: Reader) -> None:
@@ -100,7 +105,7 @@ def _birth_date_confirmed_by_printed_id(main: dict[str, Value], reader: Reader) 
     if zone is None or zone.id_number is not None:
         return
     printed_ids = [main["id_number"].value] if "id_number" in main else sorted(
-        {v.value for v in _unlabelled_ids(reader)})
+        {v.value for v in _unlabelled_ids(reader, main)})
     if len(printed_ids) != 1:
         return
     born = birth_date_confirmed_by(zone, printed_ids[0])
@@ -278,7 +283,7 @@ def final_fields(reader: Reader, pages: list[PageText],
         _accept_reread_id(main, *reader.reread_ids[Role.MAIN])
     if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:  # now the ID's year may confirm it
         _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
-    if "id_number" not in main and (valid := _unlabelled_ids(reader)):
+    if "id_number" not in main and (valid := _unlabelled_ids(reader, main)):
         main["id_number"] = valid[0]
     candidates: dict[str, list[str]] = {}
     if "date_of_birth" not in main and Role.MAIN in reader.date_readings:

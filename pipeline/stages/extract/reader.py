@@ -142,7 +142,17 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
     _read_prose_name(reader, line, folded, following, page_no)
     for run in V.digit_runs(line):
         if len(run) == 12:
-            reader.loose_ids.append(Value(run, run, page_no, UNLABELLED))
+            beside = _birth_date_of_its_row(line, run)
+            reader.loose_ids.append(Value(run, run, page_no, UNLABELLED,
+                                          {"beside_birth_date": beside} if beside else {}))
+
+
+def _birth_date_of_its_row(line: str, id_number: str) -> str | None:
+    """The date on the number's line whose year its digits carry: a table row of one person, their
+    birth date beside their ID ("| ĐẶNG THANH TRÂM 27/08/1975 Nữ 089175954288 Chủ hộ", a household's
+    members); an issue date ("cấp ngày 01/06/2021") carries another year."""
+    year = V.birth_year_of_id(id_number)
+    return next((iso for iso, _ in _all_dates(line) if int(iso[:4]) == year), None)
 
 
 def _read_birth_date_in_words(reader: Reader, segments: list[Segment]) -> None:

@@ -117,8 +117,10 @@ def id_readings(text: str) -> list[str]:
     words end it, spaces, dots and dashes do not). In it each look-alike letter stands for each digit
     it may be ("0Z9.082.901.921": 029… and 079…). Digits written in boxes ("|0|7|9I0|9|1|5|10|…", or
     "0 7 9I0 9 1 5 10 …" once the lines are gone) lose their lines, and every 1, I or l there may be a
-    line or a digit 1. Only readings of exactly 12 digits are returned; none when the stretch is
-    digits alone (`digit_runs` reads those) or allows more than `MAX_READINGS` (too many to choose).
+    line or a digit 1. Only readings of exactly 12 digits are returned, of the whole stretch or else
+    of the most of its groups in a row that give some (`_readings_without_noise`); none when the
+    stretch is digits alone (`digit_runs` reads those) or allows more than `MAX_READINGS` (too many
+    to choose).
     """
     text = nfc(text)
     for match in _NUMBER_STRETCH.finditer(text):
@@ -135,19 +137,44 @@ def id_readings(text: str) -> list[str]:
         boxed = (sum(stretch.count(ch) for ch in _BOX_LINES) + sum(len(t) == 1 for t in stretch.split())
                  >= MIN_BOXES)
         true_digits = sum(ch.isdigit() and not (boxed and ch in _ONE_LIKE) for ch in stretch)
-        if true_digits < MIN_TRUE_DIGITS or true_digits > 12:
+        if true_digits < MIN_TRUE_DIGITS or (boxed and true_digits > 12):
             continue
         if not boxed and all(ch.isdigit() or ch in " .-" for ch in stretch):
             return []  # digits alone: `digit_runs` reads them, there is nothing to choose
-        options: list[tuple[str, ...]] = []
-        for ch in stretch:
-            if boxed and ch in _ONE_LIKE:
-                options.append(("", "1"))
-            elif ch.isdigit():
-                options.append((ch,))
-            elif ch in _DIGIT_READINGS and not (boxed and ch in _BOX_LINES):
-                options.append(tuple(_DIGIT_READINGS[ch]))
-        return _readings_of_length(options, 12)
+        if boxed:
+            return _readings_of_length(_options(stretch, boxed), 12)
+        return _readings_without_noise(stretch.split())
+    return []
+
+
+def _options(stretch: str, boxed: bool) -> list[tuple[str, ...]]:
+    """Per character of a number's stretch, the digits it may stand for ("" for a box line)."""
+    options: list[tuple[str, ...]] = []
+    for ch in stretch:
+        if boxed and ch in _ONE_LIKE:
+            options.append(("", "1"))
+        elif ch.isdigit():
+            options.append((ch,))
+        elif ch in _DIGIT_READINGS and not (boxed and ch in _BOX_LINES):
+            options.append(tuple(_DIGIT_READINGS[ch]))
+    return options
+
+
+def _readings_without_noise(groups: list[str]) -> list[str]:
+    """The 12-digit readings of a number's groups, or of the most of them in a row that give some: a
+    leader's dots or a rule read as a group of digits beside the number ("08Z301530Z89 22") make
+    its positions too many, and the number would read as none while `digit_runs` takes the look-alike's
+    first digit alone. A shorter run of groups is read only when it holds look-alikes
+    (digits alone are `digit_runs`' business) and `MIN_TRUE_DIGITS` digits."""
+    for size in range(len(groups), 0, -1):
+        found: set[str] = set()
+        for first in range(len(groups) - size + 1):
+            part = "".join(groups[first:first + size])
+            if size < len(groups) and (part.isdigit() or sum(ch.isdigit() for ch in part) < MIN_TRUE_DIGITS):
+                continue
+            found.update(_readings_of_length(_options(part, False), 12))
+        if found:
+            return sorted(found)
     return []
 
 
