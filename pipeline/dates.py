@@ -123,12 +123,26 @@ _LOST_SEPARATOR = re.compile(r"(?<!\d)(\d{2})(\d{2})\s*[/.\-:]{1,2}\s*(\d{4})(?!
                              r"|(?<!\d)(\d{1,2})\s*[/.\-:]{1,2}\s*(\d{2})(\d{4})(?!\d)")
 
 
+# A day's two digits the engine set apart ("3 I-08-1992" for 31-08-1992: a narrow 1 read apart from
+# its 3); the date found without it ("1-08-1992") would be another day of the month
+_SPLIT_DAY = re.compile(r"(?<![\w.,/:\-])(\d) (\d)(?=\s*[/.\-:]{1,2}\s*\d{1,2}\s*[/.\-:]{1,2}\s*\d{4}(?!\d))")
+
+
+# The same in a year ("20.06.1 982"): moved together, the space after them
+_SPLIT_YEAR = re.compile(r"(?<!\d)(\d{1,2}\s*[/.\-:]{1,2}\s*\d{1,2}\s*[/.\-:]{1,2}\s*)([12]) (\d{3})(?!\d)")
+
+
 def find_misread_date(text: str) -> FoundDate | None:
-    """`find_date` after mapping digit look-alikes inside number-like tokens, reading a comma after the
-    day as the dot it was, taking a leader dot out of the year and putting back a lost separator: for
-    a value a label says is a date, where a misread character must not lose it. Spans are those of
-    `text`."""
+    """`find_date` after mapping digit look-alikes inside number-like tokens, joining a day's or a year's
+    digits set apart, reading a comma after the day as the dot it was, taking a leader dot out of the
+    year and putting back a lost separator: for a value a label says is a date, where a misread
+    character must not lose it. Spans are those of `text`."""
     repaired = _NUMBER_LIKE.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
+    # the space goes before or after the digits joined, so the text keeps its length and spans their place
+    joined_years = {match.end() - 1 for match in _SPLIT_YEAR.finditer(repaired)}
+    repaired = _SPLIT_YEAR.sub(r"\1\2\3 ", repaired)
+    joined = {match.start() for match in _SPLIT_DAY.finditer(repaired)}
+    repaired = _SPLIT_DAY.sub(r" \1\2", repaired)
     repaired = _COMMA_AFTER_DAY.sub(r"\1.", repaired)
     found = find_date(repaired)
     if found is None and (match := _DOT_IN_YEAR.search(repaired)):
@@ -138,6 +152,10 @@ def find_misread_date(text: str) -> FoundDate | None:
             found = FoundDate(found.date, found.start, found.end + 1)
     if found is None:
         found = _with_lost_separator(repaired)
+    if found is not None and found.start - 1 in joined:  # the day's first digit back in the span
+        found = FoundDate(found.date, found.start - 1, found.end)
+    if found is not None and found.end in joined_years:  # and the year's last
+        found = FoundDate(found.date, found.start, found.end + 1)
     return found
 
 

@@ -52,6 +52,8 @@ class TestDates:
         ("Ngày sinh / Date of birth: 2202/1951", "1951-02-22"),  # the slash between day and month lost
         ("Ngày sinh: 22/021951", "1951-02-22"),  # the one before the year
         ("Ngày sinh: ..08,09. 1966 TH HH", "1966-09-08"),  # a dot read as a comma after the day
+        ("Ngày, tháng, năm sinh: 3 I-08-1992 Ngày", "1992-08-31"),  # the day's narrow 1 set apart
+        ("Sinh ngày: ...20.06.1 982 MA. .. Giới tính: Nữ", "1982-06-20"),  # the year's
     ])
     def test_a_labelled_birth_date_survives_a_lost_or_misread_separator(self, printed, iso):
         assert fields_of(f"TỜ KHAI\nHọ và tên: TRẦN THỊ BÌNH\n{printed}")["date_of_birth"] == iso
@@ -62,6 +64,15 @@ class TestDates:
         assert find_misread_date("Số: 1234/2021") is None  # no day 12 of month 34
         found = find_misread_date("sinh 2202/1951 Giới")
         assert found.iso == "1951-02-22" and "sinh 2202/1951 Giới"[found.start:found.end] == "2202/1951"
+
+    def test_a_day_set_apart_is_joined_and_its_span_holds_both_digits(self):
+        from pipeline.dates import find_misread_date
+        found = find_misread_date("sinh: 3 I-08-1992 Giới")
+        assert found.iso == "1992-08-31" and "sinh: 3 I-08-1992 Giới"[found.start:found.end] == "3 I-08-1992"
+        assert find_misread_date("sinh: 5 8-08-1992") is None  # day 58: the day is in doubt, not 8
+        assert find_misread_date("2. 1-08-1992").iso == "1992-08-01"  # a numbered line's dot: no day of it
+        found = find_misread_date("ngày 3 I-08-1 992 x")  # both at once
+        assert found.iso == "1992-08-31" and "ngày 3 I-08-1 992 x"[found.start:found.end] == "3 I-08-1 992"
 
     def test_a_dot_in_a_year_is_taken_out_only_where_a_label_says_a_date_is(self):
         from pipeline.dates import find_date, find_misread_date
