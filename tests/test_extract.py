@@ -401,6 +401,17 @@ Số định danh cá nhân: 079312005678"""
         found = fields_of(child_first, "application_letter")
         assert "full_name" not in found and "id_number" not in found and found["beneficiary_name"] == "VŨ THÙY HOÀI OANH"
 
+    @pytest.mark.parametrize("request_line", [
+        "Nay tôi làm đơn này kính đề nghị quý cơ quan xem xét giải quyết cho người thân\ncủa tôi là: - ˆ",
+        "Nay tôi làm đơn này kính đề nghị quý cơ quan xem xét giải\nquyết cho con tôi là: - ˆ",
+    ])
+    def test_a_request_for_a_relative_wrapped_or_trailed_by_stray_marks_still_keeps_them_apart(self, request_line):
+        text = ("ĐƠN ĐỀ NGHỊ\nTôi tên là: HUỲNH THỊ TỐ\nSinh ngày: 12/03/1980\n" + request_line
+                + "\nHọ và tên: VŨ THÙY HOÀI OANH\nSinh ngày: 05/06/2012")
+        found = fields_of(text, "application_letter")
+        assert (found["full_name"], found["beneficiary_name"]) == ("HUỲNH THỊ TỐ", "VŨ THÙY HOÀI OANH")
+        assert found["date_of_birth"] == "1980-03-12"
+
     def test_a_land_use_certificate_keeps_the_second_holder_apart(self):
         text = """GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT
 I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất
@@ -592,6 +603,14 @@ class TestTheIdentityCardsZone:
         assert found["id_number"].value == "079086942553"
 
 
+    def test_the_zones_name_misread_is_repaired_like_a_printed_name(self):
+        # the printed name was not found under its label; the zone's third line gives it, a T glued on
+        text = ("CĂN CƯỚC\nSố định danh cá nhân / Personal identification number:\n079088999059\n"
+                "Ngay, thang, nam sinh / Date of birth: 26/11/1988\n"
+                "IDVNM0889990599079088999059<<8\n8811266M4811266VNM<<<<<<<<<<<4\nNGUYEN<<GTIA<LAM<<<<<<<<<<<<<<<")
+        found = {f.name: f for f in read_document([page(text)], CATALOG.get("citizen_id_card")).fields}
+        assert found["full_name"].value == "NGUYỄN GIA LÂM" and found["full_name"].details["from"] == "mrz"
+
 class TestNamesInEveryPlace:
     @pytest.mark.parametrize(("printed", "name"), [
         ("Họ và tên: ÔNG DIỄM NHƯ", "ÔNG DIỄM NHƯ"),  # Ông is a family name too: no family name follows it
@@ -627,6 +646,15 @@ class TestNamesInEveryPlace:
         assert found["full_name"].value == "NGUYỄN VĂN KIÊN"  # NGUYÊN is no family name
         assert found["full_name"].details["corrected_from"] == "NGUYÊN VĂN KIÊN"
         assert found["full_name"].confidence <= 0.6  # found without a label
+
+    def test_a_name_in_running_text_wrapped_at_the_line_end_keeps_its_last_syllable(self):
+        text = ("QUYẾT ĐỊNH\nĐiều 1. Trợ cấp xã hội hằng tháng đối với ông PHAN KHẮC\n"
+                "KIÊN, sinh ngày 28/01/1987, số định danh cá nhân 083 087 750 557")
+        assert fields_of(text, "decision")["full_name"] == "PHAN KHẮC KIÊN"
+        # a name that ends with a comma, or in title case, is whole: the next line starts a sentence
+        assert fields_of(text.replace("KHẮC\n", "KHẮC,\n"), "decision")["full_name"] == "PHAN KHẮC"
+        titled = "QUYẾT ĐỊNH\nĐiều 1. Trợ cấp xã hội hằng tháng đối với ông Phan Khắc Kiên\nUBND Phường chi trả"
+        assert fields_of(titled, "decision")["full_name"] == "PHAN KHẮC KIÊN"  # not "… KIÊN UBND"
 
 
     def test_the_spouse_printed_first_is_full_name_when_it_is_the_wife(self):

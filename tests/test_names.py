@@ -113,6 +113,17 @@ class TestRealNamesAreLeftAlone:
     def test_a_syllable_split_before_its_last_letter_is_joined_again(self, read_as, printed):
         assert correct_name(read_as).name == printed
 
+    @pytest.mark.parametrize("read_as, printed", [
+        ("ÑGU YÊN VIẾT MINH", "NGUYỄN VIẾT MINH"),  # split in two, its tone on the N: the lexicon's spelling
+        ("Ngu yễn Văn An", "Nguyễn Văn An"),
+        ("NGU YÊN AN", "NGU YÊN AN"),  # one syllable would be left after it: left as read
+        ("HỒ NG ANH THƯ", "HỒ NG ANH THƯ"),  # HỒ is a family name itself
+    ])
+    def test_a_family_name_split_in_two_is_joined_again(self, read_as, printed):
+        corrected = correct_name(read_as)
+        assert corrected.name == printed
+        assert corrected.confidence < 1.0 or printed == read_as
+
     def test_a_lone_capital_after_a_name_in_capitals_is_not_joined_to_it(self):
         from pipeline.stages.vietnamese.names import rejoined
         assert rejoined(["NGUYỄN", "VĂN", "QUÝ", "C"]) == ["NGUYỄN", "VĂN", "QUÝ", "C"]  # "QUÝ C…": what follows

@@ -40,7 +40,8 @@ def _apply_mrz(main: dict[str, Value], zone: Mrz, page_no: int) -> None:
     printed = main.get("full_name")
     if printed is not None and (fold(printed.value) == fold(zone.name) or not name_problems(printed.value)):
         return  # the two sides agree, or the printed side reads as a name: the zone has no marks to add
-    restored = restore_marks(zone.name, printed.value if printed else "")
+    # the zone is read by OCR too ("NGUYEN<<GTIA<LAM"): its syllables are repaired like a printed name's
+    restored = correct_name(restore_marks(zone.name, printed.value if printed else "")).name
     details = {"from": "mrz", "validation": ["marks restored from the card's machine-readable zone"]}
     if printed is not None:
         details["printed"] = printed.value

@@ -297,10 +297,12 @@ def _role_of_words(words: list[str], phrases: tuple[tuple[str, Role], ...]) -> R
     return None
 
 
-# A request made for a relative, ending its line: "Nay tôi làm đơn này … giải quyết cho con tôi là:"; the
-# name and values that follow are theirs. (For a registration, "… khai sinh cho người dưới đây:", the
-# person registered is the document's own: `_HEADINGS`.)
-_FOR_A_RELATIVE = re.compile(r"\bcho (?:con|chau|em|me|bo|cha|vo|chong|ong|ba)(?: (?:ruot|cua))?(?: toi)?(?: la\s*:?|\s*:)$")
+# A request made for a relative, ending its line (stray marks after the colon aside): "Nay tôi làm đơn
+# này … giải quyết cho con tôi là:", "… cho người thân của tôi là: - ˆ"; the name and values that
+# follow are theirs. (For a registration, "… khai sinh cho người dưới đây:", the person registered is
+# the document's own: `_HEADINGS`.)
+_FOR_A_RELATIVE = re.compile(r"\bcho (?:con|chau|em|me|bo|cha|vo|chong|ong|ba|nguoi than)(?: (?:ruot|cua))?"
+                             r"(?: toi)?(?: la\s*:?|\s*:)[^a-z0-9]*$")
 
 
 # A second holder on the same line as their label ("và chồng: Ông: NGUYỄN VĂN QUÝ", "và vợ Bà: …"): the
@@ -313,11 +315,13 @@ def co_holder_line(folded: str) -> bool:
     return bool(_AND_SPOUSE.search(folded))
 
 
-def heading_role(folded: str) -> tuple[bool, Role | None]:
+def heading_role(folded: str, next_folded: str = "") -> tuple[bool, Role | None]:
     """(is a heading, the role whose block it starts; None: a block of nobody's data), of a line as
-    `aligned_fold` gives it."""
+    `aligned_fold` gives it; `next_folded`, the line after it, for a request for a relative whose
+    last words the line wrapped ("… giải quyết cho người thân" / "của tôi là:")."""
     folded = folded.strip()
-    if _FOR_A_RELATIVE.search(folded):
+    wrapped = _FOR_A_RELATIVE.search(f"{folded} {next_folded.strip()}") if next_folded else None
+    if _FOR_A_RELATIVE.search(folded) or (wrapped and wrapped.start() < len(folded)):  # begun on this line
         return True, Role.BENEFICIARY
     body = _NUMBERING.sub("", folded).strip()
     if len(body) > _HEADING_MAX_CHARS and not body.endswith(":"):

@@ -41,6 +41,7 @@ _DOC_NUMBER = re.compile(r"(?:^|[\s(])so\s*[:.]\s*")  # "Số: 45/QĐ-UBND" (fol
 _DATE_LINE = re.compile(r",\s*ngay[\s.]*(\d{1,2})[\s,.\-]*thang[\s.]*(\d{1,2})[\s,.\-]*nam[\s.]*(\d{4})")
 _WRAPPED_DATE = re.compile(r"ngay[\s.]*\d{1,2}[\s,.\-]*thang[\s.]*\d{1,2}[\s,.\-]*nam[\s.]*$")
 _PLACE_MAX_WORDS = 6
+MAX_NAME_SYLLABLES = 6  # a Vietnamese full name runs to six syllables at most (`name_run`'s title-case limit)
 _ADDRESS_JUNK = re.compile(r"\s[§|©®¢£¥«»]|(?<=Hồ Chí Minh)\s")
 _CUT_DATE_LABEL = re.compile(r"ngay,?\s+thang,?\s+nam\s+\d")
 # Running text wrapped between "sinh" and its date: "… ông Nguyễn Quốc Phúc, sinh" / "ngày 25/5/1980, …"
@@ -105,7 +106,7 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
     if is_two_person_table_header(folded):
         reader.columns = (Role.MAIN, Role.SPOUSE)
         return
-    is_heading, role = heading_role(folded)
+    is_heading, role = heading_role(folded, fold(following[0]) if following else "")
     if is_heading:
         reader.role = role or Role.OTHER
         return
@@ -173,6 +174,8 @@ def _read_prose_name(reader: Reader, line: str, folded: str, following: list[str
     for match in _PROSE_HONORIFIC.finditer(folded):
         rest = line[match.end():] or (following[0] if following else "")
         run = name_run(rest)
+        if run and line[match.end():] and following:
+            run = _with_wrapped_capitals(run, rest, following[0])
         if run and fold(run.split()[0]) in V.surname_folds():
             value = name_value(run, page_no)
             if value is None:
@@ -180,6 +183,24 @@ def _read_prose_name(reader: Reader, line: str, folded: str, following: list[str
             value.factor *= UNLABELLED
             reader.prose_name = value
             return
+
+
+def _with_wrapped_capitals(run: str, rest: str, below: str) -> str:
+    """A name in capitals that ends its line and goes on at the start of the next ("… đối với ông PHAN
+    KHẮC" / "KIÊN, sinh ngày …"): the words in capitals that open the next line, up to a comma, are
+    its last syllables (a syllable is never dropped silently). A name in title case is left: the next
+    line's first word may start a sentence."""
+    if not run.isupper() or len(name_words(rest)) != len(run.split()) or rest.rstrip().endswith((",", ";")):
+        return run
+    more = []
+    for word in name_words(below):
+        core = word.strip(".,;")
+        if not core.isalpha() or not core.isupper():
+            break
+        more.append(core)
+        if word.endswith((",", ";")):
+            break
+    return " ".join(run.split() + more) if more and len(run.split()) + len(more) <= MAX_NAME_SYLLABLES else run
 
 
 def _name_below(value: str, below: str) -> bool:

@@ -70,13 +70,18 @@ class Lexicon:
 def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
     """`dotted`: the name was read on a dotted fill-in line, whose leader dots can sit under a letter."""
     cleaned = squash_spaces(nfc(name))
-    tokens = rejoined(cleaned.split(" ")) if cleaned else []
     lexicon = load_lexicon()
+    tokens = rejoined(cleaned.split(" ")) if cleaned else []
+    split_family_name = _split_family_name(tokens, lexicon.surname)
+    if split_family_name is not None:
+        tokens = [split_family_name] + tokens[2:]
     out, confidences = [], []
     for index, token in enumerate(tokens):
         position = (lexicon.given if index == len(tokens) - 1 else
                     lexicon.surname if index == 0 else lexicon.middle)
         fixed, confidence = _correct_token(token, position)
+        if index == 0 and split_family_name is not None:
+            fixed, confidence = split_family_name, CONFIDENCE_GLUED
         if index == 0 and len(tokens) > 1 and confidence <= CONFIDENCE_UNKNOWN and not is_valid_syllable(fixed):
             fixed, confidence = _damaged_surname(token, lexicon.surname, (fixed, confidence))
         if dotted and fixed == token:
@@ -106,6 +111,17 @@ def rejoined(tokens: list[str]) -> list[str]:
         else:
             out.append(token)
     return out
+
+
+def _split_family_name(tokens: list[str], surnames: _Position) -> str | None:
+    """The family name the engine split in two ("ÑGU YÊN VIẾT MINH" for NGUYỄN VIẾT MINH), as the
+    lexicon spells it: when the first word alone is no family name, the two together are one marks
+    aside, and two syllables of the name follow them. The marks of a split reading are not to be
+    trusted (the Ñ's tilde is NGUYỄN's tone, moved), so the family name's most common spelling is taken."""
+    if len(tokens) < 4 or fold(tokens[0]) in surnames.by_fold:
+        return None
+    names = surnames.by_fold.get(fold(tokens[0] + tokens[1]))
+    return _same_case(names[0], tokens[0] + tokens[1]) if names else None
 
 
 def _lone_letter(token: str) -> bool:
