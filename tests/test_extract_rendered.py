@@ -94,6 +94,20 @@ PAGES = {
         "Sinh ngày: 19/10/1995",
         "Số CCCD: 079 795 123 456",
     ],
+    "household": [  # class 3: the household's members, each with a birth date and an ID
+        "GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ",
+        "1. Họ, chữ đệm và tên: NGUYỄN HOÀNG GIA ỔN",
+        "STT  Họ, chữ đệm và tên   Ngày, tháng,   Giới   Quan hệ với",
+        "1   ĐẶNG THANH TRÂM   27/08/1975   Nữ   089175954288   Chủ hộ",
+    ],
+    "for_a_relative": [  # class 3: a request for a relative, its line wrapped, a wrapped name in prose
+        "ĐƠN ĐỀ NGHỊ",
+        "Tôi tên là: HUỲNH THỊ TỐ   Sinh ngày: 12/03/1980",
+        "Nay tôi làm đơn này kính đề nghị quý cơ quan xem xét giải quyết cho người thân",
+        "của tôi là:",
+        "Họ và tên: VŨ THÙY HOÀI OANH",
+        "Sinh ngày: 05/06/2012",
+    ],
 }
 
 
@@ -178,6 +192,17 @@ def test_a_declarants_id_is_not_the_document_persons(read):
     found = values(read("declarant", "death_certificate"))
     assert "id_number" not in found and found["document_number"] == "11/2023/KT"
     assert found["agent_name"] == "TRẦN BÍCH HUỲNH"  # the person filing keeps their own field
+
+
+def test_a_household_members_id_beside_their_birth_date_is_not_the_citizens(read):
+    found = values(read("household", "residence_confirmation"))
+    assert found["full_name"] == "NGUYỄN HOÀNG GIA ỔN" and "id_number" not in found
+
+
+def test_a_request_for_a_relative_whose_line_wrapped_keeps_the_relative_apart(read):
+    found = values(read("for_a_relative", "application_letter"))
+    assert (found["full_name"], found["beneficiary_name"]) == ("HUỲNH THỊ TỐ", "VŨ THÙY HOÀI OANH")
+    assert found["date_of_birth"] == "1980-03-12"
 
 
 def test_an_id_that_cannot_be_read_is_missing_with_the_reading_for_review(read):
