@@ -657,6 +657,22 @@ class TestNamesInEveryPlace:
         assert fields_of(titled, "decision")["full_name"] == "PHAN KHẮC KIÊN"  # not "… KIÊN UBND"
 
 
+    def test_the_person_who_asked_for_a_certificate_is_not_its_person(self):
+        # "Xét đề nghị của bà X … cho người có tên dưới đây": X asked; the person's label was misread
+        text = ("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\nXét đề nghị của bà NGUYỄN TÚ DUNG về việc xác nhận tình trạng "
+                "hôn nhân\ncho người có tên dưới đây,\nHỘ và (Ên;..... TRAN ANH.......\nNgày, tháng, năm sinh: 09-06-2001")
+        assert "full_name" not in fields_of(text, "marital_status_certificate")
+        decision = "QUYẾT ĐỊNH\nĐiều 1. Trợ cấp xã hội hằng tháng đối với bà NGUYỄN TÚ DUNG, sinh năm 1947"
+        assert fields_of(decision, "decision")["full_name"] == "NGUYỄN TÚ DUNG"
+
+    def test_a_name_whose_words_the_engine_set_far_apart_is_read_whole(self):
+        # word boxes 30 px high: the gap after TRẦN is wider than a table cell's (2.5 heights)
+        line = "Họ tên: TRẦN BÍCH HÀ Giới tính: Nữ"
+        lefts = {"Họ": 0, "tên:": 60, "TRẦN": 140, "BÍCH": 300, "HÀ": 380, "Giới": 460, "tính:": 530, "Nữ": 600}
+        words = [Word(token, 90, lefts[token], 100, 50, 30) for token in line.split()]
+        found = extract([page("GIẤY XÁC NHẬN\n" + line, words=words)], CATALOG.get("marital_status_certificate"))
+        assert {f.name: f.value for f in found}["full_name"] == "TRẦN BÍCH HÀ"
+
     def test_the_spouse_printed_first_is_full_name_when_it_is_the_wife(self):
         text = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên vợ: TRẦN HUỲNH NHƯ\nNgày, tháng, năm sinh: 18/02/1969\n"
                 "Giấy tờ tùy thân: CCCD số 074 169 732 908\nHọ, chữ đệm, tên chồng: NGUYỄN HOÀNG THẮNG\n"

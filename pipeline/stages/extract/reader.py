@@ -49,6 +49,7 @@ _WRAPPED_BIRTH = re.compile(r"[\s,]sinh[\s.:]*$")
 _BIRTH_DATE_START = re.compile(r"\s*(?:ngay|nam)[\s.:]*\d")
 # Words separated by spaces, unambiguously ("(?:\w+\s*)+" backtracks exponentially on a failed match)
 _ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s+)*\w+)\s*$", re.UNICODE)
+_REQUESTED_BY = "de nghi cua"  # folded: the person named next asked for the document, it is not about them
 _PROSE_HONORIFIC = re.compile(r"(?:^|[\s,(])(?:ong|ba)(?:\s+|\s*$)")
 
 
@@ -172,6 +173,8 @@ def _read_prose_name(reader: Reader, line: str, folded: str, following: list[str
     if reader.prose_name is not None:
         return
     for match in _PROSE_HONORIFIC.finditer(folded):
+        if folded[:match.start()].rstrip().endswith(_REQUESTED_BY):
+            continue  # "Xét đề nghị của bà X về việc xác nhận … cho người có tên dưới đây": X asked for it
         rest = line[match.end():] or (following[0] if following else "")
         run = name_run(rest)
         if run and line[match.end():] and following:
@@ -361,7 +364,7 @@ def _put_name(reader: Reader, role: Role, text: str, page_no: int, read_as: str 
     """`read_as`: the label's value as the page read it, when that line may have been read again."""
     in_cells = reader.page and cells(reader.page, text)
     if in_cells and len(in_cells) > 1:
-        text = in_cells[0]  # the value ends where its table cell does
+        text = _name_cell(in_cells)  # the value ends where its table cell does
     raw = name_run(text)
     # A dot left beside a word says the name was written on a dotted fill-in line ("TRẦN,THỤ.MINH")
     value = name_value(raw, page_no, dotted="." in text) if raw is not None else None
@@ -369,6 +372,17 @@ def _put_name(reader: Reader, role: Role, text: str, page_no: int, read_as: str 
         value = _name_read_again(reader.page, read_as, value, page_no) or value
     if value is not None:
         reader.put(role, "full_name", value)
+
+
+def _name_cell(in_cells: list[str]) -> str:
+    """The cell of a name label's value: the first; a family name alone in it is the name's start,
+    whose words the engine set far apart ("TRẦN" | "BÍCH HÀ", "Lý" | "Huỳnh" | "An"): the cells are
+    read as one, for the name to end where its words do. (A first cell of noise is not skipped: the
+    next cell's name may be nobody's, "Mô. Ánh" | "(HỦ".)"""
+    first = in_cells[0]
+    if name_run(first) is None and fold(first.strip(" .,")) in V.surname_folds():
+        return " ".join(in_cells)
+    return first
 
 
 def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no: int) -> Value | None:
