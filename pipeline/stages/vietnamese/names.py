@@ -79,9 +79,10 @@ def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
     for index, token in enumerate(tokens):
         position = (lexicon.given if index == len(tokens) - 1 else
                     lexicon.surname if index == 0 else lexicon.middle)
-        fixed, confidence = _correct_token(token, position)
         if index == 0 and split_family_name is not None:
             fixed, confidence = split_family_name, CONFIDENCE_GLUED
+        else:
+            fixed, confidence = _correct_token(token, position)
         if index == 0 and len(tokens) > 1 and confidence <= CONFIDENCE_UNKNOWN and not is_valid_syllable(fixed):
             fixed, confidence = _damaged_surname(token, lexicon.surname, (fixed, confidence))
         if dotted and fixed == token:
