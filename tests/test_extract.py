@@ -657,6 +657,13 @@ class TestNamesInEveryPlace:
         assert fields_of(titled, "decision")["full_name"] == "PHAN KHẮC KIÊN"  # not "… KIÊN UBND"
 
 
+    def test_a_name_whose_syllable_a_leaders_dot_split_is_whole_and_a_mark_after_it_dropped(self):
+        # "......PHẠM.HUỲ.NH.CHI.....Ề :": the dots split HUỲNH; the Ề sat at the dotted line's end
+        found = {f.name: f for f in extract([page("TỜ KHAI\nHọ, chữ đệm, tên: ......PHẠM.HUỲ.NH.CHI"
+                                                  "..........................Ề :")], CATALOG.get("death_certificate"))}
+        assert found["full_name"].value == "PHẠM HUỲNH CHI" and found["full_name"].details["dropped"] == "Ề"
+        assert fields_of("TỜ KHAI\nHọ và tên: HOÀNG THỊ Y", "application_letter")["full_name"] != "HOÀNG THỊ"
+
     def test_the_person_who_asked_for_a_certificate_is_not_its_person(self):
         # "Xét đề nghị của bà X … cho người có tên dưới đây": X asked; the person's label was misread
         text = ("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\nXét đề nghị của bà NGUYỄN TÚ DUNG về việc xác nhận tình trạng "

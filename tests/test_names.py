@@ -117,12 +117,21 @@ class TestRealNamesAreLeftAlone:
         ("ÑGU YÊN VIẾT MINH", "NGUYỄN VIẾT MINH"),  # split in two, its tone on the N: the lexicon's spelling
         ("Ngu yễn Văn An", "Nguyễn Văn An"),
         ("NGU YÊN AN", "NGU YÊN AN"),  # one syllable would be left after it: left as read
-        ("HỒ NG ANH THƯ", "HỒ NG ANH THƯ"),  # HỒ is a family name itself
+        ("HỒ ANG ANH THƯ", "HỒ ANG ANH THƯ"),  # HỒ is a family name itself (and HỒANG folds to HOÀNG)
     ])
     def test_a_family_name_split_in_two_is_joined_again(self, read_as, printed):
         corrected = correct_name(read_as)
         assert corrected.name == printed
         assert corrected.confidence < 1.0 or printed == read_as
+
+    @pytest.mark.parametrize("read_as, printed", [
+        ("PHẠM HUỲ NH CHI", "PHẠM HUỲNH CHI"),  # a final of two consonants set apart
+        ("Lê Tha nh Hải", "Lê Thanh Hải"),
+        ("NGUYỄN NG", "NGUYỄN NG"),  # nothing it would make a syllable with
+        ("PHẠM HUỲ nh CHI", "PHẠM HUY nh CHI"),  # not in the word's case: not joined (HUỲ corrected alone)
+    ])
+    def test_a_final_of_two_consonants_set_apart_is_joined_again(self, read_as, printed):
+        assert correct_name(read_as).name == printed
 
     def test_a_lone_capital_after_a_name_in_capitals_is_not_joined_to_it(self):
         from pipeline.stages.vietnamese.names import rejoined

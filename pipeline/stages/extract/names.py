@@ -6,7 +6,8 @@ import re
 
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.found import Value
-from pipeline.stages.vietnamese.names import common_surnames, correct_name, name_problems, rejoined
+from pipeline.stages.vietnamese.names import (common_surnames, correct_name, is_given_name, name_problems, rejoined,
+                                              with_finals_joined)
 from pipeline.stages.vietnamese.syllables import is_valid_syllable
 from pipeline.textnorm import fold, nfc
 
@@ -81,12 +82,17 @@ def _name_goes_on_after(words: list[str], index: int) -> bool:
 def _without_trailing_junk(name: str) -> tuple[str, str]:
     """ "MAI THU NGỌC QQ LH" → ("MAI THU NGỌC", "QQ LH"): from the first word after two syllables that
     cannot be a misread syllable (no vowel, or one letter repeated), the rest is what OCR put after
-    the name. A misread syllable ("NHỮƯ") is kept: it is flagged, never dropped."""
+    the name; so is a last word of one marked letter that is no given name ("PHẠM HUỲNH CHI Ề": a mark
+    at the end of the fill-in line's dots; Y or an initial stays). A misread syllable ("NHỮƯ") is kept:
+    it is flagged, never dropped."""
     words = name.split()
     for index in range(2, len(words)):
         word = fold(words[index])
         if not any(ch in "aeiouy" for ch in word) or (len(word) > 1 and len(set(word)) == 1):
             return " ".join(words[:index]), " ".join(words[index:])
+    last = words[-1] if words else ""
+    if len(words) > 2 and len(last) == 1 and fold(last) != last.lower() and not is_given_name(last):
+        return " ".join(words[:-1]), words[-1]
     return name, ""
 
 
@@ -101,7 +107,7 @@ def name_words(text: str) -> list[str]:
         core = _EDGE_JUNK.sub("", token)
         if core:
             words.append(core + ("," if token.rstrip().endswith((",", ";")) else ""))
-    return words
+    return with_finals_joined(words)  # again: the leader's dots split "HUỲ.NH" only now
 
 
 def split_two_names(text: str) -> list[str]:

@@ -96,9 +96,10 @@ def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
 def rejoined(tokens: list[str]) -> list[str]:
     """A syllable the engine split after its first letter ("V Ú" for VŨ, "N guyễn") or before its
     last ("Than h" for Thanh) joined again: a lone letter that is no syllable, with the word after
-    it, or else with the word before it when both are in small letters, when the two make a syllable.
-    A lone letter after a name in capitals is more often the start of what follows ("QUÝ c…"); a
-    lone letter that is a syllable (Y) or an initial with its dot stays as it is."""
+    it, or else with the word before it when both are in small letters, when the two make a syllable;
+    so is a final of two consonants set apart, in either case ("HUỲ NH"). A lone letter after a name
+    in capitals is more often the start of what follows ("QUÝ c…"); a lone letter that is a syllable
+    (Y) or an initial with its dot stays as it is."""
     out: list[str] = []
     for index, token in enumerate(tokens):
         letters = token.rstrip(".,;")  # "N guyễn.": the word's own final stop stays with it
@@ -111,6 +112,23 @@ def rejoined(tokens: list[str]) -> list[str]:
             out[-1] += token
         else:
             out.append(token)
+    return with_finals_joined(out)
+
+
+_FINAL_CLUSTERS = frozenset({"nh", "ng", "ch"})  # the two-letter finals of a Vietnamese syllable
+
+
+def with_finals_joined(words: list[str]) -> list[str]:
+    """A final of two consonants set apart from its syllable ("HUỲ NH", "HUỲ.NH" once a leader's dots
+    split the words) joined to the word before, in the same case, when the two make a syllable: such a
+    final starts no word."""
+    out: list[str] = []
+    for word in words:
+        if (out and word.lower() in _FINAL_CLUSTERS and out[-1].isalpha()
+                and out[-1].isupper() == word.isupper() and is_valid_syllable(out[-1] + word)):
+            out[-1] += word
+        else:
+            out.append(word)
     return out
 
 
@@ -222,6 +240,11 @@ def restore_marks(bare: str, printed: str = "") -> str:
         names = position.by_fold.get(fold(word), ())
         out.append(_same_case(names[0], word) if names else word)
     return " ".join(out)
+
+
+def is_given_name(word: str) -> bool:
+    """Whether the lexicon knows `word` as a given name (marks as written, any case)."""
+    return syllable_key(word) in load_lexicon().given.keys
 
 
 def name_problems(name: str) -> list[str]:
