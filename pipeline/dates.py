@@ -205,6 +205,9 @@ _DIGIT_WORDS = {"khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam
                 "bay": 7, "tam": 8, "chin": 9}
 _MONTH_NAMES = {"gieng": 1, "chap": 12}
 _DAY_PREFIXES = {"ngay", "mong", "mung"}
+# Words a date in words' day or month stands beside: its prefixes, "tháng", the year's "năm", the
+# "ghi bằng chữ" that introduces it
+_DATE_WORDS = _DAY_PREFIXES | {"thang", "nam", "chu"}
 
 
 def day_month_in_words(text: str) -> tuple[int | None, int | None] | None:
@@ -217,10 +220,9 @@ def day_month_in_words(text: str) -> tuple[int | None, int | None] | None:
         return None
     at = words.index("thang")
     day_words: list[str] = []
-    for word in reversed(words[:at]):
-        if word in _DAY_PREFIXES or (word not in _DIGIT_WORDS and word != "muoi"):
-            break
-        day_words.insert(0, word)
+    before = words[:at]
+    while before and before[-1] not in _DAY_PREFIXES and (before[-1] in _DIGIT_WORDS or before[-1] == "muoi"):
+        day_words.insert(0, before.pop())
     after = words[at + 1:]
     if after[:2] == ["nam", "nam"]:  # "tháng năm, năm …": May, then the year
         month: int | None = 5
@@ -232,11 +234,20 @@ def day_month_in_words(text: str) -> tuple[int | None, int | None] | None:
             if word == "nam" and month_words or (word not in _DIGIT_WORDS and word != "muoi"):
                 break
             month_words.append(word)
-        month = _number_in_words(month_words)
-    day = _number_in_words(day_words)
+        rest = after[len(month_words):]
+        # "tháng mười mội": the ten ran on into a word misread, so 11 or 12 may be 10: not read
+        month = None if _runs_on_misread(month_words, rest[:1]) else _number_in_words(month_words)
+    # "… chí mười, tháng": a misread word before a ten may have been its "hai" (20-29)
+    day = None if _runs_on_misread(day_words[::-1], before[-1:]) else _number_in_words(day_words)
     day = day if day is not None and 1 <= day <= 31 else None
     month = month if month is not None and 1 <= month <= 12 else None
     return None if day is None and month is None else (day, month)
+
+
+def _runs_on_misread(numeral: list[str], beside: list[str]) -> bool:
+    """A numeral whose ten (`numeral[-1] == "muoi"`) stands beside a word that is no numeral's nor the
+    date's ("mội", "chí"): the number may have gone on in that word."""
+    return bool(numeral) and numeral[-1] == "muoi" and bool(beside) and beside[0] not in _DATE_WORDS
 
 
 def agrees_with_words(date: dt.date, in_words: tuple[int | None, int | None]) -> bool:

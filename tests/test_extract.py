@@ -122,6 +122,9 @@ class TestDates:
         ("ngày 39¿:z2%/3", None), ("ngày bốn mươi tháng hai", (None, 2)),  # no day 40: the month alone
         ("Ns¿V”!ö§ năm, tháng nưười, năm lại 0ghùt", (5, None)),  # a damaged numeral: the day alone
         ("ngày nưười tháng bảyy", None),  # neither reads
+        # a ten beside a misread word may have gone on in it: "mười mội" is 11, "chí mười" maybe 20-29
+        ("9% mòng.chí tháng.mười mội.năm hol.nghìn", None),
+        ("ghi bằng chữ: mười tháng mười một năm", (10, 11)), ("chí mười một, tháng hai năm", (None, 2)),
     ])
     def test_a_date_in_words_gives_its_day_and_month(self, words, day_month):
         from pipeline.dates import day_month_in_words
