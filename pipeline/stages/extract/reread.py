@@ -11,8 +11,9 @@ the Vietnamese model only (the English one drops its marks). An identity card's 
 zone that did not confirm its values is read again as one block, only the zone's characters allowed.
 
 This module only finds the lines and reads them: each page keeps its re-readings in
-`details["values_read_again"]` (what was read first and what was read again, for an operator and
-for extraction), and extraction decides. It accepts a re-read value only when two readings agree or
+`details["values_read_again"]` (what was read first, what was read again and by which reader, for an
+operator and for extraction), and extraction decides. It accepts a re-read value only when two readers
+agree (`agreement`: one model in one mode reading the crop and its ink alone is one reader) or
 the validators confirm it (an ID against the birth date, a birth date against the ID's year
 digits, a name whose every syllable the name lexicon knows in its position): a second look must not
 become a second way to be wrong. What "reads as a name" means is extraction's, passed in.
