@@ -35,6 +35,7 @@ from pipeline.stages.extract.labels import (
     role_of_qualifier,
     scan,
 )
+from pipeline.stages.vietnamese.names import is_family_name
 from pipeline.textnorm import fold, squash_spaces
 
 _DOC_NUMBER = re.compile(r"(?:^|[\s(])so\s*[:.]\s*")  # "Số: 45/QĐ-UBND" (folded)
@@ -380,7 +381,7 @@ def _name_cell(in_cells: list[str]) -> str:
     read as one, for the name to end where its words do. (A first cell of noise is not skipped: the
     next cell's name may be nobody's, "Mô. Ánh" | "(HỦ".)"""
     first = in_cells[0]
-    if name_run(first) is None and fold(first.strip(" .,")) in V.surname_folds():
+    if name_run(first) is None and is_family_name(first.strip(" .,")):
         return " ".join(in_cells)
     return first
 

@@ -247,6 +247,11 @@ def is_given_name(word: str) -> bool:
     return syllable_key(word) in load_lexicon().given.keys
 
 
+def is_family_name(word: str) -> bool:
+    """Whether the lexicon knows `word` as a family name (marks as written, any case: Vợ is not Võ)."""
+    return syllable_key(word) in load_lexicon().surname.keys
+
+
 def name_problems(name: str) -> list[str]:
     """Why a name does not read as a Vietnamese name: syllables that are no Vietnamese syllable."""
     bad = [token for token in name.split() if token.isalpha() and not is_valid_syllable(token)]
