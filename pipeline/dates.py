@@ -25,8 +25,13 @@ EARLIEST_YEAR: Final = 1880  # the oldest date a dossier's papers carry (an old 
 # misread one (1885 for 1995), and a wrong birth date is worse than none.
 EARLIEST_BIRTH_YEAR: Final = 1900
 
-# OCR reads a printed "/" or "." as ":" now and then ("24-01:2001")
-_NUMERIC = r"(?<!\d)(\d{1,2})\s*[/.\-:]{1,2}\s*(\d{1,2})\s*[/.\-:]{1,2}\s*(\d{4})(?!\d)"
+# Between a day-first date's day, month and year; OCR reads a printed "/" or "." as ":" now and then
+# ("24-01:2001"). The repairs of misread dates below spell their day and month, and their month and
+# year, with it too.
+_SEP = r"\s*[/.\-:]{1,2}\s*"
+_NUMERIC = rf"(?<!\d)(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{4}})(?!\d)"
+_DAY_MONTH = rf"\d{{1,2}}{_SEP}\d{{1,2}}{_SEP}"  # a day and a month, and the separator before the year
+_MONTH_YEAR = rf"{_SEP}\d{{1,2}}{_SEP}\d{{4}}(?!\d)"  # what follows a day
 # "ngày 05 tháng 3 năm 1990"; after a label that ends in "ngày" ("Sinh ngày: 05 tháng 3 năm 1990") without it
 _WORDS = r"(?:ngay[\s.,:]*)?(?<!\d)(\d{1,2})[\s,.\-]*thang[\s.,]*(\d{1,2})[\s,.\-]*nam[\s.,]*(\d{4})(?!\d)"
 _ISO = r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)"
@@ -109,27 +114,27 @@ _NUMBER_LIKE = re.compile(r"[\dOoØøIl|\[\]⁄∕/.\-:]*\d[\dOoØøIl|\[\]⁄�
 
 # A leader dot read inside the year of a day-first date ("14/10/1.974", "05-3-19.80"): the year's four
 # digits with one dot or comma among them, right after the day and the month
-_DOT_IN_YEAR = re.compile(r"(?<!\d)(\d{1,2}\s*[/.\-:]{1,2}\s*\d{1,2}\s*[/.\-:]{1,2}\s*)"
+_DOT_IN_YEAR = re.compile(rf"(?<!\d)({_DAY_MONTH})"
                           r"(\d(?:[.,]\d{3}|\d[.,]\d{2}|\d{2}[.,]\d))(?![\d.,]*\d)")
 
 
 # A dot read as a comma between the day and the month ("08,09. 1966"): only where a month and a
 # four-digit year follow it, so a list of numbers ("12, 05, 1990") is left alone
-_COMMA_AFTER_DAY = re.compile(r"(?<!\d)(\d{1,2}),(?=\s*\d{1,2}\s*[/.\-:]{1,2}\s*\d{4}(?!\d))")
+_COMMA_AFTER_DAY = re.compile(rf"(?<!\d)(\d{{1,2}}),(?=\s*\d{{1,2}}{_SEP}\d{{4}}(?!\d))")
 
 # A day-first date whose first or second separator the engine lost ("2202/1951", "22/021951"): the
 # day and the month two digits each, so the cut is where the separator stood
-_LOST_SEPARATOR = re.compile(r"(?<!\d)(\d{2})(\d{2})\s*[/.\-:]{1,2}\s*(\d{4})(?!\d)"
-                             r"|(?<!\d)(\d{1,2})\s*[/.\-:]{1,2}\s*(\d{2})(\d{4})(?!\d)")
+_LOST_SEPARATOR = re.compile(rf"(?<!\d)(\d{{2}})(\d{{2}}){_SEP}(\d{{4}})(?!\d)"
+                             rf"|(?<!\d)(\d{{1,2}}){_SEP}(\d{{2}})(\d{{4}})(?!\d)")
 
 
 # A day's two digits the engine set apart ("3 I-08-1992" for 31-08-1992: a narrow 1 read apart from
 # its 3); the date found without it ("1-08-1992") would be another day of the month
-_SPLIT_DAY = re.compile(r"(?<![\w.,/:\-])(\d) (\d)(?=\s*[/.\-:]{1,2}\s*\d{1,2}\s*[/.\-:]{1,2}\s*\d{4}(?!\d))")
+_SPLIT_DAY = re.compile(rf"(?<![\w.,/:\-])(\d) (\d)(?={_MONTH_YEAR})")
 
 
 # The same in a year ("20.06.1 982"): moved together, the space after them
-_SPLIT_YEAR = re.compile(r"(?<!\d)(\d{1,2}\s*[/.\-:]{1,2}\s*\d{1,2}\s*[/.\-:]{1,2}\s*)([12]) (\d{3})(?!\d)")
+_SPLIT_YEAR = re.compile(rf"(?<!\d)({_DAY_MONTH})([12]) (\d{{3}})(?!\d)")
 
 
 def find_misread_date(text: str) -> FoundDate | None:
