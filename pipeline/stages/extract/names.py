@@ -17,6 +17,8 @@ _NAME_STOPWORDS = {"sinh", "ngay", "gioi", "dan", "so", "noi", "la", "nu", "cccd
 # names too (Nguyễn Quốc Phúc, Trần Hoài Nam), "Quốc tịch" and "Năm sinh" are not.
 _NAME_STOP_PAIRS = {("quoc", "tich"), ("nam", "sinh")}
 
+MAX_NAME_SYLLABLES = 6  # a Vietnamese full name runs to six syllables at most
+
 
 def name_value(raw: str, page_no: int, *, dotted: bool = False) -> Value | None:
     """A name as read, checked and corrected as a Vietnamese name (labelled or in running text alike)."""
@@ -67,7 +69,7 @@ def name_run(text: str) -> str | None:
         titled.append(core)
         if word.endswith((",", ";")):
             break
-    return " ".join(titled) if 2 <= len(titled) <= 6 else None
+    return " ".join(titled) if 2 <= len(titled) <= MAX_NAME_SYLLABLES else None
 
 
 def _name_goes_on_after(words: list[str], index: int) -> bool:

@@ -23,7 +23,7 @@ from pipeline.stages.extract import values as V
 from pipeline.stages.extract.found import UNLABELLED, Value
 from pipeline.stages.extract.layout import cells
 from pipeline.stages.extract.mrz import Mrz
-from pipeline.stages.extract.names import name_run, name_value, name_words, split_two_names
+from pipeline.stages.extract.names import MAX_NAME_SYLLABLES, name_run, name_value, name_words, split_two_names
 from pipeline.stages.extract.signatures import Signature
 from pipeline.stages.extract.labels import (
     Kind,
@@ -42,7 +42,6 @@ _DOC_NUMBER = re.compile(r"(?:^|[\s(])so\s*[:.]\s*")  # "Số: 45/QĐ-UBND" (fol
 _DATE_LINE = re.compile(r",\s*ngay[\s.]*(\d{1,2})[\s,.\-]*thang[\s.]*(\d{1,2})[\s,.\-]*nam[\s.]*(\d{4})")
 _WRAPPED_DATE = re.compile(r"ngay[\s.]*\d{1,2}[\s,.\-]*thang[\s.]*\d{1,2}[\s,.\-]*nam[\s.]*$")
 _PLACE_MAX_WORDS = 6
-MAX_NAME_SYLLABLES = 6  # a Vietnamese full name runs to six syllables at most (`name_run`'s title-case limit)
 _ADDRESS_JUNK = re.compile(r"\s[§|©®¢£¥«»]|(?<=Hồ Chí Minh)\s")
 _CUT_DATE_LABEL = re.compile(r"ngay,?\s+thang,?\s+nam\s+\d")
 # Running text wrapped between "sinh" and its date: "… ông Nguyễn Quốc Phúc, sinh" / "ngày 25/5/1980, …"
