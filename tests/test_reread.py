@@ -184,6 +184,18 @@ class TestWhatExtractionAccepts:
         reading = read_document([reread_letter(answers, lines)], CATALOG.get("application_letter"))
         assert {f.name: f.value for f in reading.fields}["date_of_birth"] == "1979-03-31"
 
+    def test_a_birth_date_whose_line_of_words_runs_on_past_the_text_line_finds_its_readings(self):
+        # The word boxes joined the date in words written under it to the date's line: the crop read
+        # "26/9 uụ trăm …", the page's text line holds "26/9" alone
+        lines = ["TỜ KHAI ĐĂNG KÝ KHAI SINH", "Họ, chữ đệm, tên: TRẦN THỊ BÌNH", "Ngày, tháng, năm sinh: 26/9"]
+        page = reread_letter(["26/01/2023 ghi bằng chữ", "(2601/2023 ghi bing"], lines)
+        [entry] = page.details["values_read_again"]
+        entry["read"] += " uụ trăm lai tfới bự"
+        assert len(reread.readings_of(page, Kind.DATE_OF_BIRTH, "26/9")) == 6
+        assert reread.readings_of(page, Kind.DATE_OF_BIRTH, "26/8") == []  # another value's line: none
+        reading = read_document([page], CATALOG.get("birth_registration_form"))
+        assert {f.name: f.value for f in reading.fields}["date_of_birth"] == "2023-01-26"
+
     def test_a_birth_date_two_readers_agree_on_is_not_taken_against_the_ids_year(self):
         lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THỊ BÌNH", "Ngày sinh: ..1Z/0S/19Z0....",
                  "Số định danh cá nhân: 079190123456"]

@@ -255,12 +255,17 @@ def readings_of(page: PageText | None, kind: Kind, value: str) -> list[Reading]:
     if page is None:
         return []
     key = value_key(value)
+    entries = [entry for entry in page.details.get("values_read_again", ()) if entry["kind"] == kind.value]
+    matching = [entry for entry in entries if value_key(entry["read"]) == key]
+    if not matching and key:
+        # The word boxes put on the value's line words the page's text has on the line below ("26/9" /
+        # "…trăm…", a date in words written under its digits): the crop read what the line of words holds
+        matching = [entry for entry in entries if value_key(entry["read"]).startswith(key)]
     out = []
-    for entry in page.details.get("values_read_again", ()):
-        if entry["kind"] == kind.value and value_key(entry["read"]) == key:
-            # a page read again before readers were kept: each reading counts as its own
-            readers = entry.get("readers") or [f"reading {index}" for index in range(len(entry["again"]))]
-            out += [Reading(text, reader) for text, reader in zip(entry["again"], readers)]
+    for entry in matching:
+        # a page read again before readers were kept: each reading counts as its own
+        readers = entry.get("readers") or [f"reading {index}" for index in range(len(entry["again"]))]
+        out += [Reading(text, reader) for text, reader in zip(entry["again"], readers)]
     return out
 
 
