@@ -21,7 +21,7 @@ from pipeline.catalog import DocType
 from pipeline.domain import ExtractedField, PageText
 from pipeline.stages.extract import reread
 from pipeline.stages.extract.choose import final_fields
-from pipeline.stages.extract.layout import clean_line
+from pipeline.stages.extract.layout import DOTTED_LEADER, clean_line
 from pipeline.stages.extract.mrz import combined, read_mrz
 from pipeline.stages.extract.names import name_run, name_value
 from pipeline.stages.extract.reader import Reader, read_line
@@ -57,9 +57,12 @@ def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Rea
                 break
     for page_no, page in enumerate(pages, start=1):
         # OCR separates blocks by blank lines; leaders and rules are never part of a value
-        lines = [line for line in (clean_line(raw) for raw in page.text.splitlines()) if line]
+        read_lines = [(line, DOTTED_LEADER.search(raw) is not None)
+                      for line, raw in ((clean_line(raw), raw) for raw in page.text.splitlines()) if line]
+        lines = [line for line, _ in read_lines]
         reader.page = page
-        for index, line in enumerate(lines):
+        for index, (line, dotted) in enumerate(read_lines):
+            reader.on_dotted_line = dotted
             read_line(reader, line, lines[index + 1:index + 3], page_no)
         reader.signed.extend((block, page_no) for block in signatures(page))
     return Reading(*final_fields(reader, pages, doc_type))

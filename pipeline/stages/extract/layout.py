@@ -22,6 +22,7 @@ from pipeline.textnorm import nfc
 LEADER = re.compile(r"(?:[.…·•_‥⋯]\s?){2,}|…|(?:[-–—_=~]\s?){2,}|[|¦]")
 _PUNCTUATION_ONLY = re.compile(r"^[-–—_.,;'\"`~|!*•·…‥=+^/\\]+$")
 LEADER_CHARS = frozenset("…_·•‥⋯|¦")
+DOTTED_LEADER = re.compile(r"\.{2,}|[…‥⋯]")  # a fill-in line printed as dots (not a rule)
 
 
 def clean_line(line: str) -> str:

@@ -64,6 +64,9 @@ class Reader:
     role: Role = Role.MAIN
     prose_name: Value | None = None  # a name after "ông"/"bà" in running text
     page: PageText | None = None  # the page being read: its word boxes give table cells
+    # The line being read printed a dotted fill-in leader (its dots are gone from the line read): a
+    # value written over the dots can carry one as a dot below
+    on_dotted_line: bool = False
     mrz: Mrz | None = None  # an identity card's machine-readable zone
     mrz_page: int = 1
     columns: tuple[Role, Role] | None = None  # a two-person table: left and right column
@@ -366,8 +369,10 @@ def _put_name(reader: Reader, role: Role, text: str, page_no: int, read_as: str 
     if in_cells and len(in_cells) > 1:
         text = _name_cell(in_cells)  # the value ends where its table cell does
     raw = name_run(text)
-    # A dot left beside a word says the name was written on a dotted fill-in line ("TRẦN,THỤ.MINH")
-    value = name_value(raw, page_no, dotted="." in text) if raw is not None else None
+    # A dot left beside a word ("TRẦN,THỤ.MINH") or the line's leader says the name was written on a
+    # dotted fill-in line ("NGÔ ÁNH VẬN,......" for VÂN)
+    dotted = reader.on_dotted_line or "." in text
+    value = name_value(raw, page_no, dotted=dotted) if raw is not None else None
     if read_as is not None and value is not None and "validation" in value.details:
         value = _name_read_again(reader.page, read_as, value, page_no) or value
     if value is not None:
