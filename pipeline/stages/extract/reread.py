@@ -5,8 +5,8 @@ reads that line on its own: leader dots glued to the digits ("()891595548Z0"), a
 a digit, a group of digits lost ("2. 061 316 586" for "079 061 316 586"). Cropped to the value
 and read as one line, with the Vietnamese model and with the English one, each in two segmentation
 modes (readings with different errors), the digits often come out whole; twice more with only the
-crop's ink kept (a value written in dark ink over grey dots or a tint). A number printed in boxes
-is read twice more with the boxes painted out and only digits allowed. A name is read again with
+crop's ink kept (a value written in dark ink over grey dots or a tint), and twice at twice its size.
+A number printed in boxes is read twice more with the boxes painted out and only digits allowed. A name is read again with
 the Vietnamese model only (the English one drops its marks). An identity card's machine-readable
 zone that did not confirm its values is read again as one block, only the zone's characters allowed.
 
@@ -58,6 +58,7 @@ BOX_CHARACTERS = "|[]"
 MIN_BOX_CHARACTERS = 3  # in the first reading: the page's reading saw box lines
 MIN_BOX_LINES = 6  # evenly spaced columns of ink in the crop: a row of at least five boxes
 INK_LEVEL = 128  # grey levels below it are ink
+UPSCALE = 2  # a number's crop is read again at this size too
 BOX_LINE_HEIGHT = 0.85  # a box line's ink runs nearly as tall as the tallest run in the crop
 BOX_STEP_TOLERANCE = 0.25  # box lines stand at a step within this share of the median step
 BOX_EDGE_INK = 0.5  # a row this much ink is a box's top or bottom edge
@@ -178,6 +179,10 @@ def _readings(crop: Image.Image, kind: str, engine: OcrEngine, timeout: float, f
     # Ink alone: the grey of leader dots, a stamp's tint and uneven light gone, strokes solid black
     inked = crop.convert("L").point(lambda level: 0 if level < INK_LEVEL else 255)
     readings += [read(inked, language, PSM_RAW_LINE) for language in LANGUAGES]
+    # Twice the size: a handwritten or blurred digit's strokes drawn over more pixels (the same reader:
+    # its errors are its own at any size, like the ink's)
+    large = crop.resize((crop.width * UPSCALE, crop.height * UPSCALE), Image.Resampling.LANCZOS)
+    readings += [read(large, language, PSM_SINGLE_LINE) for language in LANGUAGES]
     if kind is Kind.IDENTITY and sum(first.count(ch) for ch in BOX_CHARACTERS) >= MIN_BOX_CHARACTERS:
         # turned as the page was deskewed: a box line is a column of ink only once upright
         upright = crop.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
