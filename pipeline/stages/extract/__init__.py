@@ -56,12 +56,13 @@ def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Rea
                 reader.mrz, reader.mrz_page = zone, page_no
                 break
     for page_no, page in enumerate(pages, start=1):
-        # OCR separates blocks by blank lines; leaders and rules are never part of a value
-        read_lines = [(line, DOTTED_LEADER.search(raw) is not None)
-                      for line, raw in ((clean_line(raw), raw) for raw in page.text.splitlines()) if line]
-        lines = [line for line, _ in read_lines]
+        # OCR separates blocks by blank lines; leaders and rules are never part of a value, but a
+        # dotted leader says a value was written over dots (`Reader.on_dotted_line`)
+        cleaned = [(clean_line(raw), DOTTED_LEADER.search(raw) is not None) for raw in page.text.splitlines()]
+        cleaned = [(line, dotted) for line, dotted in cleaned if line]
+        lines = [line for line, _ in cleaned]
         reader.page = page
-        for index, (line, dotted) in enumerate(read_lines):
+        for index, (line, dotted) in enumerate(cleaned):
             reader.on_dotted_line = dotted
             read_line(reader, line, lines[index + 1:index + 3], page_no)
         reader.signed.extend((block, page_no) for block in signatures(page))

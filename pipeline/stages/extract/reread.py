@@ -6,9 +6,10 @@ a digit, a group of digits lost ("2. 061 316 586" for "079 061 316 586"). Croppe
 and read as one line, with the Vietnamese model and with the English one, each in two segmentation
 modes (readings with different errors), the digits often come out whole; twice more with only the
 crop's ink kept (a value written in dark ink over grey dots or a tint), and twice at twice its size.
-A number printed in boxes is read twice more with the boxes painted out and only digits allowed. A name is read again with
-the Vietnamese model only (the English one drops its marks). An identity card's machine-readable
-zone that did not confirm its values is read again as one block, only the zone's characters allowed.
+A number printed in boxes is read twice more with the boxes painted out and only digits allowed. A
+name is read again with the Vietnamese model only (the English one drops its marks). An identity
+card's machine-readable zone that did not confirm its values is read again as one block, only the
+zone's characters allowed.
 
 This module only finds the lines and reads them: each page keeps its re-readings in
 `details["values_read_again"]` (what was read first, what was read again and by which reader, for an
