@@ -69,7 +69,7 @@ class FieldDef:
 
 
 _TYPE_KEYS = {"id", "name_vi", "name_en", "group", "titles", "keywords", "fields", "required", "languages",
-              "head_keywords", "symbols", "people"}
+              "head_keywords", "symbols", "people", "record_of"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,9 @@ class DocType:
     head_keywords: tuple[str, ...] = ()  # title-strength phrases for types printed without a title
     symbols: tuple[str, ...] = ()  # abbreviation in document numbers: "QĐ" in "45/QĐ-UBND"
     people: tuple[tuple[str, Role], ...] = ()  # (person field other than full_name, the role filling it)
+    # The citizen's fields this type is the state's own record of (the ID card: ID number, birth date):
+    # its reading is taken when a dossier's documents read one differently with no majority (`reconcile`)
+    record_of: tuple[str, ...] = ()
 
     # Cached: classification and splitting compare every head line of every page with these.
     @cached_property
@@ -168,6 +171,7 @@ def load_catalog(path: Path) -> Catalog:
                 head_keywords=tuple(nfc(k) for k in entry.get("head_keywords", [])),
                 symbols=tuple(nfc(k) for k in entry.get("symbols", [])),
                 people=tuple((str(k), Role(v)) for k, v in entry.get("people", {}).items()),
+                record_of=tuple(entry.get("record_of", [])),
             )
         except KeyError as exc:
             raise ConfigError(f"{where} lacks the key {exc.args[0]!r}", path=str(path)) from None
@@ -181,9 +185,9 @@ def load_catalog(path: Path) -> Catalog:
         if unknown:
             raise ConfigError(f"{where}: unknown field(s) {', '.join(unknown)}", path=str(path),
                               remedy=f"known fields ([fields]): {', '.join(fields)}")
-        missing = [f for f in (*doc_type.required, *people) if f not in doc_type.fields]
+        missing = [f for f in (*doc_type.required, *people, *doc_type.record_of) if f not in doc_type.fields]
         if missing:
-            raise ConfigError(f"{where}: required or people field(s) not in fields: {', '.join(missing)}",
+            raise ConfigError(f"{where}: required, people or record_of field(s) not in fields: {', '.join(missing)}",
                               path=str(path))
         not_names = [f for f in people if not fields[f].is_person_name]
         if not_names or MAIN_FIELD in people:

@@ -81,6 +81,8 @@ class TestDistrictEdits:
           "fields = [\"full_name\", \"birthday\"]"), "unknown field(s) birthday"),
         (("keywords = [\"nơi sinh\"", "keyword = [\"nơi sinh\""), "unknown key(s) keyword"),
         (("id = \"other\"", "id = \"otherwise\""), "no 'other' type"),
+        (("record_of = [\"id_number\", \"date_of_birth\"]", "record_of = [\"id_number\", \"spouse_name\"]"),
+         "record_of field(s) not in fields: spouse_name"),
     ])
     def test_a_broken_catalog_fails_with_a_one_line_reason_naming_the_file(self, tmp_path, dossier, change, reason):
         catalog_file = tmp_path / "catalog.toml"

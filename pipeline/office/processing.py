@@ -277,7 +277,8 @@ def _reconciled(app: App, documents: list[DocumentResult]) -> list[DocumentResul
     other; a document given a value has its review reasons made again."""
     results = reconcile.reconcile([(d.classification.doc_type, d.fields) for d in documents],
                                   unread=[d.unread_fields for d in documents],
-                                  candidates=[d.candidates for d in documents])
+                                  candidates=[d.candidates for d in documents],
+                                  records=[app.catalog.get(d.classification.doc_type).record_of for d in documents])
     out = []
     for document, result in zip(documents, results):
         reasons = document.review_reasons

@@ -12,7 +12,9 @@ whose birth dates are all its own), and within a group:
 * two readings with no majority stay as they are, and both documents go to review with both
   readings and the documents they came from, unless the validators prefer one (a reading that is a
   Vietnamese name over one that is not, a birth date whose year the citizen's ID carries, an ID that
-  carries the year of the citizen's birth dates);
+  carries the year of the citizen's birth dates); when they cannot, and one of the readings is the
+  one the state's own record of the field read (the ID card's number and birth date: the catalog's
+  `record_of`), that reading is taken, and the documents still go to review with both;
 * a value a document printed but OCR could not read (its label is there, its value is not) is
   supplied by the others when they all read it alike and it fits that document's other values
   (`details["from"] = "dossier"`);
@@ -49,16 +51,19 @@ class Reconciled:
 
 def reconcile(documents: list[tuple[str, list[ExtractedField]]],
               unread: list[set[str]] | None = None,
-              candidates: list[dict[str, list[str]]] | None = None) -> list[Reconciled]:
+              candidates: list[dict[str, list[str]]] | None = None,
+              records: list[tuple[str, ...]] | None = None) -> list[Reconciled]:
     """`documents`: (type id, fields) in batch order; the result is in the same order. `unread`: per
     document, the fields it printed but whose values could not be read. `candidates`: per document,
-    the values such a field may be (a birth date read with a Z: a 2 or a 7), for the dossier to choose."""
+    the values such a field may be (a birth date read with a Z: a 2 or a 7), for the dossier to choose.
+    `records`: per document, the fields its type is the state's own record of (the catalog's `record_of`)."""
     out = [Reconciled(list(fields)) for _, fields in documents]
+    records = records or [()] * len(documents)
     for group in _citizens(documents):
         if len(group) < 2:
             continue
         for name in VOTED:
-            _vote(name, group, documents, out)
+            _vote(name, group, documents, out, records)
             if unread:
                 _supply(name, group, documents, out, unread)
         if candidates:  # after the votes: the dossier may have supplied the ID that chooses
@@ -230,7 +235,36 @@ def _choose_birth_date(group: list[int], out: list[Reconciled], candidates: list
             out[i].fields = [*out[i].fields, chosen]
 
 
-def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None:
+def _take(value: str, readings: list[tuple[int, ExtractedField]], documents,
+          out: list[Reconciled]) -> None:
+    """`value` for every reading of the field that an operator did not type, with where it came from."""
+    sources = [f"{documents[j][0]} #{j + 1}" for j, f in readings if f.value == value]
+    for i, found in readings:
+        if found.value != value and found.source != OPERATOR:
+            details = {**found.details, "reconciled_from": found.value, "agreed_by": sources}
+            fixed = dataclasses.replace(found, value=value, details=details)
+            out[i].fields = [fixed if f is found else f for f in out[i].fields]
+
+
+def _recorded_reading(name: str, readings: list[tuple[int, ExtractedField]], records: list[tuple[str, ...]],
+                      out: list[Reconciled]) -> str | None:
+    """Of two near readings, the one read on the documents that are the record of the field (the
+    ID card's number and birth date, printed by the state; an application's are copied from it, often
+    by hand), when all of them read it alike and it validates beside its own document's values (an
+    ID against its birth date). Where OCR reads the card's print and a form's copy apart, the print is
+    the likelier reading: so on every such conflict of the development sets, where the card's reading
+    was at times the less confident (confidence does not choose: it chose wrong as often)."""
+    recorded = {f.value: i for i, f in readings if name in records[i]}
+    others = {f.value for i, f in readings if name not in records[i]}
+    if len(recorded) != 1 or not others:
+        return None
+    ((value, i),) = recorded.items()
+    if not _valid(name, value, out[i].fields):
+        return None
+    return value if all(_near(name, value, other) for other in others) else None
+
+
+def _vote(name: str, group: list[int], documents, out: list[Reconciled], records: list[tuple[str, ...]]) -> None:
     readings = [(i, _value(out[i].fields, name)) for i in group]
     readings = [(i, f) for i, f in readings if f is not None]
     if len(readings) < 2:
@@ -256,13 +290,11 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled]) -> None
         (a, _), (b, _) = counts.most_common()
         better = _better_reading(name, a, b, [out[i].fields for i in group])
         if better is not None:
-            for i, found in readings:
-                if found.value != better and found.source != OPERATOR:
-                    details = {**found.details, "reconciled_from": found.value,
-                               "agreed_by": [f"{documents[j][0]} #{j + 1}" for j, f in readings if f.value == better]}
-                    fixed = dataclasses.replace(found, value=better, details=details)
-                    out[i].fields = [fixed if f is found else f for f in out[i].fields]
+            _take(better, readings, documents, out)
             return
+        recorded = _recorded_reading(name, readings, records, out)
+        if recorded is not None:  # taken, but a human still sees both readings below
+            _take(recorded, readings, documents, out)
     if len(counts) > 1:  # readings that disagree with no majority: a human decides, seeing all of them
         seen = "; ".join(f"{f.value} ({documents[i][0]} #{i + 1})" for i, f in readings)
         for i, _ in readings:
