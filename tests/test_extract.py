@@ -749,3 +749,39 @@ def test_real_form_text_with_decomposed_diacritics_is_read(tmp_path: Path):
     path = corpus_file("vn-form-templates/KLTN-DocFilling/Text/Công dân All/Input/11_dang_ky_khai_sinh.txt")
     text = path.read_text(encoding="utf-8").replace("Họ, chữ đệm, tên:", "Họ, chữ đệm, tên: LÊ THỊ HOA")
     assert fields_of(text, "birth_registration_form")["full_name"] == "LÊ THỊ HOA"
+
+
+def _reading(**values: str):
+    from pipeline.domain import ExtractedField
+    from pipeline.stages.extract import Reading
+
+    return Reading([ExtractedField(name, value, 0.8, 1) for name, value in values.items()])
+
+
+def test_a_card_read_again_in_vie_eng_keeps_the_marks_vie_read_on_the_same_letters():
+    from pipeline.stages.extract import with_marks_of
+
+    names = CATALOG.person_fields
+    bilingual = _reading(full_name="NGUYỄN HUỲNH KIM THỦY", id_number="079190000001", date_of_birth="1990-01-02")
+    office = _reading(full_name="NGUYỄN HUỲNH KIM THỤY", id_number="079190000007", date_of_birth="1990-01-03")
+    fields = {f.name: f for f in with_marks_of(bilingual, office, names).fields}
+    assert fields["full_name"].value == "NGUYỄN HUỲNH KIM THỤY"
+    assert fields["full_name"].details == {"marks_from": "office languages", "read_as": "NGUYỄN HUỲNH KIM THỦY"}
+    # numbers and dates stay as the type's own languages read them
+    assert fields["id_number"].value == "079190000001" and fields["date_of_birth"].value == "1990-01-02"
+    # Đ is a letter of its own that eng reads as D: "DOÃN" and "ĐOÀN" fold alike
+    fields = with_marks_of(_reading(full_name="DOÃN MINH CHI"), _reading(full_name="ĐOÀN MINH CHI"), names).fields
+    assert fields[0].value == "ĐOÀN MINH CHI"
+
+
+def test_a_name_the_office_reading_spells_otherwise_or_not_as_a_name_is_left_as_read():
+    from pipeline.stages.extract import with_marks_of
+
+    names = CATALOG.person_fields
+    cases = [("TRƯƠNG VĂN TÀI", "O TRƯƠNG VĂN TÀI"),   # other letters
+             ("KIỀU QUANG ĐỊNH", None),                # the office reading found no name
+             ("LÊ VIẾT ANH", "LÊ VỈỂT ANH")]           # same letters, but no Vietnamese syllable
+    for read, office in cases:
+        office_reading = _reading(full_name=office) if office else _reading()
+        [kept] = with_marks_of(_reading(full_name=read), office_reading, names).fields
+        assert kept.value == read and "marks_from" not in kept.details

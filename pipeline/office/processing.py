@@ -242,7 +242,9 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
         if correction:
             classification = review.operator_type(app.catalog, classification, correction)
     languages = app.catalog.get(classification.doc_type).languages
-    if languages and languages != settings.ocr.languages:
+    office_group = group  # read in the office's languages
+    own_languages = bool(languages) and languages != settings.ocr.languages
+    if own_languages:
         with clock(Stage.OCR):
             group = _read_again(app, files, group, languages)
     doc_type = app.catalog.get(classification.doc_type)
@@ -254,6 +256,9 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
         with clock(Stage.EXTRACT):
             reading = extract.read_document(group, doc_type)
     with clock(Stage.EXTRACT):
+        if own_languages:  # read again in the type's languages: names keep the office's marks
+            reading = extract.with_marks_of(reading, extract.read_document(office_group, doc_type),
+                                            app.catalog.person_fields)
         fields = reading.fields
         if correction:
             fields = review.operator_fields(fields, correction)

@@ -15,6 +15,8 @@ what the lines gave, and `found` holds the value they pass along.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType
@@ -26,6 +28,8 @@ from pipeline.stages.extract.mrz import combined, read_mrz
 from pipeline.stages.extract.names import name_run, name_value
 from pipeline.stages.extract.reader import Reader, read_line
 from pipeline.stages.extract.signatures import signatures
+from pipeline.stages.vietnamese.names import name_problems
+from pipeline.textnorm import fold
 
 IDENTITY_GROUP = "identity"  # the catalog group of identity cards, whose back carries the holder's MRZ
 
@@ -67,6 +71,25 @@ def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Rea
             read_line(reader, line, lines[index + 1:index + 3], page_no)
         reader.signed.extend((block, page_no) for block in signatures(page))
     return Reading(*final_fields(reader, pages, doc_type))
+
+
+def with_marks_of(reading: Reading, office_reading: Reading, names: Collection[str]) -> Reading:
+    """A reading of pages read again in their type's own languages (the bilingual ID card's vie+eng),
+    its names given the marks the office's reading (vie alone) put on the same letters. Adding eng
+    keeps the card's English labels and numbers but makes Tesseract doubt Vietnamese marks (THỦY for
+    THỤY, DOÃN for ĐOÀN); the letters both read alike, the marks the Vietnamese model read are the
+    likelier. A name the office's reading gives other letters, or no Vietnamese name, is left alone."""
+    by_name = {f.name: f for f in office_reading.fields if f.name in names}
+    fields = []
+    for found in reading.fields:
+        office = by_name.get(found.name)
+        if (office is not None and office.value != found.value and fold(office.value) == fold(found.value)
+                and not name_problems(office.value)):
+            found = dataclasses.replace(found, value=office.value,
+                                        details={**found.details, "marks_from": "office languages",
+                                                 "read_as": found.value})
+        fields.append(found)
+    return dataclasses.replace(reading, fields=fields)
 
 
 def reads_as_name(value: str) -> bool:
