@@ -252,8 +252,8 @@ def _recorded_reading(name: str, readings: list[tuple[int, ExtractedField]], rec
     ID card's number and birth date, printed by the state; an application's are copied from it, often
     by hand), when all of them read it alike and it validates beside its own document's values (an
     ID against its birth date). Where OCR reads the card's print and a form's copy apart, the print is
-    the likelier reading: so on every such conflict of the development sets, where the card's reading
-    was at times the less confident (confidence does not choose: it chose wrong as often)."""
+    the likelier reading: on the development sets it was the right one in 5 of 6 such conflicts, once
+    as the less confident reading."""
     recorded = {f.value: i for i, f in readings if name in records[i]}
     others = {f.value for i, f in readings if name not in records[i]}
     if len(recorded) != 1 or not others:
