@@ -165,5 +165,6 @@ class TestTheSamplesAreReadAsPrinted:
                     names += 1
                     if got["fields"].get("full_name") != expected["fields"]["full_name"]:
                         wrong_names.append((spec["source"], got["fields"].get("full_name")))
-        # Known: the 200 dpi ID card copy inside the BHYT dossier reads ĐOÀN as DOÃN (small print).
+        # The 200 dpi ID card copy inside the BHYT dossier reads ĐOÀN as DOÃN in vie+eng (small print);
+        # its vie reading's marks (and the dossier's other documents) file it as ĐOÀN. One name of slack.
         assert names >= 12 and len(wrong_names) <= 1, wrong_names
