@@ -751,31 +751,31 @@ def test_real_form_text_with_decomposed_diacritics_is_read(tmp_path: Path):
     assert fields_of(text, "birth_registration_form")["full_name"] == "LÊ THỊ HOA"
 
 
-def _reading(**values: str):
+def _reading(unread: tuple[str, ...] = (), **values: str):
     from pipeline.domain import ExtractedField
     from pipeline.stages.extract import Reading
 
-    return Reading([ExtractedField(name, value, 0.8, 1) for name, value in values.items()])
+    return Reading([ExtractedField(name, value, 0.8, 1) for name, value in values.items()], unread=list(unread))
 
 
 def test_a_card_read_again_in_vie_eng_keeps_the_marks_vie_read_on_the_same_letters():
-    from pipeline.stages.extract import with_marks_of
+    from pipeline.stages.extract import with_names_of
 
     names = CATALOG.person_fields
     bilingual = _reading(full_name="NGUYỄN HUỲNH KIM THỦY", id_number="079190000001", date_of_birth="1990-01-02")
     office = _reading(full_name="NGUYỄN HUỲNH KIM THỤY", id_number="079190000007", date_of_birth="1990-01-03")
-    fields = {f.name: f for f in with_marks_of(bilingual, office, names).fields}
+    fields = {f.name: f for f in with_names_of(bilingual, office, names).fields}
     assert fields["full_name"].value == "NGUYỄN HUỲNH KIM THỤY"
     assert fields["full_name"].details == {"marks_from": "office languages", "read_as": "NGUYỄN HUỲNH KIM THỦY"}
     # numbers and dates stay as the type's own languages read them
     assert fields["id_number"].value == "079190000001" and fields["date_of_birth"].value == "1990-01-02"
     # Đ is a letter of its own that eng reads as D: "DOÃN" and "ĐOÀN" fold alike
-    fields = with_marks_of(_reading(full_name="DOÃN MINH CHI"), _reading(full_name="ĐOÀN MINH CHI"), names).fields
+    fields = with_names_of(_reading(full_name="DOÃN MINH CHI"), _reading(full_name="ĐOÀN MINH CHI"), names).fields
     assert fields[0].value == "ĐOÀN MINH CHI"
 
 
 def test_a_name_the_office_reading_spells_otherwise_or_not_as_a_name_is_left_as_read():
-    from pipeline.stages.extract import with_marks_of
+    from pipeline.stages.extract import with_names_of
 
     names = CATALOG.person_fields
     cases = [("TRƯƠNG VĂN TÀI", "O TRƯƠNG VĂN TÀI"),   # other letters
@@ -783,5 +783,19 @@ def test_a_name_the_office_reading_spells_otherwise_or_not_as_a_name_is_left_as_
              ("LÊ VIẾT ANH", "LÊ VỈỂT ANH")]           # same letters, but no Vietnamese syllable
     for read, office in cases:
         office_reading = _reading(full_name=office) if office else _reading()
-        [kept] = with_marks_of(_reading(full_name=read), office_reading, names).fields
+        [kept] = with_names_of(_reading(full_name=read), office_reading, names).fields
         assert kept.value == read and "marks_from" not in kept.details
+
+
+def test_a_name_only_the_office_reading_read_is_taken_from_it_and_no_longer_unread():
+    from pipeline.stages.extract import with_names_of
+
+    names = CATALOG.person_fields
+    bilingual = _reading(unread=("full_name unreadable: read 'HO4NG TH! Y3N'",), id_number="079190000001")
+    taken = with_names_of(bilingual, _reading(full_name="HOÀNG THỊ YẾN", id_number="079190000007"), names)
+    fields = {f.name: f for f in taken.fields}
+    assert fields["full_name"].value == "HOÀNG THỊ YẾN" and fields["full_name"].details == {"from": "office languages"}
+    assert fields["id_number"].value == "079190000001" and taken.unread == []
+    # never a number or date the bilingual reading lacks, nor a name that is no Vietnamese name
+    taken = with_names_of(_reading(), _reading(full_name="HQÀNG TH! YÉN", id_number="079190000007"), names)
+    assert taken.fields == []

@@ -256,8 +256,8 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
         with clock(Stage.EXTRACT):
             reading = extract.read_document(group, doc_type)
     with clock(Stage.EXTRACT):
-        if own_languages:  # read again in the type's languages: names keep the office's marks
-            reading = extract.with_marks_of(reading, extract.read_document(office_group, doc_type),
+        if own_languages:  # read again in the type's languages: names as the office's languages read them
+            reading = extract.with_names_of(reading, extract.read_document(office_group, doc_type),
                                             app.catalog.person_fields)
         fields = reading.fields
         if correction:

@@ -20,7 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType
-from pipeline.domain import ExtractedField, PageText
+from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import reread
 from pipeline.stages.extract.choose import final_fields
 from pipeline.stages.extract.layout import DOTTED_LEADER, clean_line
@@ -73,23 +73,29 @@ def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Rea
     return Reading(*final_fields(reader, pages, doc_type))
 
 
-def with_marks_of(reading: Reading, office_reading: Reading, names: Collection[str]) -> Reading:
+def with_names_of(reading: Reading, office_reading: Reading, names: Collection[str]) -> Reading:
     """A reading of pages read again in their type's own languages (the bilingual ID card's vie+eng),
-    its names given the marks the office's reading (vie alone) put on the same letters. Adding eng
-    keeps the card's English labels and numbers but makes Tesseract doubt Vietnamese marks (THỦY for
-    THỤY, DOÃN for ĐOÀN); the letters both read alike, the marks the Vietnamese model read are the
-    likelier. A name the office's reading gives other letters, or no Vietnamese name, is left alone."""
-    by_name = {f.name: f for f in office_reading.fields if f.name in names}
+    its names as the office's reading (vie alone) read them. Adding eng keeps the card's English labels
+    and numbers but makes Tesseract doubt Vietnamese marks (THỦY for THỤY, DOÃN for ĐOÀN) and at times
+    lose a name: a name read with the same letters takes the office reading's marks, and a name only
+    the office reading read is taken from it, in both cases only when it is a Vietnamese name. A name the
+    office reading spells with other letters is left as read; numbers and dates are never taken from it
+    (`vie` reads the card's digits worse, and a wrong ID is worse than none)."""
+    by_name = {f.name: f for f in office_reading.fields if f.name in names and not name_problems(f.value)}
     fields = []
     for found in reading.fields:
         office = by_name.get(found.name)
-        if (office is not None and office.value != found.value and fold(office.value) == fold(found.value)
-                and not name_problems(office.value)):
+        if office is not None and office.value != found.value and fold(office.value) == fold(found.value):
             found = dataclasses.replace(found, value=office.value,
                                         details={**found.details, "marks_from": "office languages",
                                                  "read_as": found.value})
         fields.append(found)
-    return dataclasses.replace(reading, fields=fields)
+    read = {f.name for f in fields}
+    added = [dataclasses.replace(office, details={**office.details, "from": "office languages"})
+             for name, office in by_name.items() if name not in read]
+    now_read = {f.name for f in added}
+    return dataclasses.replace(reading, fields=fields + added,
+                               unread=[note for note in reading.unread if unread_field(note) not in now_read])
 
 
 def reads_as_name(value: str) -> bool:
