@@ -241,13 +241,12 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
         correction = corrections.get((group[0].file_ordinal, group[0].file_page))
         if correction:
             classification = review.operator_type(app.catalog, classification, correction)
-    languages = app.catalog.get(classification.doc_type).languages
+    doc_type = app.catalog.get(classification.doc_type)
     office_group = group  # read in the office's languages
-    own_languages = bool(languages) and languages != settings.ocr.languages
+    own_languages = bool(doc_type.languages) and doc_type.languages != settings.ocr.languages
     if own_languages:
         with clock(Stage.OCR):
-            group = _read_again(app, files, group, languages)
-    doc_type = app.catalog.get(classification.doc_type)
+            group = _read_again(app, files, group, doc_type.languages)
     with clock(Stage.EXTRACT):
         reading = extract.read_document(group, doc_type)
     if settings.ocr.reread and _worth_reading_again(reading, doc_type):

@@ -273,13 +273,8 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled], records
     (top, top_count), *rest = counts.most_common()
     second = rest[0][1] if rest else 0
     if top_count > second and top_count >= 2 and _valid(name, top, out[readings[0][0]].fields):
-        for i, found in readings:
-            if found.value == top or found.source == OPERATOR or not _near(name, found.value, top):
-                continue
-            sources = [f"{documents[j][0]} #{j + 1}" for j, f in readings if f.value == top]
-            details = {**found.details, "reconciled_from": found.value, "agreed_by": sources}
-            fixed = dataclasses.replace(found, value=top, details=details)
-            out[i].fields = [fixed if f is found else f for f in out[i].fields]
+        # only the near misses: a reading further from the majority's is another person's, left as read
+        _take(top, [(i, f) for i, f in readings if _near(name, f.value, top)], documents, out)
         return
     if len(counts) == 2:
         # No majority, but the validators may agree on one: the reading whose syllables are all
