@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.stages import preprocess
 from pipeline.stages.preprocess import analyse, grayscale, prepare
@@ -149,3 +149,54 @@ class TestBoxesMapBackOntoThePage:
         ys0, xs0 = np.nonzero(np.asarray(turned) < 128)
         assert left == pytest.approx(xs0.min(), abs=8) and top == pytest.approx(ys0.min(), abs=8)
         assert left + width == pytest.approx(xs0.max(), abs=8) and top + height == pytest.approx(ys0.max(), abs=8)
+
+
+def dotted_form() -> Image.Image:
+    """A form's fill-in lines printed as dots, the values written on them in an italic hand."""
+    label_font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 30)
+    hand = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerifCondensed-Italic.ttf", 40)
+    image = Image.new("L", (1700, 640), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((500, 40), "GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", font=label_font, fill=0)
+    for row, (label, value) in enumerate([("Họ, chữ đệm và tên: ", "Phạm Tuyết Phương"),
+                                          ("Ngày, tháng, năm sinh: ", "04.05.1959"),
+                                          ("Số định danh cá nhân: ", "089159554870"), ("Dân tộc: ", "Kinh")]):
+        y = 140 + 90 * row
+        draw.text((60, y), label, font=label_font, fill=0)
+        x = 60 + draw.textlength(label, font=label_font)
+        draw.text((x, y + 6), "." * int((1640 - x) / draw.textlength(".", font=label_font)), font=label_font, fill=0)
+        draw.text((x + 30, y - 8), value, font=hand, fill=0)
+    return image
+
+
+def dots_in(ink: np.ndarray) -> int:
+    """Blobs of ink a few pixels across and nothing else."""
+    from scipy import ndimage
+
+    labels, count = ndimage.label(ink, structure=np.ones((3, 3)))
+    return sum(1 for rows, columns in ndimage.find_objects(labels)
+               if rows.stop - rows.start <= 8 and columns.stop - columns.start <= 8)
+
+
+class TestLeaders:
+    def test_the_dotted_lines_of_a_form_are_painted_out_and_its_words_kept(self) -> None:
+        form = dotted_form()
+        after = preprocess.without_leaders(form, 12)
+        assert after is not None and after.size == form.size
+        before, after = (np.asarray(image.convert("L")) < 128 for image in (form, after))
+        right = slice(1200, 1640)  # past every value: the leaders alone
+        assert before[:, right].sum() > 1000 and after[:, right].sum() == 0
+        title = slice(0, 100)  # no leader there: untouched
+        assert (after[title] == before[title]).all()
+        # the dots between the letters written on a line go too (those the letters touch stay)
+        under_name = (slice(160, 185), slice(370, 780))
+        assert dots_in(before[under_name]) >= 12 and dots_in(after[under_name]) <= 2  # left: pieces of letters
+
+    def test_a_page_without_dotted_lines_has_none_painted(self, page) -> None:
+        assert preprocess.without_leaders(page, 12) is None
+
+    def test_periods_in_running_text_are_no_leader(self) -> None:
+        image = Image.new("L", (1600, 80), 255)
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 30)
+        ImageDraw.Draw(image).text((10, 20), "Số 12.3. Ngày 1.2.2023. Ông A. Bà B. Số 4.5.6.", font=font, fill=0)
+        assert preprocess.without_leaders(image, 12) is None

@@ -292,6 +292,53 @@ class TestBoxLines:
         assert reread.without_box_lines(boxes_image("0791").crop((520, 230, 700, 292))) is None
 
 
+def dotted_line(text: str, *, size: tuple[int, int] = (900, 70), dot: int = 2, step: int = 9,
+                dots: bool = True) -> Image.Image:
+    """A value written in italics on a dotted fill-in line, as forms print them: round dots `dot` px in
+    radius every `step` px along the line the writing sits on (`dots` False: the writing alone)."""
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    row = 52
+    for x in range(6, size[0] - 6, step) if dots else ():
+        draw.ellipse((x - dot, row - dot, x + dot, row + dot), fill=0)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf", 30)
+    draw.text((60, 52), text, font=font, fill=0, anchor="ls")
+    return image
+
+
+class TestLeaderDots:
+    def test_the_dots_of_a_fill_in_line_are_painted_out_and_the_writing_kept(self):
+        image = dotted_line("Nguyễn Thị Hạnh")
+        undotted = reread.without_leader_dots(image, 46)
+        assert undotted is not None
+        writing = np.asarray(dotted_line("Nguyễn Thị Hạnh", dots=False)) < reread.INK_LEVEL
+        before, after = np.asarray(image) < reread.INK_LEVEL, np.asarray(undotted) < reread.INK_LEVEL
+        columns = np.flatnonzero(writing.any(axis=0))
+        apart = np.ones(writing.shape[1], dtype=bool)
+        apart[columns.min() - 12:columns.max() + 13] = False  # a dot beside a letter touches it
+        assert before[:, apart].sum() > 0 and after[:, apart].sum() == 0  # the dots gone (not those letters touch)
+        assert (after & writing).sum() == writing.sum()  # every stroke and mark of the writing kept, dots below too
+
+    def test_the_dotted_line_is_read_again_without_its_dots_by_the_first_four_readers(self):
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THỊ BÌNH", "Số định danh cá nhân: ...()791595548Z0......."]
+        page = page_of(lines)  # the ID's words at x 540-1000, y 200-230 (words_of)
+        image = Image.new("L", (1200, 600), 255)
+        image.paste(dotted_line("079159554870", size=(480, 70)), (530, 170))
+        engine = FakeEngine([])
+        reread.reread_page(page, image, engine=engine, timeout=5)
+        assert [(languages, psm) for _, languages, psm in engine.asked][8:] == [
+            ("vie", 7), ("eng", 7), ("vie", 13), ("eng", 13)]
+        first, undotted = (np.asarray(engine.crops[index]) for index in (0, 8))
+        assert (undotted < reread.INK_LEVEL).sum() < (first < reread.INK_LEVEL).sum()
+
+    def test_a_line_without_dots_shows_none(self):
+        image = Image.new("L", (700, 70), 255)
+        font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 28)
+        ImageDraw.Draw(image).text((10, 15), "Họ và tên: NGUYỄN THỊ HẠNH", font=font, fill=0)
+        assert reread.without_leader_dots(image, 46) is None
+        assert reread.without_leader_dots(Image.new("L", (300, 60), 255), 36) is None
+
+
 class TestZone:
     CARD = ["CĂN CƯỚC CÔNG DÂN", "IDVNM3007206788079300720678<<9", "0010144F3010144VNM<<<<<<<<<<<3",
             "BUI<<THUY<MY<UYEN<<<<<<<<<<<<<"]

@@ -7,6 +7,9 @@ and read as one line, with the Vietnamese model and with the English one, each i
 modes (readings with different errors), the digits often come out whole; twice more with only the
 crop's ink kept (a value written in dark ink over grey dots or a tint), and twice at twice its size.
 A number printed in boxes is read twice more with the boxes painted out and only digits allowed. A
+number or date written on a dotted fill-in line is read the four first ways again with the line's
+dots painted out: the engine takes the dots under a handwritten value for strokes and reads it as
+noise ("..... Z9 139 040 Z65......" for "079 199 040 785"; without the dots, "079199040785"). A
 name is read again with the Vietnamese model only (the English one drops its marks). An identity
 card's machine-readable zone that did not confirm its values is read again as one block, only the
 zone's characters allowed.
@@ -32,6 +35,7 @@ from PIL import Image
 
 from pipeline.dates import find_misread_date
 from pipeline.domain import PageText, Word
+from pipeline.stages import preprocess
 from pipeline.stages.engines.tesseract import PSM_BLOCK, OcrEngine
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.labels import Kind, scan
@@ -78,6 +82,9 @@ _ZONE_LINE = re.compile(r"<<|VN[MH]")
 MIN_ZONE_LINE = 20  # characters of a zone line (30 printed) once the page pass's spaces are gone
 ZONE_SHARE = 0.7  # of a zone line's characters read as the zone's (the rest misread: «, =, e)
 ZONE_LINES = 3
+
+# A value's dots: `preprocess.leader_dots`, where none larger than this share of the value's line is one
+DOT_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -189,7 +196,16 @@ def _readings(crop: Image.Image, kind: str, engine: OcrEngine, timeout: float, f
         upright = crop.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
         if (unboxed := without_box_lines(upright)) is not None:
             readings += [read(unboxed, BOXED_LANGUAGE, psm, DIGITS) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE)]
+    if (undotted := without_leader_dots(crop, crop.height - 2 * PAD)) is not None:
+        # the same readers: their errors without the dots are still their own
+        readings += [read(undotted, language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
     return readings
+
+
+def without_leader_dots(crop: Image.Image, line_height: int) -> Image.Image | None:
+    """The crop of a value with its dotted fill-in line painted out (`preprocess.leader_dots`); None
+    when it shows none. `line_height`: of the value's text, in pixels."""
+    return preprocess.without_leaders(crop, max(3.0, DOT_SHARE * line_height))
 
 
 def without_box_lines(crop: Image.Image) -> Image.Image | None:
