@@ -436,8 +436,9 @@ def without_border(image: Image.Image) -> Variant | None:
     return Variant(Image.fromarray(after, "L"), {"step": "border", "painted": bands}, lambda p: p)
 
 
-# Dotted fill-in lines. Official forms print every line a value is written on as a row of dots; a
-# value handwritten on it sits on the dots, and the engine reads dots and strokes together as noise
+# --- dotted fill-in lines ----------------------------------------------------------------------
+# Official forms print every line a value is written on as a row of dots; a value handwritten on it
+# sits on the dots, and the engine reads dots and strokes together as noise
 # ("......Mg1/JUỄH...Frug" for "Nguyễn Trung Cường"). A dot is a small, nearly round blob of ink, at
 # most `max_dot` px either way; a leader is a chain of at least `MIN_LEADER_DOTS` such blobs alike in
 # size whose centres share one row, each within `LEADER_GAP` dot sizes of the next, and every dot
@@ -456,8 +457,8 @@ LEADER_INK = 200
 
 
 def leader_dots(gray: np.ndarray, max_dot: float) -> np.ndarray | None:
-    """The pixels of the dotted fill-in lines on a grey image (a page or one value's crop), None when
-    it shows none."""
+    """The pixels of the dotted fill-in lines on a grey image (a value's crop, or a page), None when it
+    shows none. `max_dot`: px, the largest a dot may be."""
     labels, count = ndimage.label(gray < LEADER_INK, structure=np.ones((3, 3)))
     if count < MIN_LEADER_DOTS:
         return None
@@ -475,8 +476,8 @@ def leader_dots(gray: np.ndarray, max_dot: float) -> np.ndarray | None:
         by_row.setdefault(round(middles[index]), []).append(index)
     taken: set[int] = set()
     dots: list[int] = []
+    near = round(LEADER_ROW)
     for row in sorted(by_row):
-        near = round(LEADER_ROW)
         members = sorted((i for r in range(row - near, row + near + 1) for i in by_row.get(r, ()) if i not in taken),
                          key=lambda i: centres[i])
         if len(members) < MIN_LEADER_DOTS:
