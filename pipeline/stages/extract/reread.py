@@ -183,7 +183,11 @@ def _readings(crop: Image.Image, kind: str, engine: OcrEngine, timeout: float, f
     if kind is Kind.NAME:  # the English model drops a name's marks
         return [first_line if (first_line := read(crop, LANGUAGES[0], PSM_SINGLE_LINE)).text
                 else read(crop, LANGUAGES[0], PSM_RAW_LINE)]
-    readings = [read(crop, language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
+
+    def four_ways(image: Image.Image) -> list[Reading]:  # each model in each mode: four readers
+        return [read(image, language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
+
+    readings = four_ways(crop)
     # Ink alone: the grey of leader dots, a stamp's tint and uneven light gone, strokes solid black
     inked = crop.convert("L").point(lambda level: 0 if level < INK_LEVEL else 255)
     readings += [read(inked, language, PSM_RAW_LINE) for language in LANGUAGES]
@@ -197,8 +201,7 @@ def _readings(crop: Image.Image, kind: str, engine: OcrEngine, timeout: float, f
         if (unboxed := without_box_lines(upright)) is not None:
             readings += [read(unboxed, BOXED_LANGUAGE, psm, DIGITS) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE)]
     if (undotted := without_leader_dots(crop, crop.height - 2 * PAD)) is not None:
-        # the same readers: their errors without the dots are still their own
-        readings += [read(undotted, language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
+        readings += four_ways(undotted)  # the same readers: their errors without the dots are still their own
     return readings
 
 
