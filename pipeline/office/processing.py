@@ -254,6 +254,13 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
             group = _reread_values(app, files, group)
         with clock(Stage.EXTRACT):
             reading = extract.read_document(group, doc_type)
+    if settings.ocr.reread and _missing_citizen_values(reading, doc_type):
+        with clock(Stage.OCR):
+            undotted = _read_without_leaders(app, files, group)
+        if undotted is not None:
+            with clock(Stage.EXTRACT):
+                reading = extract.missing_from(reading, extract.read_document(undotted, doc_type),
+                                               app.catalog.person_fields, group)
     with clock(Stage.EXTRACT):
         if own_languages:  # read again in the type's languages: names as the office's languages read them
             reading = extract.with_names_of(reading, extract.read_document(office_group, doc_type),
@@ -334,6 +341,23 @@ def _worth_reading_again(reading: extract.Reading, doc_type) -> bool:
                            if name in found))
     return (bool(wanted - set(found)) or ("full_name" in found and "validation" in found["full_name"].details)
             or unconfirmed)
+
+
+def _missing_citizen_values(reading: extract.Reading, doc_type) -> bool:
+    """Whether the document's type carries a name, ID number or birth date extraction did not find."""
+    wanted = {"full_name", "id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
+    return bool(wanted - {f.name for f in reading.fields})
+
+
+def _read_without_leaders(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText] | None:
+    """The pages of a document, those `extract.worth_reading_without_dots` read again with their dotted
+    fill-in lines painted out (`read.read_without_leaders`: none when they show none); None when no page was."""
+    cache = _Cache(app)
+    again = _pages_again(app, files, pages, wanted=extract.worth_reading_without_dots,
+                         read=lambda page, source: read.read_without_leaders(
+                             source, page, engine=app.engine, settings=app.settings.ocr, cache=cache,
+                             max_pixels=app.settings.limits.max_page_pixels))
+    return again if any(new is not old for new, old in zip(again, pages)) else None
 
 
 def _reread_values(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText]:

@@ -445,9 +445,10 @@ def without_border(image: Image.Image) -> Variant | None:
 # alike on its row is the leader's. A tone mark or the dot of an i stands alone or off the row; a
 # dot-below mark that falls on a leader's row goes with its dots, which is why a value's crop without
 # its leaders is one more reading, never the only one (`extract.reread`). A whole page read without
-# them, kept when `read`'s score preferred it, lost 19 values of the development half for the 27 it
-# found and changed 17 (wrong people's names among them), so pages are not. Ink is taken down to
-# `LEADER_INK` for the dots' grey edges to go with them.
+# them is a second reading too (`read.read_without_leaders`), from which a document takes only the
+# values it lacks: kept in place of the first when `read`'s score preferred it, it lost 19 values of
+# the development half for the 27 it found and changed 17 (wrong people's names among them). Ink is
+# taken down to `LEADER_INK` for the dots' grey edges to go with them.
 MIN_LEADER_DOTS = 6
 LEADER_GAP = 5.0
 LEADER_ROW = 2.0  # px a dot's centre may stand off its leader's row

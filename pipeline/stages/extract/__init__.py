@@ -16,13 +16,16 @@ what the lines gave, and `found` holds the value they pass along.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType
 from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import reread
+from pipeline.stages.extract import values as V
 from pipeline.stages.extract.choose import final_fields
+from pipeline.stages.extract.labels import Kind, scan
 from pipeline.stages.extract.layout import DOTTED_LEADER, clean_line
 from pipeline.stages.extract.mrz import combined, read_mrz
 from pipeline.stages.extract.names import name_run, name_value
@@ -32,6 +35,8 @@ from pipeline.stages.vietnamese.names import name_problems
 from pipeline.textnorm import fold
 
 IDENTITY_GROUP = "identity"  # the catalog group of identity cards, whose back carries the holder's MRZ
+PERSON_LABELS = (Kind.NAME, Kind.IDENTITY, Kind.DATE_OF_BIRTH)
+ID_DIGITS_READ_ELSEWHERE = 9  # of an ID taken from a second reading of a page, another reading must hold these
 
 
 @dataclass
@@ -96,6 +101,68 @@ def with_names_of(reading: Reading, office_reading: Reading, names: Collection[s
     now_read = {f.name for f in added}
     return dataclasses.replace(reading, fields=fields + added,
                                unread=[note for note in reading.unread if unread_field(note) not in now_read])
+
+
+def missing_from(reading: Reading, other: Reading, names: Collection[str], pages: list[PageText]) -> Reading:
+    """A reading (of `pages`) with the citizen's name, ID and birth date it lacks taken from `other` (the
+    same pages read another way: `read.read_without_leaders`), each only when confirmed: a birth date
+    only when it fits an ID (either reading's: the ID's century and year digits against the date, and
+    the gender read, if any); an ID only when it fits the birth date and a reading of `pages` (a line of
+    their text, or a value's crop read again) holds its last nine digits too, for the date confirms only
+    three; a name only when it reads as a Vietnamese name and is not another person's of `reading`
+    (`names`: the person fields); the gender the ID gives with its ID. Another reading of a whole page
+    moves every value it holds, so nothing already read is replaced."""
+    have = {f.name: f for f in reading.fields}
+    offered = {f.name: f for f in other.fields}
+    id_number = have.get("id_number") or offered.get("id_number")
+    birth = have.get("date_of_birth") or offered.get("date_of_birth")
+    gender = have["gender"].value if "gender" in have else None
+    fits = (id_number is not None and birth is not None
+            and not V.check_id_number(id_number.value, date_of_birth=birth.value, gender=gender).problems)
+    others = [f.value for f in reading.fields if f.name in names and f.name != "full_name"]
+    wanted = ({"full_name"} if "full_name" in offered and "validation" not in offered["full_name"].details
+              and not any(_same_given_names(offered["full_name"].value, value) for value in others) else set())
+    if fits:
+        wanted.add("date_of_birth")
+        if _read_elsewhere(id_number.value, pages):
+            wanted.add("id_number")
+            if "gender" in offered and offered["gender"].value == V.gender_of_id(id_number.value):
+                wanted.add("gender")
+    added = [dataclasses.replace(offered[name], details={**offered[name].details, "from": "page without dotted lines"})
+             for name in sorted(wanted - set(have)) if name in offered]
+    if not added:
+        return reading
+    now_read = {f.name for f in added}
+    return dataclasses.replace(reading, fields=reading.fields + added,
+                               unread=[note for note in reading.unread if unread_field(note) not in now_read])
+
+
+def _read_elsewhere(id_number: str, pages: list[PageText]) -> bool:
+    """Whether a line of the pages' text, or a value's crop read again, holds the ID's last nine digits
+    (a second reader: on two development halves the one ID the birth date confirmed and no other
+    reading held was wrong by a digit, 6 for 8; the province code is what a dotted line's start damages)."""
+    tail = id_number[-ID_DIGITS_READ_ELSEWHERE:]
+    texts = [line for page in pages for line in page.text.splitlines()]
+    texts += [again for page in pages for entry in page.details.get("values_read_again", ()) for again in entry["again"]]
+    return any(tail in re.sub(r"\D", "", text) for text in texts)
+
+
+def _same_given_names(name: str, other: str) -> bool:
+    """Whether two names end in the same two syllables, marks aside: one person's name read twice (a
+    relative's name read again without the dots as "TRẦN BÍCH HUỲNH", first as "RẦN BÍCH HUỲNH")."""
+    ends = [fold(value).split()[-2:] for value in (name, other)]
+    return len(ends[0]) == 2 and ends[0] == ends[1]
+
+
+def worth_reading_without_dots(page: PageText) -> bool:
+    """Whether a scanned page is worth reading again without its dotted fill-in lines: its reading
+    shows one, or shows no label of a person's name, ID or birth date at all (the page pass can lose
+    a form's whole body with its dots: the title read, every labelled line gone). A page that read its
+    labels and no dots is not (on an identity card copy, its background's pattern can pass for dots)."""
+    if page.method != "ocr":
+        return False
+    return DOTTED_LEADER.search(page.text) is not None or not any(
+        segment.kind in PERSON_LABELS for line in page.text.splitlines() for segment in scan(line))
 
 
 def reads_as_name(value: str) -> bool:
