@@ -340,6 +340,7 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
     from pipeline.catalog import load_catalog
     from pipeline.cli.render import Names
     from pipeline.config import PROJECT_CONFIGS
+    from pipeline.stages.extract import CHECK_NAME  # the words extraction records, which render knows
 
     names = Names(load_catalog(PROJECT_CONFIGS / "catalog.toml"))
     try:
@@ -350,6 +351,8 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
         assert names.reason("id_number failed validation: unknown province code 003").startswith(
             "Số định danh cá nhân không hợp lệ: ")
         assert names.value("date_of_birth", "1990-03-12") == "12/03/1990" and names.value("gender", "Nam") == "Nam"
+        assert names.reason(f"full_name to check: {CHECK_NAME}") == \
+            "Họ và tên cần đối chiếu với bản quét: chỉ đọc được từ trang đã xóa các dòng chấm"
         i18n.activate("en")
         assert names.reason("type uncertain (confidence 0.31)") == "type uncertain (confidence 0.31)"
     finally:

@@ -36,6 +36,11 @@ class TestReviewReasons:
             ("full_name", {}), ("id_number", {"validation": ["unknown province code 003"]})])
         assert reasons == ["id_number failed validation: unknown province code 003"]
 
+    def test_a_value_a_weaker_reading_gave_is_to_be_checked(self):
+        reasons = rules.review_reasons(CATALOG, "application_letter", 0.9, [
+            ("full_name", {"check": "read only from the page without its dotted lines"}), ("id_number", {})])
+        assert reasons == ["full_name to check: read only from the page without its dotted lines"]
+
     def test_a_type_an_operator_chose_is_final_even_other(self):
         assert rules.review_reasons(CATALOG, "other", 1.0, [], type_source="operator") == []
 

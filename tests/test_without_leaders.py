@@ -124,6 +124,7 @@ class TestMissingFrom:
         values = {f.name: f.value for f in taken.fields}
         assert values == {"full_name": "PHẠM TUYẾT PHƯƠNG", "id_number": ID, "date_of_birth": BIRTH, "gender": "Nữ"}
         assert all(f.details.get("from") == "page without dotted lines" for f in taken.fields[1:])
+        assert not any("check" in f.details for f in taken.fields)  # the validators confirmed these
         assert taken.unread == []  # the note of the value now read goes
 
     def test_an_id_is_taken_when_it_fits_the_birth_date_read_first(self) -> None:
@@ -158,6 +159,7 @@ class TestMissingFrom:
     def test_a_name_is_taken_only_when_it_reads_as_a_vietnamese_name(self) -> None:
         taken = take(Reading([]), Reading([found("full_name", "PHẠM TUYẾT PHƯƠNG")]))
         assert [f.value for f in taken.fields] == ["PHẠM TUYẾT PHƯƠNG"]
+        assert taken.fields[0].details["check"]  # only the lexicon confirms it: an operator compares it
         doubtful = found("full_name", "PHGM TUYẾT PHƯƠNG", validation="PHGM is not a Vietnamese syllable")
         assert take(Reading([]), Reading([doubtful])).fields == []
 
@@ -217,3 +219,4 @@ def test_a_name_the_page_pass_lost_on_a_dotted_line_is_filed_from_the_page_read_
     shown = dossier("show", str(batch["documents"][0]), "--json").json()
     assert shown["doc_type"] == "application_letter"
     assert shown["fields"]["full_name"] == "NGUYỄN THỊ LAN"
+    assert "full_name to check: read only from the page without its dotted lines" in shown["review_reasons"]

@@ -1,7 +1,8 @@
 """Review: the one rule for "this document needs a human", and how operators' corrections overrule the pipeline.
 
 The type is uncertain (the classifier filed it as `other`), a required field of
-its type is missing, or a value failed validation. Applied when a document is
+its type is missing, a value failed validation, or a value came from a reading
+that asks for it to be checked (`details.check`). Applied when a document is
 filed and again after every operator correction.
 """
 
@@ -34,6 +35,8 @@ def review_reasons(catalog: Catalog, doc_type: str, confidence: float,
         if problems:
             raw = f" (read {details['read']})" if details.get("read") else ""
             reasons.append(f"{name} failed validation: {'; '.join(problems)}{raw}")
+        elif details.get("check"):  # a value only a weaker reading gave, for a human to compare with the scan
+            reasons.append(f"{name} to check: {details['check']}")
     return reasons
 
 
