@@ -181,11 +181,14 @@ def read_without_leaders(source: PageSource, page: PageText, *, engine: OcrEngin
 
 def _ocr_without_leaders(image: Image.Image, *, dpi: int, rotation: int, engine: OcrEngine, languages: str,
                          timeout: float, max_pixels: int, correct: bool) -> OcrResult:
-    layout = preprocess.analyse(image)
-    prepared = preprocess.prepare(image, dpi=dpi, rotation=rotation, max_pixels=max_pixels,
-                                  layout=None if rotation else layout)
-    scale = math.prod(step.get("factor", 1.0) for step in prepared.steps if step["step"] == "upscale")
-    max_dot = max(MIN_DOT, LEADER_DOT_SHARE * layout.line_height * scale)
+    layout = None if rotation else preprocess.analyse(image)
+    prepared = preprocess.prepare(image, dpi=dpi, rotation=rotation, max_pixels=max_pixels, layout=layout)
+    if layout is None:  # a turned page's lines are measured upright, on the image the engine reads
+        line_height = preprocess.analyse(prepared.image, upright=True).line_height
+    else:  # measured on the page as rasterized: enlarged with it
+        line_height = layout.line_height * math.prod(
+            step.get("factor", 1.0) for step in prepared.steps if step["step"] == "upscale")
+    max_dot = max(MIN_DOT, LEADER_DOT_SHARE * line_height)
     pixels = np.asarray(prepared.image.convert("L"))
     dots = preprocess.leader_dots(pixels, max_dot)
     record: dict[str, Any] = {"max_dot": round(max_dot, 1), "dots": int(dots.sum()) if dots is not None else 0}
