@@ -11,8 +11,9 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils 
 # Fonts of the independent evaluation set (bench/heldout): its own typefaces, not the samples'.
 BENCH_APT_PACKAGES := fonts-liberation2 fonts-freefont-ttf fonts-texgyre
 # A real browser, headless, for the test that renders `dossier report --html` (never needed to run dossier);
-# the PostgreSQL client tools (pg_dump, pg_restore) for the backup round trip on PostgreSQL.
-TEST_APT_PACKAGES  := chromium postgresql-client
+# the PostgreSQL client tools (pg_dump, pg_restore) for the backup round trip on PostgreSQL; the italic
+# "hand" faces the tests write form values in (DejaVu's condensed italic, FreeSerif's italic).
+TEST_APT_PACKAGES  := chromium postgresql-client fonts-dejavu-extra fonts-freefont-ttf
 BIN        := $(VENV)/bin
 # dossier speaks Vietnamese unless the locale says English: `make run` shows it in Vietnamese
 # whatever this shell's LANG (`make run UI_LOCALE=en_US.UTF-8` for English).
