@@ -146,8 +146,9 @@ def missing_from(reading: Reading, other: Reading, names: Collection[str], pages
 
 def _read_elsewhere(id_number: str, pages: list[PageText]) -> bool:
     """Whether a line of the pages' text, or a value's crop read again, holds the ID's last nine digits
-    (a second reader: on two development halves the one ID the birth date confirmed and no other
-    reading held was wrong by a digit, 6 for 8; the province code is what a dotted line's start damages)."""
+    (a second reader: on two development halves the 4 IDs the birth date confirmed and another reading
+    held were right, and of the 4 no other reading held one was wrong by a digit, 6 for 8; the province
+    code is left out, being what a dotted line's start damages)."""
     tail = id_number[-ID_DIGITS_READ_ELSEWHERE:]
     texts = [line for page in pages for line in page.text.splitlines()]
     texts += [again for page in pages for entry in page.details.get("values_read_again", ()) for again in entry["again"]]
