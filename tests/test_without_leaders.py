@@ -91,7 +91,7 @@ class TestWhichPagesAreReadWithoutTheirDots:
         assert worth_reading_without_dots(self.scanned("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐƠN ĐỀ NGHỊ"))
 
     def test_not_a_page_that_read_its_labels_and_no_dots(self) -> None:
-        # an identity card copy: its background's pattern can pass for dots
+        # an identity card copy: on a blurred one, marks passed for dots
         card = "CĂN CƯỚC CÔNG DÂN\nSố định danh cá nhân: 03606154685Z\nHọ và tên: NGUYỄN VĂN AN"
         assert not worth_reading_without_dots(self.scanned(card))
 
