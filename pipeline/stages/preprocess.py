@@ -505,7 +505,7 @@ def _longest_chain(positions: np.ndarray, gap: float) -> int:
 
 
 def without_leaders(image: Image.Image, max_dot: float) -> Image.Image | None:
-    """The image (a value's crop) with its dotted fill-in lines painted out; None when it has none."""
+    """The image (a value's crop, or a page) with its dotted fill-in lines painted out; None when it has none."""
     pixels = np.asarray(image.convert("L"))
     dots = leader_dots(pixels, max_dot)
     if dots is None:

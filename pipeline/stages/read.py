@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
 from PIL import Image
 
 from pipeline.config import OcrSettings
@@ -132,10 +131,7 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
     details: dict[str, Any] = {"block": block} if block else {}
     if reread and vietnamese:
         prepared, result, details["reread"] = _reread(engine, image, prepared, result, read_options)
-    if correct and isinstance(result, EngineReading) and result.lines:
-        result, details["correction"] = _correct(result)
-    words = [Word(w.text, w.confidence, *prepared.box_to_source(w.left, w.top, w.width, w.height))
-             for w in result.words]
+    result, words = _corrected_on_source(result, prepared, correct, details)
     details = {"preprocess": {"measured": layout.as_details(), "steps": prepared.steps, "dpi": prepared.dpi},
                "orientation": orientation, **details}
     return OcrResult(text=result.text, confidence=result.confidence, words=words, details=details)
@@ -189,21 +185,24 @@ def _ocr_without_leaders(image: Image.Image, *, dpi: int, rotation: int, engine:
         line_height = layout.line_height * math.prod(
             step.get("factor", 1.0) for step in prepared.steps if step["step"] == "upscale")
     max_dot = max(MIN_DOT, LEADER_DOT_SHARE * line_height)
-    pixels = np.asarray(prepared.image.convert("L"))
-    dots = preprocess.leader_dots(pixels, max_dot)
-    record: dict[str, Any] = {"max_dot": round(max_dot, 1), "dots": int(dots.sum()) if dots is not None else 0}
-    if dots is None:
+    undotted = preprocess.without_leaders(prepared.image, max_dot)
+    record: dict[str, Any] = {"max_dot": round(max_dot, 1), "dots": undotted is not None}
+    if undotted is None:
         return OcrResult(text="", confidence=0.0, words=[], details={WITHOUT_LEADERS: record})
-    painted = pixels.copy()
-    painted[dots] = 255
-    vietnamese = "vie" in languages.split("+")
-    result = engine.recognize(Image.fromarray(painted, "L"), dpi=prepared.dpi, languages=languages, timeout=timeout,
-                              alternatives=correct and vietnamese)
-    if correct and vietnamese and isinstance(result, EngineReading) and result.lines:
-        result, record["correction"] = _correct(result)
-    words = [Word(w.text, w.confidence, *prepared.box_to_source(w.left, w.top, w.width, w.height))
-             for w in result.words]
+    correct = correct and "vie" in languages.split("+")
+    result = engine.recognize(undotted, dpi=prepared.dpi, languages=languages, timeout=timeout, alternatives=correct)
+    result, words = _corrected_on_source(result, prepared, correct, record)
     return OcrResult(text=result.text, confidence=result.confidence, words=words, details={WITHOUT_LEADERS: record})
+
+
+def _corrected_on_source(result: OcrResult, prepared: preprocess.Prepared, correct: bool,
+                         details: dict[str, Any]) -> tuple[OcrResult, list[Word]]:
+    """The reading of `prepared`, its Vietnamese post-corrected when `correct` (the changes recorded in
+    `details["correction"]`), and its words with their boxes on the page as rasterized."""
+    if correct and isinstance(result, EngineReading) and result.lines:
+        result, details["correction"] = _correct(result)
+    return result, [Word(w.text, w.confidence, *prepared.box_to_source(w.left, w.top, w.width, w.height))
+                    for w in result.words]
 
 
 # --- a page the layout pass reads as nothing ---------------------------------------------------
