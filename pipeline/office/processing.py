@@ -334,19 +334,22 @@ def _worth_reading_again(reading: extract.Reading, doc_type) -> bool:
     name, ID number or birth date that extraction did not find, or a name that does not read as
     one; or, on an identity card, an ID or birth date its machine-readable zone did not confirm
     (the zone, read again alone, often does)."""
-    wanted = {"full_name", "id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
     found = {f.name: f for f in reading.fields}
     unconfirmed = (doc_type is not None and doc_type.group == extract.IDENTITY_GROUP
-                   and any(found[name].details.get("from") != "mrz" for name in wanted & {"id_number", "date_of_birth"}
-                           if name in found))
-    return (bool(wanted - set(found)) or ("full_name" in found and "validation" in found["full_name"].details)
-            or unconfirmed)
+                   and any(found[name].details.get("from") != "mrz"
+                           for name in _citizen_fields(doc_type) & {"id_number", "date_of_birth"} if name in found))
+    return (_missing_citizen_values(reading, doc_type)
+            or ("full_name" in found and "validation" in found["full_name"].details) or unconfirmed)
 
 
 def _missing_citizen_values(reading: extract.Reading, doc_type) -> bool:
     """Whether the document's type carries a name, ID number or birth date extraction did not find."""
-    wanted = {"full_name", "id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
-    return bool(wanted - {f.name for f in reading.fields})
+    return bool(_citizen_fields(doc_type) - {f.name for f in reading.fields})
+
+
+def _citizen_fields(doc_type) -> set[str]:
+    """Which of the citizen's name, ID number and birth date the document's type carries."""
+    return {"full_name", "id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
 
 
 def _read_without_leaders(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText] | None:
