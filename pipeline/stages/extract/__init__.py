@@ -103,9 +103,7 @@ def with_names_of(reading: Reading, office_reading: Reading, names: Collection[s
     read = {f.name for f in fields}
     added = [dataclasses.replace(office, details={**office.details, "from": "office languages"})
              for name, office in by_name.items() if name not in read]
-    now_read = {f.name for f in added}
-    return dataclasses.replace(reading, fields=fields + added,
-                               unread=[note for note in reading.unread if unread_field(note) not in now_read])
+    return _with_added(reading, fields, added)
 
 
 def missing_from(reading: Reading, other: Reading, names: Collection[str], pages: list[PageText]) -> Reading:
@@ -124,10 +122,13 @@ def missing_from(reading: Reading, other: Reading, names: Collection[str], pages
     birth = have.get("date_of_birth") or offered.get("date_of_birth")
     gender = have["gender"].value if "gender" in have else None
     fits = (id_number is not None and birth is not None
-            and not V.check_id_number(id_number.value, date_of_birth=birth.value, gender=gender).problems)
+            and V.check_id_number(id_number.value, date_of_birth=birth.value, gender=gender).ok)
+    wanted: set[str] = set()
+    offered_name = offered.get("full_name")
     others = [f.value for f in reading.fields if f.name in names and f.name != "full_name"]
-    wanted = ({"full_name"} if "full_name" in offered and "validation" not in offered["full_name"].details
-              and not any(_same_given_names(offered["full_name"].value, value) for value in others) else set())
+    if (offered_name is not None and "validation" not in offered_name.details
+            and not any(_same_given_names(offered_name.value, value) for value in others)):
+        wanted.add("full_name")
     if fits:
         wanted.add("date_of_birth")
         if _read_elsewhere(id_number.value, pages):
@@ -137,10 +138,13 @@ def missing_from(reading: Reading, other: Reading, names: Collection[str], pages
     added = [dataclasses.replace(offered[name], details={**offered[name].details, "from": SECOND_READING,
                                                          **({"check": CHECK_NAME} if name == "full_name" else {})})
              for name in sorted(wanted - set(have)) if name in offered]
-    if not added:
-        return reading
+    return _with_added(reading, reading.fields, added) if added else reading
+
+
+def _with_added(reading: Reading, fields: list[ExtractedField], added: list[ExtractedField]) -> Reading:
+    """The reading with `fields` and the values `added` after them, the notes of the values now read gone."""
     now_read = {f.name for f in added}
-    return dataclasses.replace(reading, fields=reading.fields + added,
+    return dataclasses.replace(reading, fields=fields + added,
                                unread=[note for note in reading.unread if unread_field(note) not in now_read])
 
 
