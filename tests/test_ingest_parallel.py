@@ -110,6 +110,19 @@ def _group_alive(pgid: int) -> list[int]:
     return alive
 
 
+def _describe(pids: list[int]) -> dict[int, str]:
+    """Command line and, per thread, the kernel function it waits in: what a hang left behind."""
+    described = {}
+    for pid in pids:
+        try:
+            command = (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()[:160]
+            waits = [(task / "wchan").read_text() for task in (Path("/proc") / str(pid) / "task").iterdir()]
+        except OSError:
+            continue
+        described[pid] = f"{command} waits in {waits}"
+    return described
+
+
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
@@ -134,7 +147,14 @@ def test_ctrl_c_gives_every_claim_back_and_a_second_run_finishes(office, tmp_pat
         assert process.poll() is None, process.communicate()
         time.sleep(0.2)
     process.send_signal(signal.SIGINT)  # at once, while a batch is being read
-    out, err = process.communicate(timeout=120)
+    try:
+        out, err = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:  # say who is still there (and where each waits) before failing
+        left = _describe(_group_alive(process.pid))
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        pytest.fail(f"no exit 120 s after Ctrl-C (command {'gone' if process.pid not in left else 'alive'}); "
+                    f"left in its group: {left}; stderr: {err[-2000:]}")
     assert process.returncode == 130, (out, err)
     assert "Traceback" not in err, err
     with store.session() as session:

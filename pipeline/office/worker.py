@@ -318,9 +318,16 @@ class IngestWorkers:
             if process.is_alive():
                 process.kill()
                 process.join()
+        self._abandon_channels()
 
     def join(self) -> None:
         for process in self._processes:
             process.join()
+        self._abandon_channels()
+
+    def _abandon_channels(self) -> None:
+        # Every worker is gone: at exit, do not wait for a feeder thread to hand what is left
+        # in a queue to a reader that will never read it.
         for channel in (self._tasks, self.events):
-            channel.cancel_join_thread()  # nothing left to read: do not wait on a reader that is gone
+            channel.cancel_join_thread()
+
