@@ -260,10 +260,11 @@ def test_two_documents_that_disagree_go_to_review_with_both_readings():
         ("citizen_id_card", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040193123146")]),
     ]
     result = reconcile.reconcile(documents)
-    assert [f.value for f in result[0].fields] == ["LÝ THỊ BẢO HIỀN", "040183123146"]  # nothing guessed
+    assert [f.value for f in result[0].fields] == ["LÝ THỊ BẢO HIỀN"]  # nothing guessed, nothing kept wrong
     for document in result:
         assert document.reasons == ["id_number differs between the documents of the dossier: "
-                                    "040183123146 (application_letter #1); 040193123146 (citizen_id_card #2)"]
+                                    "040183123146 (application_letter #1); 040193123146 (citizen_id_card #2); "
+                                    "none of them is kept"]
 
 
 def test_different_citizens_in_one_dossier_are_not_merged():

@@ -353,6 +353,13 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
         assert names.value("date_of_birth", "1990-03-12") == "12/03/1990" and names.value("gender", "Nam") == "Nam"
         assert names.reason(f"full_name to check: {CHECK_NAME}") == \
             "Họ và tên cần đối chiếu với bản quét: chỉ đọc được từ trang đã xóa các dòng chấm"
+        differs = ("id_number differs between the documents of the dossier: 079080144198 (application_letter #1); "
+                   "079080144193 (citizen_id_card #2)")
+        assert names.reason(differs) == ("Số định danh cá nhân khác nhau giữa các giấy tờ của hồ sơ: "
+                                         "079080144198 (application_letter #1); 079080144193 (citizen_id_card #2)")
+        assert names.reason(f"{differs}; none of them is kept") == (
+            "Số định danh cá nhân khác nhau giữa các giấy tờ của hồ sơ, không giữ cách đọc nào: "
+            "079080144198 (application_letter #1); 079080144193 (citizen_id_card #2)")
         i18n.activate("en")
         assert names.reason("type uncertain (confidence 0.31)") == "type uncertain (confidence 0.31)"
     finally:

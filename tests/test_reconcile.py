@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
-from pipeline.domain import ExtractedField, PageText
+from pipeline.domain import OPERATOR, ExtractedField, PageText
 from pipeline.stages import reconcile
 from pipeline.stages.extract import read_document
 
@@ -157,12 +157,29 @@ def test_with_no_majority_the_id_that_carries_the_birth_year_is_chosen():
     assert not first.reasons and not second.reasons
 
 
-def test_ids_the_birth_dates_cannot_tell_apart_go_to_review():
+def test_ids_a_digit_apart_that_nothing_chooses_between_are_kept_on_neither_and_go_to_review():
+    # At least one is a misreading and nothing says which: a wrong ID would file the citizen under
+    # another's number, so both are withheld and review shows both readings.
     card = ("citizen_id_card", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040193123146")])
     marriage = ("marriage_certificate", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040193123147")])
     first, second = reconcile.reconcile([card, marriage])
+    assert "id_number" not in values(first) and "id_number" not in values(second)
+    assert values(first)["full_name"] == "LÝ THỊ BẢO HIỀN"
+    assert first.reasons == second.reasons == [
+        "id_number differs between the documents of the dossier: 040193123146 (citizen_id_card #1); "
+        "040193123147 (marriage_certificate #2); none of them is kept"]
+
+
+def test_ids_further_apart_or_typed_by_an_operator_are_kept_as_they_are():
+    far = ("marriage_certificate", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040193777146")])
+    card = ("citizen_id_card", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040193123146")])
+    first, second = reconcile.reconcile([card, far])
+    assert values(first)["id_number"] == "040193123146" and values(second)["id_number"] == "040193777146"
+    typed = ExtractedField("id_number", "040193123147", 1.0, None, source=OPERATOR)
+    marriage = ("marriage_certificate", [field("full_name", "LÝ THỊ BẢO HIỀN"), typed])
+    first, second = reconcile.reconcile([card, marriage])
     assert values(first)["id_number"] == "040193123146" and values(second)["id_number"] == "040193123147"
-    assert first.reasons and second.reasons
+    assert first.reasons and not first.reasons[0].endswith("none of them is kept")
 
 
 CARD_RECORDS = CATALOG.get("citizen_id_card").record_of
@@ -199,11 +216,11 @@ def test_the_records_reading_is_not_taken_when_it_is_another_number_or_does_not_
                                         field("date_of_birth", "1980-11-30")])
     application = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("id_number", "079087144198")])
     first, second = reconcile.reconcile([application, card_misread], records=[(), CARD_RECORDS])
-    assert values(first)["id_number"] == "079087144198" and values(second)["id_number"] == "079086144193"
+    assert "id_number" not in values(first) and "id_number" not in values(second)  # nothing chooses: neither kept
     application = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("id_number", "079080144198")])
     # without records (every caller before the catalog said which types are records) nothing is taken
-    first, _ = reconcile.reconcile([application, CARD])
-    assert values(first)["id_number"] == "079080144198"
+    first, second = reconcile.reconcile([application, CARD])
+    assert "id_number" not in values(first) and "id_number" not in values(second)
 
 
 def test_a_birth_date_read_apart_takes_the_cards():

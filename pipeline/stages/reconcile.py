@@ -14,7 +14,8 @@ whose birth dates are all its own), and within a group:
   Vietnamese name over one that is not, a birth date whose year the citizen's ID carries, an ID that
   carries the year of the citizen's birth dates); when they cannot, and one of the readings is the
   one the state's own record of the field read (the ID card's number and birth date: the catalog's
-  `record_of`), that reading is taken, and the documents still go to review with both;
+  `record_of`), that reading is taken, and the documents still go to review with both; an ID read
+  a digit or two apart that nothing chooses between is kept on none of them (review shows both);
 * a value a document printed but OCR could not read (its label is there, its value is not) is
   supplied by the others when they all read it alike and it fits that document's other values
   (`details["from"] = "dossier"`);
@@ -39,6 +40,11 @@ VOTED = ("full_name", "id_number", "date_of_birth")
 MAX_DIGITS_APART = 2  # an ID or a date misread in more digits than this is another person's
 NAME_AGREEMENT = 0.85  # folded names this alike (character ratio) belong to one citizen
 CHOSEN_CONFIDENCE = 0.6  # a reading chosen among several: an operator should glance at it
+# An ID read a digit or two apart on two documents, that nothing chooses between, is withheld on
+# both: at least one of the readings is wrong, and a wrong ID files a citizen's record under
+# another citizen's number (missing and flagged beats wrong). The review reason keeps both.
+WITHHELD_UNDECIDED = ("id_number",)
+WITHHELD_NOTE = "; none of them is kept"
 
 
 @dataclass
@@ -276,6 +282,7 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled], records
         # only the near misses: a reading further from the majority's is another person's, left as read
         _take(top, [(i, f) for i, f in readings if _near(name, f.value, top)], documents, out)
         return
+    recorded = None
     if len(counts) == 2:
         # No majority, but the validators may agree on one: the reading whose syllables are all
         # Vietnamese over one that has a non-syllable ("LÊ VIT ANH" / "LÊ VIẾT ANH"), and a reading with
@@ -292,5 +299,17 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled], records
             _take(recorded, readings, documents, out)
     if len(counts) > 1:  # readings that disagree with no majority: a human decides, seeing all of them
         seen = "; ".join(f"{f.value} ({documents[i][0]} #{i + 1})" for i, f in readings)
+        withheld = recorded is None and name in WITHHELD_UNDECIDED and _misreadings_of_one(name, readings)
         for i, _ in readings:
-            out[i].reasons.append(f"{name} differs between the documents of the dossier: {seen}")
+            out[i].reasons.append(f"{name} differs between the documents of the dossier: {seen}"
+                                  + (WITHHELD_NOTE if withheld else ""))
+        if withheld:
+            for i, _ in readings:
+                out[i].fields = [f for f in out[i].fields if f.name != name]
+
+
+def _misreadings_of_one(name: str, readings: list[tuple[int, ExtractedField]]) -> bool:
+    """Readings a digit or two apart from each other, none typed by an operator: one number, misread."""
+    values = [f.value for _, f in readings]
+    return (all(f.source != OPERATOR for _, f in readings)
+            and all(_near(name, a, b) for n, a in enumerate(values) for b in values[n + 1:]))
