@@ -23,6 +23,7 @@ from pipeline.textnorm import fold, nfc, strip_marks
 
 OTHER = "other"
 MAIN_FIELD = "full_name"  # the name of the person the document is about (../shared FIELDS.md)
+MAX_MIN_AGE = 120
 
 
 class FieldKind(StrEnum):
@@ -69,7 +70,7 @@ class FieldDef:
 
 
 _TYPE_KEYS = {"id", "name_vi", "name_en", "group", "titles", "keywords", "fields", "required", "languages",
-              "head_keywords", "symbols", "people", "record_of"}
+              "head_keywords", "symbols", "people", "record_of", "min_age"}
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class DocType:
     # The citizen's fields this type is the state's own record of (the ID card: ID number, birth date):
     # its reading is taken when a dossier's documents read one differently with no majority (`reconcile`)
     record_of: tuple[str, ...] = ()
+    # The youngest the document's person (full_name) can be on its issue date: 18 for a marriage;
+    # 0 for every type (no one is born after a document about them was issued)
+    min_age: int = 0
 
     # Cached: classification and splitting compare every head line of every page with these.
     @cached_property
@@ -172,12 +176,16 @@ def load_catalog(path: Path) -> Catalog:
                 symbols=tuple(nfc(k) for k in entry.get("symbols", [])),
                 people=tuple((str(k), Role(v)) for k, v in entry.get("people", {}).items()),
                 record_of=tuple(entry.get("record_of", [])),
+                min_age=entry.get("min_age", 0),
             )
         except KeyError as exc:
             raise ConfigError(f"{where} lacks the key {exc.args[0]!r}", path=str(path)) from None
         except ValueError as exc:  # a role the code does not know
             raise ConfigError(f"{where}: {exc}", path=str(path),
                               remedy=f"roles: {', '.join(r.value for r in Role)}") from None
+        if type(doc_type.min_age) is not int or not 0 <= doc_type.min_age <= MAX_MIN_AGE:
+            raise ConfigError(f"{where}: min_age must be a whole number of years from 0 to {MAX_MIN_AGE}",
+                              path=str(path))
         if doc_type.id in seen:
             raise ConfigError(f"{where}: duplicate id", path=str(path))
         people = [name for name, _ in doc_type.people]

@@ -77,6 +77,13 @@ def plausible(date: dt.date, *, today: dt.date | None = None) -> bool:
     return EARLIEST_YEAR <= date.year <= (today or dt.date.today()).year + 1
 
 
+def years_between(earlier: dt.date, later: dt.date) -> int:
+    """Whole years from `earlier` to `later` (an age on a day); negative when `later` is a year or more earlier."""
+    if later < earlier:
+        return -years_between(later, earlier)
+    return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
+
+
 def plausible_birth_date(date: dt.date, *, today: dt.date | None = None) -> bool:
     """A citizen's birth date: not before 1900, not in the future."""
     return birth_date_problem(date, today=today) is None

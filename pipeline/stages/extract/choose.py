@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 
 from pipeline.catalog import DocType, Role
-from pipeline.dates import agrees_with_words, plausible_birth_date
+from pipeline.dates import agrees_with_words, parse_date, plausible_birth_date, years_between
 from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
@@ -307,6 +307,7 @@ def final_fields(reader: Reader, pages: list[PageText],
         if name in document:
             found[name] = document[name]
 
+    _born_too_late(found, doc_type.min_age if doc_type else 0, unread)
     checks = V.cross_check({name: value.value for name, value in found.items()})
     wanted = set(doc_type.fields) if doc_type else None
     result = []
@@ -331,6 +332,27 @@ def final_fields(reader: Reader, pages: list[PageText],
     if wanted is not None:
         candidates = {name: values for name, values in candidates.items() if name in wanted}
     return result, unread + _unread_labelled(reader, result, unread, wanted), candidates
+
+
+def _born_too_late(found: dict[str, Value], min_age: int, unread: list[str]) -> None:
+    """A birth date, or the birth year an ID carries, that makes the document's person younger on its
+    issue date than its type allows (`min_age`: born after it, on every type; under 18 on a marriage
+    certificate) was misread: it is left unread for review (a construction permit's "04022100905 0"
+    read on a dotted line gave a holder born the year the permit was issued). Not when the birth date
+    and the ID carry the same year: read twice in two places, the year holds, and the issue date is
+    the likelier misreading."""
+    issued = parse_date(found["issue_date"].value) if "issue_date" in found else None
+    if issued is None:
+        return
+    born = parse_date(found["date_of_birth"].value) if "date_of_birth" in found else None
+    id_year = V.birth_year_of_id(found["id_number"].value) if "id_number" in found else None
+    if born is not None and born.year == id_year:
+        return
+    why = f"younger than {min_age} on the document's issue date {issued.isoformat()}"
+    if born is not None and (born > issued or years_between(born, issued) < min_age):
+        unread.append(f"date_of_birth unreadable: read {found.pop('date_of_birth').raw!r} ({why})")
+    if id_year is not None and issued.year - id_year < min_age:  # at the oldest its birth year allows
+        unread.append(f"id_number unreadable: read {found.pop('id_number').raw!r} (born {id_year} by its digits, {why})")
 
 
 def _unread_labelled(reader: Reader, result: list[ExtractedField], unread: list[str],
