@@ -15,8 +15,6 @@ from zoneinfo import ZoneInfo
 
 from pipeline.cli.arguments import pick
 from pipeline.i18n import N_, _, in_vietnamese
-
-from pipeline.i18n import _
 from pipeline.logs import mask_ids
 
 
