@@ -133,6 +133,20 @@ class TestRealNamesAreLeftAlone:
     def test_a_final_of_two_consonants_set_apart_is_joined_again(self, read_as, printed):
         assert correct_name(read_as).name == printed
 
+    @pytest.mark.parametrize("read_as, printed", [
+        ("TRẦN MỸ THUNGỌC", "TRẦN MỸ THU NGỌC"),  # the space between two syllables lost
+        ("NGUYỄN HOÀNGMINH", "NGUYỄN HOÀNG MINH"),
+        ("Nguyễn Thị Thungọc", "Nguyễn Thị Thu Ngọc"),  # in the word's case
+        ("LÊ THỊOẠNH", "LÊ THỊOẠNH"),  # OẠNH is no name: not cut
+        ("VÕ DLIYX HOÀNG ĐOÀN", "VÕ DLIYX HOÀNG ĐOÀN"),  # no cut gives two names
+        ("NGUYỄN VĂN HOÀNG", "NGUYỄN VĂN HOÀNG"),  # a syllable (HOÀ|NG, HO|ÀNG…) is never cut
+    ])
+    def test_two_syllables_read_as_one_word_are_cut_where_both_are_names(self, read_as, printed):
+        corrected = correct_name(read_as)
+        assert corrected.name == printed
+        if printed != read_as:  # a cut is a repair: an operator glances at it
+            assert corrected.changed and corrected.confidence <= 0.7
+
     def test_a_lone_capital_after_a_name_in_capitals_is_not_joined_to_it(self):
         from pipeline.stages.vietnamese.names import rejoined
         assert rejoined(["NGUYỄN", "VĂN", "QUÝ", "C"]) == ["NGUYỄN", "VĂN", "QUÝ", "C"]  # "QUÝ C…": what follows

@@ -75,6 +75,7 @@ def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
     split_family_name = _split_family_name(tokens, lexicon.surname)
     if split_family_name is not None:
         tokens = [split_family_name] + tokens[2:]
+    tokens, unglued = _unglued(tokens, lexicon.middle)
     out, confidences = [], []
     for index, token in enumerate(tokens):
         position = (lexicon.given if index == len(tokens) - 1 else
@@ -83,6 +84,8 @@ def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
             fixed, confidence = split_family_name, CONFIDENCE_GLUED
         else:
             fixed, confidence = _correct_token(token, position)
+        if index in unglued:
+            confidence = min(confidence, CONFIDENCE_GLUED)
         if index == 0 and len(tokens) > 1 and confidence <= CONFIDENCE_UNKNOWN and not is_valid_syllable(fixed):
             fixed, confidence = _damaged_surname(token, lexicon.surname, (fixed, confidence))
         if dotted and fixed == token:
@@ -130,6 +133,25 @@ def with_finals_joined(words: list[str]) -> list[str]:
         else:
             out.append(word)
     return out
+
+
+def _unglued(tokens: list[str], names: _Position) -> tuple[list[str], set[int]]:
+    """Two syllables the engine read as one word, the space between them lost ("THUNGỌC" for THU
+    NGỌC): a word of letters that is no Vietnamese syllable, cut where both sides are names the
+    lexicon knows, marks as read, when exactly one cut does. With the indexes of the two halves."""
+    out: list[str] = []
+    halves: set[int] = set()
+    for token in tokens:
+        cuts = [] if not token.isalpha() or is_valid_syllable(token) else [
+            (token[:k], token[k:]) for k in range(1, len(token))
+            if syllable_key(token[:k]) in names.keys and syllable_key(token[k:]) in names.keys]
+        if len(cuts) == 1:
+            left, right = cuts[0]
+            halves |= {len(out), len(out) + 1}
+            out.extend((left, right.capitalize() if token.istitle() else right))
+        else:
+            out.append(token)
+    return out, halves
 
 
 def _split_family_name(tokens: list[str], surnames: _Position) -> str | None:
