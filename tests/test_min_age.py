@@ -41,7 +41,7 @@ def test_no_one_is_born_after_a_document_about_them():
             "Thành phố Hồ Chí Minh, ngày 14 tháng 02 năm 2013")
     found, unread = fields(text, "birth_registration_form")
     assert "date_of_birth" not in found and found["issue_date"] == "2013-02-14"
-    assert unread == ["date_of_birth unreadable: read '05/07/2017' (younger than 0 on the document's issue date "
+    assert unread == ["date_of_birth unreadable: read '05/07/2017' (born after the document's issue date "
                       "2013-02-14)"]
     newborn = text.replace("05/07/2017", "05/02/2013")  # born nine days before: a birth registration
     assert fields(newborn, "birth_registration_form")[0]["date_of_birth"] == "2013-02-05"

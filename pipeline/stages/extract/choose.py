@@ -348,7 +348,8 @@ def _born_too_late(found: dict[str, Value], min_age: int, unread: list[str]) -> 
     id_year = V.birth_year_of_id(found["id_number"].value) if "id_number" in found else None
     if born is not None and born.year == id_year:
         return
-    why = f"younger than {min_age} on the document's issue date {issued.isoformat()}"
+    why = (f"younger than {min_age} on the document's issue date {issued.isoformat()}" if min_age
+           else f"born after the document's issue date {issued.isoformat()}")
     if born is not None and (born > issued or years_between(born, issued) < min_age):
         unread.append(f"date_of_birth unreadable: read {found.pop('date_of_birth').raw!r} ({why})")
     if id_year is not None and issued.year - id_year < min_age:  # at the oldest its birth year allows
