@@ -360,8 +360,11 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
         assert names.reason(f"{differs}; none of them is kept") == (
             "Số định danh cá nhân khác nhau giữa các giấy tờ của hồ sơ, không giữ cách đọc nào: "
             "079080144198 (application_letter #1); 079080144193 (citizen_id_card #2)")
+        assert names.reason("id_number unreadable: read 'g Le 1 6512 9136'") == \
+            "Số định danh cá nhân không đọc được: read 'g Le 1 6512 9136'"
         i18n.activate("en")
         assert names.reason("type uncertain (confidence 0.31)") == "type uncertain (confidence 0.31)"
+        assert names.reason("id_number unreadable: nothing read") == "id_number unreadable: nothing read"
     finally:
         i18n.activate("en")
 

@@ -118,6 +118,8 @@ class Names:
         if match := _INVALID.fullmatch(reason):
             return _("{field} failed validation: {problems}").format(field=self.field(match.group(1)),
                                                                       problems=match.group(2))
+        if match := _UNREADABLE.fullmatch(reason):  # what was read, and why not taken, stay as recorded
+            return _("{field} unreadable: {what}").format(field=self.field(match.group(1)), what=match.group(2))
         if match := _DIFFERS.fullmatch(reason):
             message = (_("{field} differs between the documents of the dossier, none of the readings is kept: "
                          "{readings}") if match.group(3) else
@@ -135,6 +137,7 @@ _UNCERTAIN = re.compile(r"type uncertain \(confidence ([\d.]+)\)")
 _MISSING = re.compile(r"required field\(s\) missing: (.+)")
 _INVALID = re.compile(r"(\w+) failed validation: (.+)")
 _CHECK = re.compile(r"(\w+) to check: (.+)")
+_UNREADABLE = re.compile(r"(\w+) unreadable: (.+)")
 _DIFFERS = re.compile(r"(\w+) differs between the documents of the dossier: (.+?)(; none of them is kept)?")
 # Why a value is to be checked, as recorded (extraction's words), and the message shown for it
 _CHECKS = {"read only from the page without its dotted lines": N_("read only from the page without its dotted lines")}
