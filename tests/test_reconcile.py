@@ -44,6 +44,12 @@ def test_nothing_is_supplied_when_the_others_disagree_or_it_contradicts_the_docu
     born_1990 = ("application_letter", [*APPLICATION[1], field("date_of_birth", "1990-11-30")])
     application, _ = reconcile.reconcile([born_1990, CARD], unread=[{"id_number"}, set()])
     assert "id_number" not in values(application)  # the card's ID carries 1980, this document 1990
+    # nor a birth date whose year the document's own ID does not carry (a child's birth date, read on
+    # the application for them, is not their parent's, whose card's number says 1980)
+    child = ("application_letter", [*APPLICATION[1], field("date_of_birth", "2019-08-09")])
+    card = ("citizen_id_card", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("id_number", "079080144193")])
+    _, card_after = reconcile.reconcile([child, card], unread=[set(), {"date_of_birth"}])
+    assert "date_of_birth" not in values(card_after)
 
 
 def test_another_citizens_document_supplies_nothing():

@@ -151,6 +151,9 @@ def _valid(name: str, value: str, fields: list[ExtractedField]) -> bool:
     if name == "id_number":
         dob = _value(fields, "date_of_birth")
         return V.check_id_number(value, date_of_birth=dob.value if dob else None).ok
+    if name == "date_of_birth":  # the year the document's own ID carries, if it has one
+        identity = _value(fields, "id_number")
+        return identity is None or V.birth_year_of_id(identity.value) in (None, int(value[:4]))
     return True
 
 
