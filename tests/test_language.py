@@ -353,11 +353,12 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
         assert names.value("date_of_birth", "1990-03-12") == "12/03/1990" and names.value("gender", "Nam") == "Nam"
         assert names.reason(f"full_name to check: {CHECK_NAME}") == \
             "Họ và tên cần đối chiếu với bản quét: chỉ đọc được từ trang đã xóa các dòng chấm"
-        differs = ("id_number differs between the documents of the dossier: 079080144198 (application_letter #1); "
-                   "079080144193 (citizen_id_card #2)")
-        assert names.reason(differs) == ("Số định danh cá nhân khác nhau giữa các giấy tờ của hồ sơ: "
-                                         "079080144198 (application_letter #1); 079080144193 (citizen_id_card #2)")
-        assert names.reason(f"{differs}; none of them is kept") == (
+        # the reasons as reconciliation records them (render matches their words): the card's number
+        # taken as the record, and, with no record to choose, neither number kept
+        taken, withheld = (_differs_reason(records) for records in ([(), ("id_number",)], None))
+        assert names.reason(taken) == ("Số định danh cá nhân khác nhau giữa các giấy tờ của hồ sơ: "
+                                       "079080144198 (application_letter #1); 079080144193 (citizen_id_card #2)")
+        assert names.reason(withheld) == (
             "Số định danh cá nhân khác nhau giữa các giấy tờ của hồ sơ, không giữ cách đọc nào: "
             "079080144198 (application_letter #1); 079080144193 (citizen_id_card #2)")
         assert names.reason("id_number unreadable: read 'g Le 1 6512 9136'") == \
@@ -367,6 +368,20 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
         assert names.reason("id_number unreadable: nothing read") == "id_number unreadable: nothing read"
     finally:
         i18n.activate("en")
+
+
+def _differs_reason(records) -> str:
+    from pipeline.domain import ExtractedField
+    from pipeline.stages import reconcile
+
+    def document(type_id: str, id_number: str):
+        return type_id, [ExtractedField("full_name", "NGUYỄN VIẾT GIA TOÀN", 0.9, 1),
+                         ExtractedField("id_number", id_number, 0.9, 1)]
+
+    first, _ = reconcile.reconcile([document("application_letter", "079080144198"),
+                                    document("citizen_id_card", "079080144193")], records=records)
+    [reason] = first.reasons
+    return reason
 
 
 def test_command_options_before_the_command(run):
