@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -707,6 +708,62 @@ class TestNamesInEveryPlace:
                 "Ngày, tháng, năm sinh: 09/12/1974\nGiấy tờ tùy thân: CCCD số 089 074 561 352")
         found = fields_of(text, "marriage_certificate")
         assert (found["full_name"], found["id_number"]) == ("TRẦN HUỲNH NHƯ", "079169732908")  # 029: no province
+
+
+def laid_out(lines: list[str], *, left: int = 100, char: int = 20) -> PageText:
+    """A page whose word boxes sit as typed: each line from `left`, `char` pixels a character."""
+    words = []
+    for row, line in enumerate(lines):
+        x = left
+        for token in line.split():
+            words.append(Word(token, 90, x, 100 + 50 * row, char * len(token), 30))
+            x += char * (len(token) + 1)
+    return page("\n".join(lines), words=words)
+
+
+class TestNamesWrappedAtTheMargin:
+    BODY = ["GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ",
+            "Công an Phường 5 xác nhận thông tin về cư trú của công dân như sau đây",
+            "1. Họ, chữ đệm và tên: TRẦN VĂN AN   Giới tính: Nam   Dân tộc: Kinh"]
+
+    def read(self, lines: list[str], doc_type: str = "residence_confirmation") -> dict[str, str]:
+        return {f.name: f.value for f in extract([laid_out(self.BODY + lines)], CATALOG.get(doc_type))}
+
+    def test_a_name_that_fills_its_line_ends_at_the_start_of_the_next(self):
+        # the line as long as the body's: the typesetter wrapped TRUNG to the next line
+        found = self.read(["12. Họ, chữ đệm và tên chủ hộ của người này: NGUYỄN VIẾT MINH", "TRUNG",
+                           "13. Quan hệ với chủ hộ: Con"])
+        assert found["head_of_household_name"] == "NGUYỄN VIẾT MINH TRUNG"
+        decision = ["QUYẾT ĐỊNH", "Điều 1. Trợ cấp xã hội hằng tháng đối với ông: LA CÔNG",
+                    "KHOA, sinh ngày 13/09/1980, số định danh cá nhân 079080503652"]
+        assert {f.name: f.value for f in extract([laid_out(decision)], CATALOG.get("decision"))}["full_name"] == (
+            "LA CÔNG KHOA")
+
+    @pytest.mark.parametrize("lines", [
+        ["12. Họ và tên chủ hộ: NGUYỄN VIẾT MINH", "TRUNG"],  # ends before the margin: whole as read
+        ["12. Họ, chữ đệm và tên chủ hộ của người này: NGUYỄN VIẾT MINH", "TRUNG TÂM Y TẾ QUẬN"],  # not a name's end
+        ["12. Họ, chữ đệm và tên chủ hộ của người này: NGUYỄN VIẾT MINH", "GIỚI TÍNH: Nam"],  # a label
+        ["12. Họ, chữ đệm và tên chủ hộ của người này: NGUYỄN VIẾT MINH", "Trung tâm hành chính"],
+    ])
+    def test_a_name_is_not_lengthened_by_a_line_that_does_not_continue_it(self, lines):
+        assert self.read(lines)["head_of_household_name"] == "NGUYỄN VIẾT MINH"
+
+    def test_without_word_boxes_nothing_says_the_line_was_full(self):
+        text = "\n".join(self.BODY + ["12. Họ, chữ đệm và tên chủ hộ của người này: NGUYỄN VIẾT MINH", "TRUNG"])
+        assert fields_of(text, "residence_confirmation")["head_of_household_name"] == "NGUYỄN VIẾT MINH"
+
+    def test_a_name_wrapped_in_its_table_cell_ends_in_its_own_column(self):
+        table = ["GIẤY CHỨNG NHẬN KẾT HÔN", "Thông tin Bên vợ Bên chồng",
+                 "Họ, chữ đệm, tên KHƯƠNG THU BẢO PHAN KHẮC THIÊN ĐẠT"]
+        wife = laid_out(table + ["Ngày, tháng, năm sinh 05/05/2001 20/02/1961"])
+        # PHƯƠNG under KHƯƠNG (x = 100 + 17 characters), then under PHAN (x = 100 + 32 characters)
+        for x, names in ((440, ("KHƯƠNG THU BẢO PHƯƠNG", "PHAN KHẮC THIÊN ĐẠT")),
+                         (740, ("KHƯƠNG THU BẢO", "PHAN KHẮC THIÊN ĐẠT PHƯƠNG"))):
+            words = wife.words[:-6] + [Word("PHƯƠNG", 90, x, 250, 120, 30)] + [
+                dataclasses.replace(w, top=w.top + 50) for w in wife.words[-6:]]
+            text = "\n".join(table + ["PHƯƠNG", "Ngày, tháng, năm sinh 05/05/2001 20/02/1961"])
+            found = {f.name: f.value for f in extract([page(text, words=words)], CATALOG.get("marriage_certificate"))}
+            assert (found["full_name"], found["spouse_name"]) == names
 
 
 class TestConfidenceAndPage:

@@ -108,6 +108,15 @@ PAGES = {
         "Họ và tên: VŨ THÙY HOÀI OANH",
         "Sinh ngày: 05/06/2012",
     ],
+    "wrapped": [  # class 2: a name that filled its line, its last syllable wrapped to the next
+        "GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ",
+        "Công an Phường 5, Quận 4 xác nhận thông tin về cư trú",
+        "của công dân có tên dưới đây, theo cơ sở dữ liệu:",
+        "1. Họ, chữ đệm và tên: TRẦN VĂN AN   Giới tính: Nam",
+        "12. Họ, chữ đệm và tên chủ hộ: NGUYỄN VIẾT MINH",
+        "KHOA",
+        "13. Quan hệ với chủ hộ: Con ruột",
+    ],
 }
 
 
@@ -203,6 +212,11 @@ def test_a_request_for_a_relative_whose_line_wrapped_keeps_the_relative_apart(re
     found = values(read("for_a_relative", "application_letter"))
     assert (found["full_name"], found["beneficiary_name"]) == ("HUỲNH THỊ TỐ", "VŨ THÙY HOÀI OANH")
     assert found["date_of_birth"] == "1980-03-12"
+
+
+def test_a_name_wrapped_at_the_margin_keeps_its_last_syllable(read):
+    found = values(read("wrapped", "residence_confirmation"))
+    assert (found["full_name"], found["head_of_household_name"]) == ("TRẦN VĂN AN", "NGUYỄN VIẾT MINH KHOA")
 
 
 def test_an_id_that_cannot_be_read_is_missing_with_the_reading_for_review(read):

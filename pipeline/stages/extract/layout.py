@@ -90,9 +90,9 @@ def _text_height(word: Word, slope: float) -> float:
 CELL_GAP = 2.5  # a gap this many word heights wide separates two table cells (or columns)
 
 
-def cells(page: PageText, line: str) -> list[str] | None:
-    """The table cells of a (cleaned) text line, split where its words' boxes leave a wide gap;
-    None when the page has no word boxes or the line is not found among them."""
+def boxes_of(page: PageText, line: str) -> list[Word] | None:
+    """The word boxes of a (cleaned) text line's words; None when the page has no word boxes or the
+    line is not found among them."""
     wanted = [clean_line(t) for t in line.split()]
     wanted = [t for t in wanted if t]
     if not page.words or not wanted:
@@ -102,16 +102,46 @@ def cells(page: PageText, line: str) -> list[str] | None:
         words = [(t, w) for t, w in words if t]
         texts = [t for t, _ in words]
         for start in range(len(texts) - len(wanted) + 1):
-            if texts[start:start + len(wanted)] != wanted:
-                continue
-            run = [w for _, w in words[start:start + len(wanted)]]
-            height = sorted(w.height for w in run)[len(run) // 2] or 1
-            out, current = [], [run[0]]
-            for before, word in zip(run, run[1:]):
-                if word.left - (before.left + before.width) > CELL_GAP * height:
-                    out.append(current)
-                    current = []
-                current.append(word)
-            out.append(current)
-            return [" ".join(clean_line(w.text) for w in cell) for cell in out]
+            if texts[start:start + len(wanted)] == wanted:
+                return [w for _, w in words[start:start + len(wanted)]]
     return None
+
+
+def cells(page: PageText, line: str) -> list[str] | None:
+    """The table cells of a (cleaned) text line, split where its words' boxes leave a wide gap;
+    None when the page has no word boxes or the line is not found among them."""
+    run = boxes_of(page, line)
+    if run is None:
+        return None
+    height = sorted(w.height for w in run)[len(run) // 2] or 1
+    out, current = [], [run[0]]
+    for before, word in zip(run, run[1:]):
+        if word.left - (before.left + before.width) > CELL_GAP * height:
+            out.append(current)
+            current = []
+        current.append(word)
+    out.append(current)
+    return [" ".join(clean_line(w.text) for w in cell) for cell in out]
+
+
+FULL_LINE_SLACK = 0.15  # of the text's width: a line whose last word ends this close to the margin is full
+_MARGIN_MIN_WORDS = 4  # lines of this many words or more say where the text's margins are
+
+
+def fills_its_line(page: PageText, line: str) -> bool:
+    """Whether a (cleaned) text line's last word reaches the right margin of the page's text, as a
+    line the typesetter wrapped does (its margins: the 10th and 90th percentiles of the edges of the
+    page's lines of several words, a stamp or a wide table row aside). A line whose value ends
+    before its dotted fill-in line or blank paper does not; leaders are not words here."""
+    run = boxes_of(page, line)
+    if run is None:
+        return False
+    lines = [[w for w in boxes if clean_line(w.text)] for boxes in word_lines(page)]
+    lines = [boxes for boxes in lines if len(boxes) >= _MARGIN_MIN_WORDS]
+    if not lines:
+        return False
+    lefts = sorted(boxes[0].left for boxes in lines)
+    rights = sorted(boxes[-1].left + boxes[-1].width for boxes in lines)
+    left, right = lefts[len(lefts) // 10], rights[(len(rights) * 9) // 10]
+    end = run[-1].left + run[-1].width
+    return end >= right - FULL_LINE_SLACK * max(right - left, 1)

@@ -21,7 +21,7 @@ from pipeline.domain import PageText
 from pipeline.stages.extract import reread
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.found import UNLABELLED, Value
-from pipeline.stages.extract.layout import cells
+from pipeline.stages.extract.layout import boxes_of, cells, fills_its_line
 from pipeline.stages.extract.mrz import Mrz
 from pipeline.stages.extract.names import MAX_NAME_SYLLABLES, name_run, name_value, name_words, split_two_names
 from pipeline.stages.extract.signatures import Signature
@@ -35,7 +35,7 @@ from pipeline.stages.extract.labels import (
     role_of_qualifier,
     scan,
 )
-from pipeline.stages.vietnamese.names import is_family_name
+from pipeline.stages.vietnamese.names import is_family_name, is_given_name
 from pipeline.textnorm import fold, squash_spaces
 
 _DOC_NUMBER = re.compile(r"(?:^|[\s(])so\s*[:.]\s*")  # "Số: 45/QĐ-UBND" (folded)
@@ -138,7 +138,7 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
             reader.columns = tuple(roles)[:2]
             segments = [seg for seg in segments if seg not in empty_names]
     for segment in segments:
-        _read_segment(reader, segment, following, page_no)
+        _read_segment(reader, segment, following, page_no, line if segment is segments[-1] else None)
     _read_birth_date_in_words(reader, segments)
     if _WRAPPED_DATE.search(folded) and following:  # "…, ngày 23 tháng 11 năm" / "2023"
         line = f"{line} {following[0].strip()}"
@@ -209,6 +209,55 @@ def _with_wrapped_capitals(run: str, rest: str, below: str) -> str:
     return " ".join(run.split() + more) if more and len(run.split()) + len(more) <= MAX_NAME_SYLLABLES else run
 
 
+_WRAPPED_SYLLABLES = 2  # a full line leaves a name's last syllable or two for the next
+
+
+def _wrapped_syllables(below: str) -> list[str]:
+    """The words that open the next line when they are the end of a name wrapped onto it: one or two
+    given names in capitals, up to a comma or the line's end, no label among them ("KHOA, sinh ngày
+    …", "TRUNG"); none when the line opens otherwise (a sentence, a label, a heading)."""
+    head = below.partition(",")[0]
+    words = name_words(head)
+    if any(segment.start < len(head) for segment in scan(below)) or not 0 < len(words) <= _WRAPPED_SYLLABLES:
+        return []
+    return words if all(w.isalpha() and w.isupper() and is_given_name(w) for w in words) else []
+
+
+def _wrapped_name(page: PageText | None, line: str, value: str, below: str) -> str:
+    """A labelled name in capitals that fills its line to the margin and goes on at the start of the
+    next ("… tên chủ hộ: NGUYỄN VIẾT MINH" / "TRUNG"; "… đối với ông: LA CÔNG" / "KHOA, sinh ngày …"):
+    the next line's opening given names are its last syllables (`_wrapped_syllables`; a syllable is
+    never dropped silently). A name that ends before the margin (its dotted line, blank paper after
+    it) is whole as read."""
+    run = name_run(value)
+    if run is None or not run.isupper() or len(name_words(value)) != len(run.split()):
+        return value
+    more = _wrapped_syllables(below)
+    if not more or len(run.split()) + len(more) > MAX_NAME_SYLLABLES:
+        return value
+    if page is None or not fills_its_line(page, line):
+        return value
+    return f"{value} {' '.join(more)}"
+
+
+def _wrapped_in_columns(page: PageText | None, line: str, names: list[str], below: str) -> list[str]:
+    """Two persons' names side by side in a table, one wrapped inside its cell to the line below
+    ("Họ, chữ đệm, tên | KHƯƠNG THU BẢO PHAN KHẮC THIÊN ĐẠT" / "PHƯƠNG"): the next line's opening given
+    names (`_wrapped_syllables`) end the name of the column they sit under, by the engine's word
+    boxes: the second's when they start where its first word does or further right."""
+    more = _wrapped_syllables(below)
+    if not more or len(names) != 2 or page is None:
+        return names
+    in_line, under = boxes_of(page, line), boxes_of(page, below)
+    second = len(name_words(names[1]))
+    if not in_line or not under or not 0 < second < len(in_line):
+        return names
+    column = 1 if under[0].left >= in_line[-second].left - in_line[-second].height else 0
+    if len(name_words(names[column])) + len(more) > MAX_NAME_SYLLABLES:
+        return names
+    return [f"{name} {' '.join(more)}" if index == column else name for index, name in enumerate(names)]
+
+
 def _name_below(value: str, below: str) -> bool:
     """A name label's value that holds no name ("/ Ful nam": the English half of a bilingual label,
     misread, is not recognised as part of the label), and a next line that is a name and nothing else."""
@@ -241,7 +290,9 @@ def _wrapped_id(value: str, below: str) -> list[str]:
     return [number] if len(number) == 12 else []
 
 
-def _read_segment(reader: Reader, segment: Segment, following: list[str], page_no: int) -> None:
+def _read_segment(reader: Reader, segment: Segment, following: list[str], page_no: int,
+                  ends_line: str | None = None) -> None:
+    """`ends_line`: the line, when the segment's value runs to its end."""
     qualified = role_of_qualifier(segment.qualifier)
     value = segment.value
     if segment.kind is Kind.NAME:
@@ -259,8 +310,13 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
             reader.names_in_order.append(role)
         if segment.at_line_start and following and (segment.is_empty or _name_below(value, following[0])):
             value = following[0]  # "Họ và tên / Full name:" with the name on the next line
+        elif ends_line is not None and following and not reader.columns:
+            value = _wrapped_name(reader.page, ends_line, value, following[0])
         if reader.columns and qualified is None:
-            for column_role, name in zip(reader.columns, split_two_names(value)):
+            names = split_two_names(value)
+            if ends_line is not None and following:
+                names = _wrapped_in_columns(reader.page, ends_line, names, following[0])
+            for column_role, name in zip(reader.columns, names):
                 _put_name(reader, column_role, name, page_no)
         else:
             _put_name(reader, role, value, page_no, read_as=segment.value)
