@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
 from pipeline.domain import OPERATOR, ExtractedField, PageText
@@ -244,3 +246,33 @@ def test_a_dossier_filed_end_to_end_takes_the_cards_id_for_the_form_that_copied_
     for document in shown:  # taken, and still before an operator with both readings
         assert "id_number differs between the documents of the dossier: 079080144198 (application_letter #1); " \
                "079080144193 (citizen_id_card #2)" in document["review_reasons"]
+
+
+def test_a_name_read_a_syllable_short_takes_the_whole_reading_of_the_same_citizen():
+    # the residence confirmation's "LÊ YẾN TH": the TH at the dotted line's end was no syllable
+    card = ("citizen_id_card", [field("full_name", "LÊ YẾN THU"), field("id_number", "077197511993")])
+    residence = ("residence_confirmation", [field("full_name", "LÊ YẾN"), field("id_number", "077197511993")])
+    death = ("death_certificate", [field("full_name", "KIM LỆ"), field("date_of_birth", "1957-03-12")])
+    application = ("application_letter", [field("full_name", "HỨA KIM LỆ"), field("date_of_birth", "1957-03-12")])
+    _, lengthened = reconcile.reconcile([card, residence])
+    assert values(lengthened)["full_name"] == "LÊ YẾN THU"
+    assert {f.name: f for f in lengthened.fields}["full_name"].details == {
+        "reconciled_from": "LÊ YẾN", "agreed_by": ["citizen_id_card #1"]}
+    lengthened, _ = reconcile.reconcile([death, application])  # its first syllable lost, the birth date the same
+    assert values(lengthened)["full_name"] == "HỨA KIM LỆ"
+
+
+def test_a_shorter_name_is_kept_without_the_same_id_or_birth_date_or_with_two_longer_readings():
+    short = ("residence_confirmation", [field("full_name", "LÊ YẾN"), field("id_number", "077197511993")])
+    other_id = ("citizen_id_card", [field("full_name", "LÊ YẾN THU"), field("id_number", "077197511994")])
+    assert values(reconcile.reconcile([other_id, short])[1])["full_name"] == "LÊ YẾN"  # near IDs: not the same read
+    same = [("citizen_id_card", [field("full_name", whole), field("id_number", "077197511993")])
+            for whole in ("LÊ YẾN THU", "LÊ YẾN NHI")]
+    assert values(reconcile.reconcile([*same, short])[2])["full_name"] == "LÊ YẾN"  # which one?
+    garbled = ("citizen_id_card", [field("full_name", "LÊ YẾN THXU"), field("id_number", "077197511993")])
+    assert values(reconcile.reconcile([garbled, short])[1])["full_name"] == "LÊ YẾN"  # no Vietnamese name
+    two_more = ("citizen_id_card", [field("full_name", "LÊ YẾN THU HÀ"), field("id_number", "077197511993")])
+    assert values(reconcile.reconcile([two_more, short])[1])["full_name"] == "LÊ YẾN"
+    typed = ("residence_confirmation", [dataclasses.replace(field("full_name", "LÊ YẾN"), source=OPERATOR),
+                                        field("id_number", "077197511993")])
+    assert values(reconcile.reconcile([same[0], typed])[1])["full_name"] == "LÊ YẾN"

@@ -3,7 +3,8 @@
 An application, the copy of the applicant's ID card and the certificate asked for usually print
 the same name, personal ID number and date of birth, each read by OCR separately, each with its
 own misreadings. Documents are grouped by citizen (their `full_name` folded alike, or their
-IDs differing in at most two digits; a document whose name and ID did not read joins the one group
+IDs differing in at most two digits, or one name a syllable short of the other on documents that
+read the same ID or birth date; a document whose name and ID did not read joins the one group
 whose birth dates are all its own), and within a group:
 
 * a value most documents agree on, and that validates, replaces the minority's near miss (a name
@@ -16,6 +17,9 @@ whose birth dates are all its own), and within a group:
   one the state's own record of the field read (the ID card's number and birth date: the catalog's
   `record_of`), that reading is taken, and the documents still go to review with both; an ID read
   a digit or two apart that nothing chooses between is kept on none of them (review shows both);
+* a name read a syllable short on one document (its last lost where a dotted line ends, its first
+  where a fold crossed it) takes the whole reading another document gives, when both documents
+  read the same ID or birth date and the whole reading is a Vietnamese name;
 * a value a document printed but OCR could not read (its label is there, its value is not) is
   supplied by the others when they all read it alike and it fits that document's other values
   (`details["from"] = "dossier"`);
@@ -68,6 +72,7 @@ def reconcile(documents: list[tuple[str, list[ExtractedField]]],
     for group in _citizens(documents):
         if len(group) < 2:
             continue
+        _lengthen_names(group, documents, out)
         for name in VOTED:
             _vote(name, group, documents, out, records)
             if unread:
@@ -116,7 +121,10 @@ def _citizens(documents: list[tuple[str, list[ExtractedField]]]) -> list[list[in
             id_a, id_b = _value(a, "id_number"), _value(b, "id_number")
             same_name = name_a is not None and name_b is not None and _names_alike(name_a.value, name_b.value)
             same_id = id_a is not None and id_b is not None and _digits_apart(id_a.value, id_b.value) <= 1
-            if same_name or same_id:
+            # a name read a syllable short is the citizen's when the ID or the birth date says so
+            short = (name_a is not None and name_b is not None and _same_person_read(a, b)
+                     and (_syllable_short_of(name_a.value, name_b.value) or _syllable_short_of(name_b.value, name_a.value)))
+            if same_name or same_id or short:
                 parent[root(j)] = root(i)
     for i, (_, fields) in enumerate(documents):
         # Neither name nor ID read (an application filled in by hand): its birth date, the same day as
@@ -207,6 +215,35 @@ def _one_edit(x: str, y: str) -> bool:
 
     ops = [op for op in SequenceMatcher(None, x, y).get_opcodes() if op[0] != "equal"]
     return len(ops) == 1 and max(op[2] - op[1] for op in ops) <= 1 and max(op[4] - op[3] for op in ops) <= 1
+
+
+def _lengthen_names(group: list[int], documents, out: list[Reconciled]) -> None:
+    """A name read with a syllable fewer than another document of the citizen reads it, the same
+    syllables in the same order otherwise ("LÊ YẾN" beside "LÊ YẾN THU": "TH" was left at the end
+    of its dotted line and dropped as no syllable), takes the whole reading: a syllable is never
+    dropped silently. Only between documents that read the same ID or the same birth date (a name
+    alone may be a relative's: the shorter reading could be another person), only from a reading
+    that is a Vietnamese name, and only when every longer reading of the group is the same."""
+    readings = [(i, f) for i in group if (f := _value(out[i].fields, "full_name")) is not None]
+    for i, short in readings:
+        longer = {f.value for j, f in readings if _syllable_short_of(short.value, f.value)
+                  and _same_person_read(out[i].fields, out[j].fields) and not name_problems(f.value)}
+        if len(longer) == 1:
+            whole = longer.pop()
+            _take(whole, [(i, short)] + [(j, f) for j, f in readings if f.value == whole], documents, out)
+
+
+def _syllable_short_of(short: str, whole: str) -> bool:
+    """Whether `short` is `whole` without its first or its last syllable, marks aside, and still
+    two syllables at least."""
+    a, b = fold(short).split(), fold(whole).split()
+    return len(a) >= 2 and len(b) == len(a) + 1 and a in (b[1:], b[:-1])
+
+
+def _same_person_read(a: list[ExtractedField], b: list[ExtractedField]) -> bool:
+    """Whether two documents read the same ID or the same birth date."""
+    return any((x := _value(a, name)) is not None and (y := _value(b, name)) is not None and x.value == y.value
+               for name in ("id_number", "date_of_birth"))
 
 
 def _supply(name: str, group: list[int], documents, out: list[Reconciled], unread: list[set[str]]) -> None:
