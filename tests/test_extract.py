@@ -694,6 +694,13 @@ class TestNamesInEveryPlace:
         found = extract([page("GIẤY XÁC NHẬN\n" + line, words=words)], CATALOG.get("marital_status_certificate"))
         assert {f.name: f.value for f in found}["full_name"] == "TRẦN BÍCH HÀ"
 
+    def test_a_documents_recipients_are_not_its_person(self):
+        # "Nơi nhận: - Chủ đầu tư; - Lưu: VT.": the list a permit ends with, after the signature
+        ending = "\nNơi nhận: TM. ỦY BAN NHÂN DÂN\n- Chủ đầu tư;\n- Lưu: VT.\nNGUYỄN THẾ HẢI PHONG"
+        assert "full_name" not in fields_of("GIẤY PHÉP XÂY DỰNG\nSố: 138/2022/GPXD" + ending, "construction_permit")
+        body = "GIẤY PHÉP XÂY DỰNG\nCấp cho: Chủ đầu tư: QUÁCH THÙY DUNG\nĐịa chỉ: 12 Lê Lợi"
+        assert fields_of(body + ending, "construction_permit")["full_name"] == "QUÁCH THÙY DUNG"
+
     def test_the_spouse_printed_first_is_full_name_when_it_is_the_wife(self):
         text = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên vợ: TRẦN HUỲNH NHƯ\nNgày, tháng, năm sinh: 18/02/1969\n"
                 "Giấy tờ tùy thân: CCCD số 074 169 732 908\nHọ, chữ đệm, tên chồng: NGUYỄN HOÀNG THẮNG\n"

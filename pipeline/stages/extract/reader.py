@@ -296,6 +296,10 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
     qualified = role_of_qualifier(segment.qualifier)
     value = segment.value
     if segment.kind is Kind.NAME:
+        if value.startswith(";"):
+            # an item of the list of the document's recipients, not a label: "Nơi nhận: - Chủ đầu tư;
+            # - Lưu: VT." (the next line's "Lưu: VT." is the archive's copy, not a name)
+            return
         if qualified is not None:
             role = qualified
         elif reader.columns:
