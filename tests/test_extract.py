@@ -678,6 +678,14 @@ class TestNamesInEveryPlace:
         assert found["full_name"].value == "PHẠM HUỲNH CHI" and found["full_name"].details["dropped"] == "Ề"
         assert fields_of("TỜ KHAI\nHọ và tên: HOÀNG THỊ Y", "application_letter")["full_name"] != "HOÀNG THỊ"
 
+    def test_a_word_of_three_vowel_runs_after_a_name_is_left_out_and_kept_beside_it(self):
+        # "Ly. GIA BINH Summoma x": no syllable, nor two glued, has three runs of vowels
+        found = {f.name: f for f in extract([page("ĐƠN ĐỀ NGHỊ\nHọ và tên: Ly. GIA BINH Summoma x")],
+                                            CATALOG.get("application_letter"))}
+        assert found["full_name"].value == "LÝ GIA BÌNH" and found["full_name"].details["dropped"] == "SUMMOMA"
+        glued = fields_of("ĐƠN ĐỀ NGHỊ\nHọ và tên: TRẦN MỸ THUNGỌC", "application_letter")["full_name"]
+        assert glued == "TRẦN MỸ THU NGỌC"  # two runs: two syllables read as one, cut
+
     def test_the_person_who_asked_for_a_certificate_is_not_its_person(self):
         # "Xét đề nghị của bà X … cho người có tên dưới đây": X asked; the person's label was misread
         text = ("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\nXét đề nghị của bà NGUYỄN TÚ DUNG về việc xác nhận tình trạng "

@@ -81,16 +81,22 @@ def _name_goes_on_after(words: list[str], index: int) -> bool:
     return any(w.strip(".,;")[:1].isupper() and is_valid_syllable(w.strip(".,;")) for w in words[index + 1:])
 
 
+# A Vietnamese syllable has one run of vowels; two syllables read as one word have two. A word with
+# three is neither ("SUMMOMA" after "LÝ GIA BÌNH": a scribble beside the name, read as letters).
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+
+
 def _without_trailing_junk(name: str) -> tuple[str, str]:
     """ "MAI THU NGỌC QQ LH" → ("MAI THU NGỌC", "QQ LH"): from the first word after two syllables that
-    cannot be a misread syllable (no vowel, or one letter repeated), the rest is what OCR put after
+    cannot be a misread syllable (no vowel, one letter repeated, or three runs of vowels), the rest is what OCR put after
     the name; so is a last word of one marked letter that is no given name ("PHẠM HUỲNH CHI Ề": a mark
     at the end of the fill-in line's dots; Y or an initial stays). A misread syllable ("NHỮƯ") is kept:
     it is flagged, never dropped."""
     words = name.split()
     for index in range(2, len(words)):
         word = fold(words[index])
-        if not any(ch in "aeiouy" for ch in word) or (len(word) > 1 and len(set(word)) == 1):
+        if (not any(ch in "aeiouy" for ch in word) or (len(word) > 1 and len(set(word)) == 1)
+                or len(_VOWEL_GROUPS.findall(word)) >= 3):
             return " ".join(words[:index]), " ".join(words[index:])
     last = words[-1] if words else ""
     if len(words) > 2 and len(last) == 1 and fold(last) != last.lower() and not is_given_name(last):
