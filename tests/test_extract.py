@@ -708,6 +708,8 @@ class TestNamesInEveryPlace:
         assert "full_name" not in fields_of("GIẤY PHÉP XÂY DỰNG\nSố: 138/2022/GPXD" + ending, "construction_permit")
         body = "GIẤY PHÉP XÂY DỰNG\nCấp cho: Chủ đầu tư: QUÁCH THÙY DUNG\nĐịa chỉ: 12 Lê Lợi"
         assert fields_of(body + ending, "construction_permit")["full_name"] == "QUÁCH THÙY DUNG"
+        assert fields_of("ĐƠN ĐỀ NGHỊ\nHọ tên; LÊ ANH NGHĨA\nSinh ngày: 09/11/1967", "application_letter")[
+            "full_name"] == "LÊ ANH NGHĨA"  # a colon read as a semicolon
 
     def test_the_spouse_printed_first_is_full_name_when_it_is_the_wife(self):
         text = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên vợ: TRẦN HUỲNH NHƯ\nNgày, tháng, năm sinh: 18/02/1969\n"

@@ -296,9 +296,10 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
     qualified = role_of_qualifier(segment.qualifier)
     value = segment.value
     if segment.kind is Kind.NAME:
-        if value.startswith(";"):
+        if value == ";":
             # an item of the list of the document's recipients, not a label: "Nơi nhận: - Chủ đầu tư;
-            # - Lưu: VT." (the next line's "Lưu: VT." is the archive's copy, not a name)
+            # - Lưu: VT." (the next line's "Lưu: VT." is the archive's copy, not a name); a colon
+            # misread as a semicolon has its value after it ("Họ tên; LÊ ANH NGHĨA")
             return
         if qualified is not None:
             role = qualified
