@@ -711,6 +711,23 @@ class TestNamesInEveryPlace:
         assert fields_of("ĐƠN ĐỀ NGHỊ\nHọ tên; LÊ ANH NGHĨA\nSinh ngày: 09/11/1967", "application_letter")[
             "full_name"] == "LÊ ANH NGHĨA"  # a colon read as a semicolon
 
+    def test_a_registrations_values_before_its_person_block_are_the_requesters(self):
+        # the requester's name label unread ("L;N@/77/1/ BE NAM"): their ID is not the child's
+        form = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nKính gửi: Ủy ban nhân dân Thị trấn Nhà Bè\n{requester}\n"
+                "Số định danh cá nhân: 064075059589\nQuan hệ với người được khai sinh: Mẹ\n"
+                "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:\nHọ, chữ đệm, tên: NGUYỄN ÁNH ÁI\n"
+                "Ngày, tháng, năm sinh: 01/09/2009")
+        found = fields_of(form.format(requester="L;N@/77/1/ BE NAM"), "birth_registration_form")
+        assert (found["full_name"], found["date_of_birth"]) == ("NGUYỄN ÁNH ÁI", "2009-09-01")
+        assert "id_number" not in found
+        # the child's birth date unread: nothing else would have told the parent's ID from the child's
+        unread = fields_of(form.format(requester="L;N@/77/1/ BE NAM").replace("01/09/2009", "....."),
+                           "birth_registration_form")
+        assert unread["full_name"] == "NGUYỄN ÁNH ÁI" and "id_number" not in unread
+        named = fields_of(form.format(requester="Họ, chữ đệm, tên: TRẦN THỊ LAN"), "birth_registration_form")
+        assert (named["full_name"], named["agent_name"]) == ("NGUYỄN ÁNH ÁI", "TRẦN THỊ LAN")
+        assert "id_number" not in named
+
     def test_the_spouse_printed_first_is_full_name_when_it_is_the_wife(self):
         text = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên vợ: TRẦN HUỲNH NHƯ\nNgày, tháng, năm sinh: 18/02/1969\n"
                 "Giấy tờ tùy thân: CCCD số 074 169 732 908\nHọ, chữ đệm, tên chồng: NGUYỄN HOÀNG THẮNG\n"

@@ -332,6 +332,13 @@ def heading_role(folded: str, next_folded: str = "") -> tuple[bool, Role | None]
     return False, None
 
 
+def follows_the_requesters_block(folded: str) -> bool:
+    """Whether a heading (`aligned_fold`ed) that starts the document's person's block ends the block of
+    the person who asks for the registration: "Đề nghị cơ quan đăng ký khai sinh cho người dưới đây:"
+    comes after the requester's name, ID and address on a registration form."""
+    return _NUMBERING.sub("", folded).strip().startswith("de nghi ")
+
+
 def is_two_person_table_header(folded: str) -> bool:
     """ "Thông tin người chồng   Thông tin người vợ" (`aligned_fold`ed): the marriage certificate's two columns."""
     words = folded.replace(":", " ").split()

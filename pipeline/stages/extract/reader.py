@@ -31,6 +31,7 @@ from pipeline.stages.extract.labels import (
     aligned_fold,
     heading_role,
     co_holder_line,
+    follows_the_requesters_block,
     is_two_person_table_header,
     role_of_qualifier,
     scan,
@@ -112,6 +113,8 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
         return
     is_heading, role = heading_role(folded, fold(following[0]) if following else "")
     if is_heading:
+        if role is Role.MAIN and follows_the_requesters_block(folded):
+            _give_to_requester(reader)
         reader.role = role or Role.OTHER
         return
     if _CUT_DATE_LABEL.match(folded) and following and fold(following[0]).strip().startswith("sinh"):
@@ -150,6 +153,24 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
             beside = _birth_date_of_its_row(line, run)
             reader.loose_ids.append(Value(run, run, page_no, UNLABELLED,
                                           {"beside_birth_date": beside} if beside else {}))
+
+
+def _give_to_requester(reader: Reader) -> None:
+    """What the lines before a registration's "Đề nghị … cho người dưới đây:" gave the document's
+    person is the requester's: their block comes first on the form, and a requester's name label
+    read without its "người yêu cầu" left their ID and birth date to the person registered (a
+    child's registration given the parent's ID and birth date). The requester's own values stay."""
+    for found in (reader.people, reader.labelled, reader.id_readings, reader.date_readings, reader.reread_ids,
+                  reader.reread_dates, reader.birth_in_words):
+        main = found.pop(Role.MAIN, None)
+        if isinstance(main, dict):
+            found[Role.REQUESTER] = {**main, **found.get(Role.REQUESTER, {})}
+        elif main is not None:
+            found.setdefault(Role.REQUESTER, main)
+    if Role.MAIN in reader.names_in_order:
+        reader.names_in_order.remove(Role.MAIN)
+        if Role.REQUESTER not in reader.names_in_order:
+            reader.names_in_order.append(Role.REQUESTER)
 
 
 def _birth_date_of_its_row(line: str, id_number: str) -> str | None:
