@@ -123,7 +123,8 @@ def _citizens(documents: list[tuple[str, list[ExtractedField]]]) -> list[list[in
             same_id = id_a is not None and id_b is not None and _digits_apart(id_a.value, id_b.value) <= 1
             # a name read a syllable short is the citizen's when the ID or the birth date says so
             short = (name_a is not None and name_b is not None and _same_person_read(a, b)
-                     and (_syllable_short_of(name_a.value, name_b.value) or _syllable_short_of(name_b.value, name_a.value)))
+                     and (_syllable_short_of(name_a.value, name_b.value)
+                          or _syllable_short_of(name_b.value, name_a.value)))
             if same_name or same_id or short:
                 parent[root(j)] = root(i)
     for i, (_, fields) in enumerate(documents):

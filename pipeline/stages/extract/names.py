@@ -88,10 +88,10 @@ _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 def _without_trailing_junk(name: str) -> tuple[str, str]:
     """ "MAI THU NGỌC QQ LH" → ("MAI THU NGỌC", "QQ LH"): from the first word after two syllables that
-    cannot be a misread syllable (no vowel, one letter repeated, or three runs of vowels), the rest is what OCR put after
-    the name; so is a last word of one marked letter that is no given name ("PHẠM HUỲNH CHI Ề": a mark
-    at the end of the fill-in line's dots; Y or an initial stays). A misread syllable ("NHỮƯ") is kept:
-    it is flagged, never dropped."""
+    cannot be a misread syllable (no vowel, one letter repeated, or three runs of vowels), the rest is
+    what OCR put after the name; so is a last word of one marked letter that is no given name ("PHẠM
+    HUỲNH CHI Ề": a mark at the end of the fill-in line's dots; Y or an initial stays). A misread
+    syllable ("NHỮƯ") is kept: it is flagged, never dropped."""
     words = name.split()
     for index in range(2, len(words)):
         word = fold(words[index])

@@ -265,7 +265,8 @@ def _wrapped_in_columns(page: PageText | None, line: str, names: list[str], belo
     """Two persons' names side by side in a table, one wrapped inside its cell to the line below
     ("Họ, chữ đệm, tên | KHƯƠNG THU BẢO PHAN KHẮC THIÊN ĐẠT" / "PHƯƠNG"): the next line's opening given
     names (`_wrapped_syllables`) end the name of the column they sit under, by the engine's word
-    boxes: the second's when they start where its first word does or further right."""
+    boxes: the second's when they start where its first word does (less a word's height) or further
+    right."""
     more = _wrapped_syllables(below)
     if not more or len(names) != 2 or page is None:
         return names
