@@ -257,8 +257,7 @@ def final_fields(reader: Reader, pages: list[PageText],
         signed.pop(Role.MAIN, None)
         signed.pop(Role.SPOUSE, None)
     if _other_spouse_printed_first(reader, doc_type):
-        for found_by_role in (reader.people, reader.id_readings, reader.date_readings, reader.reread_ids,
-                              reader.reread_dates, signed, reader.labelled):
+        for found_by_role in (*reader.readings_by_role, signed):
             _swap_roles(found_by_role, Role.MAIN, Role.SPOUSE)
     main = dict(reader.people.get(Role.MAIN, {}))
     if "full_name" not in main and (stand_in := signed.get(Role.MAIN) or reader.prose_name) is not None:

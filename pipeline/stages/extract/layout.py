@@ -93,11 +93,16 @@ CELL_GAP = 2.5  # a gap this many word heights wide separates two table cells (o
 def boxes_of(page: PageText, line: str) -> list[Word] | None:
     """The word boxes of a (cleaned) text line's words; None when the page has no word boxes or the
     line is not found among them."""
+    return _boxes_among(word_lines(page), line)
+
+
+def _boxes_among(lines: list[list[Word]], line: str) -> list[Word] | None:
+    """`boxes_of` over a page's word lines already grouped."""
     wanted = [clean_line(t) for t in line.split()]
     wanted = [t for t in wanted if t]
-    if not page.words or not wanted:
+    if not wanted:
         return None
-    for boxes in word_lines(page):
+    for boxes in lines:
         words = [(clean_line(w.text), w) for w in boxes]
         words = [(t, w) for t, w in words if t]
         texts = [t for t, _ in words]
@@ -133,10 +138,11 @@ def fills_its_line(page: PageText, line: str) -> bool:
     line the typesetter wrapped does (its margins: the 10th and 90th percentiles of the edges of the
     page's lines of several words, a stamp or a wide table row aside). A line whose value ends
     before its dotted fill-in line or blank paper does not; leaders are not words here."""
-    run = boxes_of(page, line)
+    grouped = word_lines(page)  # once: the line's boxes and the margins both come from it
+    run = _boxes_among(grouped, line)
     if run is None:
         return False
-    lines = [[w for w in boxes if clean_line(w.text)] for boxes in word_lines(page)]
+    lines = [[w for w in boxes if clean_line(w.text)] for boxes in grouped]
     lines = [boxes for boxes in lines if len(boxes) >= _MARGIN_MIN_WORDS]
     if not lines:
         return False

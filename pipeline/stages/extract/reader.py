@@ -90,6 +90,15 @@ class Reader:
     reread_ids: dict[Role, tuple[Counter[str], str, int]] = field(default_factory=dict)
     reread_dates: dict[Role, tuple[Counter[str], str, int]] = field(default_factory=dict)
 
+    @property
+    def readings_by_role(self) -> tuple[dict, ...]:
+        """What the lines gave each role: what moves with a person when a block turns out to be
+        another's (`_give_to_requester`, and the spouses' swap in `choose`). A record added to the
+        reader per role belongs here. `birth_in_words` is not among them: the registration's move
+        takes it too, the spouses' swap has never moved it."""
+        return (self.people, self.labelled, self.id_readings, self.date_readings, self.reread_ids,
+                self.reread_dates)
+
     def put(self, role: Role, name: str, value: Value) -> None:
         if name == "full_name" and role not in self.names_in_order:
             self.names_in_order.append(role)
@@ -160,8 +169,7 @@ def _give_to_requester(reader: Reader) -> None:
     person is the requester's: their block comes first on the form, and a requester's name label
     read without its "người yêu cầu" left their ID and birth date to the person registered (a
     child's registration given the parent's ID and birth date). The requester's own values stay."""
-    for found in (reader.people, reader.labelled, reader.id_readings, reader.date_readings, reader.reread_ids,
-                  reader.reread_dates, reader.birth_in_words):
+    for found in (*reader.readings_by_role, reader.birth_in_words):
         main = found.pop(Role.MAIN, None)
         if isinstance(main, dict):
             found[Role.REQUESTER] = {**main, **found.get(Role.REQUESTER, {})}
