@@ -408,6 +408,7 @@ Số định danh cá nhân: 079312005678"""
     @pytest.mark.parametrize("request_line", [
         "Nay tôi làm đơn này kính đề nghị quý cơ quan xem xét giải quyết cho người thân\ncủa tôi là: - ˆ",
         "Nay tôi làm đơn này kính đề nghị quý cơ quan xem xét giải\nquyết cho con tôi là: - ˆ",
+        "Nay tôi làm đơn này kính đề nghị quý cơ quan xem xét giải quyết cho ông/bà:",
     ])
     def test_a_request_for_a_relative_wrapped_or_trailed_by_stray_marks_still_keeps_them_apart(self, request_line):
         text = ("ĐƠN ĐỀ NGHỊ\nTôi tên là: HUỲNH THỊ TỐ\nSinh ngày: 12/03/1980\n" + request_line

@@ -298,10 +298,10 @@ def _role_of_words(words: list[str], phrases: tuple[tuple[str, Role], ...]) -> R
 
 
 # A request made for a relative, ending its line (stray marks after the colon aside): "Nay tôi làm đơn
-# này … giải quyết cho con tôi là:", "… cho người thân của tôi là: - ˆ"; the name and values that
-# follow are theirs. (For a registration, "… khai sinh cho người dưới đây:", the person registered is
-# the document's own: `_HEADINGS`.)
-_FOR_A_RELATIVE = re.compile(r"\bcho (?:con|chau|em|me|bo|cha|vo|chong|ong|ba|nguoi than)(?: (?:ruot|cua))?"
+# này … giải quyết cho con tôi là:", "… cho người thân của tôi là: - ˆ", "… cho ông/bà:" (the form's
+# blank for either); the name and values that follow are theirs. (For a registration, "… khai sinh
+# cho người dưới đây:", the person registered is the document's own: `_HEADINGS`.)
+_FOR_A_RELATIVE = re.compile(r"\bcho (?:con|chau|em|me|bo|cha|vo|chong|ong ?/ ?ba|ong|ba|nguoi than)(?: (?:ruot|cua))?"
                              r"(?: toi)?(?: la\s*:?|\s*:)[^a-z0-9]*$")
 
 
