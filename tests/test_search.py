@@ -302,6 +302,27 @@ class TestFuzzy:
         assert [k for p in paged for k in ward.keys(p.hits)] == ward.keys(results.hits)
         assert {p.total for p in paged} == {5}
 
+    def test_a_name_read_a_syllable_short_is_found_after_the_whole_and_the_damaged_ones(self, fresh_ward):
+        """OCR lost a syllable at either end of "TRẦN TÚ HƯƠNG"; "TÚ" alone is no name, and a name with a
+        middle syllable lost ("TRẦN HƯƠNG") is someone else's."""
+        ward = fresh_ward
+        ward.ids.update(file_papers(ward.store, {
+            "huong_short_end": Paper("birth_registration_form", "Q1", "2024-07-01", "TRẦN TÚ"),
+            "huong": Paper("citizen_id_card", "Q1", "2024-07-02", "TRẦN TÚ HƯƠNG"),
+            "huong_short_start": Paper("death_certificate", "Q1", "2024-07-03", "TÚ HƯƠNG"),
+            "huong_damaged": Paper("application_letter", "Q1", "2024-07-04", "TRẦN TÚ HƯƠHG"),
+            "huong_someone_else": Paper("application_letter", "Q1", "2024-07-05", "TRẦN HƯƠNG")}))
+        results = search(ward.store, SearchQuery(text="tran tu huong"))
+        assert ward.keys(results.hits) == ["huong", "huong_damaged", "huong_short_start", "huong_short_end"]
+        assert results.fuzzy and results.total == 4
+        # two syllables typed: the name, and the three in sequence; nothing shorter is looked up ("TRẦN TÚ" is not "tu")
+        assert ward.find("tu huong") == ["huong_short_start", "huong"]
+        assert ward.find("tran tu huong", fuzzy_below=0) == ["huong"]
+
+    def test_a_common_name_brings_no_names_a_syllable_short(self, ward):
+        # NGUYỄN VĂN AN is held by enough documents: "NGUYỄN VĂN" and "VĂN AN" would be anybody's
+        assert ward.find("nguyen van an") == ["an_card", "an_birth", "an_is_father"]
+
     def test_a_changed_mark_is_found_after_the_typed_spelling(self, fresh_ward):
         ward = fresh_ward
         ward.ids.update(file_papers(ward.store, {

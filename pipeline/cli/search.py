@@ -108,7 +108,7 @@ def cmd_search(settings: Settings, args: argparse.Namespace) -> ExitCode:
     count = _("more than {count}").format(count=results.total) if results.total_capped else str(results.total)
     last = args.offset + len(results.hits)
     print(_("{count} document(s), showing {first}-{last}").format(count=count, first=args.offset + 1, last=last)
-          + (_("; names within two OCR errors included") if results.fuzzy else ""))
+          + (_("; names within two OCR errors or a syllable short included") if results.fuzzy else ""))
     type_width = max(26, *(len(names.short_type(hit.doc_type)) + 1 for hit in results.hits))
     for hit in results.hits:
         name = hit.fields.get("full_name", "")

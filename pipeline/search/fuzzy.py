@@ -7,6 +7,10 @@ candidate names are the combinations of those words within MAX_ERRORS edits in
 all, looked up exactly afterwards. The same Python code runs on both backends,
 so both find the same names.
 
+A name OCR read a syllable short ("TRẦN TÚ" for "Trần Tú Hương") is found
+too, after every name within the errors (`a_syllable_short`), and only for a
+name few documents hold: "nguyen van" is a syllable short of thousands.
+
 A lost or changed mark ("NGUYẺN", "THUY" for "THÙY") needs none of this: the
 folded words are equal. Letter errors do, and there a near word may be damage
 or another name: "nguyen van anh" is one letter from "nguyen van an" and is
@@ -37,6 +41,16 @@ from pipeline.textnorm import fold
 MAX_ERRORS = 2  # edits over the whole name
 MAX_CANDIDATES = 5000  # names looked up at most; the closest ones are kept
 MAX_WORDS = 6  # longer queries are not names: no fuzzy lookup
+MIN_WORDS_TO_SHORTEN = 3  # a typed name is looked up a syllable short only when two are left
+
+
+def a_syllable_short(words: Sequence[str]) -> list[str]:
+    """The typed name without its last or its first syllable, when two or more are left: how a name
+    reads whose syllable OCR lost at the end of a fill-in line or in a stamp ("TRẦN TÚ" for Trần Tú
+    Hương, "KIM LỆ" for Hứa Kim Lệ). A name of two syllables has none: one syllable is no name."""
+    if len(words) < MIN_WORDS_TO_SHORTEN or len(words) > MAX_WORDS:
+        return []
+    return list(dict.fromkeys([" ".join(words[:-1]), " ".join(words[1:])]))
 
 
 def word_budget(word: str) -> int:

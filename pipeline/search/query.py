@@ -8,7 +8,7 @@ comes first:
 2. the words in sequence, diacritics as typed
 3. a person-name field equals the typed name, accents ignored
 4. the words in sequence, accents ignored
-   (fuzzy: a person name within two OCR errors of the typed one)
+   (fuzzy: a person name within two OCR errors of the typed one, then one a syllable short)
 5. all the words anywhere, diacritics as typed
 6. all the words anywhere, accents ignored
 
@@ -18,7 +18,8 @@ above Hạ and Ha; "ha" finds all three alike). Words of letters only (a name,
 words apart are noise ("Nguyễn Hữu Tài ... văn bản ... an toàn" for "nguyen
 van an"). When tiers 1-4 hold fewer than `fuzzy_below` documents, the fuzzy
 fallback (fuzzy.py) adds documents whose person name is within two OCR errors
-of the typed words, and the results say so. Words with digits or a prefix
+of the typed words, then those whose name is the typed one a syllable short
+("TRẦN TÚ" for "tran tu huong"), and the results say so. Words with digits or a prefix
 ("079203001234", "0792*") find every document holding all of them.
 
 `total` counts the documents of the tiers shown, up to COUNT_LIMIT.
@@ -114,8 +115,10 @@ _LADDER = (
     _Tier("name", True, 1.0), _Tier("sequence", True, 0.9), _Tier("name", False, 0.8),
     _Tier("sequence", False, 0.7), _Tier("words", True, 0.4), _Tier("words", False, 0.3),
 )
-# Fuzzy name matches rank after the typed name in sequence, before scattered words; by OCR errors.
+# Fuzzy name matches rank after the typed name in sequence, before scattered words; by OCR errors,
+# then names a syllable short.
 _FUZZY = {1: _Tier("fuzzy", False, 0.6), 2: _Tier("fuzzy", False, 0.5)}
+_SHORT = _Tier("fuzzy", False, 0.45)
 _LISTED = _Tier("filters", False, 0.0)  # no words typed: every document meeting the filters
 
 
@@ -291,7 +294,8 @@ class _Search:
     # --- fuzzy fallback -------------------------------------------------------------
 
     def _fuzzy(self, *, damaged_only: bool = False) -> list[tuple[int, _Tier]]:
-        """Documents whose person name is within fuzzy.MAX_ERRORS edits of the typed one, closest first
+        """Documents whose person name is within fuzzy.MAX_ERRORS edits of the typed one, closest first,
+        then (not `damaged_only`) those whose name is the typed one a syllable short
         (`damaged_only`: through words no syllable is spelled like, see fuzzy.py)."""
         typed = [w.folded for w in self.words]
         if len(typed) > fuzzy.MAX_WORDS:
@@ -300,24 +304,32 @@ class _Search:
         vocabulary = self.connection.scalars(select(SearchTerm.term).where(
             func.length(SearchTerm.term).between(shortest - fuzzy.MAX_ERRORS, longest + fuzzy.MAX_ERRORS))).all()
         candidates = fuzzy.candidate_names(typed, vocabulary, damaged_only=damaged_only)
+        by_tier = [(_FUZZY[errors], [name for name, e in candidates if e == errors])
+                   for errors in range(1, fuzzy.MAX_ERRORS + 1)]
+        if not damaged_only:
+            by_tier.append((_SHORT, fuzzy.a_syllable_short(typed)))
         found: dict[int, _Tier] = {}
-        for errors in range(1, fuzzy.MAX_ERRORS + 1):
-            names = [name for name, e in candidates if e == errors]
-            ids: set[int] = set()
-            for start in range(0, len(names), LOOKUP_CHUNK):
-                statement = self._person_names(SearchField.key.in_(names[start:start + LOOKUP_CHUNK]),
-                                               SearchField.document_id, SearchField.key)
-                # `+ 0`: not the document_id index, which PostgreSQL would walk backwards
-                # through every row looking for these names (measured 0.3-0.9 s).
-                for document_id, key in self.connection.execute(
-                        statement.order_by((SearchField.document_id + 0).desc()).limit(MAX_FUZZY_DOCUMENTS)):
-                    ids.add(document_id)
-                    self.fuzzy_words.update(set(key.split()) - set(typed))
-            for document_id in sorted(ids, reverse=True):
-                found.setdefault(document_id, _FUZZY[errors])
+        for tier, names in by_tier:
+            for document_id in self._named(names, typed):
+                found.setdefault(document_id, tier)
             if len(found) >= MAX_FUZZY_DOCUMENTS:
                 break
         return list(found.items())[:MAX_FUZZY_DOCUMENTS]
+
+    def _named(self, names: list[str], typed: list[str]) -> list[int]:
+        """Documents with a person name among the folded `names`, newest first (at most
+        MAX_FUZZY_DOCUMENTS a chunk); their words the typed ones lack are highlighted."""
+        ids: set[int] = set()
+        for start in range(0, len(names), LOOKUP_CHUNK):
+            statement = self._person_names(SearchField.key.in_(names[start:start + LOOKUP_CHUNK]),
+                                           SearchField.document_id, SearchField.key)
+            # `+ 0`: not the document_id index, which PostgreSQL would walk backwards
+            # through every row looking for these names (measured 0.3-0.9 s).
+            for document_id, key in self.connection.execute(
+                    statement.order_by((SearchField.document_id + 0).desc()).limit(MAX_FUZZY_DOCUMENTS)):
+                ids.add(document_id)
+                self.fuzzy_words.update(set(key.split()) - set(typed))
+        return sorted(ids, reverse=True)
 
     # --- results ------------------------------------------------------------------------
 
