@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pipeline.archive.originals import Archive
-from pipeline.i18n import _
 from pipeline.errors import DossierError, UsageError, from_os_error, printable
 from pipeline.i18n import _
 from pipeline.privacy import make_private_dir
