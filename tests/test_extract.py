@@ -460,6 +460,48 @@ Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân s�
         assert (found["full_name"], found["spouse_name"]) == ("HUỲNH MINH VIỆT", "ĐỖ THỊ NGÂN")
         assert (found["date_of_birth"], found["id_number"]) == ("1991-05-01", "079091894033")
 
+    @pytest.mark.parametrize("name_label, date_label", [
+        (("Họ, chữ đệm, HUỲNH THANH THÀNH LƯU XUÂN ÚT", "tên"), ("Ngày, tháng, 04/06/1997 14/11/1978", "năm sinh")),
+        (("Họ, chữ đệm, tên: HUỲNH THANH THÀNH LƯU XUÂN ÚT",), ("Ngày, tháng, năm 04/06/1997 14/11/1978", "sinh:")),
+    ])
+    def test_labels_a_narrow_table_cell_wrapped_still_give_their_values(self, name_label, date_label):
+        # the certificate's label column wraps "Họ, chữ đệm, tên" and "Ngày, tháng, năm sinh" after any word
+        text = "\n".join(["GIẤY CHỨNG NHẬN KẾT HÔN", "Thông tin Bên chồng Bên vợ", *name_label, *date_label,
+                         "Dân tộc Mường Hoa"])
+        found = fields_of(text, "marriage_certificate")
+        assert (found["full_name"], found["spouse_name"]) == ("HUỲNH THANH THÀNH", "LƯU XUÂN ÚT")
+        assert found["date_of_birth"] == "1997-06-04"
+
+    @pytest.mark.parametrize("line, after, cut", [
+        ("ho, chu dem, huynh thanh thanh", "ten", 3),
+        ("ngay, thang, 04/06/1997 14/11/1978", "nam sinh", 2),
+        ("ngay, thang, nam 04/06/1997", "sinh:", 3),
+        ("so dinh danh 079 097 852 671", "ca nhan", 3),
+        ("ngay, thang, nam sinh: 04/06/1997", "dan toc: kinh", 0),  # a whole label, then another line
+        ("ngay 5 thang 3 nam 2020", "sinh", 0),  # a date, not a label's first words
+        ("ho, chu dem,", "ten", 0),  # the label alone: its value is elsewhere
+        ("ho, chu dem, nguyen van an", "ten nguoi me", 0),  # the next line is more than the label's end
+    ])
+    def test_a_label_cut_by_its_cell_is_its_first_words_with_the_next_line_its_last(self, line, after, cut):
+        from pipeline.stages.extract.labels import label_cut_by_its_cell
+
+        assert label_cut_by_its_cell(line, after) == cut
+
+    def test_a_table_rows_birth_date_after_a_misread_one_is_the_other_spouses(self):
+        text = """GIẤY CHỨNG NHẬN KẾT HÔN
+Thông tin Bên vợ Bên chồng
+Họ, chữ đệm, tên: PHẠM KIM NGỞI NGUYỄN TRUNG HƯNG
+Ngày, tháng năm sinh: | 77-02-1964 11-03-1985
+Giấy tờ tùy thân Thẻ căn cước số 033 184 753949 | Thẻ căn cước số 079 085 753942"""
+        found = fields_of(text, "marriage_certificate")
+        assert found["full_name"] == "PHẠM KIM NGỞI" and "date_of_birth" not in found  # not her husband's
+        assert found["id_number"] == "033184753949"
+        # read whole, each date is its own column's; a date misread in the second column leaves the first
+        assert fields_of(text.replace("77-02-1964", "17-02-1984"), "marriage_certificate")["date_of_birth"] == \
+            "1984-02-17"
+        assert fields_of(text.replace("77-02-1964 11-03-1985", "17-02-1984 1l-O3-I9B5"),
+                         "marriage_certificate")["date_of_birth"] == "1984-02-17"
+
     def test_a_receipt_gives_the_dossier_code_and_the_submitter_without_honorific(self):
         text = "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ\nMã hồ sơ: H29.22-240312 - 0004\n" \
                "Tiếp nhận hồ sơ của: Bà ĐOÀN THỊ LAN\nĐịa chỉ: 452/2/7 Đinh Bộ Lĩnh, Phường 22, Quận Bình Thạnh, " \

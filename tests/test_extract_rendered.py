@@ -108,6 +108,15 @@ PAGES = {
         "Họ và tên: VŨ THÙY HOÀI OANH",
         "Sinh ngày: 05/06/2012",
     ],
+    "cut_labels": [  # class 6: the label column of a marriage table wraps its labels after any word
+        "GIẤY CHỨNG NHẬN KẾT HÔN",
+        "Thông tin        Bên chồng                  Bên vợ",
+        "Họ,  chữ  đệm,     HUỲNH  THANH  THÀNH    LƯU  XUÂN  MAI",
+        "tên",
+        "Ngày, tháng,      04/06/1997                  14/11/1978",
+        "năm sinh",
+        "Dân tộc           Kinh                            Hoa",
+    ],
     "wrapped": [  # class 2: a name that filled its line, its last syllable wrapped to the next
         "GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ",
         "Công an Phường 5, Quận 4 xác nhận thông tin về cư trú",
@@ -217,6 +226,12 @@ def test_a_request_for_a_relative_whose_line_wrapped_keeps_the_relative_apart(re
 def test_a_name_wrapped_at_the_margin_keeps_its_last_syllable(read):
     found = values(read("wrapped", "residence_confirmation"))
     assert (found["full_name"], found["head_of_household_name"]) == ("TRẦN VĂN AN", "NGUYỄN VIẾT MINH KHOA")
+
+
+def test_labels_a_narrow_table_cell_wrapped_give_each_spouse_their_values(read):
+    found = values(read("cut_labels", "marriage_certificate"))
+    assert (found["full_name"], found["spouse_name"]) == ("HUỲNH THANH THÀNH", "LƯU XUÂN MAI")
+    assert found["date_of_birth"] == "1997-06-04"
 
 
 def test_an_id_that_cannot_be_read_is_missing_with_the_reading_for_review(read):

@@ -61,6 +61,36 @@ _LABELS: dict[Kind, tuple[str, ...]] = {
 }
 
 
+# A label a narrow table cell wrapped, its value beside its first words ("Họ, chữ đệm, HUỲNH THANH THÀNH"
+# / "tên"; "Ngày, tháng, 04/06/1997" / "năm sinh"): labels of three words or more, cut after two or more.
+_MIN_WORDS_BEFORE_THE_CUT = 2
+_CUT_LABELS: tuple[tuple[str, ...], ...] = tuple(sorted(
+    {tuple(label.replace(",", " ").split()) for labels in _LABELS.values() for label in labels
+     if len(label.replace(",", " ").split()) > _MIN_WORDS_BEFORE_THE_CUT and "/" not in label},
+    key=len, reverse=True))
+
+
+def label_cut_by_its_cell(folded: str, next_folded: str) -> int:
+    """How many of a line's first words (`str.split`) begin a label whose other words are the whole next
+    line, with a value after them on this line: a table cell too narrow for its label wrapped it
+    ("Họ, chữ đệm, HUỲNH THANH THÀNH | LƯU XUÂN ÚT" / "tên"); 0 when the line is no such label.
+    Both lines as `aligned_fold` gives them."""
+    rest = _label_words(next_folded)
+    words = _label_words(folded)
+    if not rest:
+        return 0
+    for label in _CUT_LABELS:
+        cut = len(label) - len(rest)
+        if (cut >= _MIN_WORDS_BEFORE_THE_CUT and label[cut:] == tuple(rest) and len(words) > cut
+                and tuple(words[:cut]) == label[:cut] and len(folded.split()) > cut):
+            return cut
+    return 0
+
+
+def _label_words(folded: str) -> list[str]:
+    return [word for word in (token.strip(",.;:") for token in folded.split()) if word]
+
+
 def _pattern(label: str) -> re.Pattern[str]:
     """OCR drops or doubles commas and spaces: "ngay, thang, nam sinh" also matches "ngay thang, nam sinh"."""
     parts = re.split(r"(,?\s+)", label)  # a comma read as a dot too: "Ngày. tháng, năm sinh"

@@ -33,6 +33,7 @@ from pipeline.stages.extract.labels import (
     co_holder_line,
     follows_the_requesters_block,
     is_two_person_table_header,
+    label_cut_by_its_cell,
     role_of_qualifier,
     scan,
 )
@@ -44,9 +45,10 @@ _DATE_LINE = re.compile(r",\s*ngay[\s.]*(\d{1,2})[\s,.\-]*thang[\s.]*(\d{1,2})[\
 _WRAPPED_DATE = re.compile(r"ngay[\s.]*\d{1,2}[\s,.\-]*thang[\s.]*\d{1,2}[\s,.\-]*nam[\s.]*$")
 _PLACE_MAX_WORDS = 6
 _ADDRESS_JUNK = re.compile(r"\s[§|©®¢£¥«»]|(?<=Hồ Chí Minh)\s")
-_CUT_DATE_LABEL = re.compile(r"ngay,?\s+thang,?\s+nam\s+\d")
 # Running text wrapped between "sinh" and its date: "… ông Nguyễn Quốc Phúc, sinh" / "ngày 25/5/1980, …"
 _WRAPPED_BIRTH = re.compile(r"[\s,]sinh[\s.:]*$")
+# Text before a date in a table row that is a value misread (digits among it), not a leader or a bar
+_MISREAD_VALUE = re.compile(r"\w*\d\w*[^\w\s]?\w*\d")
 _BIRTH_DATE_START = re.compile(r"\s*(?:ngay|nam)[\s.:]*\d")
 # Words separated by spaces, unambiguously ("(?:\w+\s*)+" backtracks exponentially on a failed match)
 _ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s+)*\w+)\s*$", re.UNICODE)
@@ -126,9 +128,10 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
             _give_to_requester(reader)
         reader.role = role or Role.OTHER
         return
-    if _CUT_DATE_LABEL.match(folded) and following and fold(following[0]).strip().startswith("sinh"):
-        # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:".
-        line = re.sub(r"^(\S+\s+\S+\s+\S+)", r"\1 sinh:", line)
+    if following and (cut := label_cut_by_its_cell(folded, aligned_fold(following[0]))):
+        # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:"
+        label = re.match(rf"\s*(?:\S+\s+){{{cut - 1}}}\S+", line)
+        line = f"{label.group().rstrip(',.;:')} {following[0].strip().rstrip(',.;:')}:{line[label.end():]}"
         folded = aligned_fold(line)
     if _WRAPPED_BIRTH.search(folded) and following and _BIRTH_DATE_START.match(fold(following[0])):
         line = f"{line} {following[0].strip()}"
@@ -363,8 +366,11 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
         if not dates and not value.strip(" :") and following:  # the date on the line below its label
             dates = _all_dates(following[0])[:1]
         roles = reader.columns if reader.columns else (role,)
-        for column_role, (iso, raw) in zip(roles, dates):
-            reader.put(column_role, "date_of_birth", Value(iso, raw, page_no))
+        if reader.columns and len(dates) < len(reader.columns):
+            dates = _dates_by_column(dates, value, len(reader.columns))
+        for column_role, date in zip(roles, dates):
+            if date is not None:
+                reader.put(column_role, "date_of_birth", Value(date[0], date[1], page_no))
         if not dates and not reader.columns and (readings := date_readings(value)):
             reader.date_readings.setdefault(role, (readings, value.strip(" :."), page_no))
         if not dates and not reader.columns and (again := reread.readings_of(reader.page, Kind.DATE_OF_BIRTH, value)):
@@ -408,6 +414,21 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
         _try_document(reader, "dossier_code", value, page_no)
     elif segment.kind is Kind.TAX_CODE:
         _try_document(reader, "tax_code", value, page_no)
+
+
+def _dates_by_column(dates: list[tuple[str, str]], value: str, columns: int) -> list[tuple[str, str] | None]:
+    """A two-person table row's birth dates, fewer than its columns, each in its own column: a date after
+    a misread one ("77-02-1964 11-03-1985": the wife's unread) is the next column's, not the first's."""
+    out: list[tuple[str, str] | None] = [None] * columns
+    position = 0
+    for iso, raw in dates:
+        at = value.find(raw, position)
+        column = 1 if _MISREAD_VALUE.search(value[position:at]) else 0
+        column = max(column, next((i for i, date in enumerate(out) if date is None), columns))
+        if column < columns:
+            out[column] = (iso, raw)
+        position = at + len(raw)
+    return out
 
 
 def _column_of(reader: Reader, segment: Segment) -> Role:
