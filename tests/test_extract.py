@@ -472,6 +472,13 @@ Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân s�
         assert (found["full_name"], found["spouse_name"]) == ("HUỲNH THANH THÀNH", "LƯU XUÂN ÚT")
         assert found["date_of_birth"] == "1997-06-04"
 
+    def test_a_label_a_narrow_cell_wrapped_above_its_value_gives_the_value_below_its_end(self):
+        # the table read cell by cell, one per line: the label's last word, then the husband's date
+        text = "\n".join(["GIẤY CHỨNG NHẬN KẾT HÔN", "Họ, chữ đệm, tên", "NGUYỄN VĂN THIÊN NAM", "PHẠM THỊ MAI",
+                         "Ngày, tháng. năm", "sinh", "14.04.1983", "30.04.1985", "Dân tộc"])
+        found = fields_of(text, "marriage_certificate")
+        assert (found["full_name"], found["date_of_birth"]) == ("NGUYỄN VĂN THIÊN NAM", "1983-04-14")
+
     @pytest.mark.parametrize("line, after, cut", [
         ("ho, chu dem, huynh thanh thanh", "ten", 3),
         ("ngay, thang, 04/06/1997 14/11/1978", "nam sinh", 2),
@@ -479,7 +486,9 @@ Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân s�
         ("so dinh danh 079 097 852 671", "ca nhan", 3),
         ("ngay, thang, nam sinh: 04/06/1997", "dan toc: kinh", 0),  # a whole label, then another line
         ("ngay 5 thang 3 nam 2020", "sinh", 0),  # a date, not a label's first words
-        ("ho, chu dem,", "ten", 0),  # the label alone: its value is elsewhere
+        ("ho, chu dem,", "ten", 3),  # the label alone: its value below its end
+        ("ho, chu dem", "ten:", 3),
+        ("ho ten", "nguyen van an", 0),  # a whole label, its value below
         ("ho, chu dem, nguyen van an", "ten nguoi me", 0),  # the next line is more than the label's end
     ])
     def test_a_label_cut_by_its_cell_is_its_first_words_with_the_next_line_its_last(self, line, after, cut):

@@ -72,17 +72,16 @@ _CUT_LABELS: tuple[tuple[str, ...], ...] = tuple(sorted(
 
 def label_cut_by_its_cell(folded: str, next_folded: str) -> int:
     """How many of a line's first words (`str.split`) begin a label whose other words are the whole next
-    line, with a value after them on this line: a table cell too narrow for its label wrapped it
-    ("Họ, chữ đệm, HUỲNH THANH THÀNH | LƯU XUÂN ÚT" / "tên"); 0 when the line is no such label.
-    Both lines as `aligned_fold` gives them."""
+    line: a table cell too narrow for its label wrapped it, its value beside the first words ("Họ, chữ
+    đệm, HUỲNH THANH THÀNH | LƯU XUÂN ÚT" / "tên") or below the last ("Ngày, tháng. năm" / "sinh" /
+    "14.04.1983"); 0 when the line is no such label. Both lines as `aligned_fold` gives them."""
     rest = _label_words(next_folded)
     words = _label_words(folded)
     if not rest:
         return 0
     for label in _CUT_LABELS:
         cut = len(label) - len(rest)
-        if (cut >= _MIN_WORDS_BEFORE_THE_CUT and label[cut:] == tuple(rest) and len(words) > cut
-                and tuple(words[:cut]) == label[:cut] and len(folded.split()) > cut):
+        if cut >= _MIN_WORDS_BEFORE_THE_CUT and label[cut:] == tuple(rest) and tuple(words[:cut]) == label[:cut]:
             return cut
     return 0
 
