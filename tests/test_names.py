@@ -85,6 +85,15 @@ class TestRealNamesAreLeftAlone:
     def test_a_misread_letter_is_repaired_whatever_marks_it_carried(self, read_as, printed):
         assert correct_name(read_as).name == printed
 
+    @pytest.mark.parametrize("read_as, printed", [
+        ("FÔ VĂN NHẬT HOÀNG", "TÔ VĂN NHẬT HOÀNG"),  # Tô, Hồ, Đỗ and Võ are a letter from FÔ; Tô alone has its marks
+        ("TRẦN BÍGH VY", "TRẦN BÍCH VY"),  # Bích and Bình: Bích alone has the sắc the engine saw
+        ("TRẦN BIGH VY", "TRẦN BIGH VY"),  # read without marks: nothing chooses between them
+        ("LÊ HUỲNH QẠNH", "LÊ HUỲNH QẠNH"),  # Hạnh and Mạnh both carry the nặng
+    ])
+    def test_among_names_a_letter_away_the_one_with_the_marks_read_is_taken(self, read_as, printed):
+        assert correct_name(read_as).name == printed
+
     def test_a_misread_letter_with_other_marks_changed_too_is_left_as_read(self):
         # KỈGU: one letter from KIỀU, but the I's own mark would change as well
         assert correct_name("KỈGỦ QUANG ĐỊNH").name == "KỈGỦ QUANG ĐỊNH"

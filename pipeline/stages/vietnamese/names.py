@@ -181,6 +181,8 @@ def _correct_token(token: str, position: _Position) -> tuple[str, float]:
         near = _one_letter_away(fold(token), position)
         if len(near) == 1 and _marks_beside_the_edit(near[0], token) <= 1:
             return _same_case(near[0], token), CONFIDENCE_GLUED
+        if len(marked := _with_the_same_marks(token, position)) == 1:
+            return _same_case(marked[0], token), CONFIDENCE_GLUED
         return token, CONFIDENCE_INVALID
     if not candidates or (not position.closed and syllable_key(token) in vietnamese_syllables()
                           and not _bare(token)):
@@ -236,15 +238,38 @@ def _bare(token: str) -> bool:
     return fold(token) == token.lower()
 
 
+def _with_the_same_marks(token: str, position: _Position) -> list[str]:
+    """The names of the position one letter from a marked token that carry exactly its marks: the
+    engine saw them, so a letter misread beside them leaves them ("FÔ" is Tô, not Hồ or Đỗ; "BÍGH" is
+    Bích, not Bình). A token read without marks says nothing of them: none."""
+    marks = _marks(token)
+    if not marks:
+        return []
+    folded = fold(token)
+    return [name for spelling in _one_letter_spellings(folded) for name in position.by_fold.get(spelling, ())
+            if _marks(name) == marks]
+
+
+def _marks(word: str) -> list[str]:
+    """The tone and vowel marks of a word (đ among them), in order."""
+    decomposed = unicodedata.normalize("NFD", nfc(word).lower())
+    return [ch for ch in decomposed if ch in TONE_MARKS or ch in VOWEL_MARKS or ch == "đ"]
+
+
 def _one_letter_away(folded: str, position: _Position) -> list[str]:
     """The most common name of each folded spelling one letter edit (substitution, insertion,
     deletion) from `folded`."""
+    return [position.by_fold[e][0] for e in _one_letter_spellings(folded) if e in position.by_fold]
+
+
+def _one_letter_spellings(folded: str) -> list[str]:
+    """Every spelling one letter edit (substitution, insertion, deletion) from `folded`, sorted."""
     letters = "abcdeghiklmnopqrstuvxy"
     edits = {folded[:i] + folded[i + 1:] for i in range(len(folded))}
     edits |= {folded[:i] + ch + folded[i + 1:] for i in range(len(folded)) for ch in letters}
     edits |= {folded[:i] + ch + folded[i:] for i in range(len(folded) + 1) for ch in letters}
     edits.discard(folded)
-    return [position.by_fold[e][0] for e in sorted(edits) if e in position.by_fold]
+    return sorted(edits)
 
 
 def restore_marks(bare: str, printed: str = "") -> str:
