@@ -115,6 +115,8 @@ def find_date(text: str) -> FoundDate | None:
 # character each, so spans found in the repaired text are spans of the original.
 # Only the unambiguous ones: Z is a 2 or a 7, S a 5 or an 8, and a wrong birth date is worse than none.
 _LOOKALIKES = digits_for("OoØøIl|[]") | str.maketrans({"⁄": "/", "∕": "/"})  # and fraction slashes
+# A table's cell border glued to a date ("[07/10/1996"): read as a 1 it would make a day of three digits
+_CELL_BORDER = re.compile(r"(?<!\w)[|\[\]](?=\d{2}\s*[/.\-]\s*\d)")
 _NUMBER_LIKE = re.compile(r"[\dOoØøIl|\[\]⁄∕/.\-:]*\d[\dOoØøIl|\[\]⁄∕/.\-:]*"
                           r"|(?<=tháng )[Il|]{1,2}(?= năm)")  # "tháng II năm 1980"
 
@@ -149,7 +151,7 @@ def find_misread_date(text: str) -> FoundDate | None:
     digits set apart, reading a comma after the day as the dot it was, taking a leader dot out of the
     year and putting back a lost separator: for a value a label says is a date, where a misread
     character must not lose it. Spans are those of `text`."""
-    repaired = _NUMBER_LIKE.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
+    repaired = _NUMBER_LIKE.sub(lambda m: m.group(0).translate(_LOOKALIKES), _CELL_BORDER.sub(" ", text))
     # the space goes before or after the digits joined, so the text keeps its length and spans their place
     joined_years = {match.end() - 1 for match in _SPLIT_YEAR.finditer(repaired)}
     repaired = _SPLIT_YEAR.sub(r"\1\2\3 ", repaired)

@@ -75,6 +75,13 @@ class TestDates:
         found = find_misread_date("ngày 3 I-08-1 992 x")  # both at once
         assert found.iso == "1992-08-31" and "ngày 3 I-08-1 992 x"[found.start:found.end] == "3 I-08-1 992"
 
+    def test_a_table_cells_border_glued_to_a_date_is_no_digit_of_it(self):
+        from pipeline.dates import find_misread_date
+        found = find_misread_date("sinh: [07/10/1996 19/05/1992")
+        assert found.iso == "1996-10-07" and "sinh: [07/10/1996 19/05/1992"[found.start:found.end] == "07/10/1996"
+        assert find_misread_date("|05/03/1990").iso == "1990-03-05"
+        assert find_misread_date("|5/03/1990").iso == "1990-03-15"  # one digit after it: the bar is a 1
+
     def test_a_dot_in_a_year_is_taken_out_only_where_a_label_says_a_date_is(self):
         from pipeline.dates import find_date, find_misread_date
         assert find_date("14/10/1.974") is None
@@ -463,6 +470,7 @@ Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân s�
     @pytest.mark.parametrize("name_label, date_label", [
         (("Họ, chữ đệm, HUỲNH THANH THÀNH LƯU XUÂN ÚT", "tên"), ("Ngày, tháng, 04/06/1997 14/11/1978", "năm sinh")),
         (("Họ, chữ đệm, tên: HUỲNH THANH THÀNH LƯU XUÂN ÚT",), ("Ngày, tháng, năm 04/06/1997 14/11/1978", "sinh:")),
+        (("Họ, chữ đệm,tên HUỲNH THANH THÀNH LƯU XUÂN ÚT",), ("Ngày, tháng,năm [04/06/1997 14/11/1978", "sinh")),
     ])
     def test_labels_a_narrow_table_cell_wrapped_still_give_their_values(self, name_label, date_label):
         # the certificate's label column wraps "Họ, chữ đệm, tên" and "Ngày, tháng, năm sinh" after any word
@@ -479,22 +487,23 @@ Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân s�
         found = fields_of(text, "marriage_certificate")
         assert (found["full_name"], found["date_of_birth"]) == ("NGUYỄN VĂN THIÊN NAM", "1983-04-14")
 
-    @pytest.mark.parametrize("line, after, cut", [
-        ("ho, chu dem, huynh thanh thanh", "ten", 3),
-        ("ngay, thang, 04/06/1997 14/11/1978", "nam sinh", 2),
-        ("ngay, thang, nam 04/06/1997", "sinh:", 3),
-        ("so dinh danh 079 097 852 671", "ca nhan", 3),
-        ("ngay, thang, nam sinh: 04/06/1997", "dan toc: kinh", 0),  # a whole label, then another line
-        ("ngay 5 thang 3 nam 2020", "sinh", 0),  # a date, not a label's first words
-        ("ho, chu dem,", "ten", 3),  # the label alone: its value below its end
-        ("ho, chu dem", "ten:", 3),
-        ("ho ten", "nguyen van an", 0),  # a whole label, its value below
-        ("ho, chu dem, nguyen van an", "ten nguoi me", 0),  # the next line is more than the label's end
+    @pytest.mark.parametrize("line, after, first_words", [
+        ("ho, chu dem, huynh thanh thanh", "ten", "ho, chu dem"),
+        ("ngay, thang, 04/06/1997 14/11/1978", "nam sinh", "ngay, thang"),
+        ("ngay, thang, nam 04/06/1997", "sinh:", "ngay, thang, nam"),
+        ("ngay, thang,nam [07/10/1996 19/05/1992", "sinh", "ngay, thang,nam"),  # a comma glued the words
+        ("so dinh danh 079 097 852 671", "ca nhan", "so dinh danh"),
+        ("ho, chu dem,", "ten", "ho, chu dem"),  # the label alone: its value below its end
+        ("ho, chu dem", "ten:", "ho, chu dem"),
+        ("ngay, thang, nam sinh: 04/06/1997", "dan toc: kinh", ""),  # a whole label, then another line
+        ("ngay 5 thang 3 nam 2020", "sinh", ""),  # a date, not a label's first words
+        ("ho ten", "nguyen van an", ""),  # a whole label, its value below
+        ("ho, chu dem, nguyen van an", "ten nguoi me", ""),  # the next line is more than the label's end
     ])
-    def test_a_label_cut_by_its_cell_is_its_first_words_with_the_next_line_its_last(self, line, after, cut):
+    def test_a_label_cut_by_its_cell_is_its_first_words_with_the_next_line_its_last(self, line, after, first_words):
         from pipeline.stages.extract.labels import label_cut_by_its_cell
 
-        assert label_cut_by_its_cell(line, after) == cut
+        assert line[:label_cut_by_its_cell(line, after)] == first_words
 
     def test_a_table_rows_birth_date_after_a_misread_one_is_the_other_spouses(self):
         text = """GIẤY CHỨNG NHẬN KẾT HÔN

@@ -71,23 +71,24 @@ _CUT_LABELS: tuple[tuple[str, ...], ...] = tuple(sorted(
 
 
 def label_cut_by_its_cell(folded: str, next_folded: str) -> int:
-    """How many of a line's first words (`str.split`) begin a label whose other words are the whole next
-    line: a table cell too narrow for its label wrapped it, its value beside the first words ("Họ, chữ
-    đệm, HUỲNH THANH THÀNH | LƯU XUÂN ÚT" / "tên") or below the last ("Ngày, tháng. năm" / "sinh" /
-    "14.04.1983"); 0 when the line is no such label. Both lines as `aligned_fold` gives them."""
-    rest = _label_words(next_folded)
-    words = _label_words(folded)
+    """Where the first words of a label end on a line whose next line is the label's other words: a
+    table cell too narrow for its label wrapped it, its value beside the first words ("Họ, chữ đệm,
+    HUỲNH THANH THÀNH | LƯU XUÂN ÚT" / "tên") or below the last ("Ngày, tháng. năm" / "sinh" /
+    "14.04.1983"); 0 when the line is no such label. Both lines as `aligned_fold` gives them, so the
+    position is the line's too."""
+    rest = tuple(word.group() for word in _LABEL_WORD.finditer(next_folded))
     if not rest:
         return 0
+    words = list(_LABEL_WORD.finditer(folded))
     for label in _CUT_LABELS:
         cut = len(label) - len(rest)
-        if cut >= _MIN_WORDS_BEFORE_THE_CUT and label[cut:] == tuple(rest) and tuple(words[:cut]) == label[:cut]:
-            return cut
+        if (cut >= _MIN_WORDS_BEFORE_THE_CUT and label[cut:] == rest and len(words) >= cut
+                and tuple(word.group() for word in words[:cut]) == label[:cut]):
+            return words[cut - 1].end()
     return 0
 
 
-def _label_words(folded: str) -> list[str]:
-    return [word for word in (token.strip(",.;:") for token in folded.split()) if word]
+_LABEL_WORD = re.compile(r"[^\s,.;:]+")  # OCR joins a label's words at a comma ("tháng,năm")
 
 
 def _pattern(label: str) -> re.Pattern[str]:

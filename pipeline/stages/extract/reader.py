@@ -131,8 +131,7 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
     if following and (cut := label_cut_by_its_cell(folded, aligned_fold(following[0]))):
         # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:"; what follows
         # the label's end is its value below, when this line has none
-        label = re.match(rf"\s*(?:\S+\s+){{{cut - 1}}}\S+", line)
-        line = f"{label.group().rstrip(',.;:')} {following[0].strip().rstrip(',.;:')}:{line[label.end():]}"
+        line = f"{line[:cut]} {following[0].strip().rstrip(',.;:')}:{line[cut:]}"
         folded = aligned_fold(line)
         following = following[1:]
     if _WRAPPED_BIRTH.search(folded) and following and _BIRTH_DATE_START.match(fold(following[0])):
