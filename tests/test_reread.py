@@ -125,15 +125,25 @@ class TestWhichLinesAreReadAgain:
         reread.reread_page(page_of(boxed), Image.new("L", (1200, 600), 255), engine=engine, timeout=5)
         assert engine.characters == [""] * 8
 
-    def test_a_name_is_read_once_as_a_raw_line_only_when_the_line_mode_reads_nothing(self):
+    def test_a_name_is_read_by_the_vietnamese_model_alone_as_a_line_and_as_a_raw_line_its_ink_and_twice_its_size(self):
         lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: ..tlUƑNH THỊ KHU.........."]
-        for answers, asked, again in ((["HUỲNH THỊ KHUÊ"], [("vie", 7)], ["HUỲNH THỊ KHUÊ"]),
-                                      (["", "HUỲNH THỊ KHUÊ"], [("vie", 7), ("vie", 13)], ["HUỲNH THỊ KHUÊ"])):
-            engine = FakeEngine(answers)
-            page = reread.reread_page(page_of(lines), Image.new("L", (1200, 600), 255), engine=engine, timeout=5,
-                                      reads_as_name=lambda value: False)
-            assert [(languages, psm) for _, languages, psm in engine.asked] == asked
-            assert page.details["values_read_again"][0]["again"] == again
+        engine = FakeEngine(["", "HUỲNH THỊ KHUÊ"])
+        page = reread.reread_page(page_of(lines), Image.new("L", (1200, 600), 255), engine=engine, timeout=5,
+                                  reads_as_name=lambda value: False)
+        assert [(languages, psm) for _, languages, psm in engine.asked] == [("vie", 7), ("vie", 13), ("vie", 13),
+                                                                            ("vie", 13)]
+        (width, height), *_ = engine.asked[0]
+        assert engine.asked[3][0] == (width * 2, height * 2)
+        [entry] = page.details["values_read_again"]
+        assert entry["again"] == ["", "HUỲNH THỊ KHUÊ", "", ""] and entry["readers"] == ["vie:7"] + ["vie:13"] * 3
+
+    def test_a_name_on_a_dotted_line_is_read_twice_more_without_its_dots(self):
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: ..tlUƑNH THỊ KHU.........."]
+        image = Image.new("L", (1200, 600), 255)
+        image.paste(dotted_line("Huỳnh Thị Khuê", size=(560, 70)), (290, 120))  # over the value's words
+        engine = FakeEngine([])
+        reread.reread_page(page_of(lines), image, engine=engine, timeout=5, reads_as_name=lambda value: False)
+        assert [(languages, psm) for _, languages, psm in engine.asked][4:] == [("vie", 7), ("vie", 13)]
 
 
 def reread_letter(answers: list[str], lines: list[str] = LETTER) -> PageText:
@@ -243,6 +253,32 @@ class TestNamesReadAgain:
         found = self.read([answer])
         assert found["full_name"].value != name_part(answer)
         assert "validation" in found["full_name"].details  # the first reading stays, flagged
+
+    @pytest.mark.parametrize("answers, name", [
+        # "TRẦN THUIẬM": two syllables read as one; the line mode and the raw-line mode each read three
+        (["TRẦN THỊ TÂM _..", "TRẦN THỊ.TÂM......."], "TRẦN THỊ TÂM"),
+        (["TRẦN HỒNG ỔN", "TRẦN HỒNG ỔN TQ HH"], "TRẦN HỒNG ỔN"),  # a given name the lexicon lacks
+    ])
+    def test_a_name_two_readers_read_alike_is_taken_with_a_syllable_more_or_less(self, answers, name):
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THUIẬM.............. Sinh ngày: 14-10-1985",
+                 "Số định danh cá nhân: 034185907624"]
+        found = self.read(answers, lines)
+        assert found["full_name"].value == name
+        assert found["full_name"].details["reread"] == "read alike again by two readers"
+
+    @pytest.mark.parametrize("answers", [
+        ["", "TRẦN THỊ TÂM", "TRẦN THỊ TÂM", "TRẦN THỊ TÂM"],  # one reader (raw line: the crop, its ink, twice its size)
+        ["TRẦN THỊ TÂM", "TRẦN THỊ TÂM X Y", "TRẦN THỊ TÁM", "TRẦN THỊ TÁM", "TRẦN THỊ TÁM"],  # two names, each twice
+        ["TRẦN THỊ", "TRẦN THỊ"],  # agreed, but no name (no given name): flagged as read
+        ["TRẦN VĂN THỊ TÂM AN", "TRẦN VĂN THỊ TÂM AN"],  # agreed, three syllables more than the line read
+        ["TRÊN VĂN BỔN", "TRÊN VĂN BỔN"],  # agreed, but Trên is no family name
+        ["BHẠM THLANH", "BHẠM THLANH"],  # agreed, but only the lexicon's repairs of letters make it a name
+    ])
+    def test_two_readers_must_agree_on_one_name_within_a_syllable_of_the_first_reading(self, answers):
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: TRẦN THUIẬM.............. Sinh ngày: 14-10-1985",
+                 "Số định danh cá nhân: 034185907624"]
+        found = self.read(answers, lines)
+        assert found["full_name"].value == "TRẦN THUIẬM" and "validation" in found["full_name"].details
 
     def test_a_name_that_reads_is_not_read_again(self):
         lines = [line.replace("tlUƑNH THỊ KHU", "HUỲNH THỊ KHUÊ") for line in self.LINES]

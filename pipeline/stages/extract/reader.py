@@ -37,7 +37,7 @@ from pipeline.stages.extract.labels import (
     role_of_qualifier,
     scan,
 )
-from pipeline.stages.vietnamese.names import is_family_name, is_given_name
+from pipeline.stages.vietnamese.names import is_family_name, is_given_name, is_middle_name_only
 from pipeline.textnorm import fold, squash_spaces
 
 _DOC_NUMBER = re.compile(r"(?:^|[\s(])so\s*[:.]\s*")  # "Số: 45/QĐ-UBND" (folded)
@@ -504,22 +504,58 @@ def _name_cell(in_cells: list[str]) -> str:
 
 
 def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no: int) -> Value | None:
-    """A labelled name that did not read as a Vietnamese name, from its line read again alone: taken
-    when that reading is a name the lexicon knows syllable by syllable in every position, as read
-    (nothing corrected or dropped), with as many syllables as the first reading (the same line read
-    twice: a syllable more or less is another reading of the line, not the name). A label whose value
-    gave no name at all gets none from a second reading either: nothing would say it is this line's
-    name rather than a plausible one (on the development half, one of two such was wrong)."""
-    for again in reread.readings_of(page, Kind.NAME, read_as):
-        run = name_run(again.text)
-        candidate = name_value(run, page_no) if run is not None else None
-        if candidate is None or candidate.details or candidate.factor < 1.0:
-            continue
-        if len(first.value.split()) != len(candidate.value.split()):
-            continue
+    """A labelled name that did not read as a Vietnamese name, from its line read again alone (`reread`).
+
+    Taken when the first reader's reading (the Vietnamese model finding the line) is a name the
+    lexicon knows syllable by syllable in every position, as read (nothing corrected or dropped), with
+    as many syllables as the first reading (the same line read once more: a syllable more or less is
+    another reading of the line, not the name); or when two readers, each reading the crop its own way,
+    give the same name, within a syllable of the first reading's count, one of them letter for letter:
+    a Vietnamese name from a family name to a syllable that may be a given name (a rare one too, not
+    THỊ), read by two readings with different errors that agree ("TRẦN THUIẬM" read "TRẦN THỊ TÂM"
+    twice). A label whose value gave no name at all gets none from a second reading either: nothing
+    would say it is this line's name rather than a plausible one (on the development half, one of two
+    such was wrong)."""
+    again = reread.readings_of(page, Kind.NAME, read_as)
+    first_reading = next((reading for reading in again[:2] if reading.text), None)
+    syllables = len(first.value.split())
+    if first_reading is not None and (candidate := _reread_name(first_reading.text, page_no)) is not None \
+            and not candidate.details and candidate.factor >= 1.0 and len(candidate.value.split()) == syllables:
         candidate.details = {"reread": "read again from its line alone", "read_as": read_as}
         return candidate
-    return None
+    by_name: dict[str, Value] = {}
+    letters_read: set[str] = set()  # names a reading gave letter for letter (marks aside)
+
+    def names_in(text: str) -> set[str]:
+        candidate = _reread_name(text, page_no)
+        if candidate is None or "validation" in candidate.details or not _plausibly_whole(candidate.value) \
+                or abs(len(candidate.value.split()) - syllables) > 1:
+            return set()
+        by_name.setdefault(candidate.value, candidate)
+        if fold(candidate.details.get("corrected_from", candidate.value)) == fold(candidate.value):
+            letters_read.add(candidate.value)
+        return {candidate.value}
+
+    agreed = [name for name, readers in reread.agreement(again, names_in).most_common() if readers >= 2]
+    if len(agreed) != 1 or agreed[0] not in letters_read:
+        # none, two names each read twice (the line does not say which), or one only the lexicon's
+        # repairs of letters made ("BHẠM THLANH", read alike twice, is no PHẠM THÀNH)
+        return None
+    candidate = by_name[agreed[0]]
+    candidate.details = {**candidate.details, "reread": "read alike again by two readers", "read_as": read_as}
+    return candidate
+
+
+def _plausibly_whole(name: str) -> bool:
+    """A name that starts with a family name and ends with a syllable that may be a given name: not
+    "TRÊN VĂN BỔN" (Trên is no family name), not "TRẦN THỊ" (its given name lost)."""
+    words = name.split()
+    return is_family_name(words[0]) and not is_middle_name_only(words[-1])
+
+
+def _reread_name(text: str, page_no: int) -> Value | None:
+    run = name_run(text)
+    return name_value(run, page_no) if run is not None else None
 
 
 def _all_dates(text: str) -> list[tuple[str, str]]:

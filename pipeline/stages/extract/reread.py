@@ -10,7 +10,8 @@ A number printed in boxes is read twice more with the boxes painted out and only
 number or date written on a dotted fill-in line is read the four first ways again with the line's
 dots painted out: the engine takes the dots under a handwritten value for strokes and reads it as
 noise ("..... Z9 139 040 Z65......" for "079 199 040 785"; without the dots, "079199040785"). A
-name is read again with the Vietnamese model only (the English one drops its marks). An identity
+name is read again by the Vietnamese model only (the English one drops its marks), in both modes, its
+ink alone, at twice its size and without its dots: two of its readers may then agree. An identity
 card's machine-readable zone that did not confirm its values is read again as one block, only the
 zone's characters allowed.
 
@@ -46,12 +47,12 @@ from pipeline.textnorm import fold
 PSM_SINGLE_LINE = 7
 # The raw-line mode skips the engine's search for a text line, which finds none in a third of the
 # value crops of the development half (a value written on a dotted leader: the crop reads as
-# nothing at 7). Numbers are read in both modes (four readings with different errors to agree);
-# a name is read once, in raw-line mode only when the line mode gives nothing.
+# nothing at 7). Values are read in both modes: readings with different errors, to agree.
 PSM_RAW_LINE = 13
 # Two readings with different errors: the Vietnamese model, and the English one, which knows no
 # marks and so never turns a digit into a marked letter.
 LANGUAGES = ("vie", "eng")
+NAME_LANGUAGE = "vie"  # a name is read by the Vietnamese model alone: the English one drops its marks
 PAD = 12  # pixels around the value's words: the engine needs a margin to find a line's ascenders
 KINDS = (Kind.IDENTITY, Kind.DATE_OF_BIRTH)
 NamePredicate = Callable[[str], bool]  # does a name label's value read as a Vietnamese name?
@@ -180,21 +181,21 @@ def _readings(crop: Image.Image, kind: str, engine: OcrEngine, timeout: float, f
 
     if kind == ZONE:
         return [read(crop, ZONE_LANGUAGE, PSM_BLOCK, ZONE_CHARACTERS)]
-    if kind is Kind.NAME:  # the English model drops a name's marks
-        return [first_line if (first_line := read(crop, LANGUAGES[0], PSM_SINGLE_LINE)).text
-                else read(crop, LANGUAGES[0], PSM_RAW_LINE)]
+    if kind is Kind.NAME:  # the Vietnamese model alone: four ways, six on a dotted line
+        readings = [read(crop, NAME_LANGUAGE, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE)]
+        readings.append(read(_ink_alone(crop), NAME_LANGUAGE, PSM_RAW_LINE))
+        # as a raw line: the line mode found no line in the large crops of the development half's names
+        readings.append(read(_twice_the_size(crop), NAME_LANGUAGE, PSM_RAW_LINE))
+        if (undotted := without_leader_dots(crop, crop.height - 2 * PAD)) is not None:
+            readings += [read(undotted, NAME_LANGUAGE, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE)]
+        return readings
 
     def four_ways(image: Image.Image) -> list[Reading]:  # each model in each mode: four readers
         return [read(image, language, psm) for psm in (PSM_SINGLE_LINE, PSM_RAW_LINE) for language in LANGUAGES]
 
     readings = four_ways(crop)
-    # Ink alone: the grey of leader dots, a stamp's tint and uneven light gone, strokes solid black
-    inked = crop.convert("L").point(lambda level: 0 if level < INK_LEVEL else 255)
-    readings += [read(inked, language, PSM_RAW_LINE) for language in LANGUAGES]
-    # Twice the size: a handwritten or blurred digit's strokes drawn over more pixels (the same reader:
-    # its errors are its own at any size, like the ink's)
-    large = crop.resize((crop.width * UPSCALE, crop.height * UPSCALE), Image.Resampling.LANCZOS)
-    readings += [read(large, language, PSM_SINGLE_LINE) for language in LANGUAGES]
+    readings += [read(_ink_alone(crop), language, PSM_RAW_LINE) for language in LANGUAGES]
+    readings += [read(_twice_the_size(crop), language, PSM_SINGLE_LINE) for language in LANGUAGES]
     if kind is Kind.IDENTITY and sum(first.count(ch) for ch in BOX_CHARACTERS) >= MIN_BOX_CHARACTERS:
         # turned as the page was deskewed: a box line is a column of ink only once upright
         upright = crop.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
@@ -203,6 +204,17 @@ def _readings(crop: Image.Image, kind: str, engine: OcrEngine, timeout: float, f
     if (undotted := without_leader_dots(crop, crop.height - 2 * PAD)) is not None:
         readings += four_ways(undotted)  # the same readers: their errors without the dots are still their own
     return readings
+
+
+def _ink_alone(crop: Image.Image) -> Image.Image:
+    """The grey of leader dots, a stamp's tint and uneven light gone, strokes solid black."""
+    return crop.convert("L").point(lambda level: 0 if level < INK_LEVEL else 255)
+
+
+def _twice_the_size(crop: Image.Image) -> Image.Image:
+    """A handwritten or blurred stroke drawn over more pixels (the same reader: its errors are its own at
+    any size, like the ink's)."""
+    return crop.resize((crop.width * UPSCALE, crop.height * UPSCALE), Image.Resampling.LANCZOS)
 
 
 def without_leader_dots(crop: Image.Image, line_height: int) -> Image.Image | None:

@@ -294,6 +294,13 @@ def is_given_name(word: str) -> bool:
     return syllable_key(word) in load_lexicon().given.keys
 
 
+def is_middle_name_only(word: str) -> bool:
+    """Whether the lexicon knows `word` as a middle name and never as a given name (THỊ): a name that
+    ends with it lost its given name."""
+    lexicon = load_lexicon()
+    return syllable_key(word) in lexicon.middle.own_keys and syllable_key(word) not in lexicon.given.keys
+
+
 def is_family_name(word: str) -> bool:
     """Whether the lexicon knows `word` as a family name (marks as written, any case: Vợ is not Võ)."""
     return syllable_key(word) in load_lexicon().surname.keys
