@@ -666,6 +666,24 @@ class TestTheIdentityCardsZone:
         zone = read_mrz(["IOVNMG869425533079086942553<<6", "8601199M4601100VNM<<<<<<<<<<<1"])
         assert (zone.id_number, zone.date_of_birth) == ("079086942553", "1986-01-19")
 
+    @pytest.mark.parametrize("line, name", [
+        ("\\_ TU<<PHUC<XUYEN<< <<< J", "TU PHUC XUYEN"),  # the card's edge before it, a speck after
+        ("'THAN<<THOA<<<<<<<<<<<<<<<<<<<<", "THAN THOA"),
+        ("NGUYEN<<THI<THU<<NGOC", None),  # a second filler inside: the name would be cut short
+        ("NGUYEN<<THI<THU<NGOC<<<<AB", None),  # two letters after the filler may be a syllable of it
+    ])
+    def test_the_name_line_is_read_past_marks_around_it_never_cut_short(self, line, name):
+        from pipeline.stages.extract.mrz import read_mrz
+
+        zone = read_mrz(["IDVNM1747161577068174716157<<4", "7406255F3406255VNM<<<<<<<<<<<1", line])
+        assert zone.name == name and zone.id_number == "068174716157"
+
+    def test_a_card_whose_printed_name_is_unread_takes_the_zones_with_marks_restored_for_review(self):
+        text = ("CĂN CƯỚC CÔNG DÂN\nHọ, chữ đệm và tên khai sinh / Surname, middle and given\n"
+                "IDVNM1747161577068174716157<<4\n7406255F3406255VNM<<<<<<<<<<<1\n'THAN<<THOA<<<<<<<<<<<<<<<<<<<<")
+        found = {f.name: f for f in read_document([page(text)], CATALOG.get("citizen_id_card")).fields}
+        assert found["full_name"].value == "THÂN THOA" and found["full_name"].details["from"] == "mrz"
+
     def test_the_zones_birth_date_confirmed_by_the_printed_id_wins_over_a_misread_printed_date(self):
         # The zone's number disagrees with itself (8 and 3: two digits), but its birth digits agree
         # with the printed ID's year: the year read twice, in two places, over the printed 1906.

@@ -29,7 +29,9 @@ _LOOKALIKES = digits_for(_LETTERS)
 _DIGIT = f"[0-9{re.escape(_LETTERS)}]"
 _LINE1 = re.compile(rf"[IT1][DO0]VN[MH]({_DIGIT}{{9}})({_DIGIT})({_DIGIT}{{12}})")
 _LINE2 = re.compile(rf"^({_DIGIT}{{6}})({_DIGIT})([MF<])")
-_LINE3 = re.compile(r"^([A-Z]+(?:<[A-Z]+)*)<<([A-Z]+(?:<[A-Z]+)*)<*$")
+# The name line; marks of the card's edge before it ("\\_", "'") and a speck after its filler ("<<<<J")
+# are no part of it
+_LINE3 = re.compile(r"^[^A-Z<]*([A-Z]+(?:<[A-Z]+)*)<<([A-Z]+(?:<[A-Z]+)*)(?:<*|<{3,}[^A-Z]*[A-Z]?[^A-Z]*)$")
 
 
 @dataclass(frozen=True)
