@@ -363,12 +363,14 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
     role = qualified if qualified is not None else reader.role
     if segment.kind is Kind.DATE_OF_BIRTH:
         _labelled(reader, role, "date_of_birth", value)
+        read_from = value
         dates = _all_dates(value)
         if not dates and not value.strip(" :") and following:  # the date on the line below its label
-            dates = _all_dates(following[0])[:1]
+            read_from = following[0]
+            dates = _all_dates(read_from)[:1]
         roles = reader.columns if reader.columns else (role,)
         if reader.columns and len(dates) < len(reader.columns):
-            dates = _dates_by_column(dates, value, len(reader.columns))
+            dates = _dates_by_column(dates, read_from, len(reader.columns))
         for column_role, date in zip(roles, dates):
             if date is not None:
                 reader.put(column_role, "date_of_birth", Value(date[0], date[1], page_no))
@@ -418,8 +420,9 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
 
 
 def _dates_by_column(dates: list[tuple[str, str]], value: str, columns: int) -> list[tuple[str, str] | None]:
-    """A two-person table row's birth dates, fewer than its columns, each in its own column: a date after
-    a misread one ("77-02-1964 11-03-1985": the wife's unread) is the next column's, not the first's."""
+    """A two-person table row's birth dates (`_all_dates` of `value`), fewer than its columns, each in
+    its own column: a date after a misread one ("77-02-1964 11-03-1985": the wife's unread) is the next
+    column's, not the first's."""
     out: list[tuple[str, str] | None] = [None] * columns
     position = 0
     for iso, raw in dates:
