@@ -957,6 +957,17 @@ def test_a_name_the_office_reading_spells_otherwise_or_not_as_a_name_is_left_as_
         assert kept.value == read and "marks_from" not in kept.details
 
 
+def test_a_name_that_is_no_vietnamese_name_takes_the_office_readings_that_is():
+    from pipeline.stages.extract import with_names_of
+
+    # the card's zone read "NGUYEN<<VTET<GTA<TOAN" where the bilingual reading lost the printed name
+    bilingual = _reading(full_name="NGUYỄN VTET GTA TOÀN", id_number="079080144193")
+    [name, number] = with_names_of(bilingual, _reading(full_name="NGUYỄN VIẾT GIA TOÀN"), CATALOG.person_fields).fields
+    assert name.value == "NGUYỄN VIẾT GIA TOÀN"
+    assert name.details == {"from": "office languages", "read_as": "NGUYỄN VTET GTA TOÀN"}
+    assert number.value == "079080144193"
+
+
 def test_a_name_only_the_office_reading_read_is_taken_from_it_and_no_longer_unread():
     from pipeline.stages.extract import with_names_of
 

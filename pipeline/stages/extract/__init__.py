@@ -88,9 +88,10 @@ def with_names_of(reading: Reading, office_reading: Reading, names: Collection[s
     its names as the office's reading (vie alone) read them. Adding eng keeps the card's English labels
     and numbers but makes Tesseract doubt Vietnamese marks (THỦY for THỤY, DOÃN for ĐOÀN) and at times
     lose a name: a name read with the same letters takes the office reading's marks, and a name only
-    the office reading read is taken from it, in both cases only when it is a Vietnamese name. A name the
-    office reading spells with other letters is left as read; numbers and dates are never taken from it
-    (`vie` reads the card's digits worse, and a wrong ID is worse than none)."""
+    the office reading read, or read as a Vietnamese name where this reading's is none (the card's zone
+    read "NGUYEN<<VTET<GTA<TOAN"), is taken from it, in every case only when it is a Vietnamese name. A
+    name the office reading spells with other letters is otherwise left as read; numbers and dates are
+    never taken from it (`vie` reads the card's digits worse, and a wrong ID is worse than none)."""
     by_name = {f.name: f for f in office_reading.fields if f.name in names and not name_problems(f.value)}
     fields = []
     for found in reading.fields:
@@ -99,6 +100,9 @@ def with_names_of(reading: Reading, office_reading: Reading, names: Collection[s
             found = dataclasses.replace(found, value=office.value,
                                         details={**found.details, "marks_from": "office languages",
                                                  "read_as": found.value})
+        elif office is not None and name_problems(found.value):
+            found = dataclasses.replace(office, details={**office.details, "from": "office languages",
+                                                         "read_as": found.value})
         fields.append(found)
     read = {f.name for f in fields}
     added = [dataclasses.replace(office, details={**office.details, "from": "office languages"})
