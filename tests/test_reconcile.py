@@ -276,3 +276,20 @@ def test_a_shorter_name_is_kept_without_the_same_id_or_birth_date_or_with_two_lo
     typed = ("residence_confirmation", [dataclasses.replace(field("full_name", "LÊ YẾN"), source=OPERATOR),
                                         field("id_number", "077197511993")])
     assert values(reconcile.reconcile([same[0], typed])[1])["full_name"] == "LÊ YẾN"
+
+
+def test_a_name_misread_into_syllables_that_are_none_takes_the_majoritys_reading():
+    # the card's zone read "NGUYEN<<VTET<GTA<TOAN": VTET and GTA are no Vietnamese syllables
+    card = ("citizen_id_card", [field("full_name", "NGUYỄN VTET GTA TOÀN"), field("id_number", "079080144193")])
+    application, certificate, card = reconcile.reconcile([APPLICATION, APPLICATION, card])
+    assert values(card)["full_name"] == "NGUYỄN VIẾT GIA TOÀN"
+    assert {f.name: f for f in card.fields}["full_name"].details["reconciled_from"] == "NGUYỄN VTET GTA TOÀN"
+
+
+def test_a_minority_name_that_is_a_vietnamese_name_or_further_off_is_left_as_read():
+    for read in ("NGUYỄN VIỆN GIA TOÀN",  # a Vietnamese syllable: maybe another person's name
+                 "NGUYỄN VTETXX GIA TOÀN",  # three letters from the majority's syllable
+                 "NGUYỄN VTET TOÀN"):  # a syllable fewer
+        card = ("citizen_id_card", [field("full_name", read), field("id_number", "079080144193")])
+        *_, card = reconcile.reconcile([APPLICATION, APPLICATION, card])
+        assert values(card)["full_name"] == read

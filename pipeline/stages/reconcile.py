@@ -8,7 +8,8 @@ read the same ID or birth date; a document whose name and ID did not read joins 
 whose birth dates are all its own), and within a group:
 
 * a value most documents agree on, and that validates, replaces the minority's near miss (a name
-  spelt with other marks, an ID or a date with a digit or two misread); the field keeps where
+  spelt with other marks or with syllables misread into no Vietnamese syllable, an ID or a date
+  with a digit or two misread); the field keeps where
   the value came from (`details["reconciled_from"]`);
 * two readings with no majority stay as they are, and both documents go to review with both
   readings and the documents they came from, unless the validators prefer one (a reading that is a
@@ -38,10 +39,12 @@ from dataclasses import dataclass, field
 from pipeline.domain import OPERATOR, ExtractedField
 from pipeline.stages.extract import values as V
 from pipeline.stages.vietnamese.names import name_problems
-from pipeline.textnorm import fold
+from pipeline.stages.vietnamese.syllables import is_valid_syllable
+from pipeline.textnorm import edit_distance, fold
 
 VOTED = ("full_name", "id_number", "date_of_birth")
 MAX_DIGITS_APART = 2  # an ID or a date misread in more digits than this is another person's
+MAX_LETTERS_MISREAD = 2  # of a name's syllable misread into no syllable, that the majority repairs
 NAME_AGREEMENT = 0.85  # folded names this alike (character ratio) belong to one citizen
 CHOSEN_CONFIDENCE = 0.6  # a reading chosen among several: an operator should glance at it
 # An ID read a digit or two apart on two documents, that nothing chooses between, is withheld on
@@ -150,8 +153,20 @@ def _citizens(documents: list[tuple[str, list[ExtractedField]]]) -> list[list[in
 
 def _near(name: str, a: str, b: str) -> bool:
     if name == "full_name":
-        return fold(a) == fold(b)  # the same letters: only the marks may be voted on
+        # the same letters (only the marks may be voted on), or `a` misread into no name
+        return fold(a) == fold(b) or _misread_name_of(a, b)
     return _digits_apart(a.replace("-", ""), b.replace("-", "")) <= MAX_DIGITS_APART
+
+
+def _misread_name_of(a: str, b: str) -> bool:
+    """Whether name `a` is `b` with letters misread into syllables no Vietnamese one is spelled like,
+    each a letter or two from `b`'s (a card zone's "NGUYEN<<VTET<GTA<TOAN" for NGUYỄN VIẾT GIA TOÀN):
+    syllable for syllable, every other syllable the same letters."""
+    words_a, words_b = a.split(), b.split()
+    return len(words_a) == len(words_b) and all(
+        fold(x) == fold(y) or (not is_valid_syllable(x)
+                               and edit_distance(fold(x), fold(y), MAX_LETTERS_MISREAD) <= MAX_LETTERS_MISREAD)
+        for x, y in zip(words_a, words_b))
 
 
 def _valid(name: str, value: str, fields: list[ExtractedField]) -> bool:
