@@ -319,9 +319,17 @@ class TestFuzzy:
         assert ward.find("tu huong") == ["huong_short_start", "huong"]
         assert ward.find("tran tu huong", fuzzy_below=0) == ["huong"]
 
-    def test_a_common_name_brings_no_names_a_syllable_short(self, ward):
+    def test_a_common_name_brings_no_names_a_syllable_short(self, fresh_ward):
         # NGUYỄN VĂN AN is held by enough documents: "NGUYỄN VĂN" and "VĂN AN" would be anybody's
+        ward = fresh_ward
+        ward.ids.update(file_papers(ward.store, {
+            "an_short_end": Paper("birth_registration_form", "Q1", "2024-07-01", "NGUYỄN VĂN"),
+            "an_short_start": Paper("death_certificate", "Q1", "2024-07-02", "VĂN AN")}))
         assert ward.find("nguyen van an") == ["an_card", "an_birth", "an_is_father"]
+        # a name fewer documents hold does bring them
+        ward.ids.update(file_papers(ward.store, {
+            "binh_short_end": Paper("birth_registration_form", "Q1", "2024-07-03", "TRẦN VĂN")}))
+        assert "binh_short_end" in ward.find("tran van binh")
 
     def test_a_changed_mark_is_found_after_the_typed_spelling(self, fresh_ward):
         ward = fresh_ward
