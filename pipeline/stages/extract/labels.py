@@ -74,8 +74,8 @@ def label_cut_by_its_cell(folded: str, next_folded: str) -> int:
     """Where the first words of a label end on a line whose next line is the label's other words: a
     table cell too narrow for its label wrapped it, its value beside the first words ("Họ, chữ đệm,
     HUỲNH THANH THÀNH | LƯU XUÂN ÚT" / "tên") or below the last ("Ngày, tháng. năm" / "sinh" /
-    "14.04.1983"); 0 when the line is no such label. Both lines as `aligned_fold` gives them, so the
-    position is the line's too."""
+    "14.04.1983"); 0 when the line is no such label. The line as `aligned_fold` gives it, so the
+    position is the line's too; the next one folded."""
     rest = tuple(word.group() for word in _LABEL_WORD.finditer(next_folded))
     if not rest:
         return 0

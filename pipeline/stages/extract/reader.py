@@ -122,13 +122,14 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
     if is_two_person_table_header(folded):
         reader.columns = (Role.MAIN, Role.SPOUSE)
         return
-    is_heading, role = heading_role(folded, fold(following[0]) if following else "")
+    next_folded = fold(following[0]) if following else ""  # once: the heading and the cut label look at it
+    is_heading, role = heading_role(folded, next_folded)
     if is_heading:
         if role is Role.MAIN and follows_the_requesters_block(folded):
             _give_to_requester(reader)
         reader.role = role or Role.OTHER
         return
-    if following and (cut := label_cut_by_its_cell(folded, aligned_fold(following[0]))):
+    if following and (cut := label_cut_by_its_cell(folded, next_folded)):
         # A narrow table cell wraps its label: "Ngày, tháng, năm 24/12/1983 …" / "sinh:"; what follows
         # the label's end is its value below, when this line has none
         line = f"{line[:cut]} {following[0].strip().rstrip(',.;:')}:{line[cut:]}"
