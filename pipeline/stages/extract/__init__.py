@@ -28,7 +28,7 @@ from pipeline.stages.extract.choose import final_fields
 from pipeline.stages.extract.labels import Kind, scan
 from pipeline.stages.extract.layout import DOTTED_LEADER, clean_line
 from pipeline.stages.extract.mrz import combined, read_mrz
-from pipeline.stages.extract.names import name_run, name_value
+from pipeline.stages.extract.names import name_in
 from pipeline.stages.extract.reader import Reader, read_line
 from pipeline.stages.extract.signatures import signatures
 from pipeline.stages.vietnamese.names import name_problems
@@ -185,8 +185,7 @@ def worth_reading_without_dots(page: PageText) -> bool:
 def reads_as_name(value: str) -> bool:
     """Whether a name label's value needs no second reading: it gives a name that reads as a
     Vietnamese name, or no name at all (which a second reading could not be checked against)."""
-    run = name_run(value)
-    found = name_value(run, 1) if run is not None else None
+    found = name_in(value, 1)
     return found is None or "validation" not in found.details
 
 

@@ -37,6 +37,13 @@ def name_value(raw: str, page_no: int, *, dotted: bool = False) -> Value | None:
     return Value(correction.name, raw, page_no, correction.confidence, details)
 
 
+def name_in(text: str, page_no: int, *, dotted: bool = False) -> Value | None:
+    """The name a value starts with (`name_run`), checked and corrected (`name_value`); None when it
+    starts with none."""
+    run = name_run(text)
+    return name_value(run, page_no, dotted=dotted) if run is not None else None
+
+
 def name_run(text: str) -> str | None:
     """The name at the start of a value: a run of capitalised words ("NGUYỄN VĂN AN Sinh ngày…")."""
     words = name_words(text)

@@ -23,7 +23,8 @@ from pipeline.stages.extract import values as V
 from pipeline.stages.extract.found import UNLABELLED, Value
 from pipeline.stages.extract.layout import boxes_of, cells, fills_its_line
 from pipeline.stages.extract.mrz import Mrz
-from pipeline.stages.extract.names import MAX_NAME_SYLLABLES, name_run, name_value, name_words, split_two_names
+from pipeline.stages.extract.names import (MAX_NAME_SYLLABLES, name_in, name_run, name_value, name_words,
+                                           split_two_names)
 from pipeline.stages.extract.signatures import Signature
 from pipeline.stages.extract.labels import (
     Kind,
@@ -485,11 +486,9 @@ def _put_name(reader: Reader, role: Role, text: str, page_no: int, read_as: str 
     in_cells = reader.page and cells(reader.page, text)
     if in_cells and len(in_cells) > 1:
         text = _name_cell(in_cells)  # the value ends where its table cell does
-    raw = name_run(text)
     # A dot left beside a word ("TRẦN,THỤ.MINH") or the line's leader says the name was written on a
     # dotted fill-in line ("NGÔ ÁNH VẬN,......" for VÂN)
-    dotted = reader.on_dotted_line or "." in text
-    value = name_value(raw, page_no, dotted=dotted) if raw is not None else None
+    value = name_in(text, page_no, dotted=reader.on_dotted_line or "." in text)
     if read_as is not None and value is not None and "validation" in value.details:
         value = _name_read_again(reader.page, read_as, value, page_no) or value
     if value is not None:
@@ -523,7 +522,7 @@ def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no:
     again = reread.readings_of(page, Kind.NAME, read_as)
     first_reading = next((reading for reading in again[:2] if reading.text), None)
     syllables = len(first.value.split())
-    if first_reading is not None and (candidate := _reread_name(first_reading.text, page_no)) is not None \
+    if first_reading is not None and (candidate := name_in(first_reading.text, page_no)) is not None \
             and not candidate.details and candidate.factor >= 1.0 and len(candidate.value.split()) == syllables:
         candidate.details = {"reread": "read again from its line alone", "read_as": read_as}
         return candidate
@@ -531,7 +530,7 @@ def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no:
     letters_read: set[str] = set()  # names a reading gave letter for letter (marks aside)
 
     def names_in(text: str) -> set[str]:
-        candidate = _reread_name(text, page_no)
+        candidate = name_in(text, page_no)
         if candidate is None or "validation" in candidate.details or not _plausibly_whole(candidate.value) \
                 or abs(len(candidate.value.split()) - syllables) > 1:
             return set()
@@ -555,11 +554,6 @@ def _plausibly_whole(name: str) -> bool:
     "TRÊN VĂN BỔN" (Trên is no family name), not "TRẦN THỊ" (its given name lost)."""
     words = name.split()
     return is_family_name(words[0]) and not is_middle_name_only(words[-1])
-
-
-def _reread_name(text: str, page_no: int) -> Value | None:
-    run = name_run(text)
-    return name_value(run, page_no) if run is not None else None
 
 
 def _all_dates(text: str) -> list[tuple[str, str]]:
