@@ -10,6 +10,7 @@ asked of the catalog, never written out in code.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -70,7 +71,7 @@ class FieldDef:
 
 
 _TYPE_KEYS = {"id", "name_vi", "name_en", "group", "titles", "keywords", "fields", "required", "languages",
-              "head_keywords", "symbols", "people", "record_of", "min_age"}
+              "head_keywords", "symbols", "people", "record_of", "min_age", "markers"}
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,9 @@ class DocType:
     # The youngest the document's person (full_name) can be on its issue date: 18 for a marriage;
     # 0 for every type (no one is born after a document about them was issued)
     min_age: int = 0
+    # Patterns of a line that only this type prints, anywhere on its pages (the ID card's machine-readable
+    # zone): they count like a title for classification when OCR lost the title. Not for splitting.
+    markers: tuple[str, ...] = ()
 
     # Cached: classification and splitting compare every head line of every page with these.
     @cached_property
@@ -106,6 +110,10 @@ class DocType:
     @cached_property
     def folded_head_keywords(self) -> tuple[str, ...]:
         return tuple(fold(k) for k in self.head_keywords)
+
+    @cached_property
+    def compiled_markers(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(m) for m in self.markers)
 
     @cached_property
     def bare_symbols(self) -> tuple[str, ...]:
@@ -177,6 +185,7 @@ def load_catalog(path: Path) -> Catalog:
                 people=tuple((str(k), Role(v)) for k, v in entry.get("people", {}).items()),
                 record_of=tuple(entry.get("record_of", [])),
                 min_age=entry.get("min_age", 0),
+                markers=tuple(str(m) for m in entry.get("markers", [])),
             )
         except KeyError as exc:
             raise ConfigError(f"{where} lacks the key {exc.args[0]!r}", path=str(path)) from None
@@ -186,6 +195,12 @@ def load_catalog(path: Path) -> Catalog:
         if type(doc_type.min_age) is not int or not 0 <= doc_type.min_age <= MAX_MIN_AGE:
             raise ConfigError(f"{where}: min_age must be a whole number of years from 0 to {MAX_MIN_AGE}",
                               path=str(path))
+        for marker in doc_type.markers:
+            try:
+                re.compile(marker)
+            except re.error as exc:
+                raise ConfigError(f"{where}: marker {marker!r} is no regular expression ({exc})", path=str(path),
+                                  remedy="write markers as Python regular expressions (a backslash doubled in TOML)") from None
         if doc_type.id in seen:
             raise ConfigError(f"{where}: duplicate id", path=str(path))
         people = [name for name, _ in doc_type.people]

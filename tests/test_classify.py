@@ -9,7 +9,10 @@ import pytest
 from pipeline.catalog import OTHER, load_catalog
 from pipeline.config import DEFAULT_CONFIG
 from pipeline.stages import training
-from pipeline.stages.classify import classify, head_lines, title_match
+from pipeline.domain import PageText
+from pipeline.errors import ConfigError
+from pipeline.stages.classify import classify, head_lines, marker_match, title_match
+from pipeline.stages.split import starts_document
 from pipeline.stages.review import review_reasons
 from tests.conftest import corpus_file
 
@@ -46,6 +49,20 @@ Trong thời gian cư trú tại: Phường 11, Quận 3
 Tình trạng hôn nhân: Chưa đăng ký kết hôn với ai.
 Giấy này được cấp để: Làm thủ tục mua bán nhà đất
 Giấy này có giá trị sử dụng trong thời hạn 6 tháng, kể từ ngày cấp."""
+
+# A copy of an ID card whose title a stamp covered and whose English labels OCR garbled (as read
+# from a scan): only its machine-readable zone says what it is.
+CARD_WITHOUT_TITLE = """CỘNG HÒA XÃ HỘI CHỦ _ ,
+Bộ v BẢN CHÍNH
+số/ vợ. 079176342384
+Họ và tên / Eưil rươree
+PHAN LỆ THẢO TIÊN
+Ngày sinh / Date of by 1205/1076
+Đặc điểm rửyÂn đảng / Persorial bervfVcaAori:
+Ngày, tháng, năm / Oade, moedhi, yee#- 21/01/2024
+{zone}
+Chứng thực bản sao đúng với bản chính. Số chứng thực: 6309 Quyển số"""
+ZONE = "1DVNM1763423844979176342384<<6\n769511313F 36951 33VNM<<<<<<<<<<<1\nPHAN<<LE<THAO<T1EN<<<<<<<<<<<< )"
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +120,39 @@ class TestBelowTheThreshold:
     def test_a_title_behind_ocr_specks_is_still_a_title(self):
         assert title_match(head_lines(", CĂN CƯỚC CÔNG DÂ\nSố / No.: 079090001234"), CATALOG)[0] == "citizen_id_card"
         assert rules("`GIẤY KHAI SINH\n" + BIRTH_BODY) == "birth_certificate"
+
+
+class TestMarkers:
+    def test_an_id_card_without_its_title_is_known_by_its_machine_readable_zone(self, model):
+        without_zone = classify(CARD_WITHOUT_TITLE.format(zone=""), CATALOG, min_confidence=0.5, model=model)
+        assert without_zone.doc_type == OTHER  # as such a copy was filed before markers
+        result = classify(CARD_WITHOUT_TITLE.format(zone=ZONE), CATALOG, min_confidence=0.5, model=model)
+        assert result.doc_type == "citizen_id_card" and result.confidence >= 0.5
+        assert result.evidence["title"] == "1DVNM176342"
+
+    @pytest.mark.parametrize("zone_line", ["IDVNM0791763423844979176342384<<6", "8111155F21114/55VNM<< <e<e<<c3",
+                                           "769511313F 36951 33VNM<<<<<<<<<<<1"])
+    def test_any_line_of_the_zone_is_enough_spaced_or_misread(self, zone_line):
+        assert marker_match(f"Họ và tên\n{zone_line}\nNgày cấp", CATALOG) == ("citizen_id_card", marker_match(
+            zone_line, CATALOG)[1])
+
+    @pytest.mark.parametrize("line", ["P<VNMNGUYEN<<VAN<AN<<<<<<<<<<<<<<<<<<<<<", "B1234567<8VNM9001011M3001014<<<<<<<02",
+                                      "Quốc tịch: VNM", "Số: 079176342384"])
+    def test_a_passport_zone_or_the_country_code_alone_is_no_marker(self, line):
+        assert marker_match(line, CATALOG) is None
+
+    def test_a_marker_never_starts_a_document_when_splitting(self):
+        page = PageText(1, 2, "769511313F 36951 33VNM<<<<<<<<<<<1\nPHAN<<LE<THAO<T1EN<<<<", 90.0, "ocr")
+        assert not starts_document(page, CATALOG)
+
+    def test_a_marker_that_is_no_regular_expression_fails_naming_the_catalog(self, tmp_path):
+        shipped = (DEFAULT_CONFIG.parent / "catalog.toml").read_text(encoding="utf-8")
+        broken = tmp_path / "catalog.toml"
+        broken.write_text(shipped.replace("markers = [", "markers = ['[unclosed', ", 1), encoding="utf-8")
+        with pytest.raises(ConfigError) as error:
+            load_catalog(broken)
+        assert "marker '[unclosed' is no regular expression" in error.value.one_line()
+        assert str(broken) in error.value.one_line()
 
 
 class TestLearnedModel:

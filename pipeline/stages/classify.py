@@ -5,8 +5,9 @@ Two kinds of evidence are combined:
 * catalog rules (configs/catalog.toml): a printed title at the start of an
   upper-case head line (the longest matching title wins, so "TỜ KHAI ĐĂNG KÝ
   KHAI SINH" beats "TỜ KHAI"), head keywords for types printed without a title
-  (the "V/v" line of an official letter), the type symbol in the document
-  number ("45/QĐ-UBND"), and body keywords;
+  (the "V/v" line of an official letter), and without either a marker line
+  only one type prints (the ID card's machine-readable zone), all three as the
+  title; the type symbol in the document number ("45/QĐ-UBND"), and body keywords;
 * a learned model (pipeline.stages.training): character n-grams of the folded text,
   trained from labelled examples and operators' corrections.
 
@@ -55,7 +56,7 @@ class TypeModel(Protocol):
 class Evidence:
     """Rule evidence for one document."""
 
-    title: tuple[str, str] | None  # (type id, matched title or head keyword)
+    title: tuple[str, str] | None  # (type id, matched title, head keyword or marker)
     symbol: str | None  # type symbol of the document number, accents stripped
     keyword_share: dict[str, float]  # per type: share of its keywords found (capped at 1)
 
@@ -100,6 +101,18 @@ def title_match(lines: list[str], catalog: Catalog) -> tuple[str, str] | None:
     return best
 
 
+def marker_match(text: str, catalog: Catalog) -> tuple[str, str] | None:
+    """The (type id, text matched) of the first catalog marker a line of the document prints, spaces
+    left out: OCR spaces a machine-readable zone's run of characters ("33VNM<< <<<") at random."""
+    packed = [nfc(line).replace(" ", "") for line in text.splitlines()]
+    for doc_type in catalog.types:
+        for marker in doc_type.compiled_markers:
+            for line in packed:
+                if match := marker.search(line):
+                    return doc_type.id, match.group(0)
+    return None
+
+
 def number_symbol(lines: list[str]) -> str | None:
     """The type part of the document number: "Số: 45/QĐ-UBND" → "QD" (accents stripped, case kept)."""
     for line in lines:
@@ -118,7 +131,9 @@ def evidence(text: str, catalog: Catalog) -> Evidence:
         if keywords:
             hits = sum(1 for k in keywords if k in folded)
             shares[doc_type.id] = min(1.0, hits / min(len(keywords), 4))
-    return Evidence(title_match(lines, catalog), number_symbol(lines), shares)
+    # A printed title first; without one (a stamp over it, OCR lost it), a line only one type prints
+    title = title_match(lines, catalog) or marker_match(text, catalog)
+    return Evidence(title, number_symbol(lines), shares)
 
 
 def feature_rows(ev: Evidence, catalog: Catalog, model_probabilities: dict[str, float]) -> dict[str, tuple]:
