@@ -71,7 +71,8 @@ class FieldDef:
 
 
 _TYPE_KEYS = {"id", "name_vi", "name_en", "group", "titles", "keywords", "fields", "required", "languages",
-              "head_keywords", "symbols", "people", "record_of", "min_age", "markers"}
+              "head_keywords", "symbols", "people", "record_of", "min_age", "markers",
+              "applicant"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,9 @@ class DocType:
     # Patterns of a line that only this type prints, anywhere on its pages (the ID card's machine-readable
     # zone): they count like a title for classification when OCR lost the title. Not for splitting.
     markers: tuple[str, ...] = ()
+    # The document's person (full_name) is the citizen who files the dossier (an applicant, a holder):
+    # the copy of their identity card the dossier holds supplies what this document's OCR lost (`reconcile`)
+    applicant: bool = False
 
     # Cached: classification and splitting compare every head line of every page with these.
     @cached_property
@@ -186,6 +190,7 @@ def load_catalog(path: Path) -> Catalog:
                 record_of=tuple(entry.get("record_of", [])),
                 min_age=entry.get("min_age", 0),
                 markers=tuple(str(m) for m in entry.get("markers", [])),
+                applicant=entry.get("applicant", False),
             )
         except KeyError as exc:
             raise ConfigError(f"{where} lacks the key {exc.args[0]!r}", path=str(path)) from None
@@ -195,6 +200,8 @@ def load_catalog(path: Path) -> Catalog:
         if type(doc_type.min_age) is not int or not 0 <= doc_type.min_age <= MAX_MIN_AGE:
             raise ConfigError(f"{where}: min_age must be a whole number of years from 0 to {MAX_MIN_AGE}",
                               path=str(path))
+        if type(doc_type.applicant) is not bool:
+            raise ConfigError(f"{where}: applicant must be true or false", path=str(path))
         for marker in doc_type.markers:
             try:
                 re.compile(marker)

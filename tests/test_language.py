@@ -353,6 +353,9 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
         assert names.value("date_of_birth", "1990-03-12") == "12/03/1990" and names.value("gender", "Nam") == "Nam"
         assert names.reason(f"full_name to check: {CHECK_NAME}") == \
             "Họ và tên cần đối chiếu với bản quét: chỉ đọc được từ trang đã xóa các dòng chấm"
+        assert names.reason(f"full_name to check: {_from_the_card_check()}") == (
+            "Họ và tên cần đối chiếu với bản quét: không đọc được trên giấy tờ này; lấy từ bản sao căn cước "
+            "trong hồ sơ (citizen_id_card #2)")
         # the reasons as reconciliation records them (render matches their words): the card's number
         # taken as the record, and, with no record to choose, neither number kept
         taken, withheld = (_differs_reason(records) for records in ([(), ("id_number",)], None))
@@ -368,6 +371,17 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
         assert names.reason("id_number unreadable: nothing read") == "id_number unreadable: nothing read"
     finally:
         i18n.activate("en")
+
+
+def _from_the_card_check() -> str:
+    """Why a name reconciliation took from the dossier's identity card is to be checked, in its words."""
+    from pipeline.domain import ExtractedField
+    from pipeline.stages import reconcile
+
+    card = ("citizen_id_card", [ExtractedField("full_name", "NGUYỄN VIẾT GIA TOÀN", 0.9, 1)])
+    first, _ = reconcile.reconcile([("application_letter", []), card], records=[(), ("id_number",)],
+                                   applicants=[("full_name",), ()])
+    return first.fields[0].details["check"]
 
 
 def _differs_reason(records) -> str:

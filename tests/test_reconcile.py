@@ -293,3 +293,98 @@ def test_a_minority_name_that_is_a_vietnamese_name_or_further_off_is_left_as_rea
         card = ("citizen_id_card", [field("full_name", read), field("id_number", "079080144193")])
         *_, card = reconcile.reconcile([APPLICATION, APPLICATION, card])
         assert values(card)["full_name"] == read
+
+
+# --- the applicant's identity card (the catalog's `applicant`) -------------------------------------
+
+APPLICANT_FIELDS = CATALOG.get("application_letter").fields
+
+
+def from_the_card(*documents, applicants=None, records=None):
+    records = records or [CARD_RECORDS if t == "citizen_id_card" else () for t, _ in documents]
+    applicants = applicants or [CATALOG.get(t).fields if CATALOG.get(t).applicant else () for t, _ in documents]
+    return reconcile.reconcile(list(documents), records=records, applicants=applicants)
+
+
+def test_an_applicants_document_that_read_none_of_its_persons_values_takes_the_dossiers_card():
+    nothing_read = ("application_letter", [field("issue_date", "2024-10-12")])
+    application, card = from_the_card(nothing_read, CARD)
+    assert values(application) == {"issue_date": "2024-10-12", "full_name": "NGUYỄN VIẾT GIA TOÀN",
+                                   "id_number": "079080144193", "date_of_birth": "1980-11-30"}
+    taken = {f.name: f for f in application.fields}["full_name"]
+    assert taken.details == {"from": "dossier", "agreed_by": ["citizen_id_card #2"],
+                             "check": "not read on this document; taken from the dossier's identity card "
+                                      "(citizen_id_card #2)"}
+    assert taken.confidence <= reconcile.CHOSEN_CONFIDENCE and taken.page is None
+    assert values(card) == values(reconcile.Reconciled(CARD[1]))
+    # one that read the citizen's name takes the card's ID and birth date too
+    application, _ = from_the_card(APPLICATION, CARD)
+    assert values(application)["id_number"] == "079080144193"
+
+
+def test_the_card_supplies_only_fields_the_applicants_type_carries_and_only_to_applicants_types():
+    land = ("land_use_certificate", [field("document_number", "CS 01234")])
+    certificate, _ = from_the_card(land, CARD)
+    assert "date_of_birth" not in values(certificate)  # a land use certificate prints no birth date
+    assert values(certificate)["id_number"] == "079080144193"
+    child = ("birth_certificate", [field("father_name", "TRẦN VĂN AN")])  # its person is a child
+    birth, _ = from_the_card(child, CARD)
+    assert values(birth) == {"father_name": "TRẦN VĂN AN"}
+
+
+def test_the_card_supplies_nothing_to_another_citizens_document_or_where_its_holder_has_another_role():
+    stranger = ("application_letter", [field("full_name", "TRẦN THỊ BÌNH")])
+    application, _ = from_the_card(stranger, CARD)
+    assert values(application) == {"full_name": "TRẦN THỊ BÌNH"}
+    other_id = ("application_letter", [field("id_number", "079175000123")])
+    application, _ = from_the_card(other_id, CARD)
+    assert "full_name" not in values(application)
+    # a power of attorney whose agent brought their own card: the card is the agent's
+    agents_card = ("power_of_attorney", [field("agent_name", "NGUYỄN VIẾT GIA TOÀN")])
+    attorney, _ = from_the_card(agents_card, CARD)
+    assert values(attorney) == {"agent_name": "NGUYỄN VIẾT GIA TOÀN"}
+
+
+def test_the_card_supplies_nothing_with_two_cards_or_without_the_holders_name():
+    nothing_read = ("application_letter", [])
+    second_card = ("citizen_id_card", [field("full_name", "TRẦN THỊ BÌNH"), field("id_number", "079175000123")])
+    application, *_ = from_the_card(nothing_read, CARD, second_card)
+    assert values(application) == {}
+    nameless = ("citizen_id_card", [field("id_number", "079080144193")])
+    application, _ = from_the_card(nothing_read, nameless)
+    assert values(application) == {}
+    # without `applicants` (a caller before the catalog said whose documents they are) nothing is taken
+    application, _ = reconcile.reconcile([nothing_read, CARD], records=[(), CARD_RECORDS])
+    assert values(application) == {}
+
+
+def test_applicant_in_the_catalog_is_true_or_false(tmp_path):
+    import pytest
+
+    from pipeline.errors import ConfigError
+
+    shipped = (DEFAULT_CONFIG.parent / "catalog.toml").read_text(encoding="utf-8")
+    broken = tmp_path / "catalog.toml"
+    broken.write_text(shipped.replace("applicant = true", "applicant = \"yes\"", 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_catalog(broken)
+    assert "applicant must be true or false" in error.value.one_line()
+
+
+def test_a_dossier_filed_end_to_end_gives_an_application_whose_values_did_not_read_the_cards(dossier, tmp_path):
+    folder = tmp_path / "hồ sơ"
+    folder.mkdir()
+    render(folder / "1.png", ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐƠN ĐỀ NGHỊ", "Kính gửi: Ủy ban nhân dân Phường 1",
+                              "Họ và tên: ...................................................",
+                              "Số định danh cá nhân: ........................................",
+                              "Địa chỉ: 12 Lý Tự Trọng, Phường Bến Nghé, Quận 1"])
+    render(folder / "2.png", ["CĂN CƯỚC CÔNG DÂN", "Số / No.: 079080144193", "Họ và tên / Full name:",
+                              "NGUYỄN VIẾT GIA TOÀN", "Ngày sinh / Date of birth: 30/11/1980", "Giới tính / Sex: Nam"])
+    assert dossier("ingest", str(folder)).code == 0
+    [batch] = dossier("batches", "--json").json()
+    letter, card = [dossier("show", str(doc), "--json").json() for doc in batch["documents"]]
+    assert (letter["doc_type"], card["doc_type"]) == ("application_letter", "citizen_id_card")
+    assert letter["fields"]["full_name"] == "NGUYỄN VIẾT GIA TOÀN"
+    assert letter["fields"]["id_number"] == "079080144193"
+    assert "full_name to check: not read on this document; taken from the dossier's identity card " \
+           "(citizen_id_card #2)" in letter["review_reasons"]

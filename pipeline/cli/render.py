@@ -126,9 +126,8 @@ class Names:
                        _("{field} differs between the documents of the dossier: {readings}"))
             return message.format(field=self.field(match.group(1)), readings=match.group(2))
         if match := _CHECK.fullmatch(reason):
-            why = _CHECKS.get(match.group(2))
             return _("{field} to check: {why}").format(field=self.field(match.group(1)),
-                                                       why=_(why) if why else match.group(2))
+                                                       why=_why_to_check(match.group(2)))
         return reason
 
 
@@ -141,7 +140,16 @@ _UNREADABLE = re.compile(r"(\w+) unreadable: (.+)")
 _DIFFERS = re.compile(r"(\w+) differs between the documents of the dossier: (.+?)(; none of them is kept)?")
 # Why a value is to be checked, as recorded (extraction's words), and the message shown for it
 _CHECKS = {"read only from the page without its dotted lines": N_("read only from the page without its dotted lines")}
+_FROM_THE_CARD = re.compile(r"not read on this document; taken from the dossier's identity card \((.+)\)")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _why_to_check(why: str) -> str:
+    if card := _FROM_THE_CARD.fullmatch(why):
+        return _("not read on this document; taken from the dossier's identity card ({source})").format(
+            source=card.group(1))
+    known = _CHECKS.get(why)
+    return _(known) if known else why
 
 
 def add_office_options(parser: argparse.ArgumentParser, *, every_office: bool = True) -> None:

@@ -286,10 +286,12 @@ def _review_reasons(app: App, classification: Classification, fields: list[Extra
 def _reconciled(app: App, documents: list[DocumentResult]) -> list[DocumentResult]:
     """The documents after the ones naming one citizen voted, with the values they supplied to each
     other; a document given a value has its review reasons made again."""
+    types = [app.catalog.get(d.classification.doc_type) for d in documents]
     results = reconcile.reconcile([(d.classification.doc_type, d.fields) for d in documents],
                                   unread=[d.unread_fields for d in documents],
                                   candidates=[d.candidates for d in documents],
-                                  records=[app.catalog.get(d.classification.doc_type).record_of for d in documents])
+                                  records=[t.record_of for t in types],
+                                  applicants=[t.fields if t.applicant else () for t in types])
     out = []
     for document, result in zip(documents, results):
         reasons = document.review_reasons

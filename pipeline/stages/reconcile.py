@@ -65,14 +65,18 @@ class Reconciled:
 def reconcile(documents: list[tuple[str, list[ExtractedField]]],
               unread: list[set[str]] | None = None,
               candidates: list[dict[str, list[str]]] | None = None,
-              records: list[tuple[str, ...]] | None = None) -> list[Reconciled]:
+              records: list[tuple[str, ...]] | None = None,
+              applicants: list[tuple[str, ...]] | None = None) -> list[Reconciled]:
     """`documents`: (type id, fields) in batch order; the result is in the same order. `unread`: per
     document, the fields it printed but whose values could not be read. `candidates`: per document,
     the values such a field may be (a birth date read with a Z: a 2 or a 7), for the dossier to choose.
-    `records`: per document, the fields its type is the state's own record of (the catalog's `record_of`)."""
+    `records`: per document, the fields its type is the state's own record of (the catalog's `record_of`).
+    `applicants`: per document, the fields its type carries when its person files the dossier (the
+    catalog's `applicant`), else none."""
     out = [Reconciled(list(fields)) for _, fields in documents]
     records = records or [()] * len(documents)
-    for group in _citizens(documents):
+    groups = _citizens(documents)
+    for group in groups:
         if len(group) < 2:
             continue
         _lengthen_names(group, documents, out)
@@ -82,6 +86,8 @@ def reconcile(documents: list[tuple[str, list[ExtractedField]]],
                 _supply(name, group, documents, out, unread)
         if candidates:  # after the votes: the dossier may have supplied the ID that chooses
             _choose_birth_date(group, out, candidates)
+    if applicants:  # after the votes: the card's values as the dossier agreed them
+        _from_the_identity_card(groups, documents, out, applicants, records)
     return out
 
 
@@ -277,6 +283,41 @@ def _supply(name: str, group: list[int], documents, out: list[Reconciled], unrea
             continue
         supplied = ExtractedField(name, value, confidence, None, {"from": "dossier", "agreed_by": sources})
         out[i].fields = [*out[i].fields, supplied]
+
+
+def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconciled],
+                            applicants: list[tuple[str, ...]], records: list[tuple[str, ...]]) -> None:
+    """The name, birth date and ID that an applicant's document (its person files the dossier) lost to
+    OCR, from the copy of the applicant's identity card the dossier holds (the one document that is the
+    state's record of the citizen: the catalog's `record_of`); on the development sets an application
+    whose values did not read named the card's holder every time. Only with exactly one such card,
+    which read a name; never for a document that read another citizen (a name, ID or birth date of
+    another group) or that names the card's holder in another role (a power of attorney whose agent
+    brought their own card). Each value so taken is marked for an operator to check."""
+    cards = [i for i, recorded in enumerate(records) if recorded]
+    if len(cards) != 1 or (holder := _value(out[cards[0]].fields, "full_name")) is None:
+        return
+    card = cards[0]
+    group_of = {i: number for number, group in enumerate(groups) for i in group}
+    source = f"{documents[card][0]} #{card + 1}"
+    for i, wanted in enumerate(applicants):
+        fields = out[i].fields
+        if i == card or not wanted:
+            continue
+        if any(f.name in VOTED for f in fields) and group_of[i] != group_of[card]:
+            continue  # another citizen's document
+        if any(f.name not in VOTED and _names_alike(f.value, holder.value) for f in fields):
+            continue  # the holder is another of its persons
+        for name in VOTED:
+            found = _value(out[card].fields, name)
+            if name not in wanted or found is None or _value(fields, name) is not None \
+                    or not _valid(name, found.value, fields):
+                continue
+            details = {"from": "dossier", "agreed_by": [source],
+                       "check": f"not read on this document; taken from the dossier's identity card ({source})"}
+            fields = [*fields, ExtractedField(name, found.value, min(found.confidence, CHOSEN_CONFIDENCE), None,
+                                              details)]
+        out[i].fields = fields
 
 
 def _choose_birth_date(group: list[int], out: list[Reconciled], candidates: list[dict[str, list[str]]]) -> None:
