@@ -154,6 +154,17 @@ def test_a_dossier_filed_end_to_end_supplies_the_unread_birth_date_and_reviews_i
     assert not [r for r in letter.get("review_reasons") or [] if r.startswith("date_of_birth")]
 
 
+def test_a_dossier_filed_end_to_end_gives_a_card_whose_birth_date_line_was_lost_the_applications(dossier, tmp_path):
+    # An ID card always prints a birth date (the catalog requires it): missing, OCR lost its line
+    # (here: never rendered), and the citizen's application supplies it
+    shown = file_application_and_card(dossier, tmp_path, "Ngày, tháng, năm sinh: 30/11/1980", [])
+    letter, card = shown
+    assert card["doc_type"] == "citizen_id_card" and letter["fields"]["date_of_birth"] == "1980-11-30"
+    assert card["fields"]["date_of_birth"] == "1980-11-30"
+    [born] = [f for f in card["field_details"] if f["name"] == "date_of_birth"]
+    assert born["page"] is None  # given by the dossier, read on no page of the card
+
+
 def test_with_no_majority_the_id_that_carries_the_birth_year_is_chosen():
     card = ("citizen_id_card", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "040183123146"),
                                 field("date_of_birth", "1993-08-07")])

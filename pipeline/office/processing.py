@@ -288,7 +288,8 @@ def _reconciled(app: App, documents: list[DocumentResult]) -> list[DocumentResul
     other; a document given a value has its review reasons made again."""
     types = [app.catalog.get(d.classification.doc_type) for d in documents]
     results = reconcile.reconcile([(d.classification.doc_type, d.fields) for d in documents],
-                                  unread=[d.unread_fields for d in documents],
+                                  # a field its type requires is printed on every such document: missing, it was not read
+                                  unread=[d.unread_fields | set(t.required) for d, t in zip(documents, types)],
                                   candidates=[d.candidates for d in documents],
                                   records=[t.record_of for t in types],
                                   applicants=[t.fields if t.applicant else () for t in types])

@@ -68,7 +68,8 @@ def reconcile(documents: list[tuple[str, list[ExtractedField]]],
               records: list[tuple[str, ...]] | None = None,
               applicants: list[tuple[str, ...]] | None = None) -> list[Reconciled]:
     """`documents`: (type id, fields) in batch order; the result is in the same order. `unread`: per
-    document, the fields it printed but whose values could not be read. `candidates`: per document,
+    document, the fields it printed but whose values could not be read (a field its type requires is
+    printed on every document of the type). `candidates`: per document,
     the values such a field may be (a birth date read with a Z: a 2 or a 7), for the dossier to choose.
     `records`: per document, the fields its type is the state's own record of (the catalog's `record_of`).
     `applicants`: per document, the fields its type carries when its person files the dossier (the
