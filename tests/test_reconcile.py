@@ -369,6 +369,32 @@ def test_the_card_supplies_nothing_with_two_cards_or_without_the_holders_name():
     assert values(application) == {}
 
 
+def test_of_two_cards_the_applicants_is_the_one_whose_holder_has_no_other_role_on_the_document():
+    agents_card = ("citizen_id_card", [field("full_name", "PHAN LỆ THẢO TIÊN"), field("id_number", "079176342384")])
+    attorney = ("power_of_attorney", [field("agent_name", "PHAN LỆ THẢ TIÊN")])  # the agent's, misread a letter
+    document, *_ = from_the_card(attorney, CARD, agents_card)
+    assert values(document)["full_name"] == "NGUYỄN VIẾT GIA TOÀN"
+    assert values(document)["id_number"] == "079080144193"
+    # without the agent's name read, either card may be the principal's: neither is taken
+    document, *_ = from_the_card(("power_of_attorney", []), CARD, agents_card)
+    assert values(document) == {}
+
+
+def test_a_name_that_is_no_vietnamese_name_is_replaced_by_the_cards_and_kept_beside_it():
+    misread = ("power_of_attorney", [field("full_name", "UV TÁC")])
+    document, _ = from_the_card(misread, CARD)
+    taken = {f.name: f for f in document.fields}
+    assert taken["full_name"].value == "NGUYỄN VIẾT GIA TOÀN" and taken["full_name"].details["read_as"] == "UV TÁC"
+    assert taken["id_number"].value == "079080144193"
+    # a Vietnamese name is another citizen's, and one an operator typed is theirs to change
+    another = ("power_of_attorney", [field("full_name", "TRẦN VĂN TÁC")])
+    document, _ = from_the_card(another, CARD)
+    assert values(document) == {"full_name": "TRẦN VĂN TÁC"}
+    typed = ("power_of_attorney", [dataclasses.replace(field("full_name", "UV TÁC"), source=OPERATOR)])
+    document, _ = from_the_card(typed, CARD)
+    assert values(document) == {"full_name": "UV TÁC"}
+
+
 def test_applicant_in_the_catalog_is_true_or_false(tmp_path):
     import pytest
 

@@ -289,26 +289,33 @@ def _supply(name: str, group: list[int], documents, out: list[Reconciled], unrea
 def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconciled],
                             applicants: list[tuple[str, ...]], records: list[tuple[str, ...]]) -> None:
     """The name, birth date and ID that an applicant's document (its person files the dossier) lost to
-    OCR, from the copy of the applicant's identity card the dossier holds (the one document that is the
-    state's record of the citizen: the catalog's `record_of`); on the development sets an application
-    whose values did not read named the card's holder every time. Only with exactly one such card,
-    which read a name; never for a document that read another citizen (a name, ID or birth date of
-    another group) or that names the card's holder in another role (a power of attorney whose agent
-    brought their own card). Each value so taken is marked for an operator to check."""
-    cards = [i for i, recorded in enumerate(records) if recorded]
-    if len(cards) != 1 or (holder := _value(out[cards[0]].fields, "full_name")) is None:
-        return
-    card = cards[0]
+    OCR, from the copy of the applicant's identity card the dossier holds (a document that is the
+    state's record of the citizen: the catalog's `record_of`). The applicant's card is the one card,
+    of those that read a name, whose holder is none of the document's other persons (a power of
+    attorney's agent brings their own card too); with two such cards, or none, nothing is taken. Never
+    for a document that read another citizen (a name, ID or birth date of another group); a name that
+    is no Vietnamese name (`name_problems`: "UV TÁC") names no one, and is replaced by the card's. Each
+    value so taken is marked for an operator to check, a replaced name kept beside it."""
+    holders = {i: holder for i, recorded in enumerate(records)
+               if recorded and (holder := _value(out[i].fields, "full_name")) is not None}
     group_of = {i: number for number, group in enumerate(groups) for i in group}
-    source = f"{documents[card][0]} #{card + 1}"
     for i, wanted in enumerate(applicants):
         fields = out[i].fields
-        if i == card or not wanted:
+        if i in holders or not wanted:
             continue
-        if any(f.name in VOTED for f in fields) and group_of[i] != group_of[card]:
+        others = [f for f in fields if f.name not in VOTED]
+        cards = [j for j, holder in holders.items() if not any(_names_alike(f.value, holder.value) for f in others)]
+        if len(cards) != 1:
+            continue
+        card = cards[0]
+        misread = _value(fields, "full_name")
+        if misread is not None and (misread.source == OPERATOR or not name_problems(misread.value)):
+            misread = None
+        read = [f for f in fields if f.name in VOTED and f is not misread]
+        if read and group_of[i] != group_of[card]:
             continue  # another citizen's document
-        if any(f.name not in VOTED and _names_alike(f.value, holder.value) for f in fields):
-            continue  # the holder is another of its persons
+        source = f"{documents[card][0]} #{card + 1}"
+        fields = [f for f in fields if f is not misread]
         for name in VOTED:
             found = _value(out[card].fields, name)
             if name not in wanted or found is None or _value(fields, name) is not None \
@@ -316,8 +323,12 @@ def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconc
                 continue
             details = {"from": "dossier", "agreed_by": [source],
                        "check": f"not read on this document; taken from the dossier's identity card ({source})"}
+            if name == "full_name" and misread is not None:
+                details["read_as"] = misread.value
             fields = [*fields, ExtractedField(name, found.value, min(found.confidence, CHOSEN_CONFIDENCE), None,
                                               details)]
+        if misread is not None and _value(fields, "full_name") is None:
+            fields = [*fields, misread]  # the card could not give its name: the reading stays
         out[i].fields = fields
 
 
