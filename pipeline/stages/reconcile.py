@@ -315,20 +315,17 @@ def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconc
         if read and group_of[i] != group_of[card]:
             continue  # another citizen's document
         source = f"{documents[card][0]} #{card + 1}"
-        fields = [f for f in fields if f is not misread]
         for name in VOTED:
-            found = _value(out[card].fields, name)
-            if name not in wanted or found is None or _value(fields, name) is not None \
+            found, own = _value(out[card].fields, name), _value(fields, name)
+            if name not in wanted or found is None or (own is not None and own is not misread) \
                     or not _valid(name, found.value, fields):
                 continue
             details = {"from": "dossier", "agreed_by": [source],
                        "check": f"not read on this document; taken from the dossier's identity card ({source})"}
-            if name == "full_name" and misread is not None:
-                details["read_as"] = misread.value
-            fields = [*fields, ExtractedField(name, found.value, min(found.confidence, CHOSEN_CONFIDENCE), None,
-                                              details)]
-        if misread is not None and _value(fields, "full_name") is None:
-            fields = [*fields, misread]  # the card could not give its name: the reading stays
+            if own is not None:
+                details["read_as"] = own.value
+            taken = ExtractedField(name, found.value, min(found.confidence, CHOSEN_CONFIDENCE), None, details)
+            fields = [taken if f is own else f for f in fields] if own is not None else [*fields, taken]
         out[i].fields = fields
 
 
