@@ -51,6 +51,22 @@ def corpus_file(relative: str) -> Path:
     return path
 
 
+def shipped_catalog_error(tmp_path: Path, line: str, replaced_by: str) -> str:
+    """The one-line error loading the shipped catalog with its first `line` replaced, which must name the file."""
+    from pipeline.catalog import load_catalog
+    from pipeline.config import DEFAULT_CONFIG
+    from pipeline.errors import ConfigError
+
+    shipped = (DEFAULT_CONFIG.parent / "catalog.toml").read_text(encoding="utf-8")
+    assert line in shipped
+    broken = tmp_path / "catalog.toml"
+    broken.write_text(shipped.replace(line, replaced_by, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_catalog(broken)
+    assert str(broken) in error.value.one_line()
+    return error.value.one_line()
+
+
 @dataclass
 class CliResult:
     code: int

@@ -8,13 +8,12 @@ import pytest
 
 from pipeline.catalog import OTHER, load_catalog
 from pipeline.config import DEFAULT_CONFIG
-from pipeline.stages import training
 from pipeline.domain import PageText
-from pipeline.errors import ConfigError
+from pipeline.stages import training
 from pipeline.stages.classify import classify, head_lines, marker_match, title_match
-from pipeline.stages.split import starts_document
 from pipeline.stages.review import review_reasons
-from tests.conftest import corpus_file
+from pipeline.stages.split import starts_document
+from tests.conftest import corpus_file, shipped_catalog_error
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 FORMS = "vn-form-templates/KLTN-DocFilling/Text/Công dân All/Input"
@@ -146,13 +145,8 @@ class TestMarkers:
         assert not starts_document(page, CATALOG)
 
     def test_a_marker_that_is_no_regular_expression_fails_naming_the_catalog(self, tmp_path):
-        shipped = (DEFAULT_CONFIG.parent / "catalog.toml").read_text(encoding="utf-8")
-        broken = tmp_path / "catalog.toml"
-        broken.write_text(shipped.replace("markers = [", "markers = ['[unclosed', ", 1), encoding="utf-8")
-        with pytest.raises(ConfigError) as error:
-            load_catalog(broken)
-        assert "marker '[unclosed' is no regular expression" in error.value.one_line()
-        assert str(broken) in error.value.one_line()
+        error = shipped_catalog_error(tmp_path, "markers = [", "markers = ['[unclosed', ")
+        assert "marker '[unclosed' is no regular expression" in error
 
 
 class TestLearnedModel:

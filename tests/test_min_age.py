@@ -11,8 +11,8 @@ from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
 from pipeline.dates import years_between
 from pipeline.domain import PageText
-from pipeline.errors import ConfigError
 from pipeline.stages.extract import read_document
+from tests.conftest import shipped_catalog_error
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 
@@ -69,10 +69,5 @@ def test_whole_years_between_two_days():
 
 @pytest.mark.parametrize("value", ["-1", "121", "\"18\"", "17.5"])
 def test_a_min_age_that_is_no_age_fails_naming_the_catalog(tmp_path, value):
-    shipped = (DEFAULT_CONFIG.parent / "catalog.toml").read_text(encoding="utf-8")
-    broken = tmp_path / "catalog.toml"
-    broken.write_text(shipped.replace("min_age = 18", f"min_age = {value}", 1), encoding="utf-8")
-    with pytest.raises(ConfigError) as error:
-        load_catalog(broken)
-    assert "min_age must be a whole number of years from 0 to 120" in error.value.one_line()
-    assert str(broken) in error.value.one_line()
+    error = shipped_catalog_error(tmp_path, "min_age = 18", f"min_age = {value}")
+    assert "min_age must be a whole number of years from 0 to 120" in error

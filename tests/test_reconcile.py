@@ -396,16 +396,10 @@ def test_a_name_that_is_no_vietnamese_name_is_replaced_by_the_cards_and_kept_bes
 
 
 def test_applicant_in_the_catalog_is_true_or_false(tmp_path):
-    import pytest
+    from tests.conftest import shipped_catalog_error
 
-    from pipeline.errors import ConfigError
-
-    shipped = (DEFAULT_CONFIG.parent / "catalog.toml").read_text(encoding="utf-8")
-    broken = tmp_path / "catalog.toml"
-    broken.write_text(shipped.replace("applicant = true", "applicant = \"yes\"", 1), encoding="utf-8")
-    with pytest.raises(ConfigError) as error:
-        load_catalog(broken)
-    assert "applicant must be true or false" in error.value.one_line()
+    assert "applicant must be true or false" in shipped_catalog_error(tmp_path, "applicant = true",
+                                                                      "applicant = \"yes\"")
 
 
 def test_a_dossier_filed_end_to_end_gives_an_application_whose_values_did_not_read_the_cards(dossier, tmp_path):
