@@ -393,6 +393,11 @@ def test_a_name_that_is_no_vietnamese_name_is_replaced_by_the_cards_and_kept_bes
     typed = ("power_of_attorney", [dataclasses.replace(field("full_name", "UV TÁC"), source=OPERATOR)])
     document, _ = from_the_card(typed, CARD)
     assert values(document) == {"full_name": "UV TÁC"}
+    # no name, but read alike on another document (not the card): it names that document's citizen
+    misspelt = ("application_letter", [field("full_name", "TRẦN VĂN TÁCK")])
+    permit = ("construction_permit", [field("full_name", "TRẦN VĂN TÁCK")])
+    document, *_ = from_the_card(misspelt, CARD, permit)
+    assert values(document) == {"full_name": "TRẦN VĂN TÁCK"}
 
 
 def test_applicant_in_the_catalog_is_true_or_false(tmp_path):

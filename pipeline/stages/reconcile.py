@@ -294,7 +294,8 @@ def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconc
     of those that read a name, whose holder is none of the document's other persons (a power of
     attorney's agent brings their own card too); with two such cards, or none, nothing is taken. Never
     for a document that read another citizen (a name, ID or birth date of another group); a name that
-    is no Vietnamese name (`name_problems`: "UV TÁC") names no one, and is replaced by the card's. Each
+    is no Vietnamese name (`name_problems`: "UV TÁC") and is alike no other document's names no one,
+    and is replaced by the card's. Each
     value so taken is marked for an operator to check, a replaced name kept beside it."""
     holders = {i: holder for i, recorded in enumerate(records)
                if recorded and (holder := _value(out[i].fields, "full_name")) is not None}
@@ -309,8 +310,9 @@ def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconc
             continue
         card = cards[0]
         misread = _value(fields, "full_name")
-        if misread is not None and (misread.source == OPERATOR or not name_problems(misread.value)):
-            misread = None
+        if misread is not None and (misread.source == OPERATOR or not name_problems(misread.value)
+                                    or len(groups[group_of[i]]) > 1):
+            misread = None  # typed, a Vietnamese name, or alike another document's: it names someone
         read = [f for f in fields if f.name in VOTED and f is not misread]
         if read and group_of[i] != group_of[card]:
             continue  # another citizen's document
