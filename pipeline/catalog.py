@@ -207,7 +207,8 @@ def load_catalog(path: Path) -> Catalog:
                 re.compile(marker)
             except re.error as exc:
                 raise ConfigError(f"{where}: marker {marker!r} is no regular expression ({exc})", path=str(path),
-                                  remedy="write markers as Python regular expressions (a backslash doubled in TOML)") from None
+                                  remedy="write markers as Python regular expressions "
+                                         "(a backslash doubled in TOML)") from None
         if doc_type.id in seen:
             raise ConfigError(f"{where}: duplicate id", path=str(path))
         people = [name for name, _ in doc_type.people]

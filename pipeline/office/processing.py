@@ -287,8 +287,8 @@ def _reconciled(app: App, documents: list[DocumentResult]) -> list[DocumentResul
     """The documents after the ones naming one citizen voted, with the values they supplied to each
     other; a document given a value has its review reasons made again."""
     types = [app.catalog.get(d.classification.doc_type) for d in documents]
+    # a field its type requires is printed on every document of the type: missing, it was not read
     results = reconcile.reconcile([(d.classification.doc_type, d.fields) for d in documents],
-                                  # a field its type requires is printed on every such document: missing, it was not read
                                   unread=[d.unread_fields | set(t.required) for d, t in zip(documents, types)],
                                   candidates=[d.candidates for d in documents],
                                   records=[t.record_of for t in types],
