@@ -308,13 +308,11 @@ def test_a_minority_name_that_is_a_vietnamese_name_or_further_off_is_left_as_rea
 
 # --- the applicant's identity card (the catalog's `applicant`) -------------------------------------
 
-APPLICANT_FIELDS = CATALOG.get("application_letter").fields
-
-
-def from_the_card(*documents, applicants=None, records=None):
-    records = records or [CARD_RECORDS if t == "citizen_id_card" else () for t, _ in documents]
-    applicants = applicants or [CATALOG.get(t).fields if CATALOG.get(t).applicant else () for t, _ in documents]
-    return reconcile.reconcile(list(documents), records=records, applicants=applicants)
+def from_the_card(*documents):
+    """Reconciled as the office does with the shipped catalog: the card's records, the applicants' fields."""
+    types = [CATALOG.get(type_id) for type_id, _ in documents]
+    return reconcile.reconcile(list(documents), records=[t.record_of for t in types],
+                               applicants=[t.fields if t.applicant else () for t in types])
 
 
 def test_an_applicants_document_that_read_none_of_its_persons_values_takes_the_dossiers_card():
