@@ -379,8 +379,8 @@ def _from_the_card_check() -> str:
     from pipeline.stages import reconcile
 
     card = ("citizen_id_card", [ExtractedField("full_name", "NGUYỄN VIẾT GIA TOÀN", 0.9, 1)])
-    first, _ = reconcile.reconcile([("application_letter", []), card], records=[(), ("id_number",)],
-                                   applicants=[("full_name",), ()])
+    first, _ = reconcile.reconcile([("application_letter", []), card], applicants=[("full_name",), ()],
+                                   identity_cards=[False, True])
     return first.fields[0].details["check"]
 
 

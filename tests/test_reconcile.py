@@ -8,7 +8,7 @@ from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
 from pipeline.domain import OPERATOR, ExtractedField, PageText
 from pipeline.stages import reconcile
-from pipeline.stages.extract import read_document
+from pipeline.stages.extract import IDENTITY_GROUP, read_document
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 
@@ -308,11 +308,15 @@ def test_a_minority_name_that_is_a_vietnamese_name_or_further_off_is_left_as_rea
 
 # --- the applicant's identity card (the catalog's `applicant`) -------------------------------------
 
+APPLICATION_FIELDS = CATALOG.get("application_letter").fields
+
+
 def from_the_card(*documents):
     """Reconciled as the office does with the shipped catalog: the card's records, the applicants' fields."""
     types = [CATALOG.get(type_id) for type_id, _ in documents]
     return reconcile.reconcile(list(documents), records=[t.record_of for t in types],
-                               applicants=[t.fields if t.applicant else () for t in types])
+                               applicants=[t.fields if t.applicant else () for t in types],
+                               identity_cards=[t.group == IDENTITY_GROUP for t in types])
 
 
 def test_an_applicants_document_that_read_none_of_its_persons_values_takes_the_dossiers_card():
@@ -363,7 +367,12 @@ def test_the_card_supplies_nothing_with_two_cards_or_without_the_holders_name():
     application, _ = from_the_card(nothing_read, nameless)
     assert values(application) == {}
     # without `applicants` (a caller before the catalog said whose documents they are) nothing is taken
-    application, _ = reconcile.reconcile([nothing_read, CARD], records=[(), CARD_RECORDS])
+    application, _ = reconcile.reconcile([nothing_read, CARD], records=[(), CARD_RECORDS],
+                                         identity_cards=[False, True])
+    assert values(application) == {}
+    # a record of the citizen that is no identity card (a type given `record_of` by a district) is none
+    application, _ = reconcile.reconcile([nothing_read, CARD], records=[(), CARD_RECORDS],
+                                         applicants=[APPLICATION_FIELDS, ()], identity_cards=[False, False])
     assert values(application) == {}
 
 

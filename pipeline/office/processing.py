@@ -292,7 +292,8 @@ def _reconciled(app: App, documents: list[DocumentResult]) -> list[DocumentResul
                                   unread=[d.unread_fields | set(t.required) for d, t in zip(documents, types)],
                                   candidates=[d.candidates for d in documents],
                                   records=[t.record_of for t in types],
-                                  applicants=[t.fields if t.applicant else () for t in types])
+                                  applicants=[t.fields if t.applicant else () for t in types],
+                                  identity_cards=[t.group == extract.IDENTITY_GROUP for t in types])
     out = []
     for document, result in zip(documents, results):
         reasons = document.review_reasons

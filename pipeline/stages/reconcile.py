@@ -66,14 +66,16 @@ def reconcile(documents: list[tuple[str, list[ExtractedField]]],
               unread: list[set[str]] | None = None,
               candidates: list[dict[str, list[str]]] | None = None,
               records: list[tuple[str, ...]] | None = None,
-              applicants: list[tuple[str, ...]] | None = None) -> list[Reconciled]:
+              applicants: list[tuple[str, ...]] | None = None,
+              identity_cards: list[bool] | None = None) -> list[Reconciled]:
     """`documents`: (type id, fields) in batch order; the result is in the same order. `unread`: per
     document, the fields it printed but whose values could not be read (a field its type requires is
     printed on every document of the type). `candidates`: per document,
     the values such a field may be (a birth date read with a Z: a 2 or a 7), for the dossier to choose.
     `records`: per document, the fields its type is the state's own record of (the catalog's `record_of`).
     `applicants`: per document, the fields its type carries when its person files the dossier (the
-    catalog's `applicant`), else none."""
+    catalog's `applicant`), else none; `identity_cards`: per document, whether it is an identity card
+    (the catalog's `identity` group), which may supply them."""
     out = [Reconciled(list(fields)) for _, fields in documents]
     records = records or [()] * len(documents)
     groups = _citizens(documents)
@@ -87,8 +89,8 @@ def reconcile(documents: list[tuple[str, list[ExtractedField]]],
                 _supply(name, group, documents, out, unread)
         if candidates:  # after the votes: the dossier may have supplied the ID that chooses
             _choose_birth_date(group, out, candidates)
-    if applicants:  # after the votes: the card's values as the dossier agreed them
-        _from_the_identity_card(groups, documents, out, applicants, records)
+    if applicants and identity_cards:  # after the votes: the card's values as the dossier agreed them
+        _from_the_identity_card(groups, documents, out, applicants, identity_cards)
     return out
 
 
@@ -287,18 +289,19 @@ def _supply(name: str, group: list[int], documents, out: list[Reconciled], unrea
 
 
 def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconciled],
-                            applicants: list[tuple[str, ...]], records: list[tuple[str, ...]]) -> None:
+                            applicants: list[tuple[str, ...]], identity_cards: list[bool]) -> None:
     """The name, birth date and ID that an applicant's document (its person files the dossier) lost to
-    OCR, from the copy of the applicant's identity card the dossier holds (a document that is the
-    state's record of the citizen: the catalog's `record_of`). The applicant's card is the one card,
-    of those that read a name, whose holder is none of the document's other persons (a power of
-    attorney's agent brings their own card too); with two such cards, or none, nothing is taken. Never
+    OCR, from the copy of the applicant's identity card the dossier holds (a document of the catalog's
+    `identity` group, not any record of a field: a birth certificate may be one, of a child). The
+    applicant's card is the one card, of those that read a name, whose holder is none of the document's
+    other persons (a power of attorney's agent brings their own card too); with two such cards, or
+    none, nothing is taken. Never
     for a document that read another citizen (a name, ID or birth date of another group); a name that
     is no Vietnamese name (`name_problems`: "UV TÁC") and is alike no other document's names no one,
     and is replaced by the card's. Each
     value so taken is marked for an operator to check, a replaced name kept beside it."""
-    holders = {i: holder for i, recorded in enumerate(records)
-               if recorded and (holder := _value(out[i].fields, "full_name")) is not None}
+    holders = {i: holder for i, card in enumerate(identity_cards)
+               if card and (holder := _value(out[i].fields, "full_name")) is not None}
     group_of = {i: number for number, group in enumerate(groups) for i in group}
     for i, wanted in enumerate(applicants):
         fields = out[i].fields
