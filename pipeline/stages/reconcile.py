@@ -295,11 +295,10 @@ def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconc
     `identity` group, not any record of a field: a birth certificate may be one, of a child). The
     applicant's card is the one card, of those that read a name, whose holder is none of the document's
     other persons (a power of attorney's agent brings their own card too); with two such cards, or
-    none, nothing is taken. Never
-    for a document that read another citizen (a name, ID or birth date of another group); a name that
-    is no Vietnamese name (`name_problems`: "UV TÁC") and is alike no other document's names no one,
-    and is replaced by the card's. Each
-    value so taken is marked for an operator to check, a replaced name kept beside it."""
+    none, nothing is taken. Never for a document that read another citizen (a name, ID or birth date of
+    another group); a name that is no Vietnamese name (`name_problems`: "UV TÁC") and is alike no other
+    document's names no one, and is replaced by the card's. Each value so taken is marked for an
+    operator to check, a replaced name kept beside it."""
     holders = {i: holder for i, card in enumerate(identity_cards)
                if card and (holder := _value(out[i].fields, "full_name")) is not None}
     group_of = {i: number for number, group in enumerate(groups) for i in group}
