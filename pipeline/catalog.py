@@ -202,13 +202,12 @@ def load_catalog(path: Path) -> Catalog:
                               path=str(path))
         if type(doc_type.applicant) is not bool:
             raise ConfigError(f"{where}: applicant must be true or false", path=str(path))
-        for marker in doc_type.markers:
-            try:
-                re.compile(marker)
-            except re.error as exc:
-                raise ConfigError(f"{where}: marker {marker!r} is no regular expression ({exc})", path=str(path),
-                                  remedy="write markers as Python regular expressions "
-                                         "(a backslash doubled in TOML)") from None
+        try:
+            doc_type.compiled_markers  # compiled once, here: a broken pattern stops the catalog loading
+        except re.error as exc:
+            raise ConfigError(f"{where}: marker {exc.pattern!r} is no regular expression ({exc})", path=str(path),
+                              remedy="write markers as Python regular expressions "
+                                     "(a backslash doubled in TOML)") from None
         if doc_type.id in seen:
             raise ConfigError(f"{where}: duplicate id", path=str(path))
         people = [name for name, _ in doc_type.people]
