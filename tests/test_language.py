@@ -340,7 +340,7 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
     from pipeline.catalog import load_catalog
     from pipeline.cli.render import Names
     from pipeline.config import PROJECT_CONFIGS
-    from pipeline.stages.extract import CHECK_NAME  # the words extraction records, which render knows
+    from pipeline.stages.extract import CHECK_BLOCK_NAME, CHECK_NAME  # the words extraction records, which render knows
 
     names = Names(load_catalog(PROJECT_CONFIGS / "catalog.toml"))
     try:
@@ -353,6 +353,8 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
         assert names.value("date_of_birth", "1990-03-12") == "12/03/1990" and names.value("gender", "Nam") == "Nam"
         assert names.reason(f"full_name to check: {CHECK_NAME}") == \
             "Họ và tên cần đối chiếu với bản quét: chỉ đọc được từ trang đã xóa các dòng chấm"
+        assert names.reason(f"full_name to check: {CHECK_BLOCK_NAME}") == \
+            "Họ và tên cần đối chiếu với bản quét: chỉ đọc được khi đọc lại cả trang thành một khối dòng"
         assert names.reason(f"full_name to check: {_from_the_card_check()}") == (
             "Họ và tên cần đối chiếu với bản quét: không đọc được trên giấy tờ này; lấy từ bản sao căn cước "
             "trong hồ sơ (citizen_id_card #2)")

@@ -12,7 +12,15 @@ from pipeline.config import DEFAULT_CONFIG, OcrSettings
 from pipeline.domain import ExtractedField, OcrResult, PageSource, PageText, Word
 from pipeline.stages import read
 from pipeline.stages.engines.tesseract import TesserocrEngine
-from pipeline.stages.extract import Reading, missing_from, read_document, worth_reading_without_dots
+from pipeline.stages.engines.tesseract import PSM_BLOCK
+from pipeline.stages.extract import (
+    BLOCK_READING,
+    CHECK_BLOCK_NAME,
+    Reading,
+    missing_from,
+    read_document,
+    worth_reading_without_dots,
+)
 from pipeline.stages.extract.layout import DOTTED_LEADER
 from tests.test_preprocess import dotted_form
 
@@ -20,16 +28,18 @@ SETTINGS = OcrSettings(correct=False)
 
 
 class RecordingEngine:
-    """Reads every image as one word and keeps the images it was given."""
+    """Reads every image as one word and keeps the images it was given, and how it was asked to read them."""
 
     name = "fake"
     version = "0"
 
     def __init__(self) -> None:
         self.images: list[Image.Image] = []
+        self.modes: list[int] = []
 
     def recognize(self, image, *, languages, timeout, psm=3, dpi=0, alternatives=False, characters=""):
         self.images.append(image)
+        self.modes.append(psm)
         return OcrResult("079159554870", 90.0, [Word("079159554870", 90.0, 10, 20, 300, 40)])
 
     def detect_orientation(self, image):
@@ -78,6 +88,30 @@ class TestReadWithoutLeaders:
         assert again is not None and not DOTTED_LEADER.search(again.text)
         assert "1959" in again.text and "1959" not in first.text  # the year the dots hid
         assert "Phương" in again.text
+
+
+class TestReadAsBlock:
+    def test_the_page_is_read_as_one_block_with_its_dotted_lines_painted_out(self) -> None:
+        form, engine = dotted_form(), RecordingEngine()
+        again = read.read_as_block(PageSource(0, 1, form, 300), first_reading(form), engine=engine, settings=SETTINGS)
+        assert again is not None and again.text == "079159554870"
+        assert engine.modes == [PSM_BLOCK]
+        ink = np.asarray(engine.images[0].convert("L")) < 128
+        assert ink[:, 1200:1640].sum() == 0  # the leaders are gone, as in the reading without them
+
+    def test_a_page_without_dotted_lines_is_read_as_a_block_too(self) -> None:
+        # the layout pass skips lines on pages with no dots too (a stamp over a form's body)
+        plain, engine = Image.new("L", (1200, 800), 255), RecordingEngine()
+        again = read.read_as_block(PageSource(0, 1, plain, 300), first_reading(plain), engine=engine,
+                                   settings=SETTINGS)
+        assert again is not None and engine.modes == [PSM_BLOCK]
+        assert again.details["without_leaders"] == {"max_dot": again.details["without_leaders"]["max_dot"],
+                                                    "dots": False, "psm": PSM_BLOCK}
+
+    def test_a_page_without_an_image_is_not_read(self) -> None:
+        layer = PageSource(0, 1, None, 0, text_layer="Họ và tên: NGUYỄN VĂN AN")
+        assert read.read_as_block(layer, first_reading(Image.new("L", (10, 10))), engine=RecordingEngine(),
+                                  settings=SETTINGS) is None
 
 
 class TestWhichPagesAreReadWithoutTheirDots:
@@ -170,6 +204,26 @@ class TestMissingFrom:
         taken = take(first, Reading([found("full_name", "NGUYỄN THU TRÂM")]))
         assert [f.value for f in taken.fields] == ["RẦN BÍCH HUỲNH", "NGUYỄN THU TRÂM"]
 
+    def test_from_a_block_reading_an_id_needs_a_reader_other_than_the_block_text(self) -> None:
+        # the block's own text gave the ID: it cannot confirm it; its value crops read again, or the
+        # readings before it, can
+        other = Reading([found("id_number", ID), found("date_of_birth", BIRTH)])
+        block = [PageText(0, 1, f"Số định danh cá nhân: {ID}", 80.0, "ocr", [])]
+        nothing_else = first_pages("Số định danh cá nhân: ......")
+        taken = missing_from(Reading([]), other, PERSON_FIELDS, nothing_else, crops=block, source=BLOCK_READING)
+        assert [f.name for f in taken.fields] == ["date_of_birth"]
+        assert taken.fields[0].details["from"] == "page read as one block"
+        block[0].details["values_read_again"] = [{"kind": "identity", "read": "......", "again": [ID, "07915955487O"],
+                                                  "readers": ["vie:7", "eng:7"]}]
+        taken = missing_from(Reading([]), other, PERSON_FIELDS, nothing_else, crops=block, source=BLOCK_READING)
+        assert [f.name for f in taken.fields] == ["date_of_birth", "id_number"]
+
+    def test_a_name_from_a_block_reading_is_checked_for_that_reason(self) -> None:
+        taken = missing_from(Reading([]), Reading([found("full_name", "PHẠM TUYẾT PHƯƠNG")]), PERSON_FIELDS,
+                             first_pages(), source=BLOCK_READING, check=CHECK_BLOCK_NAME)
+        assert taken.fields[0].details == {"from": "page read as one block",
+                                           "check": "read only from the page read as one block of lines"}
+
     @pytest.mark.parametrize("name", ["full_name", "id_number", "date_of_birth"])
     def test_a_value_read_first_is_never_replaced(self, name: str) -> None:
         first = Reading([found("full_name", "PHẠM TUYẾT PHƯƠNG"), found("id_number", ID), found("date_of_birth", BIRTH)])
@@ -220,3 +274,45 @@ def test_a_name_the_page_pass_lost_on_a_dotted_line_is_filed_from_the_page_read_
     assert shown["doc_type"] == "application_letter"
     assert shown["fields"]["full_name"] == "NGUYỄN THỊ LAN"
     assert "full_name to check: read only from the page without its dotted lines" in shown["review_reasons"]
+
+
+def application_under_a_stamp(path) -> None:
+    """An application typed without dotted lines, the office's round stamp over its body: the page pass
+    reads the title and loses the lines under and beside the stamp (the test below checks that it does)."""
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 30)
+    image = Image.new("L", (1700, 1500), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((520, 40), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=font, fill=0)
+    draw.text((560, 90), "Độc lập - Tự do - Hạnh phúc", font=font, fill=0)
+    draw.text((640, 170), "ĐƠN ĐỀ NGHỊ", font=font, fill=0)
+    lines = ["Kính gửi: Ủy ban nhân dân Phường Bến Nghé", "Họ, chữ đệm và tên: NGUYỄN THỊ LAN",
+             "Ngày, tháng, năm sinh: 17/08/1987", "Số định danh cá nhân: 075187407342",
+             "Nơi cư trú: 12 Lê Lợi, Phường Bến Nghé, Quận 1", "Số điện thoại: 0903123456",
+             "Nay tôi làm đơn này kính đề nghị quý cơ quan xem xét, giải quyết",
+             "cho tôi theo quy định của pháp luật.", "Lý do: hoàn cảnh gia đình khó khăn.",
+             "Tôi xin cam đoan những lời khai trên là đúng sự thật và xin chịu",
+             "trách nhiệm trước pháp luật.", "Xin chân thành cảm ơn!"]
+    for row, line in enumerate(lines):
+        draw.text((80, 260 + 58 * row), line, font=font, fill=0)
+    for ring in range(3):  # a stamp in red ink, grey once scanned: three rings and a star
+        radius = 220 - 22 * ring
+        draw.ellipse((700 - radius, 420 - radius, 700 + radius, 420 + radius), outline=150, width=6)
+    draw.regular_polygon((700, 420, 50), 5, fill=150)
+    image.save(path, dpi=(300, 300))
+
+
+def test_a_birth_date_the_page_pass_lost_under_a_stamp_is_filed_from_the_page_read_as_one_block(dossier, tmp_path):
+    scan = tmp_path / "don.png"
+    application_under_a_stamp(scan)
+    source, engine = PageSource(0, 1, Image.open(scan), 300), TesserocrEngine()
+    first = read.read_page(source, engine=engine, settings=OcrSettings())
+    assert "1987" not in first.text  # the line is lost on the first reading
+    assert read.read_without_leaders(source, first, engine=engine, settings=OcrSettings()) is None  # no dots
+
+    assert dossier("ingest", str(scan)).code == 0
+    [batch] = dossier("batches", "--json").json()
+    shown = dossier("show", str(batch["documents"][0]), "--json").json()
+    assert shown["doc_type"] == "application_letter"
+    assert shown["fields"]["date_of_birth"] == "1987-08-17"
+    # its ID read on the block's text alone, with no second reader: not filed
+    assert "id_number" not in shown["fields"]

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pipeline import logs
+from pipeline.catalog import DocType
 from pipeline.domain import Classification, DocumentResult, ExtractedField, PageSource, PageText
 from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage, from_os_error
 from pipeline.office.app import App
@@ -255,12 +256,7 @@ def _document(app: App, files: list[BatchFile], group: list[PageText], model, co
         with clock(Stage.EXTRACT):
             reading = extract.read_document(group, doc_type)
     if settings.ocr.reread and _missing_citizen_values(reading, doc_type):
-        with clock(Stage.OCR):
-            undotted = _read_without_leaders(app, files, group)
-        if undotted is not None:
-            with clock(Stage.EXTRACT):
-                reading = extract.missing_from(reading, extract.read_document(undotted, doc_type),
-                                               app.catalog.person_fields, group)
+        reading = _missing_read_again(app, files, group, reading, doc_type, clock)
     with clock(Stage.EXTRACT):
         if own_languages:  # read again in the type's languages: names as the office's languages read them
             reading = extract.with_names_of(reading, extract.read_document(office_group, doc_type),
@@ -356,6 +352,29 @@ def _citizen_fields(doc_type) -> set[str]:
     return {"full_name", "id_number", "date_of_birth"} & set(doc_type.fields if doc_type else ())
 
 
+def _missing_read_again(app: App, files: list[BatchFile], group: list[PageText], reading: extract.Reading,
+                        doc_type: DocType, clock: StageClock) -> extract.Reading:
+    """The reading with the citizen's values it lacks taken, confirmed, from the pages read again: first
+    without their dotted fill-in lines, then, if one is still missing, as one block of lines (the
+    readings before it are its second readers); see `extract.missing_from`."""
+    with clock(Stage.OCR):
+        undotted = _read_without_leaders(app, files, group)
+    if undotted is not None:
+        with clock(Stage.EXTRACT):
+            reading = extract.missing_from(reading, extract.read_document(undotted, doc_type),
+                                           app.catalog.person_fields, group)
+    if not _missing_citizen_values(reading, doc_type):
+        return reading
+    with clock(Stage.OCR):
+        block = _read_as_block(app, files, group)
+    if block is None:
+        return reading
+    with clock(Stage.EXTRACT):
+        return extract.missing_from(reading, extract.read_document(block, doc_type), app.catalog.person_fields,
+                                    group + (undotted or []), crops=block, source=extract.BLOCK_READING,
+                                    check=extract.CHECK_BLOCK_NAME)
+
+
 def _read_without_leaders(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText] | None:
     """The pages of a document, those `extract.worth_reading_without_dots` read again with their dotted
     fill-in lines painted out (`read.read_without_leaders`: none when they show none); None when no page was."""
@@ -365,6 +384,20 @@ def _read_without_leaders(app: App, files: list[BatchFile], pages: list[PageText
                              source, page, engine=app.engine, settings=app.settings.ocr, cache=cache,
                              max_pixels=app.settings.limits.max_page_pixels))
     return again if any(new is not old for new, old in zip(again, pages)) else None
+
+
+def _read_as_block(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText] | None:
+    """The OCR'd pages of a document read again as one block of lines (`read.read_as_block`), their
+    labelled values that read as none read again from their lines, as the first reading's are; None
+    when no page was OCR'd."""
+    cache = _Cache(app)
+    block = _pages_again(app, files, pages, wanted=lambda page: True,
+                         read=lambda page, source: read.read_as_block(
+                             source, page, engine=app.engine, settings=app.settings.ocr, cache=cache,
+                             max_pixels=app.settings.limits.max_page_pixels))
+    if all(new is old for new, old in zip(block, pages)):
+        return None
+    return _reread_values(app, files, block)
 
 
 def _reread_values(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText]:

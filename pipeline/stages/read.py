@@ -145,6 +145,12 @@ def ocr_image(image: Image.Image, *, dpi: int, engine: OcrEngine, languages: str
 # every field (kept by score, it lost 19 values for 27). So this reading is a second one, asked for by
 # the processing step only for a document missing a value, which takes from it only what is missing
 # and confirmed (`extract.missing_from`).
+#
+# The third: the page read as one block of lines (psm 6), its dots painted out when it has any.
+# Tesseract's layout pass can skip whole lines that are there: a form's body under a stamp on a phone
+# photo, four lines of handwritten values over dots on a JPEG scan (the title, the lines above and
+# below read; the name, birth date and ID lines gone, in either of the first two readings). Read as one
+# block, no line is skipped. Asked for only when a value is still missing after the second reading.
 
 WITHOUT_LEADERS = "without_leaders"
 LEADER_DOT_SHARE = 0.2  # a leader's dot is at most this share of the page's text line height
@@ -155,20 +161,35 @@ def read_without_leaders(source: PageSource, page: PageText, *, engine: OcrEngin
                          cache: OcrCache | None = None, max_pixels: int = 0) -> PageText | None:
     """The page read again with its dotted fill-in lines painted out, turned as its first reading
     (`page`) was turned and in its languages; None when it shows no dotted line (or has no image)."""
+    return _read_once_more(source, page, engine=engine, settings=settings, cache=cache, max_pixels=max_pixels,
+                           as_block=False)
+
+
+def read_as_block(source: PageSource, page: PageText, *, engine: OcrEngine, settings: OcrSettings,
+                  cache: OcrCache | None = None, max_pixels: int = 0) -> PageText | None:
+    """The page read again as one block of lines, its dotted fill-in lines painted out if it has any,
+    turned as its first reading (`page`) was turned and in its languages; None when it has no image."""
+    return _read_once_more(source, page, engine=engine, settings=settings, cache=cache, max_pixels=max_pixels,
+                           as_block=True)
+
+
+def _read_once_more(source: PageSource, page: PageText, *, engine: OcrEngine, settings: OcrSettings,
+                    cache: OcrCache | None, max_pixels: int, as_block: bool) -> PageText | None:
     if source.image is None:
         return None
     languages = page.details.get("ocr", {}).get("languages") or settings.languages
     rotation = page.details.get("orientation", {}).get("applied", 0)
+    variant = f"{WITHOUT_LEADERS}:{rotation}" + (":block" if as_block else "")
     key = cache_key(source.image, engine=engine, languages=languages, dpi=source.dpi, max_pixels=max_pixels,
-                    correct=settings.correct, variant=f"{WITHOUT_LEADERS}:{rotation}") if cache else ""
+                    correct=settings.correct, variant=variant) if cache else ""
     result = cache.get(key) if cache else None
     if result is None:
         result = _ocr_without_leaders(source.image, dpi=source.dpi, rotation=rotation, engine=engine,
                                       languages=languages, timeout=settings.timeout_seconds, max_pixels=max_pixels,
-                                      correct=settings.correct)
+                                      correct=settings.correct, as_block=as_block)
         if cache:  # a page without dotted lines is cached too, as an empty reading that says so
             cache.put(key, result)
-    if not result.details.get(WITHOUT_LEADERS, {}).get("dots"):
+    if not as_block and not result.details.get(WITHOUT_LEADERS, {}).get("dots"):
         return None
     details = {**page.details, **result.details}
     return PageText(file_ordinal=source.file_ordinal, file_page=source.file_page, text=result.text,
@@ -176,7 +197,7 @@ def read_without_leaders(source: PageSource, page: PageText, *, engine: OcrEngin
 
 
 def _ocr_without_leaders(image: Image.Image, *, dpi: int, rotation: int, engine: OcrEngine, languages: str,
-                         timeout: float, max_pixels: int, correct: bool) -> OcrResult:
+                         timeout: float, max_pixels: int, correct: bool, as_block: bool) -> OcrResult:
     layout = None if rotation else preprocess.analyse(image)
     prepared = preprocess.prepare(image, dpi=dpi, rotation=rotation, max_pixels=max_pixels, layout=layout)
     if layout is None:  # a turned page's lines are measured upright, on the image the engine reads
@@ -187,10 +208,14 @@ def _ocr_without_leaders(image: Image.Image, *, dpi: int, rotation: int, engine:
     max_dot = max(MIN_DOT, LEADER_DOT_SHARE * line_height)
     undotted = preprocess.without_leaders(prepared.image, max_dot)
     record: dict[str, Any] = {"max_dot": round(max_dot, 1), "dots": undotted is not None}
-    if undotted is None:
+    if as_block:
+        record["psm"] = PSM_BLOCK
+    elif undotted is None:
         return OcrResult(text="", confidence=0.0, words=[], details={WITHOUT_LEADERS: record})
     correct = correct and "vie" in languages.split("+")
-    result = engine.recognize(undotted, dpi=prepared.dpi, languages=languages, timeout=timeout, alternatives=correct)
+    result = engine.recognize(prepared.image if undotted is None else undotted, dpi=prepared.dpi,
+                              languages=languages, timeout=timeout, alternatives=correct,
+                              psm=PSM_BLOCK if as_block else PSM_AUTO)
     result, words = _corrected_on_source(result, prepared, correct, record)
     return OcrResult(text=result.text, confidence=result.confidence, words=words, details={WITHOUT_LEADERS: record})
 

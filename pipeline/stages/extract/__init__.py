@@ -37,10 +37,12 @@ from pipeline.textnorm import fold
 IDENTITY_GROUP = "identity"  # the catalog group of identity cards, whose back carries the holder's MRZ
 PERSON_LABELS = (Kind.NAME, Kind.IDENTITY, Kind.DATE_OF_BIRTH)
 SECOND_READING = "page without dotted lines"  # `details.from` of a value `missing_from` took
+BLOCK_READING = "page read as one block"  # the same, from the page read as one block of lines
 # A name so taken goes to review: only the lexicon confirms it (on the held-out half, 3 of the 7
 # names it filled were wrong where the ID and birth date it filled were right), so an operator
 # compares it with the scan (`review.review_reasons`).
 CHECK_NAME = "read only from the page without its dotted lines"
+CHECK_BLOCK_NAME = "read only from the page read as one block of lines"
 ID_DIGITS_READ_ELSEWHERE = 9  # of an ID taken from a second reading of a page, another reading must hold these
 
 
@@ -110,16 +112,19 @@ def with_names_of(reading: Reading, office_reading: Reading, names: Collection[s
     return _with_added(reading, fields, added)
 
 
-def missing_from(reading: Reading, other: Reading, names: Collection[str], pages: list[PageText]) -> Reading:
+def missing_from(reading: Reading, other: Reading, names: Collection[str], pages: list[PageText], *,
+                 crops: list[PageText] = (), source: str = SECOND_READING, check: str = CHECK_NAME) -> Reading:
     """A reading (of `pages`) with the citizen's name, ID and birth date it lacks taken from `other` (the
-    same pages read another way: `read.read_without_leaders`), each only when confirmed: a birth date
-    only when it fits an ID (either reading's: the ID's century and year digits against the date, and
-    the gender read, if any); an ID only when it fits the birth date and a reading of `pages` (a line of
-    their text, or a value's crop read again) holds its last nine digits too, for the date confirms only
-    three; a name only when it reads as a Vietnamese name and is not another person's of `reading`
-    (`names`: the person fields), and then for an operator to check (`details.check`); the gender the ID
-    gives with its ID. Another reading of a whole page moves every value it holds, so nothing already
-    read is replaced."""
+    same pages read another way: `read.read_without_leaders`, `read.read_as_block`), each only when
+    confirmed: a birth date only when it fits an ID (either reading's: the ID's century and year digits
+    against the date, and the gender read, if any); an ID only when it fits the birth date and another
+    reader holds its last nine digits too, for the date confirms only three: a line of the text of
+    `pages` (readings other than `other`), or a value's crop read again on `pages` or on `crops` (the
+    pages `other` was read from, whose text is `other` itself); a name only when it reads as a
+    Vietnamese name and is not another person's of `reading` (`names`: the person fields), and then for
+    an operator to check (`details.check`: `check`); the gender the ID gives with its ID. Another reading
+    of a whole page moves every value it holds, so nothing already read is replaced. `source`: the
+    values' `details.from`."""
     have = {f.name: f for f in reading.fields}
     offered = {f.name: f for f in other.fields}
     id_number = have.get("id_number") or offered.get("id_number")
@@ -135,12 +140,12 @@ def missing_from(reading: Reading, other: Reading, names: Collection[str], pages
         wanted.add("full_name")
     if fits:
         wanted.add("date_of_birth")
-        if _read_elsewhere(id_number.value, pages):
+        if _read_elsewhere(id_number.value, pages, crops):
             wanted.add("id_number")
             if "gender" in offered and offered["gender"].value == V.gender_of_id(id_number.value):
                 wanted.add("gender")
-    added = [dataclasses.replace(offered[name], details={**offered[name].details, "from": SECOND_READING,
-                                                         **({"check": CHECK_NAME} if name == "full_name" else {})})
+    added = [dataclasses.replace(offered[name], details={**offered[name].details, "from": source,
+                                                         **({"check": check} if name == "full_name" else {})})
              for name in sorted(wanted - set(have)) if name in offered]
     return _with_added(reading, reading.fields, added) if added else reading
 
@@ -152,14 +157,15 @@ def _with_added(reading: Reading, fields: list[ExtractedField], added: list[Extr
                                unread=[note for note in reading.unread if unread_field(note) not in now_read])
 
 
-def _read_elsewhere(id_number: str, pages: list[PageText]) -> bool:
-    """Whether a line of the pages' text, or a value's crop read again, holds the ID's last nine digits
-    (a second reader: on two development halves the 4 IDs the birth date confirmed and another reading
-    held were right, and of the 4 no other reading held one was wrong by a digit, 6 for 8; the province
-    code is left out, being what a dotted line's start damages)."""
+def _read_elsewhere(id_number: str, pages: list[PageText], crops: list[PageText] = ()) -> bool:
+    """Whether a line of the pages' text, or a value's crop read again on them or on `crops`, holds the
+    ID's last nine digits (a second reader: on two development halves the 4 IDs the birth date confirmed
+    and another reading held were right, and of the 4 no other reading held one was wrong by a digit, 6
+    for 8; the province code is left out, being what a dotted line's start damages)."""
     tail = id_number[-ID_DIGITS_READ_ELSEWHERE:]
     texts = [line for page in pages for line in page.text.splitlines()]
-    texts += [again for page in pages for entry in page.details.get("values_read_again", ()) for again in entry["again"]]
+    texts += [again for page in [*pages, *crops] for entry in page.details.get("values_read_again", ())
+              for again in entry["again"]]
     return any(tail in re.sub(r"\D", "", text) for text in texts)
 
 
