@@ -94,6 +94,17 @@ class TestRealNamesAreLeftAlone:
     def test_among_names_a_letter_away_the_one_with_the_marks_read_is_taken(self, read_as, printed):
         assert correct_name(read_as).name == printed
 
+    @pytest.mark.parametrize("read_as, printed", [
+        ("TRỒN GIA HOÀNG", "TRẦN GIA HOÀNG"),  # a syllable, but no name: Trần has its marks, Tôn not
+        ("RẦN BÍCH HUỲNH", "TRẦN BÍCH HUỲNH"),  # its first letter lost
+        ("Õ VĂN HOÀNG CỬ", "VÕ VĂN HOÀNG CỬ"),  # Võ and Đỗ are a letter away; Võ alone has just the ngã
+        ("DIỄM HỶ", "DIỄM HỶ"),  # a name of another position: the family name was lost, not misread
+        ("GUYÊN NGỌC NGUYỆT", "GUYÊN NGỌC NGUYỆT"),  # Nguyễn carries a tone the reading does not
+        ("TRỒN", "TRỒN"),  # a lone word: no position to say it is a family name
+    ])
+    def test_a_first_syllable_that_is_no_name_is_the_family_name_a_letter_away_with_its_marks(self, read_as, printed):
+        assert correct_name(read_as).name == printed
+
     def test_a_misread_letter_with_other_marks_changed_too_is_left_as_read(self):
         # KỈGU: one letter from KIỀU, but the I's own mark would change as well
         assert correct_name("KỈGỦ QUANG ĐỊNH").name == "KỈGỦ QUANG ĐỊNH"

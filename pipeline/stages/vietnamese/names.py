@@ -86,8 +86,11 @@ def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
             fixed, confidence = _correct_token(token, position)
         if index in unglued:
             confidence = min(confidence, CONFIDENCE_GLUED)
-        if index == 0 and len(tokens) > 1 and confidence <= CONFIDENCE_UNKNOWN and not is_valid_syllable(fixed):
-            fixed, confidence = _damaged_surname(token, lexicon.surname, (fixed, confidence))
+        if index == 0 and len(tokens) > 1 and confidence <= CONFIDENCE_UNKNOWN:
+            if not is_valid_syllable(fixed):
+                fixed, confidence = _damaged_surname(token, lexicon.surname, (fixed, confidence))
+            else:
+                fixed, confidence = _misread_surname(token, lexicon, (fixed, confidence))
         if dotted and fixed == token:
             fixed, confidence = _without_leader_dot(token, position, confidence)
         out.append(fixed)
@@ -210,6 +213,18 @@ def _damaged_surname(token: str, surnames: _Position, kept: tuple[str, float]) -
     if len(near) != 1:
         return kept
     return _same_case(near.pop(), token), CONFIDENCE_FAR
+
+
+def _misread_surname(token: str, lexicon: Lexicon, kept: tuple[str, float]) -> tuple[str, float]:
+    """A first syllable that is a Vietnamese syllable but no name at all ("TRỒN" or "RẦN" for TRẦN, "Õ"
+    for VÕ): family names are a closed list, so it is one misread in a letter, the one family name a
+    letter from it that carries exactly its marks (the engine saw them: `_with_the_same_marks`). A
+    syllable that is a name of another position is left: the family name was lost, not misread
+    ("DIỄM HỶ" for CÙ DIỄM HỶ)."""
+    if syllable_key(token) in lexicon.middle.keys:  # every name of every position
+        return kept
+    marked = _with_the_same_marks(token, lexicon.surname)
+    return (_same_case(marked[0], token), CONFIDENCE_GLUED) if len(marked) == 1 else kept
 
 
 def _without_leader_dot(token: str, position: _Position, confidence: float) -> tuple[str, float]:
