@@ -198,6 +198,8 @@ def _read_once_more(source: PageSource, page: PageText, *, engine: OcrEngine, se
 
 def _ocr_without_leaders(image: Image.Image, *, dpi: int, rotation: int, engine: OcrEngine, languages: str,
                          timeout: float, max_pixels: int, correct: bool, as_block: bool) -> OcrResult:
+    """The page prepared as for its first reading, its dotted lines painted out, read by the layout pass;
+    or, `as_block`, read as one block of lines whether it shows dotted lines or not."""
     layout = None if rotation else preprocess.analyse(image)
     prepared = preprocess.prepare(image, dpi=dpi, rotation=rotation, max_pixels=max_pixels, layout=layout)
     if layout is None:  # a turned page's lines are measured upright, on the image the engine reads

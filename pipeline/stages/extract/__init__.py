@@ -113,7 +113,7 @@ def with_names_of(reading: Reading, office_reading: Reading, names: Collection[s
 
 
 def missing_from(reading: Reading, other: Reading, names: Collection[str], pages: list[PageText], *,
-                 crops: list[PageText] = (), source: str = SECOND_READING, check: str = CHECK_NAME) -> Reading:
+                 crops: Collection[PageText] = (), source: str = SECOND_READING, check: str = CHECK_NAME) -> Reading:
     """A reading (of `pages`) with the citizen's name, ID and birth date it lacks taken from `other` (the
     same pages read another way: `read.read_without_leaders`, `read.read_as_block`), each only when
     confirmed: a birth date only when it fits an ID (either reading's: the ID's century and year digits
@@ -157,7 +157,7 @@ def _with_added(reading: Reading, fields: list[ExtractedField], added: list[Extr
                                unread=[note for note in reading.unread if unread_field(note) not in now_read])
 
 
-def _read_elsewhere(id_number: str, pages: list[PageText], crops: list[PageText] = ()) -> bool:
+def _read_elsewhere(id_number: str, pages: list[PageText], crops: Collection[PageText] = ()) -> bool:
     """Whether a line of the pages' text, or a value's crop read again on them or on `crops`, holds the
     ID's last nine digits (a second reader: on two development halves the 4 IDs the birth date confirmed
     and another reading held were right, and of the 4 no other reading held one was wrong by a digit, 6
