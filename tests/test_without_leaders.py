@@ -218,6 +218,16 @@ class TestMissingFrom:
         taken = missing_from(Reading([]), other, PERSON_FIELDS, nothing_else, crops=block, source=BLOCK_READING)
         assert [f.name for f in taken.fields] == ["date_of_birth", "id_number"]
 
+    def test_a_birth_date_read_first_with_a_choice_left_is_left_to_the_dossier(self) -> None:
+        # "20,02.19Z5" first; the block reading guessed the Z as a 2 in the date and in the ID alike,
+        # which then fit each other: the dossier's ID chooses instead (reconcile)
+        first = Reading([], candidates={"date_of_birth": ["1925-02-20", "1975-02-20"]})
+        other = Reading([found("date_of_birth", "1925-02-20"), found("id_number", "089125647933")])
+        pages = first_pages("Số định danh cá nhân: ()89 125 647 933")
+        assert missing_from(first, other, PERSON_FIELDS, pages, source=BLOCK_READING) is first  # nor the ID it fits
+        taken = missing_from(Reading([]), other, PERSON_FIELDS, pages)  # without a choice left: both taken
+        assert [f.name for f in taken.fields] == ["date_of_birth", "id_number"]
+
     def test_a_name_from_a_block_reading_is_checked_for_that_reason(self) -> None:
         taken = missing_from(Reading([]), Reading([found("full_name", "PHẠM TUYẾT PHƯƠNG")]), PERSON_FIELDS,
                              first_pages(), source=BLOCK_READING, check=CHECK_BLOCK_NAME)

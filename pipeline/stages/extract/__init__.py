@@ -123,10 +123,14 @@ def missing_from(reading: Reading, other: Reading, names: Collection[str], pages
     pages `other` was read from, whose text is `other` itself); a name only when it reads as a
     Vietnamese name and is not another person's of `reading` (`names`: the person fields), and then for
     an operator to check (`details.check`: `check`); the gender the ID gives with its ID. Another reading
-    of a whole page moves every value it holds, so nothing already read is replaced. `source`: the
-    values' `details.from`."""
+    of a whole page moves every value it holds, so nothing already read is replaced, and a value read
+    with a choice left (`reading.candidates`) is left to the dossier. `source`: the values' `details.from`."""
     have = {f.name: f for f in reading.fields}
-    offered = {f.name: f for f in other.fields}
+    # A value the first reading read with letters that leave a choice ("20,02.19Z5": 1925 or 1975) is the
+    # dossier's to choose, by the ID its other documents read (`reconcile`); another reading of the page
+    # sees the same letters, and its guess confirms an ID misread with the same guess ("089.1Z5…" read
+    # 089125…, fitting 1925 where the dossier's ID says 1975), so it is neither taken nor a confirmation.
+    offered = {f.name: f for f in other.fields if f.name not in reading.candidates}
     id_number = have.get("id_number") or offered.get("id_number")
     birth = have.get("date_of_birth") or offered.get("date_of_birth")
     gender = have["gender"].value if "gender" in have else None
