@@ -388,16 +388,20 @@ def _read_without_leaders(app: App, files: list[BatchFile], pages: list[PageText
 
 def _read_as_block(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText] | None:
     """The OCR'd pages of a document read again as one block of lines (`read.read_as_block`), their
-    labelled values that read as none read again from their lines, as the first reading's are; None
-    when no page was OCR'd."""
+    labelled values that read as none read again from their lines, as the first reading's are
+    (`_reread_values`, here on the page as rasterized once for both); None when no page was OCR'd."""
     cache = _Cache(app)
-    block = _pages_again(app, files, pages, wanted=lambda page: True,
-                         read=lambda page, source: read.read_as_block(
-                             source, page, engine=app.engine, settings=app.settings.ocr, cache=cache,
-                             max_pixels=app.settings.limits.max_page_pixels))
-    if all(new is old for new, old in zip(block, pages)):
-        return None
-    return _reread_values(app, files, block)
+
+    def read_as_block(page: PageText, source: PageSource) -> PageText | None:
+        block = read.read_as_block(source, page, engine=app.engine, settings=app.settings.ocr, cache=cache,
+                                   max_pixels=app.settings.limits.max_page_pixels)
+        if block is None or not (lines := extract.lines_to_read_again(block)):
+            return block
+        return extract.read_again(block, source.image, engine=app.engine, timeout=app.settings.ocr.timeout_seconds,
+                                  lines=lines)
+
+    again = _pages_again(app, files, pages, wanted=lambda page: True, read=read_as_block)
+    return again if any(new is not old for new, old in zip(again, pages)) else None
 
 
 def _reread_values(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText]:
