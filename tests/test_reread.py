@@ -12,6 +12,7 @@ from pipeline.config import DEFAULT_CONFIG
 from pipeline.domain import OcrResult, PageText, Word
 from pipeline.stages.extract import read_document, reread
 from pipeline.stages.extract.labels import Kind
+from pipeline.stages.extract.reader import CHECK_NAME_OF_NOISE
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 
@@ -265,6 +266,7 @@ class TestNamesReadAgain:
         found = self.read(answers, lines)
         assert found["full_name"].value == name
         assert found["full_name"].details["reread"] == "read alike again by two readers"
+        assert "check" not in found["full_name"].details  # the page read a name there, misread
 
     @pytest.mark.parametrize("answers", [
         ["", "TRẦN THỊ TÂM", "TRẦN THỊ TÂM", "TRẦN THỊ TÂM"],  # one reader (raw line: the crop, its ink, twice its size)
@@ -284,12 +286,63 @@ class TestNamesReadAgain:
         lines = [line.replace("tlUƑNH THỊ KHU", "HUỲNH THỊ KHUÊ") for line in self.LINES]
         assert self.read([], lines)["full_name"].value == "HUỲNH THỊ KHUÊ"  # the engine was not asked
 
-    def test_a_name_label_without_any_name_is_not_read_again(self):
+    def test_a_name_label_with_too_few_characters_for_a_name_is_not_read_again(self):
+        from pipeline.stages.extract import lines_to_read_again
+
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ tên: ........... //;0./. n", "Số định danh cá nhân: 034185907624"]
+        assert lines_to_read_again(page_of(lines)) == []
+        assert [line.kind for line in lines_to_read_again(page_of(self.LINES))] == [Kind.NAME]
+
+    def test_a_name_label_whose_value_gives_no_name_at_all_is_read_again(self):
         from pipeline.stages.extract import lines_to_read_again
 
         lines = ["ĐƠN ĐỀ NGHỊ", "Họ tên: ........... //;00./. 0.086 nn", "Số định danh cá nhân: 034185907624"]
-        assert lines_to_read_again(page_of(lines)) == []
-        assert [line.kind for line in lines_to_read_again(page_of(self.LINES))] == [Kind.NAME]
+        [line] = lines_to_read_again(page_of(lines))
+        assert line.kind is Kind.NAME and line.read == "........... //;00./. 0.086 nn"
+
+    BELOW = ["GIẤY KHAI SINH", "Họ, chữ đệm, tên:", "2 NG 771 13M", "Ngày, tháng, năm sinh: 27/01/2015",
+             "Giới tính: Nữ"]
+
+    def test_the_line_under_a_name_label_that_ends_its_line_is_read_again_when_it_gives_no_name(self):
+        from pipeline.stages.extract import lines_to_read_again
+
+        [line] = lines_to_read_again(page_of(self.BELOW))
+        # the whole line below: its words "2", "NG", "771", "13M" on the third row of `words_of`
+        assert (line.kind, line.read, line.box) == (Kind.NAME, "2 NG 771 13M", (100, 200, 340, 230))
+
+    @pytest.mark.parametrize("below", ["ĐẶNG THỊ TÂM",  # a name: nothing to read again
+                                       "Ngày, tháng, năm sinh: 27/01/2015"])  # a label: the name's line was lost
+    def test_the_line_under_a_name_label_is_not_read_again_when_it_reads_or_holds_a_label(self, below):
+        from pipeline.stages.extract import lines_to_read_again
+
+        assert lines_to_read_again(page_of(["GIẤY KHAI SINH", "Họ, chữ đệm, tên:", below])) == []
+
+    def test_unread_numbers_and_dates_come_before_names_within_a_pages_cap(self):
+        from pipeline.stages.extract import lines_to_read_again
+
+        names = [f"Họ, chữ đệm, tên người {who}: 2 NG 771 13M" for who in ("mẹ", "cha", "làm chứng", "nhận")]
+        lines = ["TỜ KHAI", "Họ, chữ đệm, tên: 2 NG 771 13M", *names, "Ngày, tháng, năm sinh: 2?/0l/20l5x",
+                 "Số định danh cá nhân: ...()791595548Z0......."]
+        found = lines_to_read_again(page_of(lines))
+        assert len(found) == reread.MAX_LINES_PER_PAGE
+        assert [line.kind for line in found[:2]] == [Kind.DATE_OF_BIRTH, Kind.IDENTITY]
+
+    @pytest.mark.parametrize("lines", [BELOW, ["ĐƠN ĐỀ NGHỊ", "Họ và tên: ..... 2 NG 771 13M ........",
+                                               "Ngày sinh: 27/01/2015"]])
+    def test_a_value_that_gave_no_name_takes_the_name_two_readers_read_alike(self, lines):
+        found = self.read(["ĐẶNG THỊ TÂM", "ĐẶNG THỊ TÂM"], lines)
+        assert found["full_name"].value == "ĐẶNG THỊ TÂM"
+        assert found["full_name"].details["reread"] == "read alike again by two readers"
+        # for an operator to compare with the scan: the line may be another person's
+        assert found["full_name"].details["check"] == CHECK_NAME_OF_NOISE
+
+    @pytest.mark.parametrize("answers", [
+        ["ĐẶNG THỊ TÂM"],  # one reader, though a name the lexicon knows: no evidence against noise
+        ["", "ĐẶNG THỊ TÂM", "ĐẶNG THỊ TÂM", "ĐẶNG THỊ TÂM"],  # one reader: the raw line, its ink, twice its size
+        ["ĐẶNG THỊ", "ĐẶNG THỊ"],  # agreed, but its given name lost
+    ])
+    def test_a_value_that_gave_no_name_takes_none_unless_two_readers_agree_on_a_whole_name(self, answers):
+        assert "full_name" not in self.read(answers, self.BELOW)
 
 
 def name_part(text: str) -> str:

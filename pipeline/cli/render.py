@@ -140,7 +140,9 @@ _UNREADABLE = re.compile(r"(\w+) unreadable: (.+)")
 _DIFFERS = re.compile(r"(\w+) differs between the documents of the dossier: (.+?)(; none of them is kept)?")
 # Why a value is to be checked, as recorded (extraction's words), and the message shown for it
 _CHECKS = {"read only from the page without its dotted lines": N_("read only from the page without its dotted lines"),
-           "read only from the page read as one block of lines": N_("read only from the page read as one block of lines")}
+           "read only from the page read as one block of lines": N_("read only from the page read as one block of lines"),
+           "read only from its line read again alone; the page read no name there":
+               N_("read only from its line read again alone; the page read no name there")}
 _FROM_THE_CARD = re.compile(r"not read on this document; taken from the dossier's identity card \((.+)\)")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -43,6 +43,9 @@ BLOCK_READING = "page read as one block"  # the same, from the page read as one 
 # compares it with the scan (`review.review_reasons`).
 CHECK_NAME = "read only from the page without its dotted lines"
 CHECK_BLOCK_NAME = "read only from the page read as one block of lines"
+# Letters and digits in a name label's value that gives no name, from which on it is worth reading
+# again: fewer are a colon misread, a leader's end, a stray mark (a name has two syllables at least)
+MIN_CHARACTERS_OF_A_MISREAD_NAME = 3
 ID_DIGITS_READ_ELSEWHERE = 9  # of an ID taken from a second reading of a page, another reading must hold these
 
 
@@ -194,9 +197,14 @@ def worth_reading_without_dots(page: PageText) -> bool:
 
 def reads_as_name(value: str) -> bool:
     """Whether a name label's value needs no second reading: it gives a name that reads as a
-    Vietnamese name, or no name at all (which a second reading could not be checked against)."""
+    Vietnamese name, or holds too few characters to be a name misread (a colon, a leader's end). A
+    value of characters that give no name at all is read again: a name written by hand or in a
+    script face that the page pass read as noise ("2 NG 771 13M" for ĐẶNG THỊ TÂM), which its line
+    alone often reads whole."""
     found = name_in(value, 1)
-    return found is None or "validation" not in found.details
+    if found is None:
+        return sum(ch.isalnum() for ch in value) < MIN_CHARACTERS_OF_A_MISREAD_NAME
+    return "validation" not in found.details
 
 
 def lines_to_read_again(page: PageText) -> list[reread.ValueLine]:

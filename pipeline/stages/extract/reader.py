@@ -349,8 +349,9 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
         _labelled(reader, role, "full_name", value)
         if role not in reader.names_in_order:  # printed here, whether or not its value reads
             reader.names_in_order.append(role)
+        read_as = segment.value
         if segment.at_line_start and following and (segment.is_empty or _name_below(value, following[0])):
-            value = following[0]  # "Họ và tên / Full name:" with the name on the next line
+            value = read_as = following[0]  # "Họ và tên / Full name:" with the name on the next line
         elif ends_line is not None and following and not reader.columns:
             value = _wrapped_name(reader.page, ends_line, value, following[0])
         if reader.columns and qualified is None:
@@ -360,7 +361,7 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
             for column_role, name in zip(reader.columns, names):
                 _put_name(reader, column_role, name, page_no)
         else:
-            _put_name(reader, role, value, page_no, read_as=segment.value)
+            _put_name(reader, role, value, page_no, read_as=read_as)
         return
     role = qualified if qualified is not None else reader.role
     if segment.kind is Kind.DATE_OF_BIRTH:
@@ -489,7 +490,7 @@ def _put_name(reader: Reader, role: Role, text: str, page_no: int, read_as: str 
     # A dot left beside a word ("TRẦN,THỤ.MINH") or the line's leader says the name was written on a
     # dotted fill-in line ("NGÔ ÁNH VẬN,......" for VÂN)
     value = name_in(text, page_no, dotted=reader.on_dotted_line or "." in text)
-    if read_as is not None and value is not None and "validation" in value.details:
+    if read_as is not None and (value is None or "validation" in value.details):
         value = _name_read_again(reader.page, read_as, value, page_no) or value
     if value is not None:
         reader.put(role, "full_name", value)
@@ -506,7 +507,12 @@ def _name_cell(in_cells: list[str]) -> str:
     return first
 
 
-def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no: int) -> Value | None:
+# A name only a second reading gave where the page read none: an operator compares it with the scan
+# (the line may be another person's whose heading did not read: an agent's, on a power of attorney)
+CHECK_NAME_OF_NOISE = "read only from its line read again alone; the page read no name there"
+
+
+def _name_read_again(page: PageText | None, read_as: str, first: Value | None, page_no: int) -> Value | None:
     """A labelled name that did not read as a Vietnamese name, from its line read again alone (`reread`).
 
     Taken when the first reader's reading (the Vietnamese model finding the line) is a name the
@@ -516,13 +522,15 @@ def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no:
     give the same name, within a syllable of the first reading's count, one of them letter for letter:
     a Vietnamese name from a family name to a syllable that may be a given name (a rare one too, not
     THỊ), read by two readings with different errors that agree ("TRẦN THUIẬM" read "TRẦN THỊ TÂM"
-    twice). A label whose value gave no name at all gets none from a second reading either: nothing
-    would say it is this line's name rather than a plausible one (on the development half, one of two
-    such was wrong)."""
+    twice). A label whose value gave no name at all (`first` None: a name in a script face read as
+    "2 NG 771 13M") takes only such a name two readers agree on, of any number of syllables: the first
+    reading has none to count, and a lexicon name read once is no evidence against noise."""
     again = reread.readings_of(page, Kind.NAME, read_as)
     first_reading = next((reading for reading in again[:2] if reading.text), None)
-    syllables = len(first.value.split())
-    if first_reading is not None and (candidate := name_in(first_reading.text, page_no)) is not None \
+    syllables = len(first.value.split()) if first is not None else None
+    dotted = "." in read_as  # read on a dotted fill-in line: its dots can sit under a letter (NẠM for NAM)
+    if syllables is not None and first_reading is not None \
+            and (candidate := name_in(first_reading.text, page_no, dotted=dotted)) is not None \
             and not candidate.details and candidate.factor >= 1.0 and len(candidate.value.split()) == syllables:
         candidate.details = {"reread": "read again from its line alone", "read_as": read_as}
         return candidate
@@ -530,9 +538,9 @@ def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no:
     letters_read: set[str] = set()  # names a reading gave letter for letter (marks aside)
 
     def names_in(text: str) -> set[str]:
-        candidate = name_in(text, page_no)
+        candidate = name_in(text, page_no, dotted=dotted)
         if candidate is None or "validation" in candidate.details or not _plausibly_whole(candidate.value) \
-                or abs(len(candidate.value.split()) - syllables) > 1:
+                or (syllables is not None and abs(len(candidate.value.split()) - syllables) > 1):
             return set()
         by_name.setdefault(candidate.value, candidate)
         if fold(candidate.details.get("corrected_from", candidate.value)) == fold(candidate.value):
@@ -545,7 +553,8 @@ def _name_read_again(page: PageText | None, read_as: str, first: Value, page_no:
         # repairs of letters made ("BHẠM THLANH", read alike twice, is no PHẠM THÀNH)
         return None
     candidate = by_name[agreed[0]]
-    candidate.details = {**candidate.details, "reread": "read alike again by two readers", "read_as": read_as}
+    candidate.details = {**candidate.details, "reread": "read alike again by two readers", "read_as": read_as,
+                         **({"check": CHECK_NAME_OF_NOISE} if first is None else {})}
     return candidate
 
 

@@ -11,7 +11,9 @@ number or date written on a dotted fill-in line is read the four first ways agai
 dots painted out: the engine takes the dots under a handwritten value for strokes and reads it as
 noise ("..... Z9 139 040 Z65......" for "079 199 040 785"; without the dots, "079199040785"). A
 name is read again by the Vietnamese model only (the English one drops its marks), in both modes, its
-ink alone, at twice its size and without its dots: two of its readers may then agree. An identity
+ink alone, at twice its size and without its dots: two of its readers may then agree. So is a name
+label's value that gives no name at all (a name in a script face read as "2 NG 771 13M"), and the line
+under a name label that ends its line, when that line holds no label and reads as no name. An identity
 card's machine-readable zone that did not confirm its values is read again as one block, only the
 zone's characters allowed.
 
@@ -116,9 +118,15 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
     kinds = KINDS + ((Kind.NAME,) if reads_as_name else ())
     found: list[ValueLine] = []
     lines = word_lines(page)
-    for words in lines:
+    for index, words in enumerate(lines):
         text = " ".join(word.text for word in words)
         for segment in scan(text):
+            if reads_as_name and segment.kind is Kind.NAME and segment.is_empty and segment.at_line_start:
+                # "Họ, chữ đệm, tên:" / the name on the line below, as extraction reads it
+                if (below := _value_below(lines, index, reads_as_name)) is not None:
+                    found.append(below)
+                    break
+                continue
             if segment.kind not in kinds or segment.is_empty or _reads(segment.kind, segment.value, reads_as_name):
                 continue
             start = text.find(segment.value, segment.start)
@@ -129,7 +137,21 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
             # label read one name and one birth date fewer on the development half); a second unread
             # value of the same line is not read again.
             break
+    # Numbers and dates first: a page of names written by hand has more unread names than the cap
+    found.sort(key=lambda line: line.kind is Kind.NAME)
     return found[:MAX_LINES_PER_PAGE] + _unconfirmed_zone(page, lines)
+
+
+def _value_below(lines: list[list[Word]], index: int, reads_as_name: NamePredicate) -> ValueLine | None:
+    """The line under a name label that ends its line, when it holds no label of its own (the value's
+    line was not lost) and does not read as a name."""
+    if index + 1 >= len(lines):
+        return None
+    words = lines[index + 1]
+    text = " ".join(word.text for word in words)
+    if scan(text) or _reads(Kind.NAME, text, reads_as_name):
+        return None
+    return ValueLine(Kind.NAME, text, _box(words))
 
 
 def _unconfirmed_zone(page: PageText, lines: list[list[Word]]) -> list[ValueLine]:
