@@ -431,3 +431,40 @@ def test_a_dossier_filed_end_to_end_gives_an_application_whose_values_did_not_re
     assert letter["fields"]["id_number"] == "079080144193"
     assert "full_name to check: not read on this document; taken from the dossier's identity card " \
            "(citizen_id_card #2)" in letter["review_reasons"]
+
+
+def citizen(type_id: str, name: str, id_number: str, born: str = "1974-11-17") -> tuple[str, list[ExtractedField]]:
+    return (type_id, [field("full_name", name), field("id_number", id_number), field("date_of_birth", born)])
+
+
+def test_a_name_with_one_syllable_misread_into_another_takes_the_majoritys_when_the_id_says_it_is_the_same_citizen():
+    # ĐỒNG for ĐĂNG, OANH read ANH: each a syllable and a name of its own, so no validator objects
+    receipt, application, card = reconcile.reconcile([
+        citizen("dossier_receipt", "PHẠM ĐĂNG TƯỞNG", "049074665254"),
+        citizen("application_letter", "PHẠM ĐỒNG TƯỞNG", "049074665254"),
+        citizen("citizen_id_card", "PHẠM ĐĂNG TƯỞNG", "049074665254")])
+    assert values(application)["full_name"] == "PHẠM ĐĂNG TƯỞNG"
+    fixed = {f.name: f for f in application.fields}["full_name"]
+    assert fixed.details["reconciled_from"] == "PHẠM ĐỒNG TƯỞNG"
+    assert values(receipt)["full_name"] == values(card)["full_name"] == "PHẠM ĐĂNG TƯỞNG"
+    # an ID a digit apart (misread on one of them) still names the same citizen
+    _, application, _ = reconcile.reconcile([
+        citizen("dossier_receipt", "TRẦN ÁNH OANH", "079185123456"),
+        citizen("application_letter", "TRẦN ÁNH ANH", "079185123486"),
+        citizen("citizen_id_card", "TRẦN ÁNH OANH", "079185123456")])
+    assert values(application)["full_name"] == "TRẦN ÁNH OANH"
+
+
+def test_a_name_a_syllable_apart_on_another_citizens_document_is_left_as_read():
+    # twins registered in one dossier: the same birth date, names a letter apart, their own IDs
+    twin_a = citizen("birth_certificate", "NGUYỄN MINH ANH", "079222000111", "2022-05-01")
+    twin_b = citizen("birth_certificate", "NGUYỄN MINH AN", "079222000999", "2022-05-01")
+    application = citizen("birth_registration_form", "NGUYỄN MINH ANH", "079222000111", "2022-05-01")
+    _, after_b, _ = reconcile.reconcile([twin_a, twin_b, application])
+    assert values(after_b)["full_name"] == "NGUYỄN MINH AN"
+    # the same ID, but two syllables read otherwise: not a misreading of one syllable
+    _, other, _ = reconcile.reconcile([
+        citizen("dossier_receipt", "PHẠM ĐĂNG TƯỞNG", "049074665254"),
+        citizen("application_letter", "PHẠM ĐỒNG TƯỚC", "049074665254"),
+        citizen("citizen_id_card", "PHẠM ĐĂNG TƯỞNG", "049074665254")])
+    assert values(other)["full_name"] == "PHẠM ĐỒNG TƯỚC"

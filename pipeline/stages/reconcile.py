@@ -178,6 +178,24 @@ def _misread_name_of(a: str, b: str) -> bool:
         for x, y in zip(words_a, words_b))
 
 
+def _syllable_misread(a: str, b: str) -> bool:
+    """Whether name `a` is `b` with one syllable misread into another a letter or two away (ĐỒNG for
+    ĐĂNG, ANH for OANH: each a syllable, and a name, of its own), every other syllable the same letters."""
+    words_a, words_b = a.split(), b.split()
+    differing = [(fold(x), fold(y)) for x, y in zip(words_a, words_b) if fold(x) != fold(y)]
+    return (len(words_a) == len(words_b) and len(differing) == 1
+            and edit_distance(*differing[0], MAX_LETTERS_MISREAD) <= MAX_LETTERS_MISREAD)
+
+
+def _same_number(fields: list[ExtractedField], others: list[list[ExtractedField]]) -> bool:
+    """Whether a document reads the personal ID one of `others` reads, or one a digit from it: the same
+    citizen. A birth date is not enough: twins registered in one dossier share it, and their names
+    often differ in one syllable."""
+    own = _value(fields, "id_number")
+    return own is not None and any((other := _value(o, "id_number")) is not None
+                                   and _digits_apart(own.value, other.value) <= 1 for o in others)
+
+
 def _valid(name: str, value: str, fields: list[ExtractedField]) -> bool:
     if name == "full_name":
         return not name_problems(value)  # every syllable a Vietnamese one
@@ -390,7 +408,10 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled], records
     second = rest[0][1] if rest else 0
     if top_count > second and top_count >= 2 and _valid(name, top, out[readings[0][0]].fields):
         # only the near misses: a reading further from the majority's is another person's, left as read
-        _take(top, [(i, f) for i, f in readings if _near(name, f.value, top)], documents, out)
+        near = [(i, f) for i, f in readings if _near(name, f.value, top)
+                or (name == "full_name" and _syllable_misread(f.value, top)
+                    and _same_number(out[i].fields, [out[j].fields for j, g in readings if g.value == top]))]
+        _take(top, near, documents, out)
         return
     recorded = None
     if len(counts) == 2:
