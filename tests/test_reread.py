@@ -317,6 +317,15 @@ class TestNamesReadAgain:
 
         assert lines_to_read_again(page_of(["GIẤY KHAI SINH", "Họ, chữ đệm, tên:", below])) == []
 
+    def test_a_birth_date_after_an_unread_name_on_its_line_is_read_again_from_its_own_crop(self):
+        from pipeline.stages.extract import lines_to_read_again
+
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ tên: . ZŒZ£N'2ư Sinh ngày: 22/11⁄7956", "Số định danh cá nhân: 082156344161"]
+        found = lines_to_read_again(page_of(lines))
+        assert [(line.kind, line.read) for line in found] == [(Kind.DATE_OF_BIRTH, "22/11⁄7956"),
+                                                               (Kind.NAME, ". ZŒZ£N'2ư")]
+        assert found[0].box[0] > found[1].box[0]  # the date's crop starts at the date
+
     def test_unread_numbers_and_dates_come_before_names_within_a_pages_cap(self):
         from pipeline.stages.extract import lines_to_read_again
 

@@ -120,12 +120,21 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
     lines = word_lines(page)
     for index, words in enumerate(lines):
         text = " ".join(word.text for word in words)
+        # One crop a line, to its end, for a name and one for a number or date: the engine reads a line
+        # better whole (crops ending at the next label read one name and one birth date fewer on the
+        # development half); a further unread value of the same sort on the line is not read again. A
+        # name's crop does not stand for the birth date after it ("Họ tên: . ZŒZ£N'2ư Sinh ngày: 22/11⁄7956":
+        # the date's own crop confirmed the ID of a development document).
+        cropped: set[bool] = set()  # whether a name's crop, a number's or date's crop was taken on the line
         for segment in scan(text):
-            if reads_as_name and segment.kind is Kind.NAME and segment.is_empty and segment.at_line_start:
+            is_name = segment.kind is Kind.NAME
+            if is_name in cropped:
+                continue
+            if reads_as_name and is_name and segment.is_empty and segment.at_line_start:
                 # "Họ, chữ đệm, tên:" / the name on the line below, as extraction reads it
                 if (below := _value_below(lines, index, reads_as_name)) is not None:
                     found.append(below)
-                    break
+                    cropped.add(is_name)
                 continue
             if segment.kind not in kinds or segment.is_empty or _reads(segment.kind, segment.value, reads_as_name):
                 continue
@@ -133,10 +142,7 @@ def unread_value_lines(page: PageText, reads_as_name: NamePredicate | None = Non
             value_words = _words_from(words, start)
             if value_words:
                 found.append(ValueLine(segment.kind, segment.value, _box(value_words)))
-            # One crop a line, to its end: the engine reads a line better whole (crops ending at the next
-            # label read one name and one birth date fewer on the development half); a second unread
-            # value of the same line is not read again.
-            break
+            cropped.add(is_name)
     # Numbers and dates first: a page of names written by hand has more unread names than the cap
     found.sort(key=lambda line: line.kind is Kind.NAME)
     return found[:MAX_LINES_PER_PAGE] + _unconfirmed_zone(page, lines)
