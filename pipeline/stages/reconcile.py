@@ -8,7 +8,8 @@ read the same ID or birth date; a document whose name and ID did not read joins 
 whose birth dates are all its own), and within a group:
 
 * a value most documents agree on, and that validates, replaces the minority's near miss (a name
-  spelt with other marks or with syllables misread into no Vietnamese syllable, an ID or a date
+  spelt with other marks or with syllables misread into no Vietnamese syllable, or, on a document
+  that reads the same ID, with one syllable misread into another; an ID or a date
   with a digit or two misread); the field keeps where
   the value came from (`details["reconciled_from"]`);
 * two readings with no majority stay as they are, and both documents go to review with both
