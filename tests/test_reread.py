@@ -345,6 +345,12 @@ class TestNamesReadAgain:
         # for an operator to compare with the scan: the line may be another person's
         assert found["full_name"].details["check"] == CHECK_NAME_OF_NOISE
 
+    def test_a_name_read_again_on_a_dotted_line_loses_a_leaders_dot_under_a_letter(self):
+        # the dots under the value read as the nặng tone (NẠM): the rule the page's own reading applies
+        lines = ["ĐƠN ĐỀ NGHỊ", "Họ và tên: .....LIL7U.KHẮC.ANH.NẠM..........", "Ngày sinh: 27/01/1980"]
+        found = self.read(["....LƯU.KHẮC.ANH.NẠM........", "....LƯU.KHẮC.ANH.NẠM........."], lines)
+        assert found["full_name"].value == "LƯU KHẮC ANH NAM"
+
     @pytest.mark.parametrize("answers", [
         ["ĐẶNG THỊ TÂM"],  # one reader, though a name the lexicon knows: no evidence against noise
         ["", "ĐẶNG THỊ TÂM", "ĐẶNG THỊ TÂM", "ĐẶNG THỊ TÂM"],  # one reader: the raw line, its ink, twice its size
