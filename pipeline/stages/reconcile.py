@@ -131,9 +131,8 @@ def _citizens(documents: list[tuple[str, list[ExtractedField]]]) -> list[list[in
         for j in range(i + 1, len(documents)):
             b = documents[j][1]
             name_a, name_b = _value(a, "full_name"), _value(b, "full_name")
-            id_a, id_b = _value(a, "id_number"), _value(b, "id_number")
             same_name = name_a is not None and name_b is not None and _names_alike(name_a.value, name_b.value)
-            same_id = id_a is not None and id_b is not None and _digits_apart(id_a.value, id_b.value) <= 1
+            same_id = _same_number(a, [b])
             # a name read a syllable short is the citizen's when the ID or the birth date says so
             short = (name_a is not None and name_b is not None and _same_person_read(a, b)
                      and (_syllable_short_of(name_a.value, name_b.value)
@@ -190,8 +189,8 @@ def _syllable_misread(a: str, b: str) -> bool:
 
 def _same_number(fields: list[ExtractedField], others: list[list[ExtractedField]]) -> bool:
     """Whether a document reads the personal ID one of `others` reads, or one a digit from it: the same
-    citizen. A birth date is not enough: twins registered in one dossier share it, and their names
-    often differ in one syllable."""
+    citizen (`_citizens` groups documents by it too). A birth date is not enough: twins registered in
+    one dossier share it, and their names often differ in one syllable."""
     own = _value(fields, "id_number")
     return own is not None and any((other := _value(o, "id_number")) is not None
                                    and _digits_apart(own.value, other.value) <= 1 for o in others)
