@@ -222,14 +222,41 @@ _DAY_PREFIXES = {"ngay", "mong", "mung"}
 # Words a date in words' day or month stands beside: its prefixes, "tháng", the year's "năm", the
 # "ghi bằng chữ" that introduces it
 _DATE_WORDS = _DAY_PREFIXES | {"thang", "nam", "chu"}
+# A year's numeral: "hai nghìn không trăm linh chín" (2009), "một nghìn chín trăm tám mươi lăm" (1985)
+_YEAR_WORDS = set(_DIGIT_WORDS) | {"muoi", "nghin", "ngan", "tram", "linh", "le"}
+_THOUSAND = {"nghin", "ngan"}
+_UNITS_AFTER_ZERO_TENS = {"linh", "le"}  # "hai nghìn không trăm linh chín": 2009
+# What closes a year's numeral: the end of its line (or of the text), or a full stop, comma or leader
+# dots. A year runs on to the end of its line, the part OCR cuts, wraps ("… không trăm hai" / "mươi
+# ba": read across the line break, the numeral goes on) or misreads ("không trăm mứt", "không trăm
+# _¬": the numeral ran on into a word or mark that is none of its, so it may be cut short: not read).
+_CLOSED = re.compile(r"[ \t]*(?:$|[\n.,;:…])")
 
 
-def day_month_in_words(text: str) -> tuple[int | None, int | None] | None:
-    """The day and month of a date written in words ("mồng mười, tháng bảy, năm …" → (10, 7)): a second
-    reading of a date's digits. The year's words are not read (OCR cuts and wraps the longest part of
-    the line). A part that does not read as a numeral is None ("năm, tháng nưười" → (5, None): the
-    day alone still checks the digits); None when neither reads."""
-    words = re.findall(r"[a-z]+", fold(text))
+@dataclass(frozen=True)
+class DateInWords:
+    """A date written again in words beside its digits, each part as it read; None where it did not."""
+
+    day: int | None
+    month: int | None
+    year: int | None = None
+
+    @property
+    def date(self) -> dt.date | None:
+        """The whole date, when every part read and they make one."""
+        if self.day is None or self.month is None or self.year is None:
+            return None
+        return make_date(self.day, self.month, self.year)
+
+
+def date_in_words(text: str, next_line: str = "") -> DateInWords | None:
+    """The day, month and year of a date written in words ("mồng mười, tháng bảy, năm hai nghìn không
+    trăm mười" → 10, 7, 2010): a second reading of a date's digits. A part that does not read as a
+    numeral is None ("năm, tháng nưười" → day 5 alone still checks the digits); the year only when its
+    numeral is closed (`_CLOSED`; `next_line`, the line after the words', is where a year wrapped goes
+    on); None when neither the day nor the month reads."""
+    folded = fold(text)
+    words = re.findall(r"[a-z]+", folded)
     if "thang" not in words:
         return None
     at = words.index("thang")
@@ -240,8 +267,10 @@ def day_month_in_words(text: str) -> tuple[int | None, int | None] | None:
     after = words[at + 1:]
     if after[:2] == ["nam", "nam"]:  # "tháng năm, năm …": May, then the year
         month: int | None = 5
+        year_at = at + 2
     elif after[:1] and after[0] in _MONTH_NAMES:
         month = _MONTH_NAMES[after[0]]
+        year_at = at + 2
     else:
         month_words = []
         for word in after:
@@ -251,11 +280,50 @@ def day_month_in_words(text: str) -> tuple[int | None, int | None] | None:
         rest = after[len(month_words):]
         # "tháng mười mội": the ten ran on into a word misread, so 11 or 12 may be 10: not read
         month = None if _runs_on_misread(month_words, rest[:1]) else _number_in_words(month_words)
+        year_at = at + 1 + len(month_words)
     # "… chí mười, tháng": a misread word before a ten may have been its "hai" (20-29)
     day = None if _runs_on_misread(day_words[::-1], before[-1:]) else _number_in_words(day_words)
     day = day if day is not None and 1 <= day <= 31 else None
     month = month if month is not None and 1 <= month <= 12 else None
-    return None if day is None and month is None else (day, month)
+    if day is None and month is None:
+        return None
+    if month is None:
+        return DateInWords(day, month)
+    with_next_line = f"{folded}\n{fold(next_line)}"  # the words' tokens first, as counted above
+    return DateInWords(day, month, _closed_year(with_next_line, list(re.finditer(r"[a-z]+", with_next_line)), year_at))
+
+
+def _closed_year(folded: str, tokens: list[re.Match[str]], at: int) -> int | None:
+    """The year whose "năm" is the word at `at`, when its numeral is closed (`_CLOSED`)."""
+    if at >= len(tokens) or tokens[at].group() != "nam":
+        return None
+    numeral: list[re.Match[str]] = []
+    for token in tokens[at + 1:]:
+        if token.group() not in _YEAR_WORDS:
+            break
+        numeral.append(token)
+    if not numeral or not _CLOSED.match(folded, numeral[-1].end()):
+        return None
+    return _year_in_words([token.group() for token in numeral])
+
+
+def _year_in_words(words: list[str]) -> int | None:
+    """A year from its numeral ("hai nghìn không trăm linh chín" 2009, "hai nghìn linh năm" 2005, "một
+    nghìn chín trăm tám mươi lăm" 1985); None when it is not one whole. A numeral that ends at its
+    thousands or hundreds ("hai nghìn không trăm") is taken for one cut short."""
+    if len(words) < 3 or words[0] not in _DIGIT_WORDS or words[1] not in _THOUSAND:
+        return None
+    year, rest = 1000 * _DIGIT_WORDS[words[0]], words[2:]
+    if rest[1:2] == ["tram"] and rest[0] in _DIGIT_WORDS:
+        year, rest = year + 100 * _DIGIT_WORDS[rest[0]], rest[2:]
+    elif rest[0] not in _UNITS_AFTER_ZERO_TENS:  # "hai nghìn linh năm" (2005) says no hundreds; else they were cut
+        return None
+    if rest[:1] and rest[0] in _UNITS_AFTER_ZERO_TENS:
+        units = rest[1:]
+        whole = len(units) == 1 and units[0] in _DIGIT_WORDS and units[0] != "khong"
+        return year + _DIGIT_WORDS[units[0]] if whole else None
+    tens = _number_in_words(rest)
+    return year + tens if tens is not None and tens >= 10 else None
 
 
 def _runs_on_misread(numeral: list[str], beside: list[str]) -> bool:
@@ -264,10 +332,10 @@ def _runs_on_misread(numeral: list[str], beside: list[str]) -> bool:
     return bool(numeral) and numeral[-1] == "muoi" and bool(beside) and beside[0] not in _DATE_WORDS
 
 
-def agrees_with_words(date: dt.date, in_words: tuple[int | None, int | None]) -> bool:
-    """The date's day and month are those its words give, where the words read."""
-    day, month = in_words
-    return (day is None or date.day == day) and (month is None or date.month == month)
+def agrees_with_words(date: dt.date, in_words: DateInWords) -> bool:
+    """The date's day, month and year are those its words give, where the words read."""
+    return all(part is None or part == of_date for part, of_date in
+               ((in_words.day, date.day), (in_words.month, date.month), (in_words.year, date.year)))
 
 
 def _number_in_words(words: list[str]) -> int | None:

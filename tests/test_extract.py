@@ -13,6 +13,7 @@ from pipeline.domain import PageText, Word
 from pipeline.stages.extract import extract, read_document
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.layout import clean_line
+from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 
@@ -135,8 +136,34 @@ class TestDates:
         ("ghi bằng chữ: mười tháng mười một năm", (10, 11)), ("chí mười một, tháng hai năm", (None, 2)),
     ])
     def test_a_date_in_words_gives_its_day_and_month(self, words, day_month):
-        from pipeline.dates import day_month_in_words
-        assert day_month_in_words(words) == day_month
+        from pipeline.dates import date_in_words
+        found = date_in_words(words)
+        assert (found and (found.day, found.month)) == day_month
+
+    @pytest.mark.parametrize("words, parts", [
+        ("Ngày mông.ba tháng mười hai năm hai nghìn không trăm.linh.chín.........", (3, 12, 2009)),
+        ("Ngày mười một, tháng tư, năm hai nghìn không trăm linh chín .....", (11, 4, 2009)),
+        ("ngày hai mươi, tháng sáu, năm. hai. nghìn.không trăm.hai.mươi hai......", (20, 6, 2022)),
+        ("ngày mồng năm, tháng năm, năm một nghìn chín trăm tám mươi lăm.", (5, 5, 1985)),
+        ("mùng một tháng giêng năm hai nghìn linh năm, tại", (1, 1, 2005)),
+        ("ngày mười tám tháng hai năm hai nghìn không trăm mười", (18, 2, 2010)),  # the line ends: closed
+        # a year that runs on into a word or mark none of its may be cut short: not read
+        ("ghi bằng chữ: Ngày mồng năm tháng sáu năm hai nghìn không trăm mứt....", (5, 6, None)),
+        ("Ngày.mồng ba.tháng.tám. năm.hai.nghìn không trăm _¬", (3, 8, None)),
+        ("ngày ba mươi tháng sáu năm hai nghìn không trăm.....", (30, 6, None)),  # ends at its hundreds
+        ("Ngày mồng sáu tháng một năm hai nghìn không trăm hai", (6, 1, None)),  # "hai" alone: no year's end
+        ("ngày 39¿:z2%/3 tháng nưười năm hai nghìn không trăm mười.", None),  # neither day nor month
+    ])
+    def test_a_date_in_words_gives_its_year_only_when_its_numeral_is_closed(self, words, parts):
+        from pipeline.dates import date_in_words
+        found = date_in_words(words, "Giới tính: Nữ")
+        assert (found and (found.day, found.month, found.year)) == parts
+
+    def test_a_year_in_words_wrapped_onto_the_next_line_is_read_across_it(self):
+        from pipeline.dates import date_in_words
+        assert date_in_words("Ngày mồng sáu tháng một năm hai nghìn không trăm hai", "mươi ba").year == 2023
+        # the day and month are the words' line's own: a date on the next line is not theirs
+        assert date_in_words("ghi bằng chữ: ksyie li", "Quận 5, ngày mười tháng tư năm hai nghìn") is None
 
     def test_the_date_in_words_chooses_among_the_digits_readings(self):
         # Z is a 2 or a 7: "tháng bảy" says July; no ID on the form to say anything
@@ -158,9 +185,34 @@ class TestDates:
                 "Ngày, tháng, năm sinh: 10/02/2010 ghi bằng chữ: mồng mười, tháng bảy, năm hai nghìn không trăm mười")
         reading = read_document([page(text)], CATALOG.get("birth_registration_form"))
         assert "date_of_birth" not in {f.name for f in reading.fields}
-        assert reading.unread == ["date_of_birth unreadable: read '10/02/2010', in words day 10 month 7 "
+        assert reading.unread == ["date_of_birth unreadable: read '10/02/2010', in words day 10 month 7 year 2010 "
                                   "(the readings disagree)"]
         assert fields_of(text.replace("10/02/2010", "10/07/2010"), "birth_registration_form")["date_of_birth"] == "2010-07-10"
+
+    def test_a_birth_date_whose_digits_read_as_none_is_read_from_its_words_for_review(self):
+        # handwritten digits lost; the words on the line below, closed by their leader dots, read whole
+        text = ("TRÍCH LỤC KHAI SINH\nHọ, chữ đệm và tên: NGUYỄN THỊ TỐ\n"
+                "Ngày, tháng, năm sinh: ......)3. 12.29.................... - 5-5\n"
+                "Ghi bằng chữ: Ngày mông.ba tháng mười hai năm hai nghìn không trăm.linh.chín.........\n"
+                "Giới tính: Nữ")
+        reading = read_document([page(text)], CATALOG.get("birth_certificate"))
+        found = {f.name: f for f in reading.fields}
+        assert found["date_of_birth"].value == "2009-12-03"
+        assert found["date_of_birth"].details["check"] == CHECK_DATE_IN_WORDS
+        # the year cut short, a misread word after it: no date
+        cut = text.replace("không trăm.linh.chín.........", "không trăm mười xáu")
+        assert "date_of_birth" not in fields_of(cut, "birth_certificate")
+        # an ID read on the document whose birth-year digits say another year: no date
+        with_id = text + "\nSố định danh cá nhân: 079319123456"
+        assert "date_of_birth" not in fields_of(with_id, "birth_certificate")
+        assert fields_of(with_id.replace("079319", "079309"), "birth_certificate")["date_of_birth"] == "2009-12-03"
+
+    def test_a_birth_date_whose_year_in_words_contradicts_its_digits_is_missing(self):
+        text = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nHọ, chữ đệm, tên: LÊ THANH HẢI PHÚC\n"
+                "Ngày, tháng, năm sinh: 10/07/2016 ghi bằng chữ: mồng mười, tháng bảy, năm hai nghìn không trăm "
+                "mười chín.......")
+        assert "date_of_birth" not in fields_of(text, "birth_registration_form")
+        assert fields_of(text.replace("2016", "2019"), "birth_registration_form")["date_of_birth"] == "2019-07-10"
 
     def test_a_birth_date_two_readings_fit_stays_unread(self):
         # the ID's year picks 1975, but the day may be 22 or 27: nothing says which

@@ -15,6 +15,7 @@ from pipeline.domain import ExtractedField, PageSource
 from pipeline.stages import reconcile
 from pipeline.stages.engines.tesseract import make_engine
 from pipeline.stages.extract import read_document
+from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS
 from pipeline.stages.extract.layout import has_leader
 from pipeline.stages.read import read_page
 from pipeline.textnorm import fold
@@ -76,6 +77,13 @@ PAGES = {
         "Họ, chữ đệm, tên: LÊ THANH HẢI PHÚC",
         "Ngày, tháng, năm sinh: 10/0Z/2010 ghi bằng chữ: mồng mười, tháng bảy,",
         "năm hai nghìn không trăm mười",
+    ],
+    "words_below": [  # class 6: the handwritten digits lost; their words on the line below read whole
+        "TRÍCH LỤC KHAI SINH",
+        "Họ, chữ đệm và tên: NGUYỄN THỊ TỐ",
+        "Ngày, tháng, năm sinh: ......)3. 12.29..............",
+        "Ghi bằng chữ: Ngày mồng ba tháng mười hai năm hai nghìn không trăm linh chín..........",
+        "Giới tính: Nữ",
     ],
     "garbled_label": [  # class 6: the birth-date label's middle misread; "năm sinh" inside it
         "QUYẾT ĐỊNH",
@@ -200,6 +208,12 @@ def test_a_birth_date_whose_digits_and_words_disagree_is_missing_with_both_for_r
     assert "date_of_birth" not in values(reading) and values(reading)["full_name"] == "LÊ THANH HẢI PHÚC"
     assert any(note.startswith("date_of_birth unreadable: read ") and "in words day 10 month 7" in note
                for note in reading.unread)
+
+
+def test_a_birth_date_whose_digits_read_as_none_is_read_from_its_words_on_the_line_below(read):
+    found = {f.name: f for f in read("words_below", "birth_certificate").fields}
+    assert found["date_of_birth"].value == "2009-12-03" and found["full_name"].value == "NGUYỄN THỊ TỐ"
+    assert found["date_of_birth"].details["check"] == CHECK_DATE_IN_WORDS  # one reading: for review
 
 
 def test_a_birth_date_label_misread_in_its_middle_still_gives_the_date(read):

@@ -142,7 +142,9 @@ _DIFFERS = re.compile(r"(\w+) differs between the documents of the dossier: (.+?
 _CHECKS = {"read only from the page without its dotted lines": N_("read only from the page without its dotted lines"),
            "read only from the page read as one block of lines": N_("read only from the page read as one block of lines"),
            "read only from its line read again alone; the page read no name there":
-               N_("read only from its line read again alone; the page read no name there")}
+               N_("read only from its line read again alone; the page read no name there"),
+           "read only from the date written in words; its digits read as none":
+               N_("read only from the date written in words; its digits read as none")}
 _FROM_THE_CARD = re.compile(r"not read on this document; taken from the dossier's identity card \((.+)\)")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -76,13 +76,16 @@ def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Rea
                 break
     for page_no, page in enumerate(pages, start=1):
         # OCR separates blocks by blank lines; leaders and rules are never part of a value, but a
-        # dotted leader says a value was written over dots (`Reader.on_dotted_line`)
-        cleaned = [(clean_line(raw), DOTTED_LEADER.search(raw) is not None) for raw in page.text.splitlines()]
-        cleaned = [(line, dotted) for line, dotted in cleaned if line]
+        # dotted leader says a value was written over dots (`Reader.on_dotted_line`), or a year in
+        # words whole (`Reader.raw_lines`)
+        cleaned = [(line, raw) for raw in page.text.splitlines() if (line := clean_line(raw))]
         lines = [line for line, _ in cleaned]
         reader.page = page
-        for index, (line, dotted) in enumerate(cleaned):
-            reader.on_dotted_line = dotted
+        reader.raw_lines = {}
+        for line, raw in cleaned:
+            reader.raw_lines.setdefault(line, raw)
+        for index, (line, raw) in enumerate(cleaned):
+            reader.on_dotted_line = DOTTED_LEADER.search(raw) is not None
             read_line(reader, line, lines[index + 1:index + 3], page_no)
         reader.signed.extend((block, page_no) for block in signatures(page))
     return Reading(*final_fields(reader, pages, doc_type))

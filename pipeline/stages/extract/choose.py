@@ -8,7 +8,7 @@ import datetime as dt
 from collections import Counter
 
 from pipeline.catalog import DocType, Role
-from pipeline.dates import agrees_with_words, parse_date, plausible_birth_date, years_between
+from pipeline.dates import DateInWords, agrees_with_words, parse_date, plausible_birth_date, years_between
 from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
@@ -19,6 +19,8 @@ from pipeline.stages.extract.reader import Reader
 from pipeline.stages.vietnamese.names import CONFIDENCE_KNOWN, correct_name, name_problems, restore_marks
 from pipeline.textnorm import edit_distance, fold
 
+# A birth date its digits did not give, read from the date written in words beside them (`_date_from_words`)
+CHECK_DATE_IN_WORDS = "read only from the date written in words; its digits read as none"
 _PERSON_FIELDS = ("full_name", "date_of_birth", "gender", "id_number", "old_id_number", "address")
 
 
@@ -163,24 +165,26 @@ def _accept_reread_date(main: dict[str, Value], found: Counter[str], read_as: st
                                   {"reread": "read again from its line alone", "read_as": read_as})
 
 
-def _doubt_date_against_words(main: dict[str, Value], in_words: tuple[int | None, int | None],
-                              unread: list[str]) -> None:
-    """A birth date whose digits and words disagree on the day or the month ("10/02/2010" beside "mồng
-    mười, tháng bảy"; "2/1/2023" beside "năm, tháng nưười", its day alone read): one of them was
-    misread, and nothing says which. Missing and flagged beats wrong."""
-    if not agrees_with_words(dt.date.fromisoformat(main["date_of_birth"].value), in_words):
+def _doubt_date_against_words(main: dict[str, Value], in_words: DateInWords, unread: list[str]) -> bool:
+    """A birth date whose digits and words disagree on the day, the month or the year ("10/02/2010"
+    beside "mồng mười, tháng bảy"; "2/1/2023" beside "năm, tháng nưười", its day alone read): one of
+    them was misread, and nothing says which. Missing and flagged beats wrong. Whether it was doubted."""
+    doubted = not agrees_with_words(dt.date.fromisoformat(main["date_of_birth"].value), in_words)
+    if doubted:
         read = main.pop("date_of_birth").raw
-        day, month = ("?" if part is None else part for part in in_words)
-        unread.append(f"date_of_birth unreadable: read {read!r}, in words day {day} month {month} "
+        day, month = ("?" if part is None else part for part in (in_words.day, in_words.month))
+        year = f" year {in_words.year}" if in_words.year is not None else ""  # read only when closed: often cut
+        unread.append(f"date_of_birth unreadable: read {read!r}, in words day {day} month {month}{year} "
                       "(the readings disagree)")
+    return doubted
 
 
 def _choose_date_reading(main: dict[str, Value], readings: list[dt.date], read_as: str, page_no: int,
-                         in_words: tuple[int | None, int | None] | None) -> None:
+                         in_words: DateInWords | None) -> None:
     """The citizen's birth date from a reading with ambiguous letters or a stray digit: the one of its
     readings that the document's second readings allow, the year the ID carries in its birth-year
-    digits and the day and month the date written in words gives. A part with no second reading that
-    is ambiguous leaves two readings, and the date stays unread."""
+    digits and the day, month and year the date written in words gives. A part with no second reading
+    that is ambiguous leaves two readings, and the date stays unread."""
     year = V.birth_year_of_id(main["id_number"].value) if "id_number" in main else None
     if year is None and in_words is None:
         return
@@ -193,7 +197,22 @@ def _choose_date_reading(main: dict[str, Value], readings: list[dt.date], read_a
                                       {"repaired": f"chosen by {' and '.join(by)}", "read_as": read_as})
 
 
-def _date_candidates(readings: list[dt.date], in_words: tuple[int | None, int | None] | None) -> list[str]:
+def _date_from_words(main: dict[str, Value], in_words: DateInWords, words: str, page_no: int) -> None:
+    """The citizen's birth date from its words alone, when its digits read as none (not when they read
+    another date, `_doubt_date_against_words`, or dates the words allow none of): every part read, the
+    year closed (`dates.date_in_words`), a living citizen's, in the year the ID's digits carry when an
+    ID was read. Words are read better than handwritten digits ("……)3. 12.29……" above "Ngày mồng ba
+    tháng mười hai năm hai nghìn không trăm linh chín……"), but they are one reading: checked."""
+    date = in_words.date
+    if date is None or not plausible_birth_date(date):
+        return
+    if "id_number" in main and V.birth_year_of_id(main["id_number"].value) not in (None, date.year):
+        return
+    main["date_of_birth"] = Value(date.isoformat(), words, page_no, REPAIRED_DIGITS,
+                                  {"from": "date in words", "read_as": words, "check": CHECK_DATE_IN_WORDS})
+
+
+def _date_candidates(readings: list[dt.date], in_words: DateInWords | None) -> list[str]:
     """The birth date's readings the date in words allows, as ISO text."""
     return [date.isoformat() for date in readings if in_words is None or agrees_with_words(date, in_words)]
 
@@ -269,8 +288,9 @@ def final_fields(reader: Reader, pages: list[PageText],
         # before any check against it: an ID is not judged by a misread year
         misread = main.pop("date_of_birth")
         unread.append(f"date_of_birth unreadable: read {misread.raw!r} (not a living citizen's birth date)")
-    if "date_of_birth" in main and Role.MAIN in reader.birth_in_words:
-        _doubt_date_against_words(main, reader.birth_in_words[Role.MAIN], unread)
+    in_words, words, words_page = reader.birth_in_words.get(Role.MAIN, (None, "", 0))
+    digits_doubted = "date_of_birth" in main and in_words is not None and _doubt_date_against_words(main, in_words,
+                                                                                                     unread)
     _birth_date_confirmed_by_printed_id(main, reader)
     if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:
         _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
@@ -287,10 +307,12 @@ def final_fields(reader: Reader, pages: list[PageText],
         main["id_number"] = valid[0]
     candidates: dict[str, list[str]] = {}
     if "date_of_birth" not in main and Role.MAIN in reader.date_readings:
-        _choose_date_reading(main, *reader.date_readings[Role.MAIN], reader.birth_in_words.get(Role.MAIN))
-        if "date_of_birth" not in main:  # the dossier's ID may choose (reconcile)
-            candidates["date_of_birth"] = _date_candidates(reader.date_readings[Role.MAIN][0],
-                                                           reader.birth_in_words.get(Role.MAIN))
+        _choose_date_reading(main, *reader.date_readings[Role.MAIN], in_words)
+    digits_read_as_none = not digits_doubted and Role.MAIN not in reader.date_readings
+    if "date_of_birth" not in main and in_words is not None and digits_read_as_none:
+        _date_from_words(main, in_words, words, words_page)
+    if "date_of_birth" not in main and Role.MAIN in reader.date_readings:  # the dossier's ID may choose (reconcile)
+        candidates["date_of_birth"] = _date_candidates(reader.date_readings[Role.MAIN][0], in_words)
     found: dict[str, Value] = {name: main[name] for name in _PERSON_FIELDS if name in main}
     # The other persons the type names (the catalog's `people`); without a type, whoever a label named.
     people = doc_type.people if doc_type else (("spouse_name", Role.SPOUSE), ("agent_name", Role.AGENT))

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 from pipeline.catalog import Role
 from pipeline.dates import (
+    DateInWords,
+    date_in_words,
     date_readings,
-    day_month_in_words,
     find_date,
     find_misread_date,
     make_date,
@@ -53,6 +54,7 @@ _MISREAD_VALUE = re.compile(r"\w*\d\w*[^\w\s]?\w*\d")
 _BIRTH_DATE_START = re.compile(r"\s*(?:ngay|nam)[\s.:]*\d")
 # Words separated by spaces, unambiguously ("(?:\w+\s*)+" backtracks exponentially on a failed match)
 _ADDRESS_TOP = re.compile(r"(?:Thành phố|Thành Phố|TP\.|Tp\.|Tỉnh)\s*((?:\w+\s+)*\w+)\s*$", re.UNICODE)
+_IN_WORDS_LABEL = "bang chu"  # folded: "ghi bằng chữ", the words that follow restate a value in words
 _REQUESTED_BY = "de nghi cua"  # folded: the person named next asked for the document, it is not about them
 _PROSE_HONORIFIC = re.compile(r"(?:^|[\s,(])(?:ong|ba)(?:\s+|\s*$)")
 
@@ -68,6 +70,8 @@ class Reader:
     role: Role = Role.MAIN
     prose_name: Value | None = None  # a name after "ông"/"bà" in running text
     page: PageText | None = None  # the page being read: its word boxes give table cells
+    # The page's lines as read, leaders and all, by their cleaned text: where a value's dots stood
+    raw_lines: dict[str, str] = field(default_factory=dict)
     # The line being read printed a dotted fill-in leader (its dots are gone from the line read): a
     # value written over the dots can carry one as a dot below
     on_dotted_line: bool = False
@@ -80,8 +84,9 @@ class Reader:
     # A labelled birth date that reads as no date, with the dates its ambiguous letters allow
     # (dates.date_readings): the ID's year digits or the date written in words choose among them.
     date_readings: dict[Role, tuple[list[dt.date], str, int]] = field(default_factory=dict)
-    # The day and month of a birth date written again in words beside its digits ("ghi bằng chữ").
-    birth_in_words: dict[Role, tuple[int | None, int | None]] = field(default_factory=dict)
+    # A birth date written again in words beside its digits or on the line below ("ghi bằng chữ"): its
+    # parts as read, the words, and their page.
+    birth_in_words: dict[Role, tuple[DateInWords, str, int]] = field(default_factory=dict)
 
     names_in_order: list[Role] = field(default_factory=list)  # whose names were printed, in order
     signed: list[tuple[Signature, int]] = field(default_factory=list)  # signature blocks, with their page
@@ -157,7 +162,7 @@ def read_line(reader: Reader, line: str, following: list[str], page_no: int) -> 
             segments = [seg for seg in segments if seg not in empty_names]
     for segment in segments:
         _read_segment(reader, segment, following, page_no, line if segment is segments[-1] else None)
-    _read_birth_date_in_words(reader, segments)
+    _read_birth_date_in_words(reader, line, segments, following, page_no)
     if _WRAPPED_DATE.search(folded) and following:  # "…, ngày 23 tháng 11 năm" / "2023"
         line = f"{line} {following[0].strip()}"
         folded = aligned_fold(line)
@@ -195,14 +200,27 @@ def _birth_date_of_its_row(line: str, id_number: str) -> str | None:
     return next((iso for iso, _ in _all_dates(line) if int(iso[:4]) == year), None)
 
 
-def _read_birth_date_in_words(reader: Reader, segments: list[Segment]) -> None:
-    """ "Ngày, tháng, năm sinh: 10/0Z/2010 ghi bằng chữ: mồng mười, tháng bảy, …": the words are a second
-    reading of the birth date's day and month, for the digits' readings to be chosen by."""
-    for segment, after in zip(segments, segments[1:]):
-        if (segment.kind is Kind.DATE_OF_BIRTH and after.kind is Kind.IN_WORDS and not reader.columns
-                and (day_month := day_month_in_words(after.value))):
+def _read_birth_date_in_words(reader: Reader, line: str, segments: list[Segment], following: list[str],
+                              page_no: int) -> None:
+    """ "Ngày, tháng, năm sinh: 10/0Z/2010 ghi bằng chữ: mồng mười, tháng bảy, …", or the words on the
+    line below a birth date that ends its line (a form's "Ghi bằng chữ: …" line): a second reading of
+    the birth date, for the digits' readings to be chosen by or, when the digits read as none, to
+    give it. The words are read from their line as OCR gave it, with the line after it, where a year
+    cut at the line's end goes on (`dates.date_in_words`)."""
+    if reader.columns:
+        return
+    below = scan(following[0]) if following and segments and segments[-1].kind is Kind.DATE_OF_BIRTH else []
+    below = below[:1] if below and below[0].kind is Kind.IN_WORDS and below[0].at_line_start else []
+    for segment, after in zip(segments, segments[1:] + below):
+        if segment.kind is not Kind.DATE_OF_BIRTH or after.kind is not Kind.IN_WORDS:
+            continue
+        words_line, *next_line = [line, *following] if not below or after is not below[0] else following
+        as_read = reader.raw_lines.get(words_line, words_line)
+        next_read = reader.raw_lines.get(next_line[0], next_line[0]) if next_line else ""
+        label_end = aligned_fold(as_read).find(_IN_WORDS_LABEL)
+        if label_end >= 0 and (in_words := date_in_words(as_read[label_end + len(_IN_WORDS_LABEL):], next_read)):
             role = role_of_qualifier(segment.qualifier) or reader.role
-            reader.birth_in_words.setdefault(role, day_month)
+            reader.birth_in_words.setdefault(role, (in_words, squash_spaces(after.value).strip(), page_no))
 
 
 def _read_prose_name(reader: Reader, line: str, folded: str, following: list[str], page_no: int) -> None:
