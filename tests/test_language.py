@@ -341,6 +341,7 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
     from pipeline.cli.render import Names
     from pipeline.config import PROJECT_CONFIGS
     from pipeline.stages.extract import CHECK_BLOCK_NAME, CHECK_NAME  # the words extraction records, which render knows
+    from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS
 
     names = Names(load_catalog(PROJECT_CONFIGS / "catalog.toml"))
     try:
@@ -368,6 +369,12 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
             "079080144198 (application_letter #1); 079080144193 (citizen_id_card #2)")
         assert names.reason("id_number unreadable: read 'g Le 1 6512 9136'") == \
             "Số định danh cá nhân không đọc được: read 'g Le 1 6512 9136'"
+        assert names.reason(_anothers_values_reason()) == (
+            "Số định danh cá nhân 052319458906 và Ngày sinh 09/08/2019 đọc được cho NGUYỄN VIẾT GIA TOÀN là của "
+            "người khác: bản căn cước trong hồ sơ (citizen_id_card #2) ghi 079080144193, sinh ngày 30/11/1980")
+        assert names.reason(f"date_of_birth to check: {CHECK_DATE_IN_WORDS}") == (
+            "Ngày sinh cần đối chiếu với bản quét: chỉ đọc được từ ngày ghi bằng chữ; phần chữ số không đọc ra "
+            "ngày nào")
         i18n.activate("en")
         assert names.reason("type uncertain (confidence 0.31)") == "type uncertain (confidence 0.31)"
         assert names.reason("id_number unreadable: nothing read") == "id_number unreadable: nothing read"
@@ -384,6 +391,23 @@ def _from_the_card_check() -> str:
     first, _ = reconcile.reconcile([("application_letter", []), card], applicants=[("full_name",), ()],
                                    identity_cards=[False, True])
     return first.fields[0].details["check"]
+
+
+def _anothers_values_reason() -> str:
+    """The reason reconciliation records for an application given another person's ID and birth date."""
+    from pipeline.domain import ExtractedField
+    from pipeline.stages import reconcile
+
+    def document(type_id: str, id_number: str, born: str):
+        return type_id, [ExtractedField("full_name", "NGUYỄN VIẾT GIA TOÀN", 0.9, 1),
+                         ExtractedField("id_number", id_number, 0.9, 1), ExtractedField("date_of_birth", born, 0.9, 1)]
+
+    first, _ = reconcile.reconcile([document("application_letter", "052319458906", "2019-08-09"),
+                                    document("citizen_id_card", "079080144193", "1980-11-30")],
+                                   applicants=[("full_name", "id_number", "date_of_birth"), ()],
+                                   identity_cards=[False, True])
+    [reason] = first.reasons
+    return reason
 
 
 def _differs_reason(records) -> str:

@@ -407,6 +407,44 @@ def test_a_name_that_is_no_vietnamese_name_is_replaced_by_the_cards_and_kept_bes
     assert values(document) == {"full_name": "TRẦN VĂN TÁCK"}
 
 
+def test_an_applicants_id_and_birth_date_that_are_another_persons_give_way_to_the_cards():
+    # a father's application for his daughter, her block's heading unread: her ID and birth date (one
+    # person's: the ID carries 2019) were given to him
+    her_gender = dataclasses.replace(field("gender", "Nữ"), details={"from": "id_number"})  # her ID's digit
+    daughters = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("id_number", "052319458906"),
+                                        field("date_of_birth", "2019-08-09"), field("issue_date", "2024-10-12"),
+                                        her_gender])
+    application, card = from_the_card(daughters, CARD)
+    taken = {f.name: f for f in application.fields}
+    assert taken["id_number"].value == "079080144193" and taken["date_of_birth"].value == "1980-11-30"
+    assert "gender" not in taken and taken["issue_date"].value == "2024-10-12"
+    assert taken["id_number"].details["check"].startswith("not read on this document; taken from")
+    assert application.reasons == ["id_number 052319458906 and date_of_birth 2019-08-09 read for NGUYỄN VIẾT GIA "
+                                   "TOÀN are another person's: the dossier's identity card (citizen_id_card #2) "
+                                   "reads 079080144193, born 1980-11-30"]
+    assert values(card) == values(reconcile.Reconciled(CARD[1])) and card.reasons == []
+
+
+def test_values_that_may_be_the_cards_misread_or_are_not_one_persons_stay_for_the_vote():
+    def application(id_number, born, name="NGUYỄN VIẾT GIA TOÀN"):
+        return ("application_letter", [field("full_name", name), field("id_number", id_number),
+                                       field("date_of_birth", born)])
+
+    cases = [application("079080144793", "1988-11-30"),  # the card's ID a digit apart: a misreading
+             application("052319458906", "1980-11-30"),  # the card's birth date
+             application("052319458906", "2018-08-09"),  # not one person's: the ID says 2019
+             application("052319458906", "2019-08-09", name="TRẦN THỊ BÌNH")]  # another citizen's document
+    for document in cases:
+        application_read, _ = from_the_card(document, CARD)
+        assert not any("another person's" in reason for reason in application_read.reasons)
+        assert values(application_read)["id_number"] != "079080144193" or document is cases[0]
+    typed = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"),
+                                    dataclasses.replace(field("id_number", "052319458906"), source=OPERATOR),
+                                    field("date_of_birth", "2019-08-09")])
+    application_read, _ = from_the_card(typed, CARD)
+    assert values(application_read)["id_number"] == "052319458906"
+
+
 def test_applicant_in_the_catalog_is_true_or_false(tmp_path):
     from tests.conftest import shipped_catalog_error
 

@@ -125,6 +125,13 @@ class Names:
                          "{readings}") if match.group(3) else
                        _("{field} differs between the documents of the dossier: {readings}"))
             return message.format(field=self.field(match.group(1)), readings=match.group(2))
+        if match := _ANOTHERS.fullmatch(reason):
+            number, born, name, card, card_number, card_born = match.groups()
+            return _("{id_field} {number} and {born_field} {born} read for {name} are another person's: the "
+                     "dossier's identity card ({card}) reads {card_number}, born {card_born}").format(
+                id_field=self.field("id_number"), number=number, born_field=self.field("date_of_birth"),
+                born=self.value("date_of_birth", born), name=name, card=card, card_number=card_number,
+                card_born=self.value("date_of_birth", card_born))
         if match := _CHECK.fullmatch(reason):
             return _("{field} to check: {why}").format(field=self.field(match.group(1)),
                                                        why=_why_to_check(match.group(2)))
@@ -137,6 +144,8 @@ _MISSING = re.compile(r"required field\(s\) missing: (.+)")
 _INVALID = re.compile(r"(\w+) failed validation: (.+)")
 _CHECK = re.compile(r"(\w+) to check: (.+)")
 _UNREADABLE = re.compile(r"(\w+) unreadable: (.+)")
+_ANOTHERS = re.compile(r"id_number (\d+) and date_of_birth ([\d-]+) read for (.+) are another person's: "
+                       r"the dossier's identity card \((.+)\) reads (\d+), born ([\d-]+)")
 _DIFFERS = re.compile(r"(\w+) differs between the documents of the dossier: (.+?)(; none of them is kept)?")
 # Why a value is to be checked, as recorded (extraction's words), and the message shown for it
 _CHECKS = {"read only from the page without its dotted lines": N_("read only from the page without its dotted lines"),

@@ -80,6 +80,8 @@ def reconcile(documents: list[tuple[str, list[ExtractedField]]],
     out = [Reconciled(list(fields)) for _, fields in documents]
     records = records or [()] * len(documents)
     groups = _citizens(documents)
+    if applicants and identity_cards:  # before the votes: another person's values are no readings of theirs
+        _set_aside_anothers_values(groups, documents, out, applicants, identity_cards)
     for group in groups:
         if len(group) < 2:
             continue
@@ -306,6 +308,54 @@ def _supply(name: str, group: list[int], documents, out: list[Reconciled], unrea
         out[i].fields = [*out[i].fields, supplied]
 
 
+def _card_holders(out: list[Reconciled], identity_cards: list[bool]) -> dict[int, ExtractedField]:
+    """The identity cards of the dossier that read a name, by index, with that name."""
+    return {i: holder for i, card in enumerate(identity_cards)
+            if card and (holder := _value(out[i].fields, "full_name")) is not None}
+
+
+def _applicants_card(fields: list[ExtractedField], holders: dict[int, ExtractedField]) -> int | None:
+    """The card of an applicant's document: the one card whose holder is none of the document's other
+    persons (a power of attorney's agent brings their own card too); None with two such cards, or none."""
+    others = [f for f in fields if f.name not in VOTED]
+    cards = [j for j, holder in holders.items() if not any(_names_alike(f.value, holder.value) for f in others)]
+    return cards[0] if len(cards) == 1 else None
+
+
+def _set_aside_anothers_values(groups: list[list[int]], documents, out: list[Reconciled],
+                               applicants: list[tuple[str, ...]], identity_cards: list[bool]) -> None:
+    """An applicant's document that names its card's holder but reads, for them, an ID and a birth date
+    that are both another person's: the ID not the card's misread (more than `MAX_DIGITS_APART` digits
+    apart), the birth date not the card's, and the two one person's (the ID carries the birth date's
+    year). A request for a child or a relative prints that person's ID and birth date too, and when the
+    block heading that says whose they are did not read, the request's own person got them (an
+    application of a father, CHÂU TRỌNG PHONG on his card, given his daughter's 052319458906, born in
+    2019). Both are set aside, with the gender that ID gave, for the card to supply the ID and birth date
+    (`_from_the_identity_card`), and the document goes to review with what was read."""
+    holders = _card_holders(out, identity_cards)
+    group_of = {i: number for number, group in enumerate(groups) for i in group}
+    for i, wanted in enumerate(applicants):
+        fields = out[i].fields
+        if i in holders or not {"id_number", "date_of_birth"} <= set(wanted):
+            continue
+        if (card := _applicants_card(fields, holders)) is None or group_of[i] != group_of[card]:
+            continue
+        name, number, born = (_value(fields, field) for field in VOTED)
+        card_number, card_born = _value(out[card].fields, "id_number"), _value(out[card].fields, "date_of_birth")
+        if None in (name, number, born, card_number, card_born) or not _names_alike(name.value, holders[card].value):
+            continue
+        if (any(f.source == OPERATOR for f in (number, born))
+                or _digits_apart(number.value, card_number.value) <= MAX_DIGITS_APART
+                or born.value == card_born.value or V.birth_year_of_id(number.value) != int(born.value[:4])):
+            continue
+        # and the gender its ID gave (`extract`'s gender from the ID's century-and-gender digit)
+        out[i].fields = [f for f in fields if f is not number and f is not born
+                         and not (f.name == "gender" and f.details.get("from") == "id_number")]
+        out[i].reasons.append(f"id_number {number.value} and date_of_birth {born.value} read for {name.value} are "
+                              f"another person's: the dossier's identity card ({documents[card][0]} #{card + 1}) "
+                              f"reads {card_number.value}, born {card_born.value}")
+
+
 def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconciled],
                             applicants: list[tuple[str, ...]], identity_cards: list[bool]) -> None:
     """The name, birth date and ID that an applicant's document (its person files the dossier) lost to
@@ -317,18 +367,12 @@ def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconc
     another group); a name that is no Vietnamese name (`name_problems`: "UV TÁC") and is alike no other
     document's names no one, and is replaced by the card's. Each value so taken is marked for an
     operator to check, a replaced name kept beside it."""
-    holders = {i: holder for i, card in enumerate(identity_cards)
-               if card and (holder := _value(out[i].fields, "full_name")) is not None}
+    holders = _card_holders(out, identity_cards)
     group_of = {i: number for number, group in enumerate(groups) for i in group}
     for i, wanted in enumerate(applicants):
         fields = out[i].fields
-        if i in holders or not wanted:
+        if i in holders or not wanted or (card := _applicants_card(fields, holders)) is None:
             continue
-        others = [f for f in fields if f.name not in VOTED]
-        cards = [j for j, holder in holders.items() if not any(_names_alike(f.value, holder.value) for f in others)]
-        if len(cards) != 1:
-            continue
-        card = cards[0]
         misread = _value(fields, "full_name")
         if misread is not None and (misread.source == OPERATOR or not name_problems(misread.value)
                                     or len(groups[group_of[i]]) > 1):
