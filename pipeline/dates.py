@@ -226,7 +226,7 @@ _DATE_WORDS = _DAY_PREFIXES | {"thang", "nam", "chu"}
 _YEAR_WORDS = set(_DIGIT_WORDS) | {"muoi", "nghin", "ngan", "tram", "linh", "le"}
 _THOUSAND = {"nghin", "ngan"}
 _UNITS_AFTER_ZERO_TENS = {"linh", "le"}  # "hai nghìn không trăm linh chín": 2009
-# What closes a year's numeral: the end of its line (or of the text), or a full stop, comma or leader
+# What closes a year's numeral: the end of its line (or of the text), a stop, comma, colon or leader
 # dots. A year runs on to the end of its line, the part OCR cuts, wraps ("… không trăm hai" / "mươi
 # ba": read across the line break, the numeral goes on) or misreads ("không trăm mứt", "không trăm
 # _¬": the numeral ran on into a word or mark that is none of its, so it may be cut short: not read).
@@ -290,7 +290,8 @@ def date_in_words(text: str, next_line: str = "") -> DateInWords | None:
     if month is None:
         return DateInWords(day, month)
     with_next_line = f"{folded}\n{fold(next_line)}"  # the words' tokens first, as counted above
-    return DateInWords(day, month, _closed_year(with_next_line, list(re.finditer(r"[a-z]+", with_next_line)), year_at))
+    tokens = list(re.finditer(r"[a-z]+", with_next_line))
+    return DateInWords(day, month, _closed_year(with_next_line, tokens, year_at))
 
 
 def _closed_year(folded: str, tokens: list[re.Match[str]], at: int) -> int | None:
@@ -316,7 +317,7 @@ def _year_in_words(words: list[str]) -> int | None:
     year, rest = 1000 * _DIGIT_WORDS[words[0]], words[2:]
     if rest[1:2] == ["tram"] and rest[0] in _DIGIT_WORDS:
         year, rest = year + 100 * _DIGIT_WORDS[rest[0]], rest[2:]
-    elif rest[0] not in _UNITS_AFTER_ZERO_TENS:  # "hai nghìn linh năm" (2005) says no hundreds; else they were cut
+    elif rest[0] not in _UNITS_AFTER_ZERO_TENS:  # "hai nghìn linh năm" (2005) has none; else they were cut
         return None
     if rest[:1] and rest[0] in _UNITS_AFTER_ZERO_TENS:
         units = rest[1:]

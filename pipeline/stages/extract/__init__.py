@@ -76,8 +76,8 @@ def read_document(pages: list[PageText], doc_type: DocType | None = None) -> Rea
                 break
     for page_no, page in enumerate(pages, start=1):
         # OCR separates blocks by blank lines; leaders and rules are never part of a value, but a
-        # dotted leader says a value was written over dots (`Reader.on_dotted_line`), or a year in
-        # words whole (`Reader.raw_lines`)
+        # dotted leader says a value was written over dots (`Reader.on_dotted_line`), and leaders and
+        # punctuation say where a date written in words ends (`Reader.raw_lines`)
         cleaned = [(line, raw) for raw in page.text.splitlines() if (line := clean_line(raw))]
         lines = [line for line, _ in cleaned]
         reader.page = page

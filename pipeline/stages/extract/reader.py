@@ -70,7 +70,8 @@ class Reader:
     role: Role = Role.MAIN
     prose_name: Value | None = None  # a name after "ông"/"bà" in running text
     page: PageText | None = None  # the page being read: its word boxes give table cells
-    # The page's lines as read, leaders and all, by their cleaned text: where a value's dots stood
+    # The page's lines as read, leaders and punctuation and all, by their cleaned text: what closes a
+    # value (a year in words, `dates.date_in_words`)
     raw_lines: dict[str, str] = field(default_factory=dict)
     # The line being read printed a dotted fill-in leader (its dots are gone from the line read): a
     # value written over the dots can carry one as a dot below
@@ -214,7 +215,8 @@ def _read_birth_date_in_words(reader: Reader, line: str, segments: list[Segment]
     for segment, after in zip(segments, segments[1:] + below):
         if segment.kind is not Kind.DATE_OF_BIRTH or after.kind is not Kind.IN_WORDS:
             continue
-        words_line, *next_line = [line, *following] if not below or after is not below[0] else following
+        below_it = bool(below) and after is below[0]
+        words_line, next_line = (following[0], following[1:2]) if below_it else (line, following[:1])
         as_read = reader.raw_lines.get(words_line, words_line)
         next_read = reader.raw_lines.get(next_line[0], next_line[0]) if next_line else ""
         label_end = aligned_fold(as_read).find(_IN_WORDS_LABEL)
