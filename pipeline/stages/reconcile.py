@@ -25,6 +25,10 @@ whose birth dates are all its own), and within a group:
 * a value a document printed but OCR could not read (its label is there, its value is not) is
   supplied by the others when they all read it alike and it fits that document's other values
   (`details["from"] = "dossier"`);
+* an applicant's document (an application, a power of attorney's principal) takes what it lost from
+  the applicant's identity card, and so does one that names the card's holder but read, for them, an ID
+  and a birth date that are both another person's (a child's the request is for): those are set aside
+  first, for review;
 * a value an operator typed is never changed, and a value no other document confirms is left alone.
 
 Plain data in and out: (type, fields) per document → fields and extra review reasons per document.

@@ -289,8 +289,9 @@ def final_fields(reader: Reader, pages: list[PageText],
         misread = main.pop("date_of_birth")
         unread.append(f"date_of_birth unreadable: read {misread.raw!r} (not a living citizen's birth date)")
     in_words, words, words_page = reader.birth_in_words.get(Role.MAIN, (None, "", 0))
-    digits_doubted = "date_of_birth" in main and in_words is not None and _doubt_date_against_words(main, in_words,
-                                                                                                     unread)
+    digits_doubted = False
+    if "date_of_birth" in main and in_words is not None:
+        digits_doubted = _doubt_date_against_words(main, in_words, unread)
     _birth_date_confirmed_by_printed_id(main, reader)
     if "date_of_birth" not in main and Role.MAIN in reader.reread_dates:
         _accept_reread_date(main, *reader.reread_dates[Role.MAIN])
