@@ -445,6 +445,26 @@ def test_values_that_may_be_the_cards_misread_or_are_not_one_persons_stay_for_th
     assert values(application_read)["id_number"] == "052319458906"
 
 
+def test_the_card_gives_the_gender_an_applicants_document_did_not_read_and_only_that():
+    card = ("citizen_id_card", [*CARD[1], field("gender", "Nam")])
+    unticked = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN")])
+    application, _ = from_the_card(unticked, card)
+    taken = {f.name: f for f in application.fields}["gender"]
+    assert taken.value == "Nam" and taken.details["check"].startswith("not read on this document; taken from")
+    read = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("gender", "Nữ")])
+    application, _ = from_the_card(read, card)
+    assert values(application)["gender"] == "Nữ"  # read on the document: a human compares, nothing replaces it
+    stranger = ("application_letter", [field("full_name", "TRẦN THỊ BÌNH")])
+    application, _ = from_the_card(stranger, card)
+    assert "gender" not in values(application)
+    # a father given his daughter's ID: the gender her ID gave goes with it, his card's comes
+    daughters = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("id_number", "052319458906"),
+                                        field("date_of_birth", "2019-08-09"),
+                                        dataclasses.replace(field("gender", "Nữ"), details={"from": "id_number"})])
+    application, _ = from_the_card(daughters, card)
+    assert values(application)["gender"] == "Nam"
+
+
 def test_applicant_in_the_catalog_is_true_or_false(tmp_path):
     from tests.conftest import shipped_catalog_error
 

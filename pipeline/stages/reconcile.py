@@ -26,7 +26,7 @@ whose birth dates are all its own), and within a group:
   supplied by the others when they all read it alike and it fits that document's other values
   (`details["from"] = "dossier"`);
 * an applicant's document (an application, a power of attorney's principal) takes what it lost from
-  the applicant's identity card, and so does one that names the card's holder but read, for them, an ID
+  the applicant's identity card (name, ID, birth date, gender), and so does one that names the card's holder but read, for them, an ID
   and a birth date that are both another person's (a child's the request is for): those are set aside
   first, for review;
 * a value an operator typed is never changed, and a value no other document confirms is left alone.
@@ -48,6 +48,9 @@ from pipeline.stages.vietnamese.syllables import is_valid_syllable
 from pipeline.textnorm import edit_distance, fold
 
 VOTED = ("full_name", "id_number", "date_of_birth")
+# What an applicant's document lost and its identity card gives (`_from_the_identity_card`): the card
+# prints its holder's gender too (a ticked box or a hand-written "Nam" on a form often reads as noise)
+FROM_THE_CARD = (*VOTED, "gender")
 MAX_DIGITS_APART = 2  # an ID or a date misread in more digits than this is another person's
 MAX_LETTERS_MISREAD = 2  # of a name's syllable misread into no syllable, that the majority repairs
 NAME_AGREEMENT = 0.85  # folded names this alike (character ratio) belong to one citizen
@@ -362,8 +365,8 @@ def _set_aside_anothers_values(groups: list[list[int]], documents, out: list[Rec
 
 def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconciled],
                             applicants: list[tuple[str, ...]], identity_cards: list[bool]) -> None:
-    """The name, birth date and ID that an applicant's document (its person files the dossier) lost to
-    OCR, from the copy of the applicant's identity card the dossier holds (a document of the catalog's
+    """The name, birth date, ID and gender that an applicant's document (its person files the dossier)
+    lost to OCR, from the copy of the applicant's identity card the dossier holds (a document of the catalog's
     `identity` group, not any record of a field: a birth certificate may be one, of a child). The
     applicant's card is the one card, of those that read a name, whose holder is none of the document's
     other persons (a power of attorney's agent brings their own card too); with two such cards, or
@@ -385,7 +388,7 @@ def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconc
         if read and group_of[i] != group_of[card]:
             continue  # another citizen's document
         source = f"{documents[card][0]} #{card + 1}"
-        for name in VOTED:
+        for name in FROM_THE_CARD:
             found, own = _value(out[card].fields, name), _value(fields, name)
             if name not in wanted or found is None or (own is not None and own is not misread) \
                     or not _valid(name, found.value, fields):
