@@ -26,9 +26,9 @@ whose birth dates are all its own), and within a group:
   supplied by the others when they all read it alike and it fits that document's other values
   (`details["from"] = "dossier"`);
 * an applicant's document (an application, a power of attorney's principal) takes what it lost from
-  the applicant's identity card (name, ID, birth date, gender), and so does one that names the card's holder but read, for them, an ID
-  and a birth date that are both another person's (a child's the request is for): those are set aside
-  first, for review;
+  the applicant's identity card (name, ID, birth date, gender), and so does one that names the card's
+  holder but read, for them, an ID and a birth date that are both another person's (a child's the
+  request is for): those are set aside first, for review;
 * a value an operator typed is never changed, and a value no other document confirms is left alone.
 
 Plain data in and out: (type, fields) per document → fields and extra review reasons per document.
@@ -366,8 +366,8 @@ def _set_aside_anothers_values(groups: list[list[int]], documents, out: list[Rec
 def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconciled],
                             applicants: list[tuple[str, ...]], identity_cards: list[bool]) -> None:
     """The name, birth date, ID and gender that an applicant's document (its person files the dossier)
-    lost to OCR, from the copy of the applicant's identity card the dossier holds (a document of the catalog's
-    `identity` group, not any record of a field: a birth certificate may be one, of a child). The
+    lost to OCR, from the copy of the applicant's identity card the dossier holds (a document of the
+    catalog's `identity` group, not any record of a field: a birth certificate may be one, of a child). The
     applicant's card is the one card, of those that read a name, whose holder is none of the document's
     other persons (a power of attorney's agent brings their own card too); with two such cards, or
     none, nothing is taken. Never for a document that read another citizen (a name, ID or birth date of
