@@ -111,6 +111,11 @@ def _value(fields: list[ExtractedField], name: str) -> ExtractedField | None:
     return next((f for f in fields if f.name == name), None)
 
 
+def _where(documents, index: int) -> str:
+    """A document of the dossier as review reasons name it: its type and place ("citizen_id_card #2")."""
+    return f"{documents[index][0]} #{index + 1}"
+
+
 def _digits_apart(a: str, b: str) -> int:
     if len(a) != len(b):
         return max(len(a), len(b))
@@ -307,7 +312,7 @@ def _supply(name: str, group: list[int], documents, out: list[Reconciled], unrea
         return
     value = next(iter(readings.values())).value
     confidence = min(f.confidence for f in readings.values())
-    sources = [f"{documents[j][0]} #{j + 1}" for j in readings]
+    sources = [_where(documents, j) for j in readings]
     for i in group:
         if i in readings or name not in unread[i] or not _valid(name, value, out[i].fields):
             continue
@@ -359,7 +364,7 @@ def _set_aside_anothers_values(groups: list[list[int]], documents, out: list[Rec
         out[i].fields = [f for f in fields if f is not number and f is not born
                          and not (f.name == "gender" and f.details.get("from") == "id_number")]
         out[i].reasons.append(f"id_number {number.value} and date_of_birth {born.value} read for {name.value} are "
-                              f"another person's: the dossier's identity card ({documents[card][0]} #{card + 1}) "
+                              f"another person's: the dossier's identity card ({_where(documents, card)}) "
                               f"reads {card_number.value}, born {card_born.value}")
 
 
@@ -387,7 +392,7 @@ def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconc
         read = [f for f in fields if f.name in VOTED and f is not misread]
         if read and group_of[i] != group_of[card]:
             continue  # another citizen's document
-        source = f"{documents[card][0]} #{card + 1}"
+        source = _where(documents, card)
         for name in FROM_THE_CARD:
             found, own = _value(out[card].fields, name), _value(fields, name)
             if name not in wanted or found is None or (own is not None and own is not misread) \
@@ -423,7 +428,7 @@ def _choose_birth_date(group: list[int], out: list[Reconciled], candidates: list
 def _take(value: str, readings: list[tuple[int, ExtractedField]], documents,
           out: list[Reconciled]) -> None:
     """`value` for every reading of the field that an operator did not type, with where it came from."""
-    sources = [f"{documents[j][0]} #{j + 1}" for j, f in readings if f.value == value]
+    sources = [_where(documents, j) for j, f in readings if f.value == value]
     for i, found in readings:
         if found.value != value and found.source != OPERATOR:
             details = {**found.details, "reconciled_from": found.value, "agreed_by": sources}
@@ -480,7 +485,7 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled], records
         if recorded is not None:  # taken, but a human still sees both readings below
             _take(recorded, readings, documents, out)
     if len(counts) > 1:  # readings that disagree with no majority: a human decides, seeing all of them
-        seen = "; ".join(f"{f.value} ({documents[i][0]} #{i + 1})" for i, f in readings)
+        seen = "; ".join(f"{f.value} ({_where(documents, i)})" for i, f in readings)
         withheld = recorded is None and name in WITHHELD_UNDECIDED and _misreadings_of_one(name, readings)
         for i, _ in readings:
             out[i].reasons.append(f"{name} differs between the documents of the dossier: {seen}"

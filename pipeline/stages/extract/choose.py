@@ -150,12 +150,17 @@ def _accept_reread_id(main: dict[str, Value], found: Counter[str], read_as: str,
                               {"reread": "read again from its line alone", "read_as": read_as})
 
 
+def _year_of_the_id(found: dict[str, Value]) -> int | None:
+    """The birth year the ID read for a person carries in its digits; None without an ID or a year."""
+    return V.birth_year_of_id(found["id_number"].value) if "id_number" in found else None
+
+
 def _accept_reread_date(main: dict[str, Value], found: Counter[str], read_as: str, page_no: int) -> None:
     """The citizen's birth date from the re-readings of its line: the one date two readers read (in
     the year the ID read on the document carries, when there is one), or, when no two agree, the one
     in that year. Agreement comes first: a reading cut short ("1-03-1979" for 31-03-1979) keeps the
     year and would leave two dates in it."""
-    id_year = V.birth_year_of_id(main["id_number"].value) if "id_number" in main else None
+    id_year = _year_of_the_id(main)
     agreed = [iso for iso, count in found.items() if count >= 2]
     confirmed = ([iso for iso in agreed if id_year is None or int(iso[:4]) == id_year] if agreed
                  else [iso for iso in found if int(iso[:4]) == id_year])
@@ -185,7 +190,7 @@ def _choose_date_reading(main: dict[str, Value], readings: list[dt.date], read_a
     readings that the document's second readings allow, the year the ID carries in its birth-year
     digits and the day, month and year the date written in words gives. A part with no second reading
     that is ambiguous leaves two readings, and the date stays unread."""
-    year = V.birth_year_of_id(main["id_number"].value) if "id_number" in main else None
+    year = _year_of_the_id(main)
     if year is None and in_words is None:
         return
     fitting = [date for date in readings
@@ -206,7 +211,7 @@ def _date_from_words(main: dict[str, Value], in_words: DateInWords, words: str, 
     date = in_words.date
     if date is None or not plausible_birth_date(date):
         return
-    if "id_number" in main and V.birth_year_of_id(main["id_number"].value) not in (None, date.year):
+    if _year_of_the_id(main) not in (None, date.year):
         return
     main["date_of_birth"] = Value(date.isoformat(), words, page_no, REPAIRED_DIGITS,
                                   {"from": "date in words", "read_as": words, "check": CHECK_DATE_IN_WORDS})
@@ -367,7 +372,7 @@ def _born_too_late(found: dict[str, Value], min_age: int, unread: list[str]) -> 
     if issued is None:
         return
     born = parse_date(found["date_of_birth"].value) if "date_of_birth" in found else None
-    id_year = V.birth_year_of_id(found["id_number"].value) if "id_number" in found else None
+    id_year = _year_of_the_id(found)
     if born is not None and born.year == id_year:
         return
     why = (f"younger than {min_age} on the document's issue date {issued.isoformat()}" if min_age
