@@ -13,7 +13,7 @@ from pipeline.domain import PageText, Word
 from pipeline.stages.extract import extract, read_document
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.layout import clean_line
-from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS
+from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS, CHECK_ZONE_DATE_IN_IDS_YEAR
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 
@@ -746,6 +746,29 @@ class TestTheIdentityCardsZone:
         assert found["date_of_birth"].value == "1986-01-19"
         assert found["date_of_birth"].details["printed"] == "1906-01-19"
         assert found["id_number"].value == "079086942553"
+
+    # The zone's first line reads the ID's last nine digits twice (its province 679: misread), the
+    # second line's year 89 for the ID's 69 and a slashed zero (Ø); the printed date did not read.
+    _MISREAD_ZONE = ("CĂN CƯỚC CÔNG DÂN\nSố / No. 079169356451\nHọ và tên / Full name:\nĐINH ÁNH THẢO\n"
+                     "Ngày srt) Date of beim\n|IDVNM1693564511679169356451<<9|\n__89Ø3099F2993099VNM<<<<<<<<<<<6|")
+
+    def test_the_zones_day_and_month_are_taken_in_the_year_of_the_printed_id_it_read_twice_for_review(self):
+        found = {f.name: f for f in read_document([page(self._MISREAD_ZONE)], CATALOG.get("citizen_id_card")).fields}
+        assert found["date_of_birth"].value == "1969-03-09"
+        assert found["date_of_birth"].details["check"] == CHECK_ZONE_DATE_IN_IDS_YEAR
+        assert found["date_of_birth"].details["read_as"] == "890309"
+        assert found["id_number"].value == "079169356451"
+
+    @pytest.mark.parametrize(("change", "why"), [
+        (("No. 079169356451", "No. 079169356457"), "the zone read other last digits than the printed ID"),
+        (("1693564511679169356451", "1693564511679169356457"), "the zone's two readings of the ID disagree"),
+        (("Ngày srt) Date of beim", "Ngày sinh / Date of birth: 09/03/1989"), "a printed date in the zone's year: that year read twice"),
+        (("89Ø309", "89Ø339"), "the zone's day and month are no date"),
+    ])
+    def test_the_zones_day_and_month_are_not_taken_in_the_ids_year_without_the_id_read_twice(self, change, why):
+        text = self._MISREAD_ZONE.replace(*change)
+        found = {f.name: f.value for f in read_document([page(text)], CATALOG.get("citizen_id_card")).fields}
+        assert found.get("date_of_birth") != "1969-03-09", why
 
 
     def test_the_zones_name_misread_is_repaired_like_a_printed_name(self):

@@ -341,7 +341,7 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
     from pipeline.cli.render import Names
     from pipeline.config import PROJECT_CONFIGS
     from pipeline.stages.extract import CHECK_BLOCK_NAME, CHECK_NAME  # the words extraction records, which render knows
-    from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS
+    from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS, CHECK_ZONE_DATE_IN_IDS_YEAR
 
     names = Names(load_catalog(PROJECT_CONFIGS / "catalog.toml"))
     try:
@@ -375,6 +375,9 @@ def test_review_reasons_recorded_in_english_read_in_vietnamese():
         assert names.reason(f"date_of_birth to check: {CHECK_DATE_IN_WORDS}") == (
             "Ngày sinh cần đối chiếu với bản quét: chỉ đọc được từ ngày ghi bằng chữ; phần chữ số không đọc ra "
             "ngày nào")
+        assert names.reason(f"date_of_birth to check: {CHECK_ZONE_DATE_IN_IDS_YEAR}") == (
+            "Ngày sinh cần đối chiếu với bản quét: ngày và tháng chỉ đọc được ở vùng đọc máy (MRZ) của thẻ; năm lấy "
+            "theo số định danh cá nhân")
         i18n.activate("en")
         assert names.reason("type uncertain (confidence 0.31)") == "type uncertain (confidence 0.31)"
         assert names.reason("id_number unreadable: nothing read") == "id_number unreadable: nothing read"

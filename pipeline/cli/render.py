@@ -153,7 +153,9 @@ _CHECKS = {"read only from the page without its dotted lines": N_("read only fro
            "read only from its line read again alone; the page read no name there":
                N_("read only from its line read again alone; the page read no name there"),
            "read only from the date written in words; its digits read as none":
-               N_("read only from the date written in words; its digits read as none")}
+               N_("read only from the date written in words; its digits read as none"),
+           "day and month read only in the card's machine-readable zone; the year is the ID number's":
+               N_("day and month read only in the card's machine-readable zone; the year is the ID number's")}
 _FROM_THE_CARD = re.compile(r"not read on this document; taken from the dossier's identity card \((.+)\)")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 

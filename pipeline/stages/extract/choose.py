@@ -13,7 +13,7 @@ from pipeline.domain import ExtractedField, PageText, unread_field
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
 from pipeline.stages.extract.found import FAILED_VALIDATION, REPAIRED_DIGITS, UNLABELLED, Value
-from pipeline.stages.extract.mrz import Mrz, birth_date_confirmed_by
+from pipeline.stages.extract.mrz import Mrz, birth_date_confirmed_by, birth_date_in_the_ids_year
 from pipeline.stages.extract.names import name_run, name_value, name_words
 from pipeline.stages.extract.reader import Reader
 from pipeline.stages.vietnamese.names import CONFIDENCE_KNOWN, correct_name, name_problems, restore_marks
@@ -21,6 +21,9 @@ from pipeline.textnorm import edit_distance, fold
 
 # A birth date its digits did not give, read from the date written in words beside them (`_date_from_words`)
 CHECK_DATE_IN_WORDS = "read only from the date written in words; its digits read as none"
+# A birth date whose day and month only the card's machine-readable zone gave, in the printed ID's year
+# (`_zone_date_in_the_ids_year`)
+CHECK_ZONE_DATE_IN_IDS_YEAR = "day and month read only in the card's machine-readable zone; the year is the ID number's"
 _PERSON_FIELDS = ("full_name", "date_of_birth", "gender", "id_number", "old_id_number", "address")
 
 
@@ -113,9 +116,30 @@ def _birth_date_confirmed_by_printed_id(main: dict[str, Value], reader: Reader) 
         return
     born = birth_date_confirmed_by(zone, printed_ids[0])
     printed = main.get("date_of_birth")
-    if born is not None and (printed is None or printed.value != born):
+    if born is None:
+        _zone_date_in_the_ids_year(main, zone, printed_ids[0], page_no)
+    elif printed is None or printed.value != born:
         details = {"from": "mrz", "confirmed_by": "id_number"} | ({"printed": printed.value} if printed else {})
         main["date_of_birth"] = Value(born, born, page_no, details=details)
+
+
+def _zone_date_in_the_ids_year(main: dict[str, Value], zone: Mrz, printed_id: str, page_no: int) -> None:
+    """A zone whose birth year did not read as the printed ID's ("89" for 69), though its first line
+    read the ID's last nine digits twice as printed (all but a misread province): its day and month in
+    the ID's year, as a printed year a confirmed ID contradicts is repaired (`_birth_year_from_confirmed_id`),
+    for an operator to check. Not when a printed birth date is in the ID's year (it agrees with the ID:
+    kept) or in the zone's (that year read twice), nor when the ID fails its own checks."""
+    if not V.check_id_number(printed_id).ok:
+        return
+    printed = main.get("date_of_birth")
+    if printed is not None and printed.value[2:4] in (printed_id[4:6], zone.birth_digits[:2]):
+        return
+    born = birth_date_in_the_ids_year(zone, printed_id)
+    if born is None:
+        return
+    details = {"from": "mrz", "read_as": zone.birth_digits, "check": CHECK_ZONE_DATE_IN_IDS_YEAR}
+    main["date_of_birth"] = Value(born, zone.birth_digits, page_no, REPAIRED_DIGITS,
+                                  details | ({"printed": printed.value} if printed else {}))
 
 
 def _birth_year_from_confirmed_id(main: dict[str, Value], id_number: str) -> None:

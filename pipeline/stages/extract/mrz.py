@@ -9,7 +9,8 @@ taken only when the card number and the ID's last nine digits, read separately, 
 reading has a letter and the other a digit, the digit: a letter is never right in a number); the
 birth date only when its year agrees with the ID's year digits and century digit (check digits are
 recorded but not required: copies made by other systems do not always compute them). Without a
-confirmed ID, the second line's birth digits are kept for extraction to compare with the printed ID.
+confirmed ID, the second line's birth digits are kept for extraction to compare with the printed ID,
+and so are the ID's last nine digits when only its first three (the province) were misread.
 A misread digit leaves a value out rather than in. The name has no marks: it confirms or repairs the
 printed one, never replaces it.
 """
@@ -20,15 +21,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pipeline.stages.extract.values import PROVINCE_CODES
+from pipeline.stages.extract.values import PROVINCE_CODES, birth_year_of_id
 from pipeline.textnorm import digits_for
 
-# The letters the zone's OCR-B digits are read as, one guess each
-_LETTERS = "OoDQIl|BSZG"
+# The letters the zone's OCR-B digits are read as, one guess each (Ø: a zero read with its slash)
+_LETTERS = "OoDQØIl|BSZG"
 _LOOKALIKES = digits_for(_LETTERS)
 _DIGIT = f"[0-9{re.escape(_LETTERS)}]"
 _LINE1 = re.compile(rf"[IT1][DO0]VN[MH]({_DIGIT}{{9}})({_DIGIT})({_DIGIT}{{12}})")
-_LINE2 = re.compile(rf"^({_DIGIT}{{6}})({_DIGIT})([MF<])")
+# The card's edge, copied beside the zone, reads as marks before a line ("__89031…"): no part of it
+_EDGE = rf"[^0-9A-Z<{re.escape(_LETTERS)}]*"
+_LINE2 = re.compile(rf"^{_EDGE}({_DIGIT}{{6}})({_DIGIT})([MF<])")
 # The name line; marks of the card's edge before it ("\\_", "'") and a speck after its filler ("<<<<J")
 # are no part of it
 _LINE3 = re.compile(r"^[^A-Z<]*([A-Z]+(?:<[A-Z]+)*)<<([A-Z]+(?:<[A-Z]+)*)(?:<*|<{3,}[^A-Z]*[A-Z]?[^A-Z]*)$")
@@ -41,6 +44,8 @@ class Mrz:
     gender: str | None = None  # "Nam" / "Nữ"
     name: str | None = None  # capitals without marks, "DANG MY KIEU"
     birth_digits: str | None = None  # YYMMDD of the second line when no confirmed ID vouched for it
+    # The ID's last nine digits, read twice (card number and ID), when its first three were no province's
+    id_tail: str | None = None
 
 
 def check_digit(text: str) -> int:
@@ -55,14 +60,15 @@ def check_digit(text: str) -> int:
 def read_mrz(lines: list[str]) -> Mrz | None:
     """The values the zone's check digits confirm, from the page's text lines; None without a zone."""
     compact = [re.sub(r"\s+", "", line).replace("«", "<").upper() for line in lines]
-    id_number = date_of_birth = gender = name = birth_digits = None
+    id_number = date_of_birth = gender = name = birth_digits = id_tail = None
     for index, line in enumerate(compact):
         match = _LINE1.search(line)
         if not match:
             continue
         id_number = _read_twice(match.group(1), match.group(3))
         if id_number is not None and id_number[:3] not in PROVINCE_CODES:
-            id_number = None  # its first three digits are read once: "0d0" is no province's 040
+            # its first three digits are read once ("0d0" is no province's 040); the other nine twice
+            id_number, id_tail = None, id_number[3:]
         for nxt in compact[index + 1:index + 3]:
             if (second := _LINE2.match(nxt)) and date_of_birth is None and birth_digits is None:
                 birth, sex = second.group(1).translate(_LOOKALIKES), second.group(3)
@@ -76,7 +82,7 @@ def read_mrz(lines: list[str]) -> Mrz | None:
         break
     if not any((id_number, date_of_birth, name, birth_digits)):
         return None
-    return Mrz(id_number, date_of_birth, gender, name, birth_digits)
+    return Mrz(id_number, date_of_birth, gender, name, birth_digits, id_tail)
 
 
 def combined(first: Mrz | None, *others: Mrz | None) -> Mrz | None:
@@ -98,7 +104,7 @@ def combined(first: Mrz | None, *others: Mrz | None) -> Mrz | None:
         if id_number and date_of_birth is None and birth_digits and birth_digits[:2] == id_number[4:6]:
             date_of_birth = _birth_date(birth_digits, id_number)  # the year, read twice across the readings
         zone = Mrz(id_number, date_of_birth, zone.gender or other.gender, zone.name or other.name,
-                   None if id_number else birth_digits)
+                   None if id_number else birth_digits, None if id_number else zone.id_tail or other.id_tail)
     return zone
 
 
@@ -108,6 +114,22 @@ def birth_date_confirmed_by(zone: Mrz, printed_id: str) -> str | None:
     if zone.birth_digits is None or len(printed_id) != 12 or zone.birth_digits[:2] != printed_id[4:6]:
         return None
     return _birth_date(zone.birth_digits, printed_id)
+
+
+def birth_date_in_the_ids_year(zone: Mrz, printed_id: str) -> str | None:
+    """The zone's day and month (ISO date) in the birth year of a printed ID whose last nine digits
+    (century and year among them) the zone's first line read twice, when the zone's own year did not
+    read as the ID's (a digit misread: "89" for 69). The ID's year is then read three times, the
+    zone's once; the day and month are read once, as the zone's always are. None when they are no
+    date, or the zone's first line did not read the printed ID."""
+    year = birth_year_of_id(printed_id)
+    digits = zone.birth_digits
+    if year is None or digits is None or zone.id_tail != printed_id[3:] or not digits[2:].isdigit():
+        return None
+    try:
+        return dt.date(year, int(digits[2:4]), int(digits[4:6])).isoformat()
+    except ValueError:
+        return None
 
 
 def _read_twice(number: str, personal: str) -> str | None:
