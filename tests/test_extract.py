@@ -759,6 +759,12 @@ class TestTheIdentityCardsZone:
         assert found["date_of_birth"].details["read_as"] == "890309"
         assert found["id_number"].value == "079169356451"
 
+    def test_a_zone_whose_birth_line_did_not_read_leaves_the_printed_birth_date_as_read(self):
+        text = self._MISREAD_ZONE.replace("Ngày srt) Date of beim", "Ngày sinh / Date of birth: 09/03/1969")
+        text = text.replace("__89Ø3099F2993099VNM<<<<<<<<<<<6|", "DINH<<ANH<THAO<<<<<<<<<<<<<<<<")
+        found = {f.name: f.value for f in read_document([page(text)], CATALOG.get("citizen_id_card")).fields}
+        assert found["date_of_birth"] == "1969-03-09" and found["id_number"] == "079169356451"
+
     @pytest.mark.parametrize(("change", "why"), [
         (("No. 079169356451", "No. 079169356457"), "the zone read other last digits than the printed ID"),
         (("1693564511679169356451", "1693564511679169356457"), "the zone's two readings of the ID disagree"),

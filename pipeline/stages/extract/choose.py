@@ -129,7 +129,7 @@ def _zone_date_in_the_ids_year(main: dict[str, Value], zone: Mrz, printed_id: st
     the ID's year, as a printed year a confirmed ID contradicts is repaired (`_birth_year_from_confirmed_id`),
     for an operator to check. Not when a printed birth date is in the ID's year (it agrees with the ID:
     kept) or in the zone's (that year read twice), nor when the ID fails its own checks."""
-    if not V.check_id_number(printed_id).ok:
+    if zone.birth_digits is None or not V.check_id_number(printed_id).ok:
         return
     printed = main.get("date_of_birth")
     if printed is not None and printed.value[2:4] in (printed_id[4:6], zone.birth_digits[:2]):
@@ -373,6 +373,9 @@ def final_fields(reader: Reader, pages: list[PageText],
                 # A personal ID that contradicts its own structure or the birth date is a misreading:
                 # an operator reads it from the page, no search ever finds a citizen by it.
                 unread.append(f"id_number unreadable: read {value.value} ({'; '.join(check.problems)})")
+                if all(problem.startswith(V.NOT_THE_BIRTH_DATE) for problem in check.problems):
+                    # it or the birth date is misread: the dossier may read it again (`reconcile`)
+                    candidates["id_number"] = [value.value]
                 continue
             details["validation"] = list(check.problems)
             factor *= FAILED_VALIDATION
