@@ -526,3 +526,59 @@ def test_a_name_a_syllable_apart_on_another_citizens_document_is_left_as_read():
         citizen("application_letter", "PHẠM ĐỒNG TƯỚC", "049074665254"),
         citizen("citizen_id_card", "PHẠM ĐĂNG TƯỞNG", "049074665254")])
     assert values(other)["full_name"] == "PHẠM ĐỒNG TƯỚC"
+
+
+# An application whose ID was set aside for another year than its birth date's ("10/3/1983" beside
+# 079080144193): one of the two is misread, and the document cannot say which
+SET_ASIDE_ID = {"id_number": ["079080144193"]}
+MISREAD_YEAR = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("date_of_birth", "1983-03-10")])
+CARD_WITHOUT_BIRTH_DATE = ("citizen_id_card", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"),
+                                               field("id_number", "079080144193")])
+
+
+def test_extraction_leaves_an_id_set_aside_for_the_birth_dates_year_to_the_dossier():
+    text = "ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN VIẾT GIA TOÀN\nNgày, tháng, năm sinh: 10/3/1983\nSố CCCD: {}"
+    reading = read_document([PageText(0, 1, text.format("079080144193"), 90.0, "ocr", [])],
+                            CATALOG.get("application_letter"))
+    assert "id_number" not in {f.name for f in reading.fields} and reading.candidates == SET_ASIDE_ID
+    # an ID with a problem of its own (no province 999) is no reading for the dossier to take
+    reading = read_document([PageText(0, 1, text.format("999080144193"), 90.0, "ocr", [])],
+                            CATALOG.get("application_letter"))
+    assert reading.candidates == {}
+
+
+def test_an_id_set_aside_for_the_birth_dates_year_that_the_card_reads_too_is_taken_and_the_birth_date_is_not():
+    letter, _ = reconcile.reconcile([MISREAD_YEAR, CARD_WITHOUT_BIRTH_DATE], candidates=[SET_ASIDE_ID, {}])
+    assert values(letter) == {"full_name": "NGUYỄN VIẾT GIA TOÀN", "id_number": "079080144193"}
+    taken = {f.name: f for f in letter.fields}["id_number"]
+    assert taken.details["agreed_by"] == ["citizen_id_card #2"] and taken.confidence == reconcile.CHOSEN_CONFIDENCE
+    assert letter.reasons == ["date_of_birth unreadable: read 1983-03-10 (not the year of the id_number 079080144193 "
+                              "read here and on citizen_id_card #2)"]
+    # the card that prints the birth date gives it, as to any applicant's document that lost one
+    letter, _ = reconcile.reconcile([MISREAD_YEAR, CARD], candidates=[SET_ASIDE_ID, {}],
+                                    applicants=[("full_name", "id_number", "date_of_birth"), ()],
+                                    identity_cards=[False, True])
+    assert values(letter)["date_of_birth"] == "1980-11-30" and values(letter)["id_number"] == "079080144193"
+
+
+def test_an_id_set_aside_is_not_taken_when_no_other_document_reads_it_or_the_birth_date_was_typed():
+    other_number = ("citizen_id_card", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("id_number", "079080144199")])
+    typed = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"),
+                                    dataclasses.replace(field("date_of_birth", "1983-03-10"), source=OPERATOR)])
+    someone_else = ("citizen_id_card", [field("full_name", "TRẦN THỊ MAI"), field("id_number", "079080144193")])
+    for documents in ([MISREAD_YEAR, other_number], [typed, CARD_WITHOUT_BIRTH_DATE], [MISREAD_YEAR, someone_else]):
+        letter, _ = reconcile.reconcile(documents, candidates=[SET_ASIDE_ID, {}])
+        assert "id_number" not in values(letter) and "date_of_birth" in values(letter) and not letter.reasons
+    letter, _ = reconcile.reconcile([MISREAD_YEAR, CARD_WITHOUT_BIRTH_DATE], candidates=[{}, {}])
+    assert values(letter)["date_of_birth"] == "1983-03-10" and "id_number" not in values(letter)
+
+
+def test_a_dossier_filed_end_to_end_takes_the_id_its_card_reads_over_an_applications_misread_birth_year(
+        dossier, tmp_path):
+    # the card's birth date line was lost (never rendered): the card cannot say which year is right
+    shown = file_application_and_card(dossier, tmp_path, "Ngày sinh: 30/11/1983. Số CCCD: 079080144193", [])
+    letter = next(d for d in shown if d["doc_type"] == "application_letter")
+    assert letter["fields"]["id_number"] == "079080144193"
+    assert "date_of_birth" not in letter["fields"]
+    assert "date_of_birth unreadable: read 1983-11-30 (not the year of the id_number 079080144193 read here and " \
+           "on citizen_id_card #2)" in letter["review_reasons"]

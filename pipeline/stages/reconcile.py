@@ -29,6 +29,8 @@ whose birth dates are all its own), and within a group:
   the applicant's identity card (name, ID, birth date, gender), and so does one that names the card's
   holder but read, for them, an ID and a birth date that are both another person's (a child's the
   request is for): those are set aside first, for review;
+* an ID a document set aside for another year than its birth date's is taken when another document
+  of the citizen reads the same ID: read twice, it holds, and the birth date is set aside for review;
 * a value an operator typed is never changed, and a value no other document confirms is left alone.
 
 Plain data in and out: (type, fields) per document → fields and extra review reasons per document.
@@ -89,6 +91,8 @@ def reconcile(documents: list[tuple[str, list[ExtractedField]]],
     groups = _citizens(documents)
     if applicants and identity_cards:  # before the votes: another person's values are no readings of theirs
         _set_aside_anothers_values(groups, documents, out, applicants, identity_cards)
+    if candidates:  # before the votes: an ID read twice outvotes the birth date it was set aside for
+        _id_read_twice_over_the_birth_date(groups, documents, out, candidates)
     for group in groups:
         if len(group) < 2:
             continue
@@ -405,6 +409,34 @@ def _from_the_identity_card(groups: list[list[int]], documents, out: list[Reconc
             taken = ExtractedField(name, found.value, min(found.confidence, CHOSEN_CONFIDENCE), None, details)
             fields = [taken if f is own else f for f in fields] if own is not None else [*fields, taken]
         out[i].fields = fields
+
+
+def _id_read_twice_over_the_birth_date(groups: list[list[int]], documents, out: list[Reconciled],
+                                       candidates: list[dict[str, list[str]]]) -> None:
+    """A document whose ID was set aside for another year than its birth date's (one of the two is
+    misread; which, the document cannot say), when another document of the citizen read that same ID:
+    read twice, by two readings of two prints, the ID holds, and the birth date is the misread one (an
+    application's "10/3/1983" beside the 079082440689 its identity card reads too). The ID is taken;
+    the birth date is set aside for review, for the dossier to supply one that fits the ID, if it can.
+    Never over a value an operator typed."""
+    for group in groups:
+        for i in group:
+            set_aside = candidates[i].get("id_number", [])
+            born = _value(out[i].fields, "date_of_birth")
+            if len(set_aside) != 1 or _value(out[i].fields, "id_number") is not None or born is None \
+                    or born.source == OPERATOR:
+                continue
+            number = set_aside[0]
+            agreeing = [j for j in group if j != i
+                        and (f := _value(out[j].fields, "id_number")) is not None and f.value == number]
+            if not agreeing:
+                continue
+            sources = [_where(documents, j) for j in agreeing]
+            taken = ExtractedField("id_number", number, CHOSEN_CONFIDENCE, None,
+                                   {"from": "dossier", "read_as": number, "agreed_by": sources})
+            out[i].fields = [f for f in out[i].fields if f is not born] + [taken]
+            out[i].reasons.append(f"date_of_birth unreadable: read {born.value} (not the year of the id_number "
+                                  f"{number} read here and on {', '.join(sources)})")
 
 
 def _choose_birth_date(group: list[int], out: list[Reconciled], candidates: list[dict[str, list[str]]]) -> None:

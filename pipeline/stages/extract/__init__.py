@@ -56,7 +56,8 @@ class Reading:
 
     fields: list[ExtractedField]
     unread: list[str] = field(default_factory=list)  # each starts with the field's name: "id_number unreadable: …"
-    # What an unread value may be, for the dossier to choose ("date_of_birth": a Z read as 2 and as 7)
+    # What an unread value may be, for the dossier to choose ("date_of_birth": a Z read as 2 and as 7;
+    # "id_number": the ID set aside as another year than the birth date's, one of the two misread)
     candidates: dict[str, list[str]] = field(default_factory=dict)
 
 

@@ -208,6 +208,9 @@ def find_digits(text: str, length: int) -> str | None:
     return None
 
 
+NOT_THE_BIRTH_DATE = "does not match the date of birth"  # an ID's problem: its century or year digits
+
+
 def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str | None = None) -> Check:
     """The 12-digit personal ID: province (3) + century/gender (1) + birth year (2) + serial (6).
 
@@ -225,7 +228,7 @@ def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str
         if date_of_birth:
             year = int(date_of_birth[:4])
             if (year >= 2000) != (digit >= 2) or int(value[4:6]) != year % 100:
-                problems.append(f"does not match the date of birth {date_of_birth}")
+                problems.append(f"{NOT_THE_BIRTH_DATE} {date_of_birth}")
         if gender in (MALE, FEMALE) and gender_of_id(value) != gender:
             problems.append(f"does not match the gender {gender}")
     return Check(tuple(problems))
