@@ -768,7 +768,8 @@ class TestTheIdentityCardsZone:
     @pytest.mark.parametrize(("change", "why"), [
         (("No. 079169356451", "No. 079169356457"), "the zone read other last digits than the printed ID"),
         (("1693564511679169356451", "1693564511679169356457"), "the zone's two readings of the ID disagree"),
-        (("Ngày srt) Date of beim", "Ngày sinh / Date of birth: 09/03/1989"), "a printed date in the zone's year: that year read twice"),
+        (("Ngày srt) Date of beim", "Ngày sinh / Date of birth: 09/03/1989"),
+         "a printed date in the zone's year: that year read twice"),
         (("89Ø309", "89Ø339"), "the zone's day and month are no date"),
     ])
     def test_the_zones_day_and_month_are_not_taken_in_the_ids_year_without_the_id_read_twice(self, change, why):

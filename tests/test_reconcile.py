@@ -531,7 +531,8 @@ def test_a_name_a_syllable_apart_on_another_citizens_document_is_left_as_read():
 # An application whose ID was set aside for another year than its birth date's ("10/3/1983" beside
 # 079080144193): one of the two is misread, and the document cannot say which
 SET_ASIDE_ID = {"id_number": ["079080144193"]}
-MISREAD_YEAR = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"), field("date_of_birth", "1983-03-10")])
+MISREAD_YEAR = ("application_letter", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"),
+                                        field("date_of_birth", "1983-03-10")])
 CARD_WITHOUT_BIRTH_DATE = ("citizen_id_card", [field("full_name", "NGUYỄN VIẾT GIA TOÀN"),
                                                field("id_number", "079080144193")])
 
