@@ -889,6 +889,20 @@ class TestNamesInEveryPlace:
         assert (named["full_name"], named["agent_name"]) == ("NGUYỄN ÁNH ÁI", "TRẦN THỊ LAN")
         assert "id_number" not in named
 
+    @pytest.mark.parametrize("heading", ["Đề nghị cdquan đăng ký khai sinh cho người dưới đây:",
+                                         "Đề nghị cơ-quan đăng ký khai sinh cho người dưới đây:"])
+    def test_a_registrations_person_block_starts_at_its_heading_read_with_a_letter_or_two_wrong(self, heading):
+        form = ("TỜ KHAI ĐĂNG KÝ KHAI SINH\nÁi su Đ {{UQOÊc d CC Là\nNgày. tháng. năm sinh: 13/01/1999\n"
+                "Giấy tờ tùy thân: Số định danh cá nhân 086199855632\n{heading}\n"
+                "Họ, chữ đệm, tên: NGUYỄN KHÁNH HIỀN\nNgày, tháng, năm sinh: 21/11/2022")
+        found = fields_of(form.format(heading=heading), "birth_registration_form")
+        assert (found["full_name"], found["date_of_birth"]) == ("NGUYỄN KHÁNH HIỀN", "2022-11-21")
+        assert "id_number" not in found  # the requester's
+        # a heading misread further, or a line of another heading's words, starts no block
+        for other in ("Đề nghị cdquan đăng kỷ khai xinh cho người dưới đây:",
+                      "Đề nghị cấp bản sao trích lục khai sinh:"):
+            assert fields_of(form.format(heading=other), "birth_registration_form")["date_of_birth"] == "1999-01-13"
+
     def test_the_spouse_printed_first_is_full_name_when_it_is_the_wife(self):
         text = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên vợ: TRẦN HUỲNH NHƯ\nNgày, tháng, năm sinh: 18/02/1969\n"
                 "Giấy tờ tùy thân: CCCD số 074 169 732 908\nHọ, chữ đệm, tên chồng: NGUYỄN HOÀNG THẮNG\n"

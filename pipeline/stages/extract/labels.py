@@ -135,6 +135,8 @@ _SIGNERS: tuple[tuple[str, Role], ...] = (
     ("nguoi tiep nhan ho so", Role.RECEIVER), ("can bo tiep nhan", Role.RECEIVER),
     ("nguoi di khai", Role.REQUESTER), ("nguoi khai", Role.REQUESTER), ("chong", Role.MAIN), ("vo", Role.SPOUSE),
 )
+# The headings long enough to be recognised with `_FUZZY_HEADING_EDITS` letters misread (`_heading_misread`)
+_FUZZY_HEADING_MIN_CHARS, _FUZZY_HEADING_EDITS = 25, 2
 _NUMBERING = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?|[a-z][.)/:])\s+")  # OCR drops the dot of "II."
 _HEADING_MAX_CHARS = 45
 # The English halves of bilingual labels, and what stands before one when its Vietnamese half was
@@ -359,7 +361,26 @@ def heading_role(folded: str, next_folded: str = "") -> tuple[bool, Role | None]
     for phrase, role in _HEADINGS:
         if body.startswith(phrase) and (len(body) == len(phrase) or not body[len(phrase)].isalnum()):
             return True, role
-    return False, None
+    return _heading_misread(body)
+
+
+def _heading_misread(body: str) -> tuple[bool, Role | None]:
+    """A long heading read with an error or two ("Đề nghị cdquan đăng ký khai sinh cho người dưới đây:"):
+    the line's start within `_FUZZY_HEADING_EDITS` of it, cut at a word's end, and of no heading of
+    another role as close. Short headings ("Bên A") need an exact match: an edit makes them other words."""
+    found: list[tuple[int, Role | None]] = []
+    for phrase, role in _HEADINGS:
+        if len(phrase) < _FUZZY_HEADING_MIN_CHARS:
+            continue
+        for end in range(len(phrase) - _FUZZY_HEADING_EDITS, len(phrase) + _FUZZY_HEADING_EDITS + 1):
+            if end <= len(body) and (end == len(body) or not body[end].isalnum()) and \
+                    (distance := edit_distance(body[:end], phrase, _FUZZY_HEADING_EDITS)) <= _FUZZY_HEADING_EDITS:
+                found.append((distance, role))
+    if not found:
+        return False, None
+    found.sort(key=lambda item: item[0])
+    closest = [role for distance, role in found if distance == found[0][0]]
+    return (True, closest[0]) if len(set(closest)) == 1 else (False, None)
 
 
 def follows_the_requesters_block(folded: str) -> bool:
