@@ -122,14 +122,11 @@ def birth_date_in_the_ids_year(zone: Mrz, printed_id: str) -> str | None:
     read as the ID's (a digit misread: "89" for 69). The ID's year is then read three times, the
     zone's once; the day and month are read once, as the zone's always are. None when they are no
     date, or the zone's first line did not read the printed ID."""
-    year = birth_year_of_id(printed_id)
     digits = zone.birth_digits
-    if year is None or digits is None or zone.id_tail != printed_id[3:] or not digits[2:].isdigit():
+    if (birth_year_of_id(printed_id) is None or digits is None or zone.id_tail != printed_id[3:]
+            or not digits[2:].isdigit()):
         return None
-    try:
-        return dt.date(year, int(digits[2:4]), int(digits[4:6])).isoformat()
-    except ValueError:
-        return None
+    return _birth_date(printed_id[4:6] + digits[2:], printed_id)
 
 
 def _read_twice(number: str, personal: str) -> str | None:
