@@ -8,8 +8,10 @@ all, looked up exactly afterwards. The same Python code runs on both backends,
 so both find the same names.
 
 A name OCR read a syllable short ("TRẦN TÚ" for "Trần Tú Hương") is found
-too, after every name within the errors (`a_syllable_short`), and only for a
-name few documents hold: "nguyen van" is a syllable short of thousands.
+too, after every name within the errors (`a_syllable_short`), and then one
+whose single syllable a stamp or blur turned to noise past two errors ("VÕ
+DLIYX HOÀNG ĐOÀN" for "Võ Duy Hoàng Đoàn", `a_syllable_damaged`), both only for
+a name few documents hold: "nguyen van" is a syllable short of thousands.
 
 A lost or changed mark ("NGUYẺN", "THUY" for "THÙY") needs none of this: the
 folded words are equal. Letter errors do, and there a near word may be damage
@@ -30,7 +32,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Sequence
-from itertools import combinations_with_replacement, product
+from itertools import combinations_with_replacement, islice, product
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -42,6 +44,12 @@ MAX_ERRORS = 2  # edits over the whole name
 MAX_CANDIDATES = 5000  # names looked up at most; the closest ones are kept
 MAX_WORDS = 6  # longer queries are not names: no fuzzy lookup
 MIN_WORDS_TO_SHORTEN = 3  # a typed name is looked up a syllable short only when two are left
+# and with a syllable damaged only when three others read as typed: two are too common a pair
+# ("le van" and noise would be every damaged Lê Văn)
+MIN_WORDS_WITH_A_DAMAGED_SYLLABLE = 4
+# Letters a damaged syllable has more or fewer than the typed one: the width of the fuzzy vocabulary
+# read (`MAX_ERRORS`); noise in place of "duy" reads "dliyx"
+MAX_LENGTH_CHANGE = MAX_ERRORS
 
 
 def a_syllable_short(words: Sequence[str]) -> list[str]:
@@ -51,6 +59,26 @@ def a_syllable_short(words: Sequence[str]) -> list[str]:
     if len(words) < MIN_WORDS_TO_SHORTEN or len(words) > MAX_WORDS:
         return []
     return list(dict.fromkeys([" ".join(words[:-1]), " ".join(words[1:])]))
+
+
+def a_syllable_damaged(words: Sequence[str], vocabulary: Sequence[str]) -> list[list[str]]:
+    """The typed name with one of its syllables replaced by a word of the vocabulary no Vietnamese
+    syllable is spelled like (`is_damaged`), its length within `MAX_LENGTH_CHANGE` of the typed
+    syllable's, the others as typed: a name OCR read whole but one syllable, damaged past two errors
+    ("VÕ DLIYX HOÀNG ĐOÀN", "XŒQ KIM THAO NHỊ" for Ngô Kim Thảo Nhi). Grouped by the damaged word's
+    edits from the typed syllable, fewest first: noise like the typed syllable before any other noise.
+    Four syllables typed or more, so three at least read as typed; a real syllable in its place is
+    another name ("VÕ MINH HOÀNG ĐOÀN")."""
+    if len(words) < MIN_WORDS_WITH_A_DAMAGED_SYLLABLE or len(words) > MAX_WORDS:
+        return []
+    damaged = [word for word in vocabulary if is_damaged(word)]
+    replaced = ((position, word) for position, typed in enumerate(words) for word in damaged
+                if word != typed and abs(len(word) - len(typed)) <= MAX_LENGTH_CHANGE)
+    by_edits: dict[int, list[str]] = {}
+    for position, word in islice(replaced, MAX_CANDIDATES):
+        name = " ".join([*words[:position], word, *words[position + 1:]])
+        by_edits.setdefault(Levenshtein.distance(word, words[position]), []).append(name)
+    return [by_edits[edits] for edits in sorted(by_edits)]
 
 
 def word_budget(word: str) -> int:
