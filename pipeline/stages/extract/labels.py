@@ -9,11 +9,15 @@ that loses a diacritic or a comma still finds them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 from pipeline.catalog import Role
 from pipeline.textnorm import edit_distance, fold, nfc
+
+T = TypeVar("T")
 
 
 class Kind(StrEnum):
@@ -194,6 +198,16 @@ def _labels_near(text: str) -> list[tuple[int, str, Kind]]:
     return sorted(found)
 
 
+def _closest_unless_tied(found: list[tuple[int, T]], meaning: Callable[[T], object]) -> list[T]:
+    """Of (edits, candidate) pairs for a text read with errors, the closest candidates, closest first
+    found, when they all mean the same (`meaning`: a label's kind, a heading's role); [] when none is
+    found, or when one as close means something else: the misreading could be either, and neither
+    is taken."""
+    fewest = min((edits for edits, _ in found), default=0)
+    closest = [candidate for edits, candidate in found if edits == fewest]
+    return closest if len({meaning(candidate) for candidate in closest}) == 1 else []
+
+
 # "Ngày, tháng, năm sinh" whose middle OCR garbled past the edit allowance ("Ngày, tháếữ, “Thăm Sinh"):
 # its first and last words, the ones a birth-date label always has, survive. Not a registration's date
 # ("Ngày đăng ký khai sinh", "Ngày cấp giấy khai sinh").
@@ -205,10 +219,9 @@ def _fuzzy_label(match: re.Match[str] | None) -> tuple[int, int, str, Kind] | No
     or two; None if none."""
     if match is None:
         return None
-    found = _labels_near(match.group(1))
-    if not found or (len(found) > 1 and found[1][0] == found[0][0] and found[1][2] is not found[0][2]):
-        return None
-    return match.start(1), match.end(1), found[0][1], found[0][2]
+    closest = _closest_unless_tied([(edits, (label, kind)) for edits, label, kind in _labels_near(match.group(1))],
+                                   meaning=lambda label_and_kind: label_and_kind[1])
+    return (match.start(1), match.end(1), *closest[0]) if closest else None
 
 
 # A line that is only a label, read with an error or two in each half of a bilingual one ("Hệ và tần /
@@ -376,11 +389,8 @@ def _heading_misread(body: str) -> tuple[bool, Role | None]:
             if end <= len(body) and (end == len(body) or not body[end].isalnum()) and \
                     (distance := edit_distance(body[:end], phrase, _FUZZY_HEADING_EDITS)) <= _FUZZY_HEADING_EDITS:
                 found.append((distance, role))
-    if not found:
-        return False, None
-    found.sort(key=lambda item: item[0])
-    closest = [role for distance, role in found if distance == found[0][0]]
-    return (True, closest[0]) if len(set(closest)) == 1 else (False, None)
+    closest = _closest_unless_tied(found, meaning=lambda role: role)
+    return (True, closest[0]) if closest else (False, None)
 
 
 def follows_the_requesters_block(folded: str) -> bool:
