@@ -396,6 +396,24 @@ Giấy tờ tùy thân: Thẻ căn cước số
         assert (found["full_name"], found["spouse_name"]) == ("HUỲNH GIA DUY", "TRẦN NHƯ HẢO")
         assert found["id_number"] == "086061449511"  # not the wife's 077197245912
 
+    def test_a_table_read_column_by_column_keeps_the_first_persons_id_over_the_second_ones_misread_label(self):
+        # the column headers misread ("Bên vụ"), no two-person header: every cell reads as the husband's
+        # block; the wife's ID, misread with an I, must not set his whole one aside as a choice among its readings
+        text = """GIẤY CHỨNG NHẬN KẾT HÔN
+Biên chồng
+Bên vụ
+Họ. chữ đệm, tên
+NGUYỄN VĂN THIÊN NAM
+PHẠM THỊ MAI
+Ngày, tháng. năm sinh: 14.04.1983
+Giấy tờ tùy thân
+Số định danh cá nhân 079 083
+465502
+Số định danh cá nhân
+0791 8503 I730"""
+        found = fields_of(text, "marriage_certificate")
+        assert (found["full_name"], found["id_number"]) == ("NGUYỄN VĂN THIÊN NAM", "079083465502")
+
     @pytest.mark.parametrize("labels", [
         "Giấy tờ tùy thân: Căn cước công dân số Chứng minh nhân dân số",
         "Giấy tờ tùy thân: Căn cước công dân số Giấy tờ tùy thân: Chứng minh nhân dân số"])

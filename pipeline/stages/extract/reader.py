@@ -404,6 +404,11 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
             reader.reread_dates.setdefault(role, (found, value.strip(" :."), page_no))
     elif segment.kind is Kind.IDENTITY:
         owner = _column_of(reader, segment) if reader.columns else role
+        # A further ID label of a person an earlier label gave an ID is another person's, unqualified:
+        # a two-person table read column by column ("Số định danh cá nhân 079 083" / "465502", then the
+        # wife's "Số định danh cá nhân" / "0791 8503 I730" in the husband's block). Its readings are no
+        # readings of the ID kept, and must not set it aside for a choice among them.
+        earlier_id = reader.has(owner, "id_number")
         runs = [r for r in V.digit_runs(value) if len(r) in V.ID_LENGTHS]
         if not runs and following:  # "Giấy tờ tùy thân: Căn cước công dân số" / the number below
             runs = _wrapped_id(value, following[0]) or [r for r in V.digit_runs(following[0])
@@ -415,7 +420,7 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
             reader.owned_ids.add(runs[0])
         # the number is below when the label's value holds none ("Thẻ căn cước số" / "08606 144951 I")
         read_as = value if any(ch.isdigit() for ch in value) or not following else following[0]
-        if readings := V.id_readings(read_as):
+        if not earlier_id and (readings := V.id_readings(read_as)):
             reader.id_readings.setdefault(owner, (readings, read_as.strip(" :."), page_no))
         if again := reread.readings_of(reader.page, Kind.IDENTITY, value):
             found = reread.agreement(again, lambda text: {r for r in V.digit_runs(text) if len(r) == 12})
