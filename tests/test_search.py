@@ -340,6 +340,17 @@ class TestFuzzy:
                                                                    "XŒQ KIM HỶ")}))
         assert ward.find("ngo kim hy") == []
 
+    def test_a_name_a_syllable_short_and_damaged_in_what_is_left_is_found_after_the_short_ones(self, fresh_ward):
+        """A stamp took the last syllable of "VÕ THỊ HỶ" and blurred the first into no syllable ("VQ"); a
+        real syllable there ("VÂN THỊ") is another name."""
+        ward = fresh_ward
+        ward.ids.update(file_papers(ward.store, {
+            "hy_short_damaged": Paper("death_certificate", "Q1", "2024-09-01", "VQ THỊ"),
+            "hy_short": Paper("birth_certificate", "Q1", "2024-09-02", "THỊ HỶ"),
+            "hy_other_syllable": Paper("application_letter", "Q1", "2024-09-03", "VÂN THỊ")}))
+        results = search(ward.store, SearchQuery(text="vo thi hy"))
+        assert ward.keys(results.hits) == ["hy_short", "hy_short_damaged"] and results.fuzzy
+
     def test_a_common_name_brings_no_names_with_a_syllable_turned_to_noise(self, fresh_ward):
         ward = fresh_ward
         ward.ids.update(file_papers(ward.store, {

@@ -8,10 +8,12 @@ all, looked up exactly afterwards. The same Python code runs on both backends,
 so both find the same names.
 
 A name OCR read a syllable short ("TRẦN TÚ" for "Trần Tú Hương") is found
-too, after every name within the errors (`a_syllable_short`), and then one
-whose single syllable a stamp or blur turned to noise past two errors ("VÕ
-DLIYX HOÀNG ĐOÀN" for "Võ Duy Hoàng Đoàn", `a_syllable_damaged`), both only for
-a name few documents hold: "nguyen van" is a syllable short of thousands.
+too, after every name within the errors (`a_syllable_short`), then one a
+syllable short with what is left damaged ("VQ THỊ" for "Võ Thị Hỷ",
+`a_syllable_short_and_damaged`), then one whose single syllable a stamp or
+blur turned to noise past two errors ("VÕ DLIYX HOÀNG ĐOÀN" for "Võ Duy Hoàng
+Đoàn", `a_syllable_damaged`), all only for a name few documents hold: "nguyen
+van" is a syllable short of thousands.
 
 A lost or changed mark ("NGUYẺN", "THUY" for "THÙY") needs none of this: the
 folded words are equal. Letter errors do, and there a near word may be damage
@@ -59,6 +61,14 @@ def a_syllable_short(words: Sequence[str]) -> list[str]:
     if len(words) < MIN_WORDS_TO_SHORTEN or len(words) > MAX_WORDS:
         return []
     return list(dict.fromkeys([" ".join(words[:-1]), " ".join(words[1:])]))
+
+
+def a_syllable_short_and_damaged(words: Sequence[str], vocabulary: Sequence[str]) -> list[str]:
+    """The typed name a syllable short (`a_syllable_short`) with letters of what is left damaged into
+    words no Vietnamese syllable is spelled like, within `MAX_ERRORS` (`candidate_names`, `damaged_only`):
+    a name whose last syllable a stamp took and whose first it blurred ("VQ THỊ" for Võ Thị Hỷ)."""
+    return [name for short in a_syllable_short(words)
+            for name, _ in candidate_names(short.split(), vocabulary, damaged_only=True)]
 
 
 def a_syllable_damaged(words: Sequence[str], vocabulary: Sequence[str]) -> list[list[str]]:

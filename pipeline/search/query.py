@@ -8,8 +8,8 @@ comes first:
 2. the words in sequence, diacritics as typed
 3. a person-name field equals the typed name, accents ignored
 4. the words in sequence, accents ignored
-   (fuzzy: a person name within two OCR errors of the typed one, then one a syllable short, then
-   one with a syllable damaged past two errors)
+   (fuzzy: a person name within two OCR errors of the typed one, then one a syllable short, as typed
+   then damaged, then one with a syllable damaged past two errors)
 5. all the words anywhere, diacritics as typed
 6. all the words anywhere, accents ignored
 
@@ -20,8 +20,8 @@ words apart are noise ("Nguyễn Hữu Tài ... văn bản ... an toàn" for "ng
 van an"). When tiers 1-4 hold fewer than `fuzzy_below` documents, the fuzzy
 fallback (fuzzy.py) adds documents whose person name is within two OCR errors
 of the typed words, then those whose name is the typed one a syllable short
-("TRẦN TÚ" for "tran tu huong"), then those whose name is the typed one with a
-syllable turned to noise ("VÕ DLIYX HOÀNG ĐOÀN" for "vo duy hoang doan"), and
+("TRẦN TÚ" for "tran tu huong"; "VQ THỊ" for "vo thi hy", what is left damaged),
+then those whose name is the typed one with a syllable turned to noise ("VÕ DLIYX HOÀNG ĐOÀN" for "vo duy hoang doan"), and
 the results say so. Words with digits or a prefix
 ("079203001234", "0792*") find every document holding all of them.
 
@@ -119,9 +119,10 @@ _LADDER = (
     _Tier("sequence", False, 0.7), _Tier("words", True, 0.4), _Tier("words", False, 0.3),
 )
 # Fuzzy name matches rank after the typed name in sequence, before scattered words; by OCR errors,
-# then names a syllable short, then names with a syllable damaged.
+# then names a syllable short (as typed, then damaged), then names with a syllable damaged.
 _FUZZY = {1: _Tier("fuzzy", False, 0.6), 2: _Tier("fuzzy", False, 0.5)}
 _SHORT = _Tier("fuzzy", False, 0.45)
+_SHORT_DAMAGED = _Tier("fuzzy", False, 0.44)
 _DAMAGED_SYLLABLE = _Tier("fuzzy", False, 0.42)
 _LISTED = _Tier("filters", False, 0.0)  # no words typed: every document meeting the filters
 
@@ -299,8 +300,8 @@ class _Search:
 
     def _fuzzy(self, *, damaged_only: bool = False) -> list[tuple[int, _Tier]]:
         """Documents whose person name is within fuzzy.MAX_ERRORS edits of the typed one, closest first,
-        then (not `damaged_only`) those whose name is the typed one a syllable short, then those whose
-        name is the typed one with a syllable damaged (`damaged_only`: through words no syllable is
+        then (not `damaged_only`) those whose name is the typed one a syllable short (as typed, then
+        damaged), then those whose name is the typed one with a syllable damaged (`damaged_only`: through words no syllable is
         spelled like, see fuzzy.py)."""
         typed = [w.folded for w in self.words]
         if len(typed) > fuzzy.MAX_WORDS:
@@ -313,6 +314,7 @@ class _Search:
                    for errors in range(1, fuzzy.MAX_ERRORS + 1)]
         if not damaged_only:
             by_tier.append((_SHORT, fuzzy.a_syllable_short(typed)))
+            by_tier.append((_SHORT_DAMAGED, fuzzy.a_syllable_short_and_damaged(typed, vocabulary)))
             by_tier += [(_DAMAGED_SYLLABLE, names) for names in fuzzy.a_syllable_damaged(typed, vocabulary)]
         found: dict[int, _Tier] = {}
         for tier, names in by_tier:
