@@ -21,9 +21,10 @@ van an"). When tiers 1-4 hold fewer than `fuzzy_below` documents, the fuzzy
 fallback (fuzzy.py) adds documents whose person name is within two OCR errors
 of the typed words, then those whose name is the typed one a syllable short
 ("TRẦN TÚ" for "tran tu huong"; "VQ THỊ" for "vo thi hy", what is left damaged),
-then those whose name is the typed one with a syllable turned to noise ("VÕ DLIYX HOÀNG ĐOÀN" for "vo duy hoang doan"), and
-the results say so. Words with digits or a prefix
-("079203001234", "0792*") find every document holding all of them.
+then those whose name is the typed one with a syllable turned to noise ("VÕ
+DLIYX HOÀNG ĐOÀN" for "vo duy hoang doan"), and the results say so. Words with
+digits or a prefix ("079203001234", "0792*") find every document holding all of
+them.
 
 `total` counts the documents of the tiers shown, up to COUNT_LIMIT.
 """
@@ -301,8 +302,8 @@ class _Search:
     def _fuzzy(self, *, damaged_only: bool = False) -> list[tuple[int, _Tier]]:
         """Documents whose person name is within fuzzy.MAX_ERRORS edits of the typed one, closest first,
         then (not `damaged_only`) those whose name is the typed one a syllable short (as typed, then
-        damaged), then those whose name is the typed one with a syllable damaged (`damaged_only`: through words no syllable is
-        spelled like, see fuzzy.py)."""
+        damaged), then those whose name is the typed one with a syllable damaged (`damaged_only`:
+        through words no syllable is spelled like, see fuzzy.py)."""
         typed = [w.folded for w in self.words]
         if len(typed) > fuzzy.MAX_WORDS:
             return []  # no name is that long; the vocabulary is not even read
