@@ -13,7 +13,8 @@ syllable short with what is left damaged ("VQ THỊ" for "Võ Thị Hỷ",
 `a_syllable_short_and_damaged`), then one whose single syllable a stamp or
 blur turned to noise past two errors ("VÕ DLIYX HOÀNG ĐOÀN" for "Võ Duy Hoàng
 Đoàn", `a_syllable_damaged`), all only for a name few documents hold: "nguyen
-van" is a syllable short of thousands.
+van" is a syllable short of thousands. The last two are last resorts, looked
+through only when nothing else answers the typed name (query.py).
 
 A lost or changed mark ("NGUYẺN", "THUY" for "THÙY") needs none of this: the
 folded words are equal. Letter errors do, and there a near word may be damage

@@ -8,8 +8,8 @@ comes first:
 2. the words in sequence, diacritics as typed
 3. a person-name field equals the typed name, accents ignored
 4. the words in sequence, accents ignored
-   (fuzzy: a person name within two OCR errors of the typed one, then one a syllable short, as typed
-   then damaged, then one with a syllable damaged past two errors)
+   (fuzzy: a person name within two OCR errors of the typed one, then one a syllable short; as a
+   last resort, one a syllable short and damaged, then one with a syllable damaged past two errors)
 5. all the words anywhere, diacritics as typed
 6. all the words anywhere, accents ignored
 
@@ -20,11 +20,12 @@ words apart are noise ("Nguyễn Hữu Tài ... văn bản ... an toàn" for "ng
 van an"). When tiers 1-4 hold fewer than `fuzzy_below` documents, the fuzzy
 fallback (fuzzy.py) adds documents whose person name is within two OCR errors
 of the typed words, then those whose name is the typed one a syllable short
-("TRẦN TÚ" for "tran tu huong"; "VQ THỊ" for "vo thi hy", what is left damaged),
-then those whose name is the typed one with a syllable turned to noise ("VÕ
-DLIYX HOÀNG ĐOÀN" for "vo duy hoang doan"), and the results say so. Words with
-digits or a prefix ("079203001234", "0792*") find every document holding all of
-them.
+("TRẦN TÚ" for "tran tu huong"), and the results say so. When neither the
+ladder nor these find anything, the last resorts: a name a syllable short with
+what is left damaged ("VQ THỊ" for "vo thi hy"), then the typed name with a
+syllable turned to noise ("VÕ DLIYX HOÀNG ĐOÀN" for "vo duy hoang doan"). Words
+with digits or a prefix ("079203001234", "0792*") find every document holding
+all of them.
 
 `total` counts the documents of the tiers shown, up to COUNT_LIMIT.
 """
@@ -120,7 +121,7 @@ _LADDER = (
     _Tier("sequence", False, 0.7), _Tier("words", True, 0.4), _Tier("words", False, 0.3),
 )
 # Fuzzy name matches rank after the typed name in sequence, before scattered words; by OCR errors,
-# then names a syllable short (as typed, then damaged), then names with a syllable damaged.
+# then names a syllable short; the last resorts after them (a syllable short and damaged, a syllable damaged).
 _FUZZY = {1: _Tier("fuzzy", False, 0.6), 2: _Tier("fuzzy", False, 0.5)}
 _SHORT = _Tier("fuzzy", False, 0.45)
 _SHORT_DAMAGED = _Tier("fuzzy", False, 0.44)
@@ -193,7 +194,7 @@ class _Search:
             # Few documents: any name within two errors. More: only damaged copies of the typed
             # words (fuzzy.is_damaged), after every exact one; "nguyen van anh" is someone else.
             # Past COUNT_LIMIT they could only show beyond the count an operator is given.
-            near = self._fuzzy(damaged_only=strong >= self.query.fuzzy_below)
+            near = self._fuzzy(damaged_only=strong >= self.query.fuzzy_below, nothing_else=not strong)
             if near and len(ranked) < strong:  # every strong document first, so none is counted twice
                 self._climb([t for t in tiers if t.kind != "words"], ranked, strong)
             for document_id, tier in near:
@@ -299,11 +300,12 @@ class _Search:
 
     # --- fuzzy fallback -------------------------------------------------------------
 
-    def _fuzzy(self, *, damaged_only: bool = False) -> list[tuple[int, _Tier]]:
+    def _fuzzy(self, *, damaged_only: bool = False, nothing_else: bool = False) -> list[tuple[int, _Tier]]:
         """Documents whose person name is within fuzzy.MAX_ERRORS edits of the typed one, closest first,
-        then (not `damaged_only`) those whose name is the typed one a syllable short (as typed, then
-        damaged), then those whose name is the typed one with a syllable damaged (`damaged_only`:
-        through words no syllable is spelled like, see fuzzy.py)."""
+        then (not `damaged_only`) those whose name is the typed one a syllable short (`damaged_only`:
+        through words no syllable is spelled like, see fuzzy.py); when none of these and no exact
+        match (`nothing_else`) answer the typed name, the last resorts: names a syllable short with
+        what is left damaged, then names with one syllable damaged past the errors."""
         typed = [w.folded for w in self.words]
         if len(typed) > fuzzy.MAX_WORDS:
             return []  # no name is that long; the vocabulary is not even read
@@ -315,15 +317,26 @@ class _Search:
                    for errors in range(1, fuzzy.MAX_ERRORS + 1)]
         if not damaged_only:
             by_tier.append((_SHORT, fuzzy.a_syllable_short(typed)))
-            by_tier.append((_SHORT_DAMAGED, fuzzy.a_syllable_short_and_damaged(typed, vocabulary)))
-            by_tier += [(_DAMAGED_SYLLABLE, names) for names in fuzzy.a_syllable_damaged(typed, vocabulary)]
+        found = self._named_by_tier(by_tier, typed)
+        if not found and nothing_else and not damaged_only:
+            # Built only now: each reads the vocabulary again (on the search benchmark's store, run for
+            # every query with few results they cost a name query's p95 6 ms more); a name any other
+            # way answers needs no noise looked through.
+            last = [(_SHORT_DAMAGED, fuzzy.a_syllable_short_and_damaged(typed, vocabulary))]
+            last += [(_DAMAGED_SYLLABLE, names) for names in fuzzy.a_syllable_damaged(typed, vocabulary)]
+            found = self._named_by_tier(last, typed)
+        return list(found.items())[:MAX_FUZZY_DOCUMENTS]
+
+    def _named_by_tier(self, by_tier: list[tuple[_Tier, list[str]]], typed: list[str]) -> dict[int, _Tier]:
+        """Documents with a person name among each tier's folded names, in tier order, up to
+        MAX_FUZZY_DOCUMENTS."""
         found: dict[int, _Tier] = {}
         for tier, names in by_tier:
             for document_id in self._named(names, typed):
                 found.setdefault(document_id, tier)
             if len(found) >= MAX_FUZZY_DOCUMENTS:
                 break
-        return list(found.items())[:MAX_FUZZY_DOCUMENTS]
+        return found
 
     def _named(self, names: list[str], typed: list[str]) -> list[int]:
         """Documents with a person name among the folded `names`, newest first (at most
