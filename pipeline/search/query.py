@@ -20,8 +20,8 @@ words apart are noise ("Nguyễn Hữu Tài ... văn bản ... an toàn" for "ng
 van an"). When tiers 1-4 hold fewer than `fuzzy_below` documents, the fuzzy
 fallback (fuzzy.py) adds documents whose person name is within two OCR errors
 of the typed words, then those whose name is the typed one a syllable short
-("TRẦN TÚ" for "tran tu huong"), and the results say so. When neither the
-ladder nor these find anything, the last resorts: a name a syllable short with
+("TRẦN TÚ" for "tran tu huong"), and the results say so. When neither tiers
+1-4 nor these find anything, the last resorts: a name a syllable short with
 what is left damaged ("VQ THỊ" for "vo thi hy"), then the typed name with a
 syllable turned to noise ("VÕ DLIYX HOÀNG ĐOÀN" for "vo duy hoang doan"). Words
 with digits or a prefix ("079203001234", "0792*") find every document holding
