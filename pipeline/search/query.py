@@ -318,7 +318,7 @@ class _Search:
         if not damaged_only:
             by_tier.append((_SHORT, fuzzy.a_syllable_short(typed)))
         found = self._named_by_tier(by_tier, typed)
-        if not found and nothing_else and not damaged_only:
+        if not found and nothing_else:  # no exact match: fewer than `fuzzy_below`, so not `damaged_only`
             # Built only now: each reads the vocabulary again (on the search benchmark's store, run for
             # every query with few results they cost a name query's p95 6 ms more); a name any other
             # way answers needs no noise looked through.
