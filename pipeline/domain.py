@@ -9,6 +9,8 @@ from typing import Any
 
 from PIL import Image
 
+from pipeline.i18n import N_
+
 
 class BatchStatus(StrEnum):
     """Where a batch stands. `store.lifecycle` performs every change of it, each recorded as an event.
@@ -191,3 +193,22 @@ def issue_date_of(fields: list[ExtractedField]) -> dt.date | None:
 def unread_field(note: str) -> str:
     """The field a note of a value that could not be read is about: its first word."""
     return note.split(" ", 1)[0]
+
+
+# Why a value is to be checked against the scan, as extraction records it (`details.check`, in English, in
+# the store) and review turns it into a reason; defined here, where extraction and the CLI that shows them
+# translated (cli/render) both read them without loading the other's dependencies.
+# A name only the page read without its dotted lines gave: only the lexicon confirms it (on the held-out
+# half, 3 of the 7 names so filled were wrong where the ID and birth date so filled were right)
+CHECK_NAME = N_("read only from the page without its dotted lines")
+CHECK_BLOCK_NAME = N_("read only from the page read as one block of lines")  # the same, from the page as one block
+# A name only a second reading gave where the page read none (the line may be another person's whose
+# heading did not read: an agent's, on a power of attorney)
+CHECK_NAME_OF_NOISE = N_("read only from its line read again alone; the page read no name there")
+# A birth date its digits did not give, read from the date written in words beside them
+CHECK_DATE_IN_WORDS = N_("read only from the date written in words; its digits read as none")
+# A birth date whose day and month only the card's machine-readable zone gave, in the printed ID's year
+CHECK_ZONE_DATE_IN_IDS_YEAR = N_("day and month read only in the card's machine-readable zone; the year is the "
+                                 "ID number's")
+CHECKS = frozenset({CHECK_NAME, CHECK_BLOCK_NAME, CHECK_NAME_OF_NOISE, CHECK_DATE_IN_WORDS,
+                    CHECK_ZONE_DATE_IN_IDS_YEAR})

@@ -9,11 +9,10 @@ import pytest
 
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
-from pipeline.domain import PageText, Word
+from pipeline.domain import CHECK_DATE_IN_WORDS, CHECK_ZONE_DATE_IN_IDS_YEAR, PageText, Word
 from pipeline.stages.extract import extract, read_document
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.layout import clean_line
-from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS, CHECK_ZONE_DATE_IN_IDS_YEAR
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 

@@ -11,11 +11,10 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG, OcrSettings
-from pipeline.domain import ExtractedField, PageSource
+from pipeline.domain import CHECK_DATE_IN_WORDS, ExtractedField, PageSource
 from pipeline.stages import reconcile
 from pipeline.stages.engines.tesseract import make_engine
 from pipeline.stages.extract import read_document
-from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS
 from pipeline.stages.extract.layout import has_leader
 from pipeline.stages.read import read_page
 from pipeline.textnorm import fold

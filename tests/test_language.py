@@ -335,13 +335,31 @@ def test_queries_that_look_like_options(run, words):
     assert result.out.strip() == "no documents found"
 
 
+def test_every_recorded_check_reads_in_vietnamese():
+    """Each reason extraction records for a value to check (`domain.CHECKS`) has its Vietnamese message:
+    a check added without one would reach operators in English."""
+    from pipeline.catalog import load_catalog
+    from pipeline.cli.render import Names
+    from pipeline.config import PROJECT_CONFIGS
+    from pipeline.domain import CHECKS
+
+    names = Names(load_catalog(PROJECT_CONFIGS / "catalog.toml"))
+    try:
+        i18n.activate("vi")
+        for why in CHECKS:
+            shown = names.reason(f"full_name to check: {why}")
+            assert shown.startswith("Họ và tên cần đối chiếu với bản quét: ") and why not in shown, why
+    finally:
+        i18n.activate("en")
+
+
 def test_review_reasons_recorded_in_english_read_in_vietnamese():
     """Reasons are stored as the reader wrote them (English); the operator reads them in Vietnamese."""
     from pipeline.catalog import load_catalog
     from pipeline.cli.render import Names
     from pipeline.config import PROJECT_CONFIGS
-    from pipeline.stages.extract import CHECK_BLOCK_NAME, CHECK_NAME  # the words extraction records, which render knows
-    from pipeline.stages.extract.choose import CHECK_DATE_IN_WORDS, CHECK_ZONE_DATE_IN_IDS_YEAR
+    # the words extraction records, which render knows
+    from pipeline.domain import CHECK_BLOCK_NAME, CHECK_DATE_IN_WORDS, CHECK_NAME, CHECK_ZONE_DATE_IN_IDS_YEAR
 
     names = Names(load_catalog(PROJECT_CONFIGS / "catalog.toml"))
     try:

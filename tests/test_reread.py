@@ -9,10 +9,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG
-from pipeline.domain import OcrResult, PageText, Word
+from pipeline.domain import CHECK_NAME_OF_NOISE, OcrResult, PageText, Word
 from pipeline.stages.extract import read_document, reread
 from pipeline.stages.extract.labels import Kind
-from pipeline.stages.extract.reader import CHECK_NAME_OF_NOISE
 
 CATALOG = load_catalog(DEFAULT_CONFIG.parent / "catalog.toml")
 

@@ -9,13 +9,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.catalog import load_catalog
 from pipeline.config import DEFAULT_CONFIG, OcrSettings
-from pipeline.domain import ExtractedField, OcrResult, PageSource, PageText, Word
+from pipeline.domain import CHECK_BLOCK_NAME, ExtractedField, OcrResult, PageSource, PageText, Word
 from pipeline.stages import read
 from pipeline.stages.engines.tesseract import TesserocrEngine
 from pipeline.stages.engines.tesseract import PSM_BLOCK
 from pipeline.stages.extract import (
     BLOCK_READING,
-    CHECK_BLOCK_NAME,
     Reading,
     missing_from,
     read_document,

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipeline.cli.arguments import pick
+from pipeline.domain import CHECKS
 from pipeline.i18n import N_, _, in_vietnamese
 from pipeline.logs import mask_ids
 
@@ -147,15 +148,6 @@ _UNREADABLE = re.compile(r"(\w+) unreadable: (.+)")
 _ANOTHERS = re.compile(r"id_number (\d+) and date_of_birth ([\d-]+) read for (.+) are another person's: "
                        r"the dossier's identity card \((.+)\) reads (\d+), born ([\d-]+)")
 _DIFFERS = re.compile(r"(\w+) differs between the documents of the dossier: (.+?)(; none of them is kept)?")
-# Why a value is to be checked, as recorded (extraction's words), and the message shown for it
-_CHECKS = {"read only from the page without its dotted lines": N_("read only from the page without its dotted lines"),
-           "read only from the page read as one block of lines": N_("read only from the page read as one block of lines"),
-           "read only from its line read again alone; the page read no name there":
-               N_("read only from its line read again alone; the page read no name there"),
-           "read only from the date written in words; its digits read as none":
-               N_("read only from the date written in words; its digits read as none"),
-           "day and month read only in the card's machine-readable zone; the year is the ID number's":
-               N_("day and month read only in the card's machine-readable zone; the year is the ID number's")}
 _FROM_THE_CARD = re.compile(r"not read on this document; taken from the dossier's identity card \((.+)\)")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -164,8 +156,7 @@ def _why_to_check(why: str) -> str:
     if card := _FROM_THE_CARD.fullmatch(why):
         return _("not read on this document; taken from the dossier's identity card ({source})").format(
             source=card.group(1))
-    known = _CHECKS.get(why)
-    return _(known) if known else why
+    return _(why) if why in CHECKS else why
 
 
 def add_office_options(parser: argparse.ArgumentParser, *, every_office: bool = True) -> None:

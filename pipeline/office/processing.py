@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pipeline import logs
 from pipeline.catalog import DocType
-from pipeline.domain import Classification, DocumentResult, ExtractedField, PageSource, PageText
+from pipeline.domain import CHECK_BLOCK_NAME, Classification, DocumentResult, ExtractedField, PageSource, PageText
 from pipeline.errors import ArchiveError, DossierError, InternalError, NoContent, OutOfMemory, Stage, from_os_error
 from pipeline.office.app import App
 from pipeline.office.pages import PageReaders
@@ -372,7 +372,7 @@ def _missing_read_again(app: App, files: list[BatchFile], group: list[PageText],
     with clock(Stage.EXTRACT):
         return extract.missing_from(reading, extract.read_document(block, doc_type), app.catalog.person_fields,
                                     group + (undotted or []), crops=block, source=extract.BLOCK_READING,
-                                    check=extract.CHECK_BLOCK_NAME)
+                                    check=CHECK_BLOCK_NAME)
 
 
 def _read_without_leaders(app: App, files: list[BatchFile], pages: list[PageText]) -> list[PageText] | None:

@@ -21,7 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from pipeline.catalog import DocType
-from pipeline.domain import ExtractedField, PageText, unread_field
+from pipeline.domain import CHECK_NAME, ExtractedField, PageText, unread_field
 from pipeline.stages.extract import reread
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.choose import final_fields
@@ -38,11 +38,6 @@ IDENTITY_GROUP = "identity"  # the catalog group of identity cards, whose back c
 PERSON_LABELS = (Kind.NAME, Kind.IDENTITY, Kind.DATE_OF_BIRTH)
 SECOND_READING = "page without dotted lines"  # `details.from` of a value `missing_from` took
 BLOCK_READING = "page read as one block"  # the same, from the page read as one block of lines
-# A name so taken goes to review: only the lexicon confirms it (on the held-out half, 3 of the 7
-# names it filled were wrong where the ID and birth date it filled were right), so an operator
-# compares it with the scan (`review.review_reasons`).
-CHECK_NAME = "read only from the page without its dotted lines"
-CHECK_BLOCK_NAME = "read only from the page read as one block of lines"
 # Letters and digits in a name label's value that gives no name, from which on it is worth reading
 # again: fewer are a colon misread, a leader's end, a stray mark (a name has two syllables at least)
 MIN_CHARACTERS_OF_A_MISREAD_NAME = 3

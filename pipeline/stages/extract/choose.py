@@ -9,7 +9,13 @@ from collections import Counter
 
 from pipeline.catalog import DocType, Role
 from pipeline.dates import DateInWords, agrees_with_words, parse_date, plausible_birth_date, years_between
-from pipeline.domain import ExtractedField, PageText, unread_field
+from pipeline.domain import (
+    CHECK_DATE_IN_WORDS,
+    CHECK_ZONE_DATE_IN_IDS_YEAR,
+    ExtractedField,
+    PageText,
+    unread_field,
+)
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.confidence import ocr_confidence
 from pipeline.stages.extract.found import FAILED_VALIDATION, REPAIRED_DIGITS, UNLABELLED, Value
@@ -19,11 +25,6 @@ from pipeline.stages.extract.reader import Reader
 from pipeline.stages.vietnamese.names import CONFIDENCE_KNOWN, correct_name, name_problems, restore_marks
 from pipeline.textnorm import edit_distance, fold
 
-# A birth date its digits did not give, read from the date written in words beside them (`_date_from_words`)
-CHECK_DATE_IN_WORDS = "read only from the date written in words; its digits read as none"
-# A birth date whose day and month only the card's machine-readable zone gave, in the printed ID's year
-# (`_zone_date_in_the_ids_year`)
-CHECK_ZONE_DATE_IN_IDS_YEAR = "day and month read only in the card's machine-readable zone; the year is the ID number's"
 _PERSON_FIELDS = ("full_name", "date_of_birth", "gender", "id_number", "old_id_number", "address")
 
 

@@ -18,7 +18,7 @@ from pipeline.dates import (
     make_date,
     plausible,
 )
-from pipeline.domain import PageText
+from pipeline.domain import CHECK_NAME_OF_NOISE, PageText
 from pipeline.stages.extract import reread
 from pipeline.stages.extract import values as V
 from pipeline.stages.extract.found import UNLABELLED, Value
@@ -530,11 +530,6 @@ def _name_cell(in_cells: list[str]) -> str:
     if name_run(first) is None and is_family_name(first.strip(" .,")):
         return " ".join(in_cells)
     return first
-
-
-# A name only a second reading gave where the page read none: an operator compares it with the scan
-# (the line may be another person's whose heading did not read: an agent's, on a power of attorney)
-CHECK_NAME_OF_NOISE = "read only from its line read again alone; the page read no name there"
 
 
 def _name_read_again(page: PageText | None, read_as: str, first: Value | None, page_no: int) -> Value | None:
