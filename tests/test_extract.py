@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -254,6 +255,14 @@ class TestPersonalIdNumber:
     ])
     def test_century_gender_digit_and_year_must_match_birth_date_and_gender(self, number, dob, gender, ok):
         assert V.check_id_number(number, date_of_birth=dob, gender=gender).ok is ok
+
+    def test_a_birth_year_still_to_come_is_refused(self):
+        """Century digit 2 and year 67 say born in 2067: a misread, whatever else fits."""
+        today = dt.date(2026, 12, 7)
+        assert V.check_id_number("079267001234", today=today).problems == ("birth year 2067 is in the future",)
+        assert V.birth_year_of_id("079267001234", today=today) is None
+        assert V.check_id_number("079226001234", today=today).ok  # born this year: IDs are given at birth
+        assert V.birth_year_of_id("079226001234", today=today) == 2026
 
     def test_all_63_pre_2025_province_codes_are_known(self):
         assert len(V.PROVINCE_CODES) == 63 and "079" in V.PROVINCE_CODES and "003" not in V.PROVINCE_CODES

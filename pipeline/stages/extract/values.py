@@ -7,6 +7,7 @@ dates ISO, numbers digits only, names NFC capitals, gender "Nam"/"Nữ".
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable
@@ -211,7 +212,8 @@ def find_digits(text: str, length: int) -> str | None:
 NOT_THE_BIRTH_DATE = "does not match the date of birth"  # an ID's problem: its century or year digits
 
 
-def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str | None = None) -> Check:
+def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str | None = None,
+                    today: dt.date | None = None) -> Check:
     """The 12-digit personal ID: province (3) + century/gender (1) + birth year (2) + serial (6).
 
     Century/gender digit: 0 male / 1 female born in the 1900s, 2 male / 3 female in the 2000s.
@@ -224,6 +226,8 @@ def check_id_number(value: str, *, date_of_birth: str | None = None, gender: str
     digit = int(value[3])
     if digit > 3:
         problems.append(f"century/gender digit {digit} is not 0-3")
+    elif birth_year_of_id(value, today=today) is None:  # "079267…": no citizen is born in 2067
+        problems.append(f"birth year {_century_and_year(value)} is in the future")
     else:
         if date_of_birth:
             year = int(date_of_birth[:4])
@@ -243,10 +247,16 @@ def id_is_misread(check: Check) -> bool:
     return bool(check.problems)
 
 
-def birth_year_of_id(value: str) -> int | None:
-    """The birth year a valid 12-digit ID's digits 4-6 give (century digit, then the year's last two)."""
+def birth_year_of_id(value: str, *, today: dt.date | None = None) -> int | None:
+    """The birth year a valid 12-digit ID's digits 4-6 give (century digit, then the year's last two);
+    None when they give none, or one still to come."""
     if not re.fullmatch(r"\d{12}", value) or int(value[3]) > 3:
         return None
+    year = _century_and_year(value)
+    return year if year <= (today or dt.date.today()).year else None
+
+
+def _century_and_year(value: str) -> int:
     return (1900 if value[3] in "01" else 2000) + int(value[4:6])
 
 
