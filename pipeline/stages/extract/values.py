@@ -105,7 +105,10 @@ _DIGIT_READINGS: dict[str, str] = ({letter: DIGIT_LOOKALIKES[letter] for letter 
                                    | {"S": "5", "s": "5"})
 _BOX_LINES = "|[]"  # digits written in boxes: the box lines read as these, or as 1, I, l
 _ONE_LIKE = "1Il!|"
-_NUMBER_STRETCH = re.compile(r"[\d" + re.escape("".join(_DIGIT_READINGS)) + r"\[\] .\-]+")
+# What stands between the groups of a number read badly: spaces, dots, dashes, and a separator
+# written by hand that OCR read as a comma or a slash ("038.195 716/727", which `digit_runs` leaves in two)
+_GROUP_SEPARATORS = " .,/\u2044-"
+_NUMBER_STRETCH = re.compile("[\\d" + re.escape("".join(_DIGIT_READINGS) + "[]" + _GROUP_SEPARATORS) + "]+")
 MIN_BOXES = 5  # box lines, or digits standing alone, that say the number was written in boxes
 MIN_TRUE_DIGITS = 9  # a stretch needs this many digits read as digits before look-alikes fill it
 MAX_READINGS = 256
@@ -115,7 +118,7 @@ def id_readings(text: str) -> list[str]:
     """The 12-digit numbers a personal ID read badly may be, for the validators to choose from.
 
     The stretch of `text` read is the first that holds at least `MIN_TRUE_DIGITS` digits (letters of
-    words end it, spaces, dots and dashes do not). In it each look-alike letter stands for each digit
+    words end it, `_GROUP_SEPARATORS` do not). In it each look-alike letter stands for each digit
     it may be ("0Z9.082.901.921": 029… and 079…). Digits written in boxes ("|0|7|9I0|9|1|5|10|…", or
     "0 7 9I0 9 1 5 10 …" once the lines are gone) lose their lines, and every 1, I or l there may be a
     line or a digit 1. Only readings of exactly 12 digits are returned, of the whole stretch or else
@@ -132,7 +135,7 @@ def id_readings(text: str) -> list[str]:
             head, _, tail = stretch.rpartition(" ")
             if not any(ch.isdigit() for ch in tail):
                 stretch = head
-        stretch = stretch.strip(" .-")
+        stretch = stretch.strip(_GROUP_SEPARATORS)
         # Box lines are read as |, [ or ], or are gone (a rule is a leader: extraction's lines come
         # without them), leaving the digits one by one between spaces.
         boxed = (sum(stretch.count(ch) for ch in _BOX_LINES) + sum(len(t) == 1 for t in stretch.split())
