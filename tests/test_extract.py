@@ -718,6 +718,8 @@ IDVNM06676 70822079066 767082<<6
         ("Tôi tên à: NGUYỄN TÚ HẢO", "name"),  # a letter lost
         ("Giấy từ tùy thân số: 079190001234", "identity"),  # a letter misread
         ("Nam sinb: 1990", "stop"),  # the closest label, whichever it is
+        ("Sinli ngày: 11/6/2001", "date_of_birth"),  # h read as li: one letter, not two edits
+        ("Số clịnh clanh cá nhân: 079190001234", "identity"),  # each d read as cl
     ])
     def test_a_label_misread_by_a_letter_is_still_a_label(self, line, kind):
         from pipeline.stages.extract.labels import scan

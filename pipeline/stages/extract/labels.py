@@ -186,14 +186,22 @@ _FUZZY_MIN_CHARS, _FUZZY_TWO_EDITS_CHARS = 8, 16
 _FUZZY_HEAD = re.compile(r"^[\s\-*•]*(?:(?:[ivx]+|\d+)[.)/:]?\s+)?([^:]{6,40}?)\s*:")
 
 
+# One letter the engine read as two narrower ones ("Sinli ngày" for Sinh ngày): each pair counts as one
+# misread letter, not two edits
+_SPLIT_LETTERS = (("li", "h"), ("rn", "m"), ("cl", "d"))
+
+
 def _labels_near(text: str) -> list[tuple[int, str, Kind]]:
     """(edits, label, kind) of each label `text` may be, read with an error or two, closest first."""
+    variants = {text} | {text.replace(pair, letter) for pair, letter in _SPLIT_LETTERS if pair in text}
     found: list[tuple[int, str, Kind]] = []
     for _, label, kind in LABELS:
         if len(label) < _FUZZY_MIN_CHARS or label.endswith(":"):
             continue
         allowed = 2 if len(label) >= _FUZZY_TWO_EDITS_CHARS else 1
-        if abs(len(label) - len(text)) <= allowed and (distance := edit_distance(text, label, allowed)) <= allowed:
+        distance = min((edit_distance(variant, label, allowed) + (variant != text) for variant in variants
+                        if abs(len(label) - len(variant)) <= allowed), default=allowed + 1)
+        if distance <= allowed:
             found.append((distance, label, kind))
     return sorted(found)
 
