@@ -106,8 +106,9 @@ _DIGIT_READINGS: dict[str, str] = ({letter: DIGIT_LOOKALIKES[letter] for letter 
 _BOX_LINES = "|[]"  # digits written in boxes: the box lines read as these, or as 1, I, l
 _ONE_LIKE = "1Il!|"
 # What stands between the groups of a number read badly: spaces, dots, dashes, and a separator
-# written by hand that OCR read as a comma or a slash ("038.195 716/727", which `digit_runs` leaves in two)
-_GROUP_SEPARATORS = " .,/\u2044-"
+# written by hand that OCR read as a slash ("038.195 716/727", which `digit_runs` leaves in two). Not a
+# comma: one ends the number, and leaders after it would join their stray digits to it.
+_GROUP_SEPARATORS = " ./\u2044-"
 _NUMBER_STRETCH = re.compile("[\\d" + re.escape("".join(_DIGIT_READINGS) + "[]" + _GROUP_SEPARATORS) + "]+")
 MIN_BOXES = 5  # box lines, or digits standing alone, that say the number was written in boxes
 MIN_TRUE_DIGITS = 9  # a stretch needs this many digits read as digits before look-alikes fill it
