@@ -114,10 +114,10 @@ def find_date(text: str) -> FoundDate | None:
 # Letters OCR reads for digits in a handwritten or degraded date ("I991", "l6", "2Z/l1⁄/19Z5"); one
 # character each, so spans found in the repaired text are spans of the original.
 # Only the unambiguous ones: Z is a 2 or a 7, S a 5 or an 8, and a wrong birth date is worse than none.
-_LOOKALIKES = digits_for("OoØøIl|[]") | str.maketrans({"⁄": "/", "∕": "/"})  # and fraction slashes
+_LOOKALIKES = digits_for("OoØøIl|[]{") | str.maketrans({"⁄": "/", "∕": "/"})  # and fraction slashes
 # A table's cell border glued to a date ("[07/10/1996"): read as a 1 it would make a day of three digits
-_CELL_BORDER = re.compile(r"(?<!\w)[|\[\]](?=\d{2}\s*[/.\-]\s*\d)")
-_NUMBER_LIKE = re.compile(r"[\dOoØøIl|\[\]⁄∕/.\-:]*\d[\dOoØøIl|\[\]⁄∕/.\-:]*"
+_CELL_BORDER = re.compile(r"(?<!\w)[|\[\]{](?=\d{2}\s*[/.\-]\s*\d)")
+_NUMBER_LIKE = re.compile(r"[\dOoØøIl|\[\]{⁄∕/.\-:]*\d[\dOoØøIl|\[\]{⁄∕/.\-:]*"
                           r"|(?<=tháng )[Il|]{1,2}(?= năm)")  # "tháng II năm 1980"
 
 

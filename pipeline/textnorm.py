@@ -97,11 +97,11 @@ def unknown_value(value: str, valid: Iterable[str], *, what: str) -> str:
 # --- digits read as letters ---------------------------------------------------------------------
 # What OCR reads where a digit was printed, and every digit each may stand for, likeliest first: Z is
 # a 2 in upright faces and a 7 in italic and handwriting-like ones, S a 5 or an 8, Ø a zero with a
-# slash, [ and ] the stem of a 1 (or a box line beside a digit). Each reader of numbers takes the
-# letters its text shows (`digits_for`); what differs between readers is said where they read.
+# slash, [ and ] the stem of a 1 (or a box line beside a digit), { a 1 with its serif. Each reader of
+# numbers takes the letters its text shows (`digits_for`); what differs between readers is said where they read.
 DIGIT_LOOKALIKES: dict[str, str] = {
     "O": "0", "o": "0", "D": "0", "Q": "0", "Ø": "0", "ø": "0",
-    "I": "1", "l": "1", "|": "1", "!": "1", "[": "1", "]": "1",
+    "I": "1", "l": "1", "|": "1", "!": "1", "[": "1", "]": "1", "{": "1",
     "Z": "27", "z": "27", "S": "58", "s": "58", "B": "8", "G": "6",
 }
 

@@ -83,6 +83,13 @@ class TestDates:
         assert find_misread_date("|05/03/1990").iso == "1990-03-05"
         assert find_misread_date("|5/03/1990").iso == "1990-03-15"  # one digit after it: the bar is a 1
 
+    def test_a_brace_before_a_digit_is_a_one_with_its_serif(self):
+        from pipeline.dates import find_misread_date
+        text = "TỜ KHAI\nHọ và tên: TRẦN TÚ HƯƠNG\nNgày, tháng, năm sinh: {1/06/2012... ghi bằng chữ: Ngày mười một"
+        assert fields_of(text)["date_of_birth"] == "2012-06-11"  # not the 1st: the brace is the day's first digit
+        assert find_misread_date("{07/10/1996").iso == "1996-10-07"  # before two digits: a cell's border
+        assert find_misread_date("26/02/1990}").iso == "1990-02-26"  # a closing one is no digit
+
     def test_a_dot_in_a_year_is_taken_out_only_where_a_label_says_a_date_is(self):
         from pipeline.dates import find_date, find_misread_date
         assert find_date("14/10/1.974") is None
