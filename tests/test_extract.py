@@ -716,6 +716,16 @@ IDVNM06676 70822079066 767082<<6
         text = f"ĐƠN ĐỀ NGHỊ\nHọ và tên: TRẦN THỊ BÌNH\nSinh ngày: 12/03/1990\n{lines}\nNơi cư trú: 12 Lê Lợi"
         assert fields_of(text, "application_letter")["id_number"] == "079190123456"
 
+    def test_nine_digits_of_a_twelve_digit_card_are_the_start_of_its_wrapped_number(self):
+        # two columns: the husband's number wraps after nine digits, the wife's label follows his rest
+        text = ("GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên chồng: NGUYỄN ĐÌNH ẤN\nNgày, tháng, năm sinh: 03/02/1986\n"
+                "Giấy tờ tùy thân: CCCD số 068 086 844 Hồ Chí Minh\n708, cấp ngày 23.12.2022 Giấy tờ tùy thân: CCCD số")
+        assert fields_of(text, "marriage_certificate")["id_number"] == "068086844708"
+        # an old card (CMND) has nine digits: an address below does not lengthen it
+        cmnd = "ĐƠN ĐỀ NGHỊ\nHọ và tên: NGUYỄN ĐÌNH ẤN\nSố CMND: 068 086 844\n708 Lê Lợi, Quận 1"
+        found = fields_of(cmnd, "application_letter")
+        assert found["old_id_number"] == "068086844" and "id_number" not in found
+
     def test_a_dash_between_two_letters_of_a_name_splits_its_words(self):
         text = "GIẤY KHAI SINH\nHọ, chữ đệm, tên: ........CHẬU-THIỆN.LONG....................... 22-25 2222"
         assert fields_of(text)["full_name"] == "CHÂU THIỆN LONG"

@@ -329,6 +329,10 @@ def _labelled(reader: Reader, role: Role, name: str, value: str) -> None:
         reader.labelled.setdefault(role, {}).setdefault(name, value.strip(" :."))
 
 
+# The papers whose number is the 12-digit personal ID (the old identity card's, CMND, had 9)
+_TWELVE_DIGIT_CARDS = re.compile(r"\b(?:cccd|can cuoc|dinh danh)\b")
+
+
 def _wrapped_id(value: str, below: str) -> list[str]:
     """A personal ID a narrow column wrapped: its first digits end the label's value ("…số 079 302",
     "…số 051 Minh", a word of the other column after them), the rest start the next line ("994 667
@@ -413,6 +417,11 @@ def _read_segment(reader: Reader, segment: Segment, following: list[str], page_n
         if not runs and following:  # "Giấy tờ tùy thân: Căn cước công dân số" / the number below
             runs = _wrapped_id(value, following[0]) or [r for r in V.digit_runs(following[0])
                                                          if len(r) in V.ID_LENGTHS]
+        elif (following and ends_line is not None and [len(run) for run in runs] == [9]
+              and _TWELVE_DIGIT_CARDS.search(fold(ends_line[segment.start:]))):
+            # "…CCCD số 068 086 844 Hồ Chí Minh" / "708, cấp ngày…": nine digits of a card whose number has
+            # twelve are no old card's number, but the start of one a narrow column wrapped
+            runs = _wrapped_id(value, following[0]) or runs
         _labelled(reader, owner, "id_number", value)
         if runs:
             reader.put(owner, "id_number" if len(runs[0]) == 12 else "old_id_number",
