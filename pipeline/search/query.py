@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
@@ -129,6 +130,14 @@ _DAMAGED_SYLLABLE = _Tier("fuzzy", False, 0.42)
 _LISTED = _Tier("filters", False, 0.0)  # no words typed: every document meeting the filters
 
 
+class _Reach(Enum):
+    """How far the fuzzy names reach, by how many documents the exact tiers found."""
+
+    DAMAGED = "damaged"  # many: only damaged copies of the typed words ("nguyen van anh" is someone else)
+    NEAR = "near"  # a few: any name within two errors, or a syllable short
+    LAST_RESORT = "last resort"  # none: the near names, and failing them the last resorts
+
+
 def search(store: Store, query: SearchQuery) -> SearchResults:
     words = query_words(query.text)
     if query.text.strip() and not words:
@@ -194,7 +203,8 @@ class _Search:
             # Few documents: any name within two errors. More: only damaged copies of the typed
             # words (fuzzy.is_damaged), after every exact one; "nguyen van anh" is someone else.
             # Past COUNT_LIMIT they could only show beyond the count an operator is given.
-            near = self._fuzzy(damaged_only=strong >= self.query.fuzzy_below, nothing_else=not strong)
+            near = self._fuzzy(_Reach.DAMAGED if strong >= self.query.fuzzy_below
+                               else _Reach.NEAR if strong else _Reach.LAST_RESORT)
             if near and len(ranked) < strong:  # every strong document first, so none is counted twice
                 self._climb([t for t in tiers if t.kind != "words"], ranked, strong)
             for document_id, tier in near:
@@ -300,25 +310,25 @@ class _Search:
 
     # --- fuzzy fallback -------------------------------------------------------------
 
-    def _fuzzy(self, *, damaged_only: bool = False, nothing_else: bool = False) -> list[tuple[int, _Tier]]:
-        """Documents whose person name is within fuzzy.MAX_ERRORS edits of the typed one, closest first,
-        then (not `damaged_only`) those whose name is the typed one a syllable short (`damaged_only`:
-        through words no syllable is spelled like, see fuzzy.py); when none of these and no exact
-        match (`nothing_else`) answer the typed name, the last resorts: names a syllable short with
-        what is left damaged, then names with one syllable damaged past the errors."""
+    def _fuzzy(self, reach: _Reach) -> list[tuple[int, _Tier]]:
+        """Documents whose person name is within fuzzy.MAX_ERRORS edits of the typed one, closest first
+        (`_Reach.DAMAGED`: only through words no syllable is spelled like, see fuzzy.py), then, reaching
+        further, those whose name is the typed one a syllable short; at `_Reach.LAST_RESORT`, when none
+        of these answer the typed name, names a syllable short with what is left damaged, then names
+        with one syllable damaged past the errors."""
         typed = [w.folded for w in self.words]
         if len(typed) > fuzzy.MAX_WORDS:
             return []  # no name is that long; the vocabulary is not even read
         shortest, longest = min(map(len, typed)), max(map(len, typed))
         vocabulary = self.connection.scalars(select(SearchTerm.term).where(
             func.length(SearchTerm.term).between(shortest - fuzzy.MAX_ERRORS, longest + fuzzy.MAX_ERRORS))).all()
-        candidates = fuzzy.candidate_names(typed, vocabulary, damaged_only=damaged_only)
+        candidates = fuzzy.candidate_names(typed, vocabulary, damaged_only=reach is _Reach.DAMAGED)
         by_tier = [(_FUZZY[errors], [name for name, e in candidates if e == errors])
                    for errors in range(1, fuzzy.MAX_ERRORS + 1)]
-        if not damaged_only:
+        if reach is not _Reach.DAMAGED:
             by_tier.append((_SHORT, fuzzy.a_syllable_short(typed)))
         found = self._named_by_tier(by_tier, typed)
-        if not found and nothing_else:  # no exact match: fewer than `fuzzy_below`, so not `damaged_only`
+        if not found and reach is _Reach.LAST_RESORT:
             # Built only now: each reads the vocabulary again (on the search benchmark's store, run for
             # every query with few results they cost a name query's p95 6 ms more); a name any other
             # way answers needs no noise looked through.
