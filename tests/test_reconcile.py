@@ -297,6 +297,22 @@ def test_a_name_misread_into_syllables_that_are_none_takes_the_majoritys_reading
     assert {f.name: f for f in card.fields}["full_name"].details["reconciled_from"] == "NGUYỄN VTET GTA TOÀN"
 
 
+def test_with_no_majority_the_name_whose_marks_make_names_of_their_positions_is_chosen():
+    # a marriage certificate and the wife's card read her given name with other marks: HIẾN is no given
+    # name the lexicon knows, HIỀN is; both documents take HIỀN and still go to review with both readings
+    certificate = ("marriage_certificate", [field("full_name", "LÝ THỊ BẢO HIẾN")])
+    card = ("citizen_id_card", [field("full_name", "LÝ THỊ BẢO HIỀN"), field("id_number", "079190144193")])
+    first, second = reconcile.reconcile([certificate, card], records=[(), CARD_RECORDS])
+    assert values(first)["full_name"] == values(second)["full_name"] == "LÝ THỊ BẢO HIỀN"
+    assert {f.name: f for f in first.fields}["full_name"].details["reconciled_from"] == "LÝ THỊ BẢO HIẾN"
+    assert first.reasons and second.reasons
+    # both names (YÊN and YẾN), or neither (ĐẤU and ĐẨU): nothing chooses, each stays as read
+    for read, other in (("PHẠM YÊN THƯ", "PHẠM YẾN THƯ"), ("NGUYỄN ĐÌNH ĐẤU", "NGUYỄN ĐÌNH ĐẨU")):
+        first, second = reconcile.reconcile([("marriage_certificate", [field("full_name", read)]),
+                                             ("citizen_id_card", [field("full_name", other)])])
+        assert (values(first)["full_name"], values(second)["full_name"]) == (read, other)
+
+
 def test_a_minority_name_that_is_a_vietnamese_name_or_further_off_is_left_as_read():
     for read in ("NGUYỄN VIỆN GIA TOÀN",  # a Vietnamese syllable: maybe another person's name
                  "NGUYỄN VTETXX GIA TOÀN",  # three letters from the majority's syllable

@@ -17,7 +17,9 @@ whose birth dates are all its own), and within a group:
   Vietnamese name over one that is not, a birth date whose year the citizen's ID carries, an ID that
   carries the year of the citizen's birth dates); when they cannot, and one of the readings is the
   one the state's own record of the field read (the ID card's number and birth date: the catalog's
-  `record_of`), that reading is taken, and the documents still go to review with both; an ID read
+  `record_of`), that reading is taken, and so is, of two readings of a name with other marks, the one
+  whose syllables that differ are names of their position where the other's are not ("HIỀN" over
+  "HIẾN"); the documents still go to review with both; an ID read
   a digit or two apart that nothing chooses between is kept on none of them (review shows both);
 * a name read a syllable short on one document (its last lost where a dotted line ends, its first
   where a fold crossed it) takes the whole reading another document gives, when both documents
@@ -45,7 +47,7 @@ from dataclasses import dataclass, field
 
 from pipeline.domain import OPERATOR, ExtractedField
 from pipeline.stages.extract import values as V
-from pipeline.stages.vietnamese.names import name_problems
+from pipeline.stages.vietnamese.names import known_in_position, name_problems
 from pipeline.stages.vietnamese.syllables import is_valid_syllable
 from pipeline.textnorm import edit_distance, fold
 
@@ -239,6 +241,19 @@ def _better_name(a: str, b: str) -> str | None:
     if fold(a) == fold(b) and (a == fold(a).upper()) != (b == fold(b).upper()):
         return b if a == fold(a).upper() else a  # the reading that kept its marks
     return None
+
+
+def _name_of_known_marks(a: str, b: str) -> str | None:
+    """Of two readings of a name with the same letters and other marks ("HIỀN" / "HIẾN"), the one whose
+    differing syllables are names of their position, when the other's are not; None otherwise. Both
+    are the engine's readings of one print: the lexicon chooses between what was read and never puts
+    marks of its own on a name (a rare name it lacks, read twice alike, is never outvoted by it)."""
+    if fold(a) != fold(b):
+        return None
+    differing = [k for k, (x, y) in enumerate(zip(a.split(), b.split())) if x != y]
+    known_a, known_b = known_in_position(a), known_in_position(b)
+    names_a, names_b = all(known_a[k] for k in differing), all(known_b[k] for k in differing)
+    return None if names_a == names_b else a if names_a else b
 
 
 def _better_reading(name: str, a: str, b: str, documents: list[list[ExtractedField]]) -> str | None:
@@ -501,7 +516,7 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled], records
                     and _same_number(out[i].fields, [out[j].fields for j, g in readings if g.value == top]))]
         _take(top, near, documents, out)
         return
-    recorded = None
+    taken = None
     if len(counts) == 2:
         # No majority, but the validators may agree on one: the reading whose syllables are all
         # Vietnamese over one that has a non-syllable ("LÊ VIT ANH" / "LÊ VIẾT ANH"), and a reading with
@@ -513,12 +528,16 @@ def _vote(name: str, group: list[int], documents, out: list[Reconciled], records
         if better is not None:
             _take(better, readings, documents, out)
             return
-        recorded = _recorded_reading(name, readings, records, out)
-        if recorded is not None:  # taken, but a human still sees both readings below
-            _take(recorded, readings, documents, out)
+        # Else the record's reading (the ID card's number), or a name's whose marks make names: taken,
+        # but a human still sees both readings below
+        taken = _recorded_reading(name, readings, records, out)
+        if taken is None and name == "full_name":
+            taken = _name_of_known_marks(a, b)
+        if taken is not None:
+            _take(taken, readings, documents, out)
     if len(counts) > 1:  # readings that disagree with no majority: a human decides, seeing all of them
         seen = "; ".join(f"{f.value} ({_where(documents, i)})" for i, f in readings)
-        withheld = recorded is None and name in WITHHELD_UNDECIDED and _misreadings_of_one(name, readings)
+        withheld = taken is None and name in WITHHELD_UNDECIDED and _misreadings_of_one(name, readings)
         for i, _ in readings:
             out[i].reasons.append(f"{name} differs between the documents of the dossier: {seen}"
                                   + (WITHHELD_NOTE if withheld else ""))

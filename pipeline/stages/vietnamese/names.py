@@ -304,6 +304,16 @@ def restore_marks(bare: str, printed: str = "") -> str:
     return " ".join(out)
 
 
+def known_in_position(name: str) -> list[bool]:
+    """For each syllable of a full name, whether the lexicon knows it as a name of its position (the
+    first a family name, the last a given name, those between a name of any position), marks as written."""
+    lexicon = load_lexicon()
+    words = name.split()
+    return [syllable_key(word) in (lexicon.surname if index == 0 else lexicon.given if index == len(words) - 1
+                                   else lexicon.middle).keys
+            for index, word in enumerate(words)]
+
+
 def is_given_name(word: str) -> bool:
     """Whether the lexicon knows `word` as a given name (marks as written, any case)."""
     return syllable_key(word) in load_lexicon().given.keys
