@@ -313,6 +313,20 @@ def test_with_no_majority_the_name_whose_marks_make_names_of_their_positions_is_
         assert (values(first)["full_name"], values(second)["full_name"]) == (read, other)
 
 
+def test_a_short_name_misread_into_no_syllable_is_the_citizens_and_takes_the_other_reading():
+    # "IRỒN VĂN BẢO": too short a name for letter likeness to group it with TRẦN VĂN BẢO (0.83), but IRỒN
+    # is no Vietnamese syllable and two letters from TRẦN; no ID read on the application to tell
+    application = ("application_letter", [field("full_name", "IRỒN VĂN BẢO")])
+    permit = ("construction_permit", [field("full_name", "TRẦN VĂN BẢO"), field("id_number", "084065051299")])
+    first, second = reconcile.reconcile([application, permit], unread=[{"id_number"}, set()])
+    assert values(first)["full_name"] == "TRẦN VĂN BẢO" and values(first)["id_number"] == "084065051299"
+    assert {f.name: f for f in first.fields}["full_name"].details["reconciled_from"] == "IRỒN VĂN BẢO"
+    # another person's name, each syllable a Vietnamese one: two citizens, nothing taken
+    other = ("application_letter", [field("full_name", "TRẦN VĂN BÌNH")])
+    first, _ = reconcile.reconcile([other, permit], unread=[{"id_number"}, set()])
+    assert values(first) == {"full_name": "TRẦN VĂN BÌNH"}
+
+
 def test_a_minority_name_that_is_a_vietnamese_name_or_further_off_is_left_as_read():
     for read in ("NGUYỄN VIỆN GIA TOÀN",  # a Vietnamese syllable: maybe another person's name
                  "NGUYỄN VTETXX GIA TOÀN",  # three letters from the majority's syllable

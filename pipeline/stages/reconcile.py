@@ -2,7 +2,8 @@
 
 An application, the copy of the applicant's ID card and the certificate asked for usually print
 the same name, personal ID number and date of birth, each read by OCR separately, each with its
-own misreadings. Documents are grouped by citizen (their `full_name` folded alike, or their
+own misreadings. Documents are grouped by citizen (their `full_name` folded alike or one with
+syllables misread into none a letter or two from the other's, or their
 IDs differing in at most two digits, or one name a syllable short of the other on documents that
 read the same ID or birth date; a document whose name and ID did not read joins the one group
 whose birth dates are all its own), and within a group:
@@ -129,8 +130,10 @@ def _digits_apart(a: str, b: str) -> int:
 
 
 def _names_alike(a: str, b: str) -> bool:
+    """The same name read twice: alike letter for letter, or one read with syllables misread into none
+    ("IRỒN VĂN BẢO" for TRẦN VĂN BẢO, too short a name for its likeness to tell)."""
     fa, fb = fold(a), fold(b)
-    if fa == fb:
+    if fa == fb or _misread_name_of(a, b) or _misread_name_of(b, a):
         return True
     from difflib import SequenceMatcher
 
@@ -233,9 +236,11 @@ def _better_name(a: str, b: str) -> str | None:
     words_a, words_b = a.split(), b.split()
     if len(words_a) != len(words_b):
         return None
+    bad_a, bad_b = bool(name_problems(a)), bool(name_problems(b))
+    if bad_a != bad_b and (_misread_name_of(a, b) if bad_a else _misread_name_of(b, a)):
+        return b if bad_a else a  # the syllables one reading misread into none are the other's (IRỒN: TRẦN)
     if not all(_one_edit(fold(x), fold(y)) for x, y in zip(words_a, words_b)):
         return None
-    bad_a, bad_b = bool(name_problems(a)), bool(name_problems(b))
     if bad_a != bad_b:
         return b if bad_a else a
     if fold(a) == fold(b) and (a == fold(a).upper()) != (b == fold(b).upper()):
