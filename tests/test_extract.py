@@ -332,7 +332,8 @@ class TestPersonalIdNumber:
     def test_groups_parted_by_a_slash_are_one_number(self):
         # a dot written by hand between two groups, read as a slash: `digit_runs` leaves 9 digits and 3
         text = ("GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n1. Họ, chữ đệm và tên: TRẦN CẨM NGỌC HIỀN\n"
-                "2. Ngày, tháng, năm sinh: 21/02/1995\n4. Số định danh cá nhân: ........... 038.195 716/727... S1 1211121")
+                "2. Ngày, tháng, năm sinh: 21/02/1995\n"
+                "4. Số định danh cá nhân: ........... 038.195 716/727... S1 1211121")
         assert fields_of(text, "residence_confirmation")["id_number"] == "038195716727"
         assert V.id_readings("0680 3419 9/7], ............ 5 c2121") == []  # a comma ends the number
         assert V.id_readings("ngày 12/07/2015, 13/08/2016") == []  # dates are no number's groups
