@@ -66,6 +66,11 @@ class Lexicon:
     middle: _Position
     given: _Position
 
+    def at(self, index: int, count: int) -> _Position:
+        """The names allowed at syllable `index` of a full name of `count` syllables: the last is a
+        given name (a name of one syllable too), the first a family name, those between middle names."""
+        return self.given if index == count - 1 else self.surname if index == 0 else self.middle
+
 
 def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
     """`dotted`: the name was read on a dotted fill-in line, whose leader dots can sit under a letter."""
@@ -78,8 +83,7 @@ def correct_name(name: str, *, dotted: bool = False) -> NameCorrection:
     tokens, unglued = _unglued(tokens, lexicon.middle)
     out, confidences = [], []
     for index, token in enumerate(tokens):
-        position = (lexicon.given if index == len(tokens) - 1 else
-                    lexicon.surname if index == 0 else lexicon.middle)
+        position = lexicon.at(index, len(tokens))
         if index == 0 and split_family_name is not None:
             fixed, confidence = split_family_name, CONFIDENCE_GLUED
         else:
@@ -298,20 +302,18 @@ def restore_marks(bare: str, printed: str = "") -> str:
         if index < len(seen) and fold(seen[index]) == fold(word):
             out.append(seen[index])
             continue
-        position = (lexicon.given if index == len(words) - 1 else lexicon.surname if index == 0 else lexicon.middle)
+        position = lexicon.at(index, len(words))
         names = position.by_fold.get(fold(word), ())
         out.append(_same_case(names[0], word) if names else word)
     return " ".join(out)
 
 
 def known_in_position(name: str) -> list[bool]:
-    """For each syllable of a full name, whether the lexicon knows it as a name of its position (the
-    first a family name, the last a given name, those between a name of any position), marks as written."""
+    """For each syllable of a full name, whether the lexicon knows it as a name of its position
+    (`Lexicon.at`), marks as written."""
     lexicon = load_lexicon()
     words = name.split()
-    return [syllable_key(word) in (lexicon.surname if index == 0 else lexicon.given if index == len(words) - 1
-                                   else lexicon.middle).keys
-            for index, word in enumerate(words)]
+    return [syllable_key(word) in lexicon.at(index, len(words)).keys for index, word in enumerate(words)]
 
 
 def is_given_name(word: str) -> bool:
