@@ -114,10 +114,14 @@ def find_date(text: str) -> FoundDate | None:
 # Letters OCR reads for digits in a handwritten or degraded date ("I991", "l6", "2Z/l1⁄/19Z5"); one
 # character each, so spans found in the repaired text are spans of the original.
 # Only the unambiguous ones: Z is a 2 or a 7, S a 5 or an 8, and a wrong birth date is worse than none.
-_LOOKALIKES = digits_for("OoØøIl|[]{") | str.maketrans({"⁄": "/", "∕": "/"})  # and fraction slashes
+# Bars, brackets and an opening brace are a 1's stem or serif, or a table cell's border beside a date
+_STROKES = "|[]{"
+_LOOKALIKE_LETTERS = "OoØøIl" + _STROKES
+_LOOKALIKES = digits_for(_LOOKALIKE_LETTERS) | str.maketrans({"⁄": "/", "∕": "/"})  # and fraction slashes
 # A table's cell border glued to a date ("[07/10/1996"): read as a 1 it would make a day of three digits
-_CELL_BORDER = re.compile(r"(?<!\w)[|\[\]{](?=\d{2}\s*[/.\-]\s*\d)")
-_NUMBER_LIKE = re.compile(r"[\dOoØøIl|\[\]{⁄∕/.\-:]*\d[\dOoØøIl|\[\]{⁄∕/.\-:]*"
+_CELL_BORDER = re.compile(rf"(?<!\w)[{re.escape(_STROKES)}](?=\d{{2}}\s*[/.\-]\s*\d)")
+_NUMBER_CHAR = rf"[\d{re.escape(_LOOKALIKE_LETTERS)}⁄∕/.\-:]"
+_NUMBER_LIKE = re.compile(rf"{_NUMBER_CHAR}*\d{_NUMBER_CHAR}*"
                           r"|(?<=tháng )[Il|]{1,2}(?= năm)")  # "tháng II năm 1980"
 
 
